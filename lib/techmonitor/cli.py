@@ -1,0 +1,181 @@
+"""Command line: ``techmonitor run | list | validate | data build | data fetch | measures``.
+
+Library errors (:class:`TechmonitorError`) become one clear line per problem and a non-zero
+exit; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from techmonitor import __version__
+from techmonitor.errors import DataValidationError, TechmonitorError
+
+DEFAULT_RAW = Path("../shared/data/raw")
+
+
+def _add_selection(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--project", type=Path, default=Path("."),
+                   help="project folder with params/, data/ and templates/ (default: .)")
+    p.add_argument("--only", action="append", metavar="KIND:SLUG",
+                   help="run only this report, e.g. sector:energie (repeatable)")
+    p.add_argument("--set", dest="sets", action="append", metavar="KEY=VALUE",
+                   help="override a parameter for every report, e.g. language=en")
+    p.add_argument("--period", help="reporting quarter, e.g. 2023Q3 (default: params/base.yaml)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = argparse.ArgumentParser(
+        prog="techmonitor",
+        description="Quarterly Techniek Monitor reports: national, per top sector, per province.",
+    )
+    parser.add_argument("--version", action="version", version=f"techmonitor {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the reports and render them")
+    _add_selection(run)
+    run.add_argument("--out", type=Path, default=Path("reports"),
+                     help="output root; reports go to OUT/<period>/ (default: reports)")
+    run.add_argument("--quiet", action="store_true", help="print only the summary")
+
+    lst = sub.add_parser("list", help="list the reports a run would produce")
+    _add_selection(lst)
+
+    val = sub.add_parser("validate", help="check params and data; exit 1 on any problem")
+    _add_selection(val)
+
+    data = sub.add_parser("data", help="build or fetch data")
+    dsub = data.add_subparsers(dest="data_command", required=True)
+    build = dsub.add_parser("build", help="build data/ from the raw public files")
+    build.add_argument("--raw", type=Path, default=DEFAULT_RAW,
+                       help=f"folder with the raw files (default: {DEFAULT_RAW})")
+    build.add_argument("--out", type=Path, default=Path("data"), help="data folder (default: data)")
+    fetch = dsub.add_parser("fetch", help="fetch a CBS StatLine table into the local cache")
+    fetch.add_argument("provider", choices=["cbs"])
+    fetch.add_argument("table_id", help="CBS table id, e.g. 80472ned")
+    fetch.add_argument("--cache", type=Path, default=Path(".cache/cbs"))
+    fetch.add_argument("--filter", dest="filters", help="OData filter, e.g. \"Perioden eq '2023KW02'\"")
+
+    measures = sub.add_parser("measures", help="measure progress workbook")
+    msub = measures.add_subparsers(dest="measures_command", required=True)
+    tmpl = msub.add_parser("template", help="write the Excel workbook the programme office fills in")
+    tmpl.add_argument("--out", type=Path, default=Path("measure_progress.xlsx"))
+    tmpl.add_argument("--project", type=Path, default=Path("."))
+    return parser
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from techmonitor.batch import plan
+    from techmonitor.config import parse_only, parse_set
+
+    overrides = parse_set(args.sets)
+    if args.period:
+        overrides["period"] = args.period
+    jobs = plan(args.project, only=parse_only(args.only), overrides=overrides)
+    for job in jobs:
+        p = job.params
+        print(f"{job.report_id:<32} {p.period}  {p.language}  {job.template.name:<16} "
+              f"{' + '.join(str(f) for f in job.files)}")
+    print(f"{len(jobs)} report(s)")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from techmonitor import observations
+    from techmonitor.batch import plan
+    from techmonitor.config import parse_only, parse_set
+
+    problems: list[str] = []
+    try:
+        jobs = plan(args.project, only=parse_only(args.only), overrides=parse_set(args.sets))
+        print(f"params: {len(jobs)} report(s) valid")
+    except TechmonitorError as exc:
+        problems += str(exc).splitlines()
+    data_problems = observations.validate_data(args.project / "data")
+    problems += data_problems
+    if not data_problems:
+        print(f"data: {args.project / 'data'} valid")
+    for line in problems:
+        print(f"error: {line.strip().removeprefix('- ')}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from techmonitor.batch import ReportOutcome, run_batch
+    from techmonitor.config import parse_only, parse_set
+
+    def progress(o: ReportOutcome) -> None:
+        if not args.quiet:
+            mark = "ok  " if o.status == "ok" else "FAIL"
+            print(f"{mark} {o.report:<32} {o.timings.get('total', 0):6.1f} s", flush=True)
+
+    result = run_batch(args.project, args.out, period=args.period,
+                       only=parse_only(args.only), overrides=parse_set(args.sets),
+                       on_done=progress)
+    for o in result.failed:
+        print(f"error: {o.error}", file=sys.stderr)
+    done = len(result.outcomes) - len(result.failed)
+    print(f"{done} of {len(result.outcomes)} report(s) done; index: {result.index.resolve()}")
+    return 1 if result.failed else 0
+
+
+def _cmd_data(args: argparse.Namespace) -> int:
+    if args.data_command == "build":
+        from techmonitor.sources.build import build_data
+
+        if not args.raw.is_dir():
+            raise TechmonitorError(f"--raw {args.raw}: no such folder; point it at the raw "
+                                   "public files (e.g. ../shared/data/raw)")
+        summary = build_data(args.raw, args.out)
+        for key, value in summary.items():
+            print(f"{key}: {value}")
+        return 0
+    from techmonitor.sources.cbs import fetch_cbs
+
+    frame = fetch_cbs(args.table_id, args.cache, filters=args.filters)
+    print(f"{args.table_id}: {len(frame)} rows cached in {args.cache}")
+    return 0
+
+
+def _cmd_measures(args: argparse.Namespace) -> int:
+    from techmonitor.reference import write_measure_template
+
+    write_measure_template(args.out, args.project / "data")
+    print(f"wrote {args.out}")
+    return 0
+
+
+COMMANDS = {"run": _cmd_run, "list": _cmd_list, "validate": _cmd_validate,
+            "data": _cmd_data, "measures": _cmd_measures}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``techmonitor`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except DataValidationError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
+    except TechmonitorError as exc:
+        if args.debug:
+            raise
+        for line in str(exc).splitlines():
+            print(f"error: {line.strip().removeprefix('- ')}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,344 @@
+"""Report parameters: one strict schema, layered files.
+
+Every report is described by ``params/base.yaml`` (shared defaults) overlaid with exactly one
+override file: ``params/national.yaml``, ``params/sectors/<slug>.yaml`` or
+``params/regions/<slug>.yaml``. Each file is checked on its own against the schema (so an
+unknown key is reported in the file where it was typed) and the merged result is validated
+again (so a missing key is reported with the files that could have held it). All of this
+happens before any kernel starts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from techmonitor.errors import ParameterError
+from techmonitor.periods import QUARTER_RE
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+REGION_RE = re.compile(r"^(NL|PV(2\d|3[01])|LD0[1-4]|AM\d\d)$")
+KINDS = ("national", "sector", "region")
+KIND_DIRS = {"sector": "sectors", "region": "regions"}
+
+
+class TargetParam(BaseModel):
+    """A sector or region target set in its params file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    indicator: str
+    level: str = "all"
+    target_period: str
+    target_value: float
+    baseline_period: str | None = None
+    baseline_value: float | None = None
+    source: str = Field(description="Where the target comes from, or 'illustrative'.")
+    status: Literal["sourced", "illustrative"] = "illustrative"
+
+
+class ReportParams(BaseModel):
+    """The resolved parameters of one report (the template's parameters cell, one to one)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["national", "sector", "region"]
+    slug: str
+    name: str
+    name_en: str
+    period: str
+    language: Literal["nl", "en"]
+    region: str = Field(description="CBS region code: NL, PV20..PV31, LD01..LD04, AM01..AM35")
+    sector: str = Field(description="top-sector slug, or 'all'")
+    levels: list[Literal["mbo", "hbo", "wo"]]
+    target_year: int = Field(ge=2012, le=2100)
+    organisation: str
+    appendix_line: str
+    sbi: list[str] = Field(
+        default_factory=list,
+        description="SBI 2008 sections whose vacancies count for this sector "
+        "(empty: take the delineation in data/sectors.yaml)",
+    )
+    targets: list[TargetParam] = Field(default_factory=list)
+    project_dir: str = Field(
+        default="..",
+        description="project root as seen from the kernel; the batch passes an absolute path",
+    )
+
+    @field_validator("slug", "sector")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not SLUG_RE.match(v):
+            raise ValueError(
+                f"{v!r} is not a slug: use lower-case letters, digits and single hyphens, "
+                "e.g. 'agri-food'"
+            )
+        return v
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, v: str) -> str:
+        if not QUARTER_RE.match(v):
+            raise ValueError(f"{v!r} is not a quarter: write it like 2023Q3")
+        return v
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, v: str) -> str:
+        if not REGION_RE.match(v):
+            raise ValueError(f"{v!r} is not a CBS region code such as NL, PV27, LD02 or AM14")
+        return v
+
+    @property
+    def report_id(self) -> str:
+        """``national-nl``, ``sector-energie``, ``region-utrecht``."""
+        return f"{self.kind}-{self.slug}"
+
+    def display_name(self) -> str:
+        """Name in the report language."""
+        return self.name_en if self.language == "en" else self.name
+
+
+FIELDS: tuple[str, ...] = tuple(ReportParams.model_fields)
+REQUIRED: tuple[str, ...] = tuple(
+    name for name, f in ReportParams.model_fields.items() if f.is_required()
+)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report to produce: its resolved parameters and where they came from."""
+
+    params: ReportParams
+    files: tuple[Path, ...]
+    template: Path
+
+    @property
+    def report_id(self) -> str:
+        return self.params.report_id
+
+
+def _close(key: str, options: tuple[str, ...] | list[str]) -> str:
+    match = difflib.get_close_matches(key, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ParameterError(f"{path}: cannot read parameter file ({exc.strerror})") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise ParameterError(f"{path}{where}: not valid YAML ({exc})") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParameterError(f"{path}: must be a mapping of key: value, got {type(data).__name__}")
+    return data
+
+
+def _check_keys(path: Path, data: dict[str, Any]) -> list[str]:
+    problems = []
+    for key in data:
+        if key not in FIELDS:
+            problems.append(
+                f"{path}: unknown key {key!r}{_close(str(key), FIELDS)}; "
+                f"allowed keys: {', '.join(FIELDS)}"
+            )
+    return problems
+
+
+def _format_validation(exc: ValidationError, files: list[Path], data: dict[str, Any]) -> list[str]:
+    problems = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        top = str(err["loc"][0]) if err["loc"] else ""
+        if err["type"] == "missing":
+            where = " or ".join(str(f) for f in files)
+            problems.append(f"{where}: missing key {loc!r}; add it to one of these files")
+            continue
+        if err["type"] == "extra_forbidden":
+            parent = [str(p) for p in err["loc"][:-1]]
+            options = ()
+            if parent and parent[0] == "targets":
+                options = tuple(TargetParam.model_fields)
+            problems.append(
+                f"{' / '.join(str(f) for f in files)}: unknown key {loc!r}"
+                f"{_close(str(err['loc'][-1]), options)}"
+            )
+            continue
+        origin = [f for f in files if top in _read_yaml(f)] or files
+        value = data.get(top) if len(err["loc"]) == 1 else err.get("input")
+        problems.append(f"{origin[-1]}: key {loc!r} = {value!r}: {err['msg']}")
+    return problems
+
+
+def resolve(
+    base: Path,
+    override: Path,
+    *,
+    overrides: dict[str, Any] | None = None,
+    templates_dir: Path | None = None,
+) -> Job:
+    """Merge ``base`` with one override file and validate the result.
+
+    Parameters
+    ----------
+    base
+        Path of ``params/base.yaml``.
+    override
+        Path of the report's own params file.
+    overrides
+        Values from the command line (``--set language=en``), applied last.
+    templates_dir
+        Folder with ``<kind>.ipynb``; default ``templates/`` beside the params folder.
+
+    Returns
+    -------
+    Job
+        The validated parameters with the files they came from.
+
+    Raises
+    ------
+    ParameterError
+        Listing every problem: unknown keys (with a close match), missing keys, wrong types,
+        bad slugs, a slug that differs from the file name.
+    """
+    base_data = _read_yaml(base)
+    own = _read_yaml(override)
+    problems = _check_keys(base, base_data) + _check_keys(override, own)
+    cli = dict(overrides or {})
+    problems += [
+        f"--set {k}: unknown parameter{_close(k, FIELDS)}" for k in cli if k not in FIELDS
+    ]
+    if problems:
+        raise ParameterError(problems[0] if len(problems) == 1 else "invalid parameters:\n  - "
+                             + "\n  - ".join(problems))
+    merged = {**base_data, **own, **cli}
+    files = [base, override]
+    try:
+        params = ReportParams.model_validate(merged)
+    except ValidationError as exc:
+        found = _format_validation(exc, files, merged)
+        raise ParameterError(found[0] if len(found) == 1 else "invalid parameters:\n  - "
+                             + "\n  - ".join(found)) from None
+    expected_kind = _kind_of(override)
+    if expected_kind and params.kind != expected_kind:
+        raise ParameterError(
+            f"{override}: key 'kind' = {params.kind!r}, but files in this folder describe "
+            f"{expected_kind!r} reports; set kind: {expected_kind}"
+        )
+    if expected_kind in KIND_DIRS and params.slug != override.stem:
+        raise ParameterError(
+            f"{override}: key 'slug' = {params.slug!r} must equal the file name "
+            f"{override.stem!r}; rename the file or fix the slug"
+        )
+    if params.kind == "sector" and params.sector != params.slug:
+        raise ParameterError(
+            f"{override}: key 'sector' = {params.sector!r} must equal the slug {params.slug!r}"
+        )
+    templates = templates_dir or base.parent.parent / "templates"
+    return Job(params=params, files=(base, override),
+               template=templates / f"{params.kind}.ipynb")
+
+
+def _kind_of(path: Path) -> str | None:
+    if path.parent.name == "sectors":
+        return "sector"
+    if path.parent.name == "regions":
+        return "region"
+    if path.name == "national.yaml":
+        return "national"
+    return None
+
+
+def param_files(params_dir: Path) -> list[Path]:
+    """Every report params file, national first, then sectors and regions in name order."""
+    files = []
+    national = params_dir / "national.yaml"
+    if national.exists():
+        files.append(national)
+    for sub in ("sectors", "regions"):
+        files += sorted((params_dir / sub).glob("*.yaml"))
+    return files
+
+
+def parse_only(values: list[str] | None) -> set[tuple[str, str]] | None:
+    """Parse ``--only KIND:SLUG`` values into ``{(kind, slug)}``."""
+    if not values:
+        return None
+    out = set()
+    for value in values:
+        kind, sep, slug = value.partition(":")
+        if not sep or kind not in KINDS or not slug:
+            raise ParameterError(
+                f"--only {value!r}: write KIND:SLUG with KIND one of {', '.join(KINDS)}, "
+                "e.g. sector:energie or national:nl"
+            )
+        out.add((kind, slug))
+    return out
+
+
+def expand(
+    project: Path,
+    *,
+    only: set[tuple[str, str]] | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> list[Job]:
+    """Expand ``project/params`` into validated jobs.
+
+    Every file is validated, even those filtered out by ``only``, so a broken file is never
+    discovered a quarter later. Problems of all files are reported together.
+
+    Raises
+    ------
+    ParameterError
+        If any params file is invalid, or ``only`` names a report that does not exist.
+    """
+    params_dir = project / "params"
+    base = params_dir / "base.yaml"
+    if not base.exists():
+        raise ParameterError(f"{base}: missing; every project needs params/base.yaml")
+    jobs: list[Job] = []
+    problems: list[str] = []
+    for path in param_files(params_dir):
+        try:
+            jobs.append(resolve(base, path, overrides=overrides))
+        except ParameterError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ParameterError("\n".join(problems))
+    if only is not None:
+        known = {(j.params.kind, j.params.slug) for j in jobs}
+        for kind, slug in sorted(only - known):
+            slugs = [s for k, s in known if k == kind]
+            raise ParameterError(
+                f"--only {kind}:{slug}: no such report{_close(slug, slugs)}; "
+                "see `techmonitor list`"
+            )
+        jobs = [j for j in jobs if (j.params.kind, j.params.slug) in only]
+    return jobs
+
+
+def parse_set(values: list[str] | None) -> dict[str, Any]:
+    """Parse ``--set KEY=VALUE`` pairs; values are read as YAML scalars (``2030`` → int)."""
+    out: dict[str, Any] = {}
+    for item in values or []:
+        key, sep, raw = item.partition("=")
+        if not sep or not key:
+            raise ParameterError(f"--set {item!r}: write KEY=VALUE, e.g. --set language=en")
+        try:
+            out[key.strip()] = yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            raise ParameterError(f"--set {item!r}: value is not valid YAML ({exc})") from exc
+    return out

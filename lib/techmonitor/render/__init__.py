@@ -1,0 +1,1 @@
+"""Rendering: executed notebooks to HTML (nbconvert) and HTML to PDF (WeasyPrint)."""

@@ -1,0 +1,352 @@
+"""DUO open-data connector: hbo/wo first-year enrolments and diplomas, mbo participants.
+
+Three file layouts are read (detected from the column names):
+
+``wide`` (the 2019 DUO files, e.g. ``03b-eerstejaars-ingeschrevenen-hbo-...-2019.csv``)
+    One row per institution location × programme × form × sex, one column per year
+    (``2015`` … ``2019``); mbo has ``MAN2015;VROUW2015;TOTAAL2015 …``. Small counts are
+    published as they are.
+``long`` (current onderwijsdata.duo.nl layout, e.g. ``p02ho1ejrs``, ``p04hogdipl``)
+    One row per year (``STUDIEJAAR``/``DIPLOMAJAAR``) with one count column ``AANTAL_…``.
+    DUO's privacy filter publishes every original count 1–4 as **4**: those cells are kept
+    as 4 (a privacy *upper bound*, never rounded down to 0) and counted in ``upper_bound``.
+``long`` with ``<5`` (the DuidelijkDUO copies)
+    Same shape, but small cells are the text ``<5``. They become *missing* (never 0): totals
+    are sums of the published cells, hence lower bounds, and the number of suppressed cells
+    is carried in the ``suppressed`` column so the build can report it.
+
+Everything is first normalised to one *micro* frame (:data:`MICRO_COLUMNS`), then aggregated
+to tidy observations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from techmonitor.errors import DataValidationError
+from techmonitor.sources import read_table, tidy
+
+MICRO_COLUMNS = [
+    "level",  # hbo | wo | mbo
+    "province",  # province name as DUO writes it ('' when the file has none)
+    "onderdeel",  # CROHO onderdeel (ho) or MBO SECTOR (mbo)
+    "programme",  # programme / qualification name
+    "mbo_level",  # '1'..'4' for mbo, '' for ho
+    "sbb_unit",  # SBB sector unit (mbo)
+    "domain",  # mbo domain
+    "sex",  # man | vrouw
+    "year",  # int, the year as labelled in the file
+    "count",  # float; NaN when suppressed
+    "suppressed",  # 1 when the published cell was '<5'
+    "upper_bound",  # 1 when the cell is a privacy-filtered 4 (true value 1..4)
+]
+SUPPRESSED_MARKERS = {"<5", "< 5", "&lt;5"}
+_YEAR_COL = re.compile(r"^(\d{4})$")
+_MBO_YEAR_COL = re.compile(r"^(MAN|VROUW|TOTAAL)(\d{4})$")
+
+
+def _norm(name: str) -> str:
+    """Column names differ between layouts only in spaces vs underscores and case."""
+    return re.sub(r"[\s_]+", "_", name.strip().upper())
+
+
+def parse_count(raw: str) -> tuple[float, bool]:
+    """Parse one published DUO count.
+
+    Returns
+    -------
+    tuple
+        ``(value, suppressed)``; a ``<5`` cell gives ``(nan, True)``, an empty cell
+        ``(0.0, False)`` (DUO leaves a year empty when the programme had no students).
+
+    Raises
+    ------
+    ValueError
+        For text that is neither a count nor a suppression marker.
+    """
+    text = str(raw).strip()
+    if text in SUPPRESSED_MARKERS:
+        return float("nan"), True
+    if text == "":
+        return 0.0, False
+    value = float(text.replace(".", "").replace(",", ".")) if "," in text else float(text)
+    if value < 0:
+        raise ValueError(f"negative count {text!r}")
+    return value, False
+
+
+def detect_layout(columns: Iterable[str]) -> str:
+    """Return ``'wide-ho'``, ``'wide-mbo'`` or ``'long'`` for a DUO header."""
+    cols = [_norm(c) for c in columns]
+    if any(_MBO_YEAR_COL.match(c) for c in cols):
+        return "wide-mbo"
+    if any(_YEAR_COL.match(c) for c in cols):
+        return "wide-ho"
+    if any(c.startswith("AANTAL") for c in cols):
+        return "long"
+    raise ValueError(
+        "not a known DUO layout: expected year columns (2015 …), MAN2015/VROUW2015 … "
+        "or an AANTAL_… count column"
+    )
+
+
+def _level_from_name(path: Path, level: str | None) -> str:
+    if level:
+        return level
+    name = path.name.lower()
+    for cand in ("mbo", "hbo", "wo"):
+        if re.search(rf"(^|[^a-z]){cand}([^a-z]|$)", name) or name.endswith(f"{cand}.csv"):
+            return cand
+    raise DataValidationError(
+        f"{path}: cannot tell hbo/wo/mbo from the file name; pass level='hbo'|'wo'|'mbo'",
+        [f"{path}: level unknown; pass level= explicitly"],
+    )
+
+
+def _col(df: pd.DataFrame, *names: str, default: str | None = None) -> pd.Series:
+    """First column present among ``names`` (normalised); a constant when none is."""
+    lookup = {_norm(c): c for c in df.columns}
+    for name in names:
+        if _norm(name) in lookup:
+            return df[lookup[_norm(name)]].astype(str).str.strip()
+    if default is None:
+        raise KeyError(names[0])
+    return pd.Series(default, index=df.index, dtype=object)
+
+
+def read_duo(path: Path, *, level: str | None = None) -> pd.DataFrame:
+    """Read one DUO file (any layout, CSV/Excel/Parquet) into the micro frame.
+
+    Parameters
+    ----------
+    path
+        DUO file.
+    level
+        ``'hbo'``, ``'wo'`` or ``'mbo'``; inferred from the file name when omitted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`MICRO_COLUMNS`, one row per published cell (sex × year).
+
+    Raises
+    ------
+    DataValidationError
+        Unknown layout, missing columns or unreadable counts (all problems listed).
+    """
+    path = Path(path)
+    raw = read_table(path)
+    try:
+        layout = detect_layout(raw.columns)
+    except ValueError as exc:
+        raise DataValidationError(f"{path}: {exc}", [f"{path}: {exc}"]) from exc
+    lvl = _level_from_name(path, level)
+    # Trailing empty rows (PROVINCIE/sector empty) occur in the 2019 files: drop them.
+    key = _col(raw, "MBO SECTOR", "CROHO ONDERDEEL", "ONDERDEEL", default="")
+    raw = raw[key != ""].reset_index(drop=True)
+    try:
+        if layout == "wide-mbo":
+            micro = _wide_mbo(raw)
+        else:
+            micro = _wide_ho(raw, lvl) if layout == "wide-ho" else _long(raw, lvl)
+    except KeyError as exc:
+        msg = f"{path}: required column {exc.args[0]!r} missing ({layout} layout)"
+        raise DataValidationError(msg, [msg]) from exc
+    problems = micro.attrs.pop("problems", [])
+    if problems:
+        raise DataValidationError(
+            f"{path}: {len(problems)} unreadable counts",
+            [f"{path}: {p}; fix the cell or re-download the file" for p in problems],
+        )
+    return micro[MICRO_COLUMNS]
+
+
+def _ho_base(raw: pd.DataFrame, level: str) -> dict[str, Any]:
+    return {
+        "level": level,
+        "province": _col(raw, "PROVINCIE", "PROVINCIENAAM", default=""),
+        "onderdeel": _col(raw, "CROHO ONDERDEEL", "ONDERDEEL").str.lower(),
+        "programme": _col(raw, "OPLEIDINGSNAAM ACTUEEL", "OPLEIDINGSNAAM", default=""),
+        "mbo_level": "",
+        "sbb_unit": "",
+        "domain": "",
+        "sex": _col(raw, "GESLACHT").str.lower(),
+    }
+
+
+def _melt(base: pd.DataFrame, values: Mapping[int, pd.Series], upper: bool) -> pd.DataFrame:
+    parts, problems = [], []
+    for year, series in values.items():
+        counts, supp = [], []
+        for i, cell in enumerate(series.tolist()):
+            try:
+                v, s = parse_count(cell)
+            except ValueError:
+                problems.append(f"row {i + 2}, year {year}: value {cell!r} is not a count")
+                v, s = float("nan"), False
+            counts.append(v)
+            supp.append(s)
+        part = base.copy()
+        part["year"] = year
+        part["count"] = counts
+        part["suppressed"] = np.array(supp, dtype=int)
+        # The privacy filter of the current layout turns every 1..4 into 4.
+        part["upper_bound"] = ((part["count"] == 4) & upper).astype(int)
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MICRO_COLUMNS)
+    out.attrs["problems"] = problems
+    return out
+
+
+def _wide_ho(raw: pd.DataFrame, level: str) -> pd.DataFrame:
+    base = pd.DataFrame(_ho_base(raw, level))
+    years = {int(c): raw[c] for c in raw.columns if _YEAR_COL.match(_norm(c))}
+    return _melt(base, years, upper=False)
+
+
+def _long(raw: pd.DataFrame, level: str) -> pd.DataFrame:
+    base = pd.DataFrame(_ho_base(raw, level))
+    count_col = next(c for c in raw.columns if _norm(c).startswith("AANTAL"))
+    year_raw = _col(raw, "STUDIEJAAR", "DIPLOMAJAAR", "JAAR", "PEILJAAR")
+    years = year_raw.str.extract(r"(\d{4})")[0]
+    parts = []
+    for year in sorted(years.dropna().unique()):
+        mask = years == year
+        part = _melt(base[mask].reset_index(drop=True), {int(year): raw.loc[mask, count_col]}, True)
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs["problems"] = [p for part in parts for p in part.attrs.get("problems", [])]
+    return out
+
+
+def _wide_mbo(raw: pd.DataFrame) -> pd.DataFrame:
+    base = {
+        "level": "mbo",
+        "province": "",
+        "onderdeel": _col(raw, "MBO SECTOR").str.lower(),
+        "programme": _col(raw, "KWALIFICATIE NAAM", default=""),
+        "mbo_level": _col(raw, "KWALIFICATIENIVEAU", "NIVEAU"),
+        "sbb_unit": _col(raw, "SECTORUNIT SBB", default=""),
+        "domain": _col(raw, "DOMEIN", default=""),
+    }
+    parts, problems = [], []
+    lookup = {_norm(c): c for c in raw.columns}
+    years = sorted({int(m.group(2)) for c in lookup if (m := _MBO_YEAR_COL.match(c))})
+    for sex, prefix in (("man", "MAN"), ("vrouw", "VROUW")):
+        frame = pd.DataFrame({**base, "sex": sex})
+        melted = _melt(frame, {y: raw[lookup[f"{prefix}{y}"]] for y in years}, upper=False)
+        problems += melted.attrs.pop("problems", [])
+        parts.append(melted)
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs["problems"] = problems
+    return out
+
+
+def school_year(year: int) -> str:
+    """DUO enrolment year ``2015`` (count date 1 October 2015) → ``'2015/16'``."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def aggregate(
+    micro: pd.DataFrame,
+    *,
+    indicator: str,
+    mask: pd.Series | None,
+    source: str,
+    vintage: str,
+    period_of: str = "school_year",
+    by_region: bool = True,
+    sector: str = "all",
+    mbo_levels: bool = False,
+    province_codes: Mapping[str, str] | None = None,
+    add_ho: bool = True,
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Aggregate micro rows to tidy observations.
+
+    Sums over every cell selected by ``mask`` per period × level × region × sex, plus the
+    totals: ``sex='all'``, ``region='NL'`` and (for ho files) ``level='ho'`` = hbo + wo.
+    Suppressed (``<5``) cells are skipped, so such totals are lower bounds; a group whose
+    cells are *all* suppressed yields no row rather than a false 0.
+
+    Returns
+    -------
+    tuple
+        ``(observations, counts)`` with ``counts`` holding ``suppressed`` and
+        ``upper_bound`` cell totals for the build summary.
+    """
+    df = micro if mask is None else micro[mask.to_numpy()]
+    df = df.copy()
+    if period_of == "school_year":
+        df["period"] = df["year"].map(school_year)
+    else:
+        df["period"] = df["year"].astype(str)
+    frames = []
+    levels = [("level", df["level"])]
+    if mbo_levels:
+        levels.append(("mbo", "mbo-" + df["mbo_level"].astype(str)))
+    regions: list[tuple[str, pd.Series]] = [("NL", pd.Series("NL", index=df.index))]
+    if by_region and province_codes is not None:
+        codes = df["province"].map(lambda p: province_codes.get(p.lower(), ""))
+        unknown = sorted(set(df.loc[codes == "", "province"]) - {""})
+        if unknown:
+            raise DataValidationError(
+                f"unknown province names {unknown}",
+                [f"province {u!r} is not in data/regions.yaml; add it" for u in unknown],
+            )
+        regions.append(("prov", codes))
+    level_sets = [lv for _, lv in levels]
+    if add_ho and set(df["level"]) <= {"hbo", "wo"}:
+        level_sets.append(pd.Series("ho", index=df.index))
+    for lv in level_sets:
+        for _, reg in regions:
+            for sex_all in (False, True):
+                sex = pd.Series("all", index=df.index) if sex_all else df["sex"]
+                keys = pd.DataFrame(
+                    {"period": df["period"], "level": lv, "region": reg, "sex": sex}
+                )
+                keys["count"] = df["count"]
+                keys = keys[keys["region"] != ""]
+                g = keys.groupby(["period", "level", "region", "sex"], sort=True)["count"]
+                frames.append(g.sum(min_count=1).dropna().rename("value").reset_index())
+    out = pd.concat(frames, ignore_index=True).drop_duplicates(
+        ["period", "level", "region", "sex"]
+    )
+    out = out.assign(
+        indicator=indicator, sector=sector, source=source, vintage=vintage, status="definitive"
+    )
+    counts = {
+        "suppressed": int(df["suppressed"].sum()),
+        "upper_bound": int(df["upper_bound"].sum()),
+    }
+    return tidy(out), counts
+
+
+def programme_mask(micro: pd.DataFrame, rules: Mapping[str, Any]) -> pd.Series:
+    """Rows matching an education delineation of ``data/sectors.yaml``.
+
+    ``rules`` may hold ``croho_onderdeel`` (list), ``programme_regex`` (case-insensitive
+    regex on the programme name), ``mbo_sbb_units``, ``mbo_domains`` (lists) and
+    ``mbo_programme_regex``. A row matches when any rule for its level matches.
+    """
+    is_mbo = micro["level"] == "mbo"
+    hit = pd.Series(False, index=micro.index)
+    ond = [o.lower() for o in rules.get("croho_onderdeel", [])]
+    if ond:
+        hit |= ~is_mbo & micro["onderdeel"].isin(ond)
+    if rules.get("programme_regex"):
+        rx = micro["programme"].str.contains(rules["programme_regex"], case=False, regex=True)
+        hit |= ~is_mbo & rx
+    if rules.get("mbo_sbb_units"):
+        hit |= is_mbo & micro["sbb_unit"].isin(rules["mbo_sbb_units"])
+    if rules.get("mbo_domains"):
+        hit |= is_mbo & micro["domain"].isin(rules["mbo_domains"])
+    if rules.get("mbo_programme_regex"):
+        rx = micro["programme"].str.contains(rules["mbo_programme_regex"], case=False, regex=True)
+        hit |= is_mbo & rx
+    return hit
