@@ -181,6 +181,55 @@ def figure(svg: str, alt: str, caption: str) -> Block:
     )
 
 
+def status_cell(code: str, label: str, symbol: str) -> Cell:
+    """A status shown by symbol, word and colour together (never colour alone, WCAG 1.4.1).
+
+    ``code`` becomes a CSS class (``status-<code>``) that sets the colour; the symbol is
+    hidden from screen readers because the word already says it.
+    """
+    markup = (f'<span class="status status-{esc(code)}"><span class="symbol" '
+              f'aria-hidden="true">{esc(symbol)}</span> {esc(label)}</span>')
+    return Cell(f"{symbol} {label}", markup=markup)
+
+
+def toc(title: str, entries: Sequence[tuple[str, str]]) -> Block:
+    """Table of contents: ``entries`` are ``(anchor, title)`` of the report's sections."""
+    items = "".join(f'<li><a href="#{esc(a)}">{esc(t)}</a></li>' for a, t in entries)
+    return Block(
+        f'<nav class="toc" aria-labelledby="toc-h"><h2 id="toc-h">{esc(title)}</h2>'
+        f"<ol>{items}</ol></nav>"
+    )
+
+
+def code(text: str) -> Block:
+    """A command or other literal text, shown as code."""
+    return Block(f"<pre class=\"command\"><code>{esc(text)}</code></pre>")
+
+
+def note(text: str, css_class: str = "note") -> Block:
+    """A highlighted remark (e.g. the illustrative-data notice); a paragraph with a class."""
+    return Block(f'<p class="{esc(css_class)}">{esc(text)}</p>')
+
+
+SUMMARY_MIMETYPE = "application/vnd.techmonitor.summary+json"
+
+
+@dataclass
+class Summary:
+    """Machine-readable summary of a report, displayed as a notebook output.
+
+    Only the custom mimetype is emitted, so HTML and PDF show nothing while the batch reads
+    it back from the executed notebook (``render.index.summary_from_notebook``).
+    """
+
+    data: dict[str, object]
+
+    def _repr_mimebundle_(
+        self, include: object = None, exclude: object = None
+    ) -> dict[str, object]:
+        return {SUMMARY_MIMETYPE: self.data}
+
+
 def join(*blocks: Block | None) -> Block:
     """Concatenate blocks into one."""
     return Block("\n".join(b.html for b in blocks if b is not None))

@@ -1,49 +1,368 @@
-"""Chart house style (seaborn/matplotlib) and the one helper that emits charts with alt text.
+"""House style for every chart in a report (seaborn on matplotlib's object-oriented API).
 
-Charts are drawn with the object-oriented API on a private ``Figure`` (no pyplot state, no
-global rcParams changes), saved as SVG, and wrapped by :func:`techmonitor.blocks.figure`
-with real alt text.
+Rules this module enforces, so report code cannot forget them:
+
+* No global state: every drawing happens inside :func:`house_style` (``rc_context`` plus
+  seaborn's ``axes_style`` as context managers), figures are plain :class:`Figure` objects
+  (never pyplot, so nothing accumulates in a long-lived kernel) and are cleared after export.
+* Colour-blind-safe colours (Okabe–Ito order, Rijkshuisstijl blue for the main series) and
+  meaning never carried by colour alone: illustrative data is dashed, hollow and labelled;
+  the target is a star with a text label.
+* Dutch (or English) number formats on the value axis through :mod:`techmonitor.fmt`; years
+  and school years are written as codes, never as numbers (``2.023``).
+* SVG output that is deterministic (fixed ``svg.hashsalt`` per chart, no date metadata) and
+  keeps text as text, so PDFs stay sharp and small.
+* :func:`emit` is the single way a chart reaches a report, always with real alt text.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import math
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import matplotlib as mpl
+import numpy as np
+import seaborn as sns
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from techmonitor import fmt
 from techmonitor.blocks import Block, figure
 
-# Rijkshuisstijl blues first, then colour-blind-safe Okabe-Ito hues (report-style.md).
-PALETTE = ("#01689B", "#E17000", "#39870C", "#A90061", "#154273", "#94710A", "#42145F")
+# Okabe-Ito (colour-blind safe) with Rijkshuisstijl lintblauw as the first, main colour.
+PALETTE = ("#154273", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0072B2")
+MAIN = "#154273"  # lintblauw: observed data, 10.2:1 against white
+TREND = "#01689B"  # donkerblauw: fitted trend line
+BAND = "#8FCAE7"  # lichtblauw: forecast bands (fill only, outlined by the trend line)
+TARGET = "#A90061"  # violet: target marker, 7.3:1 against white
+ILLUSTRATIVE = "#94710A"  # bruin: illustrative points, 4.5:1 against white
 GRID = "#D0D0D0"
 TEXT = "#1A1A1A"
 
-STYLE = {
+STYLE: dict[str, object] = {
     "font.family": "DejaVu Sans",
     "font.size": 9,
     "axes.edgecolor": "#6E6E6E",
     "axes.labelcolor": TEXT,
-    "axes.titlesize": 10,
+    "axes.titlesize": 9.5,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
     "axes.grid.axis": "y",
+    "axes.prop_cycle": mpl.cycler(color=list(PALETTE)),
     "grid.color": GRID,
     "grid.linewidth": 0.6,
     "xtick.color": TEXT,
     "ytick.color": TEXT,
     "legend.frameon": False,
+    "legend.fontsize": 8,
+    "lines.linewidth": 1.8,
+    "hatch.color": ILLUSTRATIVE,
     "svg.fonttype": "none",
+    "figure.dpi": 96,
 }
 
+A4_WIDTH_CM = 16.0  # text column of an A4 page with 2.5 cm margins
 
-def new_figure(width_cm: float = 16.0, height_cm: float = 7.0) -> Figure:
-    """A figure in the house style, sized for an A4 text column."""
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), layout="constrained")
+
+@contextmanager
+def house_style() -> Iterator[None]:
+    """Context in which every chart is drawn and saved; restores all settings on exit."""
+    with sns.axes_style("ticks"), mpl.rc_context(STYLE):
+        yield
+
+
+def new_figure(width_cm: float = A4_WIDTH_CM, height_cm: float = 7.0) -> Figure:
+    """An empty figure sized for the A4 text column (call inside :func:`house_style`)."""
+    return Figure(figsize=(width_cm / 2.54, height_cm / 2.54), layout="constrained")
+
+
+# -- axes formatting -------------------------------------------------------------------------
+
+
+def value_formatter(unit: str, lang: fmt.Lang, span: float) -> FuncFormatter:
+    """Tick labels in the report language: ``12.500``, ``28,5%``.
+
+    ``span`` (max − min of the axis) decides the decimals, so ticks 0.5 apart keep their
+    decimal and ticks 1 000 apart do not.
+    """
+    decimals = 0 if span >= 5 else (1 if span >= 0.5 else 2)
+    percent = unit in ("share", "percent", "pct", "%")
+
+    def _format(value: float, _pos: object) -> str:
+        text = fmt.number(value, decimals, lang)
+        return text + "%" if percent else text
+
+    return FuncFormatter(_format)
+
+
+def period_ticks(
+    kind: str, t_min: float, t_max: float, lang: fmt.Lang, max_ticks: int = 8
+) -> tuple[list[float], list[str]]:
+    """Tick positions (decimal years) and labels for a time axis of ``kind`` periods.
+
+    Years sit at the middle of the year (``2019`` → 2019.5), school years at 1 August of
+    their second year (``2019/'20`` → 2020.0), quarterly axes at the start of each year.
+    """
+    first, last = math.floor(t_min), math.ceil(t_max)
+    step = max(1, math.ceil((last - first + 1) / max_ticks))
+    ticks: list[float] = []
+    labels: list[str] = []
+    for year in range(first - 1, last + 1):
+        if (year - first) % step:
+            continue
+        if kind == "school_year":
+            pos, label = year + 1.0, fmt.school_year(f"{year}/{(year + 1) % 100:02d}", lang)
+        elif kind == "quarter":
+            pos, label = float(year), str(year)
+        else:
+            pos, label = year + 0.5, str(year)
+        if t_min - 0.3 <= pos <= t_max + 0.3:
+            ticks.append(pos)
+            labels.append(label)
+    return ticks, labels
+
+
+def style_time_axis(ax: Axes, kind: str, t_min: float, t_max: float, lang: fmt.Lang) -> None:
+    """Put period ticks on the x axis and pad it a little on both sides."""
+    ticks, labels = period_ticks(kind, t_min, t_max, lang)
+    ax.set_xticks(ticks, labels)
+    pad = 0.3 if kind != "quarter" else 0.2
+    ax.set_xlim(t_min - pad, t_max + pad)
+    ax.grid(True, axis="y", color=GRID, linewidth=0.6)
+    ax.grid(False, axis="x")
+
+
+def style_value_axis(ax: Axes, unit: str, lang: fmt.Lang, label: str) -> None:
+    """Value axis from zero where sensible, formatted in the report language."""
+    lo, hi = ax.get_ylim()
+    if lo > 0 and lo < 0.5 * hi:
+        lo = 0.0  # start at zero unless that squashes the series; avoids a zigzag break
+    if unit in ("share", "percent", "pct", "%"):
+        hi = min(hi, 100.0)
+    ax.set_ylim(lo, hi)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax.yaxis.set_major_formatter(value_formatter(unit, lang, hi - lo))
+    ax.set_ylabel(label)
+
+
+# -- chart kinds -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendLabels:
+    """Legend texts of a trend chart, in the report language (from messages.py)."""
+
+    observed: str
+    trend: str
+    band80: str
+    band95: str
+    target: str
+    illustrative: str
+    axis: str
+
+
+@dataclass(frozen=True)
+class TargetMark:
+    """A target drawn as a star at its period with a text label."""
+
+    t: float
+    value: float
+    label: str
+
+
+def _plot_observed(
+    ax: Axes, t: np.ndarray, y: np.ndarray, illustrative: np.ndarray, label: str,
+    colour: str = MAIN,
+) -> bool:
+    """Draw observed points; illustrative points dashed and hollow. Returns True if any."""
+    definitive = ~illustrative
+    if definitive.any():
+        sns.lineplot(x=t[definitive], y=y[definitive], ax=ax, color=colour, marker="o",
+                     markersize=4.5, label=label, legend=False, estimator=None, sort=False)
+    if illustrative.any():
+        # join the last definitive point to the illustrative run so the line is continuous
+        idx = np.flatnonzero(illustrative)
+        start = max(idx[0] - 1, 0)
+        ax.plot(t[start:idx[-1] + 1], y[start:idx[-1] + 1], linestyle=(0, (4, 2)),
+                color=ILLUSTRATIVE, linewidth=1.6)
+        ax.plot(t[idx], y[idx], linestyle="none", marker="o", markersize=5,
+                markerfacecolor="white", markeredgecolor=ILLUSTRATIVE, markeredgewidth=1.4)
+    return bool(illustrative.any())
+
+
+def trend_chart(
+    t: np.ndarray,
+    y: np.ndarray,
+    *,
+    illustrative: np.ndarray,
+    period_kind: str,
+    unit: str,
+    lang: fmt.Lang,
+    labels: TrendLabels,
+    fitted: tuple[np.ndarray, np.ndarray] | None = None,
+    band: dict[str, np.ndarray] | None = None,
+    target: TargetMark | None = None,
+) -> Figure:
+    """Series with fitted trend, 80/95% projection band to the target year and the target.
+
+    Parameters
+    ----------
+    t, y
+        Decimal years and values of the observations.
+    illustrative
+        Boolean mask: which observations are illustrative (drawn dashed, hollow, labelled).
+    period_kind
+        ``year``, ``school_year`` or ``quarter`` (for the tick labels).
+    unit
+        Indicator unit (``count``, ``share`` …) for the value axis format.
+    fitted
+        ``(t, values)`` of the trend over the observed period, or None.
+    band
+        Projection with keys ``t``, ``mean``, ``lo80``, ``hi80``, ``lo95``, ``hi95``, or None.
+    target
+        Target marker, or None.
+    """
+    with house_style():
+        fig = new_figure()
+        ax = fig.add_subplot()
+        handles: list[object] = []
+        if band is not None and len(band["t"]):
+            bt = band["t"]
+            ax.fill_between(bt, band["lo95"], band["hi95"], color=BAND, alpha=0.35, linewidth=0)
+            ax.fill_between(bt, band["lo80"], band["hi80"], color=BAND, alpha=0.75, linewidth=0)
+            ax.plot(bt, band["mean"], color=TREND, linestyle=(0, (1.5, 1.5)), linewidth=1.4)
+            handles += [Patch(color=BAND, alpha=0.75, label=labels.band80),
+                        Patch(color=BAND, alpha=0.35, label=labels.band95)]
+        if fitted is not None:
+            ax.plot(fitted[0], fitted[1], color=TREND, linewidth=1.2, linestyle="--")
+            handles.insert(0, Line2D([], [], color=TREND, linestyle="--", label=labels.trend))
+        any_illustrative = _plot_observed(ax, t, y, illustrative, labels.observed)
+        handles.insert(0, Line2D([], [], color=MAIN, marker="o", markersize=4.5,
+                                 label=labels.observed))
+        if any_illustrative:
+            handles.append(Line2D([], [], color=ILLUSTRATIVE, linestyle=(0, (4, 2)), marker="o",
+                                  markerfacecolor="white", label=labels.illustrative))
+        t_max = float(max(t.max(), band["t"].max() if band is not None and len(band["t"])
+                          else t.max()))
+        if target is not None:
+            ax.plot([target.t], [target.value], marker="*", markersize=13, color=TARGET,
+                    markeredgecolor="white", markeredgewidth=0.6, linestyle="none")
+            ax.annotate(target.label, (target.t, target.value), xytext=(-6, 8),
+                        textcoords="offset points", ha="right", color=TARGET, fontsize=8)
+            handles.append(Line2D([], [], marker="*", markersize=10, color=TARGET,
+                                  linestyle="none", label=labels.target))
+            t_max = max(t_max, target.t)
+        style_time_axis(ax, period_kind, float(t.min()), t_max, lang)
+        style_value_axis(ax, unit, lang, labels.axis)
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7.5)
     return fig
+
+
+def seasonal_chart(
+    t: np.ndarray,
+    raw: np.ndarray,
+    adjusted: np.ndarray | None,
+    *,
+    illustrative: np.ndarray,
+    unit: str,
+    lang: fmt.Lang,
+    raw_label: str,
+    adjusted_label: str,
+    illustrative_label: str,
+    axis_label: str,
+) -> Figure:
+    """Quarterly series (thin, with dots) and its seasonally adjusted trend (thick line)."""
+    with house_style():
+        fig = new_figure(height_cm=6.5)
+        ax = fig.add_subplot()
+        any_illustrative = _plot_observed(ax, t, raw, illustrative, raw_label, colour=PALETTE[5])
+        handles: list[object] = [Line2D([], [], color=PALETTE[5], marker="o", markersize=4.5,
+                                        label=raw_label)]
+        if adjusted is not None:
+            ax.plot(t, adjusted, color=MAIN, linewidth=2.4)
+            handles.append(Line2D([], [], color=MAIN, linewidth=2.4, label=adjusted_label))
+        if any_illustrative:
+            handles.append(Line2D([], [], color=ILLUSTRATIVE, linestyle=(0, (4, 2)),
+                                  label=illustrative_label))
+        style_time_axis(ax, "quarter", float(t.min()), float(t.max()), lang)
+        style_value_axis(ax, unit, lang, axis_label)
+        ax.legend(handles=handles, loc="upper left", fontsize=7.5)
+    return fig
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One small multiple: a title and a quarterly series."""
+
+    title: str
+    t: np.ndarray
+    y: np.ndarray
+    illustrative: np.ndarray
+
+
+def small_multiples(
+    panels: Sequence[Panel], *, unit: str, lang: fmt.Lang, ncols: int = 3, kind: str = "quarter"
+) -> Figure:
+    """Panels side by side on a shared time axis, each with its own value axis.
+
+    Own value axes because sector sizes differ by a factor of ten; the titles say so.
+    """
+    nrows = max(1, math.ceil(len(panels) / ncols))
+    with house_style():
+        fig = new_figure(height_cm=4.3 * nrows)
+        axes = fig.subplots(nrows, ncols, sharex=True, squeeze=False)
+        t_all = np.concatenate([p.t for p in panels]) if panels else np.array([2020.0])
+        for i, ax in enumerate(axes.flat):
+            if i >= len(panels):
+                ax.set_visible(False)
+                continue
+            p = panels[i]
+            _plot_observed(ax, p.t, p.y, p.illustrative, p.title)
+            ax.set_title(p.title, fontsize=8.5)
+            style_time_axis(ax, kind, float(t_all.min()), float(t_all.max()), lang)
+            style_value_axis(ax, unit, lang, "")
+            ax.tick_params(labelsize=7)
+    return fig
+
+
+def grouped_bars(
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    *,
+    unit: str,
+    lang: fmt.Lang,
+    axis_label: str,
+) -> Figure:
+    """Grouped vertical bars (e.g. openings vs inflow per level); second series hatched."""
+    hatches = ("", "///", "..", "xx")
+    with house_style():
+        fig = new_figure(height_cm=6.5)
+        ax = fig.add_subplot()
+        n = len(series)
+        width = 0.8 / max(n, 1)
+        x = np.arange(len(categories))
+        for i, (name, values) in enumerate(series):
+            ax.bar(x + (i - (n - 1) / 2) * width, list(values), width, label=name,
+                   color=PALETTE[i % len(PALETTE)] if i == 0 else "white",
+                   edgecolor=PALETTE[i % len(PALETTE)], hatch=hatches[i % len(hatches)],
+                   linewidth=1.2)
+        ax.set_xticks(list(x), list(categories))
+        ax.grid(False, axis="x")
+        style_value_axis(ax, unit, lang, axis_label)
+        ax.legend(loc="upper right")
+    return fig
+
+
+# -- export ------------------------------------------------------------------------------------
 
 
 def to_svg(fig: Figure, salt: str) -> str:
@@ -53,7 +372,7 @@ def to_svg(fig: Figure, salt: str) -> str:
     page) and deterministic (the same inputs give the same bytes).
     """
     buf = io.StringIO()
-    with mpl.rc_context({**STYLE, "svg.hashsalt": salt}):
+    with house_style(), mpl.rc_context({"svg.hashsalt": salt}):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     return buf.getvalue()
 
@@ -64,26 +383,22 @@ def emit(fig: Figure, *, alt: str, caption: str, salt: str) -> Block:
     Parameters
     ----------
     fig
-        The chart.
+        The chart; it is cleared afterwards (its memory is released at once, which matters
+        in kernels that are kept alive across reports).
     alt
         What the chart shows, in words (series, period, direction, key values).
     caption
         Visible caption under the chart (includes the source).
     salt
         Unique, stable id for this chart within its report.
+
+    Raises
+    ------
+    ValueError
+        If ``alt`` is empty.
     """
     if not alt.strip():
         raise ValueError("emit(): every chart needs alt text that describes what it shows")
-    return figure(to_svg(fig, salt), alt=alt, caption=caption)
-
-
-def style_axes(ax: object, ylabel: str, xticks: Sequence[float], xlabels: Sequence[str]) -> None:
-    """Apply the house axes style: labels, ticks with period codes, thin grid."""
-    from matplotlib.axes import Axes
-
-    assert isinstance(ax, Axes)
-    with mpl.rc_context(STYLE):
-        ax.set_ylabel(ylabel)
-        ax.set_xticks(list(xticks), list(xlabels))
-        ax.grid(True, axis="y", color=GRID, linewidth=0.6)
-        ax.spines[["top", "right"]].set_visible(False)
+    svg = to_svg(fig, salt)
+    fig.clear()
+    return figure(svg, alt=alt, caption=caption)

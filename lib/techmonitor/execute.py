@@ -4,16 +4,33 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
-
-import nbformat
-import papermill as pm
-from papermill.exceptions import PapermillExecutionError
+from typing import TYPE_CHECKING, Any
 
 from techmonitor.config import Job
 from techmonitor.errors import ExecutionError
 
+if TYPE_CHECKING:
+    import nbformat
+
+    from techmonitor.kernel import KernelSession
+
 KERNEL_NAME = "python3"
+
+
+class CellExecutionFailed(ExecutionError):
+    """A report failed in a known cell; also carries the first line of that cell's source.
+
+    Parameters
+    ----------
+    report, cell, exception
+        As :class:`~techmonitor.errors.ExecutionError`.
+    source
+        First line of the failing cell's source (to name the cell in summaries).
+    """
+
+    def __init__(self, report: str, cell: int | None, exception: str, source: str = "") -> None:
+        super().__init__(report, cell, exception)
+        self.source = source
 
 
 def kernel_parameters(job: Job, project: Path) -> dict[str, Any]:
@@ -32,12 +49,22 @@ def failing_cell(nb: nbformat.NotebookNode) -> tuple[int | None, str]:
     return None, "unknown error"
 
 
+def first_line(source: str) -> str:
+    """First non-empty, non-comment line of a cell's source, shortened for one-line messages."""
+    for line in source.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            return line if len(line) <= 60 else line[:57] + "..."
+    return ""
+
+
 def execute_report(
     job: Job,
     output_path: Path,
     project: Path,
     *,
     km: Any | None = None,
+    session: KernelSession | None = None,
     timeout: int = 600,
 ) -> nbformat.NotebookNode:
     """Execute ``job.template`` with its parameters and keep the executed notebook.
@@ -51,34 +78,44 @@ def execute_report(
     project
         Project root; the kernel runs with it as working directory.
     km
-        An existing kernel manager to reuse (kept alive by the caller), or None for a fresh
-        kernel.
+        An existing kernel manager to reuse (kept alive by the caller), or None.
+    session
+        A kept-alive :class:`~techmonitor.kernel.KernelSession` (takes precedence over ``km``);
+        the caller resets it before the next report.
     timeout
         Seconds a single cell may take.
 
     Raises
     ------
     ExecutionError
-        Naming the report, the failing cell and the exception.
+        Naming the report, the failing cell and the exception (a :class:`CellExecutionFailed`
+        when the failing cell is known).
     """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
     output_path.parent.mkdir(parents=True, exist_ok=True)
     logging.getLogger("papermill").setLevel(logging.WARNING)
+    parameters = kernel_parameters(job, project)
     try:
-        nb = pm.execute_notebook(
-            str(job.template),
-            str(output_path),
-            parameters=kernel_parameters(job, project),
-            kernel_name=KERNEL_NAME,
-            cwd=str(project),
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=False,
-            execution_timeout=timeout,
-            km=km,
-        )
+        if session is not None:
+            nb = session.execute(job.template, output_path, parameters, timeout=timeout)
+        else:
+            nb = pm.execute_notebook(
+                str(job.template),
+                str(output_path),
+                parameters=parameters,
+                kernel_name=KERNEL_NAME,
+                cwd=str(project),
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                execution_timeout=timeout,
+                km=km,
+            )
     except PapermillExecutionError as exc:
-        cell = exc.cell_index if exc.cell_index is not None else None
-        raise ExecutionError(job.report_id, cell, f"{exc.ename}: {exc.evalue}") from None
-    except Exception as exc:  # kernel died, template unreadable …
+        raise CellExecutionFailed(job.report_id, exc.cell_index, f"{exc.ename}: {exc.evalue}",
+                                  first_line(exc.source or "")) from None
+    except Exception as exc:  # kernel died, timeout, template unreadable …
         raise ExecutionError(job.report_id, None, f"{type(exc).__name__}: {exc}") from exc
     return nb

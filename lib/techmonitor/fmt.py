@@ -138,7 +138,8 @@ def percentage_points(x: float, decimals: int = 1, lang: Lang = "nl", signed: bo
     s = change(x, decimals, lang) if signed else number(x, decimals, lang)
     if lang == "nl":
         return s + " procentpunt"
-    return s + (" percentage point" if abs(float(x)) == 1 else " percentage points")
+    # singular only for a bare "1" ("1.0 percentage points" is plural in English)
+    return s + (" percentage point" if s.lstrip("+-") == "1" else " percentage points")
 
 
 def change(x: float, decimals: int = 0, lang: Lang = "nl") -> str:
@@ -168,8 +169,8 @@ def money(
     lang
         ``"nl"`` or ``"en"``.
     decimals
-        Decimals of the abbreviated number; default 1 for amounts below 10 mln/bn-units... in
-        practice: 1 decimal unless the abbreviated value is a whole number (``€ 20 mln``).
+        Decimals of the abbreviated number. Default: one decimal, none when the abbreviated
+        value is whole (``€ 20 mln``); amounts below a million get no cents.
     nbsp
         Join ``€``, number and unit with non-breaking spaces (default) so lines never break
         inside an amount.

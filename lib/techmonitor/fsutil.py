@@ -1,21 +1,42 @@
-"""Atomic file writes: a reader never sees a half-written file under its final name."""
+"""Atomic file writes and a batch lock: a reader never sees a half-written file under its final name.
+
+Every file the batch produces is written to a temporary file in the same folder (``.<name>.<random>.tmp``)
+and renamed over the final name (``os.replace``, atomic on POSIX). A run that is killed leaves at
+most such temporary files behind; :func:`remove_stale_temps` clears them at the start of the next run.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
+
+from techmonitor.errors import TechmonitorError
+
+TEMP_SUFFIX = ".tmp"
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder + rename."""
+    """Write ``data`` to ``path`` through a temporary file in the same folder + rename.
+
+    Parameters
+    ----------
+    path
+        Final file name; its folder is created if needed.
+    data
+        The complete content.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -25,3 +46,60 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     """Text version of :func:`atomic_write_bytes` (UTF-8)."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Delete temporary files left by an interrupted run (``.*.tmp`` in ``folder``, one level deep).
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+    """
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    for sub in (folder, *[p for p in folder.iterdir() if p.is_dir()]):
+        for tmp in sub.glob(f".*{TEMP_SUFFIX}"):
+            try:
+                tmp.unlink()
+                removed.append(tmp)
+            except OSError:
+                pass
+    return removed
+
+
+@contextmanager
+def exclusive_lock(folder: Path) -> Iterator[IO[str]]:
+    """Hold an exclusive lock on ``folder/.lock`` (one batch per output folder at a time).
+
+    The lock is an ``flock`` on an open file, so the operating system releases it when the
+    process dies, also after ``SIGKILL``.
+
+    Raises
+    ------
+    TechmonitorError
+        If another run holds the lock.
+    """
+    import fcntl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    lock_path = folder / ".lock"
+    fh = lock_path.open("a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise TechmonitorError(
+                f"{folder}: another techmonitor run is writing here (pid {holder}); "
+                "wait for it to finish or stop it"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield fh
+    finally:
+        fh.close()

@@ -1,0 +1,301 @@
+"""Indicator catalogue (``data/indicators.yaml``) and derived series for reports.
+
+Aggregation rules (DESIGN.md):
+
+* counts (``aggregation: sum``) add up: a top sector's vacancies are the sum of the SBI codes
+  that ``data/sectors.yaml`` lists for that sector *and* that CBS table (vintage);
+* shares (``aggregation: share``) are recomputed as ``100 * numerator / denominator`` after
+  aggregation, never averaged; numerator and denominator must come from the same vintage;
+* published shares/points (``aggregation: none``) are shown as published.
+
+Vintages keep definitions apart: when a series exists in several vintages, the first one in
+the catalogue's ``vintages`` order is used unless a vintage is asked for explicitly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from techmonitor.errors import DataValidationError
+from techmonitor.observations import read_source_keys
+from techmonitor.reference import SectorsRef
+
+SERIES_COLUMNS = ["period", "value", "status", "vintage", "source"]
+_STATUS_RANK = {"definitive": 0, "provisional": 1, "illustrative": 2}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Vintage(_Strict):
+    """One definition/publication of an indicator."""
+
+    label_nl: str
+    sources: list[str]
+    note: str | None = None
+
+
+class Ratio(_Strict):
+    """Numerator or denominator of a share; fields override the requested series."""
+
+    indicator: str
+    sex: str | None = None
+    level: str | None = None
+
+
+class Indicator(_Strict):
+    """One catalogue entry."""
+
+    code: str
+    name_nl: str
+    name_en: str
+    definition_nl: str
+    definition_en: str
+    unit: str
+    frequency: Literal["year", "school_year", "quarter", "irregular"]
+    direction: Literal["up", "down", "none"]
+    goal: int | None = Field(default=None, ge=1, le=4)
+    aggregation: Literal["sum", "share", "none"]
+    kind: Literal["count", "share"]
+    numerator: Ratio | None = None
+    denominator: Ratio | None = None
+    sources: list[str] = Field(default_factory=list)
+    vintages: dict[str, Vintage] = Field(default_factory=dict)
+    levels: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+    @field_validator("numerator", "denominator", mode="before")
+    @classmethod
+    def _ratio(cls, v: object) -> object:
+        return {"indicator": v} if isinstance(v, str) else v
+
+    @property
+    def derived(self) -> bool:
+        """True for shares computed from a numerator and a denominator."""
+        return self.numerator is not None and self.denominator is not None
+
+
+def load_catalogue(data_dir: Path) -> dict[str, Indicator]:
+    """Load and validate ``data/indicators.yaml``.
+
+    Returns
+    -------
+    dict
+        Indicator code → :class:`Indicator`, in file order.
+
+    Raises
+    ------
+    DataValidationError
+        Every schema problem (file, indicator, key, value) plus broken numerator/denominator
+        references.
+    """
+    path = Path(data_dir) / "indicators.yaml"
+    if not path.exists():
+        msg = f"{path}: file missing; restore it from git"
+        raise DataValidationError(msg, [msg])
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        msg = f"{path}: not valid YAML ({exc})"
+        raise DataValidationError(msg, [msg]) from exc
+    problems: list[str] = []
+    out: dict[str, Indicator] = {}
+    for code, body in (raw.get("indicators") or {}).items():
+        try:
+            out[code] = Indicator.model_validate({"code": code, **(body or {})})
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(x) for x in err["loc"])
+                problems.append(f"{path}: indicator {code}, key {loc}: {err['msg']} "
+                                f"(value {err.get('input')!r}); fix that key")
+    for ind in out.values():
+        if ind.aggregation == "share" and not ind.derived:
+            problems.append(f"{path}: indicator {ind.code}: aggregation 'share' needs numerator "
+                            "and denominator; use aggregation 'none' for published shares")
+        for part in (ind.numerator, ind.denominator):
+            if part is not None and part.indicator not in out:
+                problems.append(f"{path}: indicator {ind.code}: refers to unknown indicator "
+                                f"{part.indicator!r}")
+        if not ind.derived and not ind.vintages:
+            problems.append(f"{path}: indicator {ind.code}: stored indicators need at least "
+                            "one vintage")
+    if problems:
+        raise DataValidationError(f"{path}: {len(problems)} problems", problems)
+    return out
+
+
+def catalogue_problems(data_dir: Path, obs: pd.DataFrame | None = None) -> list[str]:
+    """Catalogue ↔ data consistency: every catalogue code has data (or is derived from
+    indicators that have data), and every vintage source is documented in SOURCES.md."""
+    try:
+        cat = load_catalogue(data_dir)
+    except DataValidationError as exc:
+        return exc.problems or [str(exc)]
+    used = set(obs["indicator"]) if obs is not None and "indicator" in obs else set()
+    sources = read_source_keys(Path(data_dir))
+    path = Path(data_dir) / "indicators.yaml"
+    problems = []
+    for ind in cat.values():
+        if ind.derived:
+            assert ind.numerator is not None and ind.denominator is not None
+            for part in (ind.numerator.indicator, ind.denominator.indicator):
+                if obs is not None and part not in used:
+                    problems.append(f"{path}: indicator {ind.code} is derived from {part}, "
+                                    "which has no observations; build the data or drop it")
+        elif obs is not None and ind.code not in used:
+            problems.append(f"{path}: indicator {ind.code} has no observations; remove it or "
+                            "add its data to the build")
+        for vcode, v in ind.vintages.items():
+            for s in v.sources:
+                if s not in sources:
+                    problems.append(f"{path}: indicator {ind.code}, vintage {vcode}: source "
+                                    f"{s!r} is not documented in data/SOURCES.md")
+    return problems
+
+
+def _worst(statuses: pd.Series) -> str:
+    return max(statuses, key=lambda s: _STATUS_RANK.get(s, 3)) if len(statuses) else "definitive"
+
+
+def _pick_vintage(ind: Indicator, present: set[str], vintage: str | None) -> str | None:
+    if vintage is not None:
+        return vintage if vintage in present else None
+    for v in ind.vintages:
+        if v in present:
+            return v
+    return sorted(present)[0] if present else None
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=float if c == "value" else object)
+                         for c in SERIES_COLUMNS})
+
+
+def _stored(obs: pd.DataFrame, ind: Indicator, level: str, sector: str, region: str, sex: str,
+            vintage: str | None) -> pd.DataFrame:
+    m = ((obs["indicator"] == ind.code) & (obs["level"] == level) & (obs["sector"] == sector)
+         & (obs["region"] == region) & (obs["sex"] == sex))
+    rows = obs[m]
+    v = _pick_vintage(ind, set(rows["vintage"]), vintage)
+    return rows[rows["vintage"] == v][SERIES_COLUMNS] if v else _empty()
+
+
+def _sector_sum(obs: pd.DataFrame, ind: Indicator, level: str, sector: str, region: str,
+                sex: str, vintage: str | None, sectors_ref: SectorsRef) -> pd.DataFrame:
+    spec = sectors_ref.get(sector).vacancies
+    base = obs[(obs["indicator"] == ind.code) & (obs["level"] == level)
+               & (obs["region"] == region) & (obs["sex"] == sex)]
+    candidates = {v for v in base["vintage"].unique() if v in spec}
+    v = _pick_vintage(ind, candidates, vintage)
+    if v is None:
+        return _empty()
+    codes = spec[v]
+    rows = base[(base["vintage"] == v) & base["sector"].isin(codes)]
+    g = rows.groupby("period")
+    out = pd.DataFrame({
+        "value": g["value"].sum(),
+        "n": g["sector"].nunique(),
+        "status": g["status"].agg(_worst),
+        "source": g["source"].first(),
+    }).reset_index()
+    # A period where one of the sector's SBI codes is missing would understate the sum.
+    out = out[out["n"] == len(codes)].drop(columns="n")
+    out["vintage"] = v
+    return out[SERIES_COLUMNS]
+
+
+def series_for(
+    obs: pd.DataFrame,
+    catalogue: dict[str, Indicator],
+    indicator: str,
+    *,
+    level: str = "all",
+    sector: str = "all",
+    region: str = "NL",
+    sex: str = "all",
+    sectors_ref: SectorsRef | None = None,
+    vintage: str | None = None,
+) -> pd.DataFrame:
+    """One series ready for a report.
+
+    Parameters
+    ----------
+    obs
+        Observations (:func:`techmonitor.observations.load_observations`).
+    catalogue
+        From :func:`load_catalogue`.
+    indicator
+        Catalogue code.
+    level, sector, region, sex
+        Series dimensions. ``sector`` may be a top-sector slug: stored sector series are used
+        when present, otherwise counts are summed over the SBI codes in ``sectors_ref``.
+    sectors_ref
+        Top-sector delineation (:func:`techmonitor.reference.load_sectors`), needed for
+        sector sums.
+    vintage
+        Force one definition; default: first catalogue vintage that has data.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``period, value, status, vintage, source`` sorted in time (may be empty).
+        Shares are percentages recomputed from numerator and denominator.
+
+    Raises
+    ------
+    KeyError
+        Unknown indicator code (message lists close codes).
+    """
+    from techmonitor import periods
+
+    if indicator not in catalogue:
+        close = [c for c in catalogue if indicator.split("_")[0] in c][:5]
+        raise KeyError(f"unknown indicator {indicator!r}; did you mean {close}?")
+    ind = catalogue[indicator]
+    if ind.derived:
+        assert ind.numerator is not None and ind.denominator is not None
+        # Numerator and denominator must share one vintage (one definition): try the
+        # numerator's vintages in catalogue order and keep the first with common periods.
+        candidates = [vintage] if vintage else list(catalogue[ind.numerator.indicator].vintages)
+        j = pd.DataFrame()
+        for cand in candidates:
+            num, den = (
+                series_for(obs, catalogue, part.indicator, level=part.level or level,
+                           sector=sector, region=region, sex=part.sex or sex,
+                           sectors_ref=sectors_ref, vintage=cand)
+                for part in (ind.numerator, ind.denominator)
+            )
+            j = num.merge(den, on="period", suffixes=("_n", "_d"))
+            if not j.empty:
+                break
+        if j.empty:
+            return _empty()
+        j = j[j["value_d"] > 0]
+        out = pd.DataFrame({
+            "period": j["period"],
+            "value": 100.0 * j["value_n"] / j["value_d"],
+            "status": [_worst(pd.Series([a, b])) for a, b in
+                       zip(j["status_n"], j["status_d"], strict=True)],
+            "vintage": j["vintage_n"],
+            "source": j["source_n"],
+        })
+    else:
+        out = _stored(obs, ind, level, sector, region, sex, vintage)
+        if out.empty and sectors_ref is not None and sector in sectors_ref.slugs:
+            if ind.aggregation == "sum":
+                out = _sector_sum(obs, ind, level, sector, region, sex, vintage, sectors_ref)
+    if out.empty:
+        return _empty()
+    order = out["period"].map(periods.sort_key).to_numpy().argsort(kind="stable")
+    return out.iloc[order].reset_index(drop=True)[SERIES_COLUMNS]
+
+
+def indicators_for_goal(catalogue: dict[str, Indicator], goal: int) -> list[Indicator]:
+    """Catalogue entries serving one of the four goals of the cabinet letter."""
+    return [i for i in catalogue.values() if i.goal == goal]

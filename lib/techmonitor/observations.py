@@ -1,0 +1,376 @@
+"""The tidy data contract: load, validate (pandera) and select observations.
+
+``data/observations.csv`` has exactly the columns of :data:`COLUMNS` (see DESIGN.md and
+``data/SOURCES.md``). Rules checked by :func:`validate_data`, each problem naming file, row,
+column and value and saying how to fix it:
+
+* required columns present; ``value`` numeric; codes allowed (level, sex, status, region,
+  sector, period format);
+* no duplicate keys (indicator, period, level, sector, region, sex, vintage);
+* counts not negative, shares within 0–100;
+* indicator, source, sector and region codes known (catalogue, SOURCES.md, reference YAML);
+* no mixed definitions: a row's vintage must be declared for its indicator in the catalogue
+  and its source must belong to that vintage; one series holds one kind of period;
+* no suppressed cells (``<5``, empty values): aggregate them in the connector instead.
+
+:func:`load_observations` caches the validated table as Parquet under ``data/.cache/`` keyed
+by the content hash of the CSV and the reference files, so the batch pays for validation once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from techmonitor import periods
+from techmonitor.errors import DataValidationError
+from techmonitor.sources import KEY_COLUMNS, TIDY_COLUMNS
+
+COLUMNS = TIDY_COLUMNS
+LEVELS = ["vmbo", "mbo", "mbo-1", "mbo-2", "mbo-3", "mbo-4", "hbo", "wo", "ho", "all"]
+SEXES = ["man", "vrouw", "all"]
+STATUSES = ["definitive", "provisional", "illustrative"]
+REGION_PATTERN = r"^(NL|NL01|PV(2\d|3[01])|LD0[1-4]|AM(0[1-9]|[12]\d|3[0-5]))$"
+SECTOR_PATTERN = r"^(all|[a-z]+(-[a-z]+)*|sbi-([A-U](-[A-U])?|\d{2,5}(-\d{2,3})?))$"
+OBS_FILE = "observations.csv"
+_HASHED_FILES = ["observations.csv", "indicators.yaml", "sectors.yaml", "regions.yaml",
+                 "SOURCES.md"]
+_MEMO: dict[str, pd.DataFrame] = {}
+
+
+def default_data_dir() -> Path:
+    """The bundled ``data/`` folder of the repository."""
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+def schema() -> pa.DataFrameSchema:
+    """Column-level rules of the contract (cross-row rules live in :func:`check_frame`)."""
+    text = {"dtype": str, "nullable": False, "coerce": True}
+    return pa.DataFrameSchema(
+        {
+            "indicator": pa.Column(checks=pa.Check.str_matches(
+                r"^[a-z][a-z0-9_]*$", error="use a lower-case indicator code from "
+                "data/indicators.yaml"), **text),
+            "period": pa.Column(checks=pa.Check(
+                lambda s: s.map(periods.is_valid), element_wise=False,
+                error="write 2019 (year), 2019/20 (school year) or 2023Q2 (quarter)"), **text),
+            "level": pa.Column(checks=pa.Check.isin(
+                LEVELS, error=f"use one of {', '.join(LEVELS)}"), **text),
+            "sector": pa.Column(checks=pa.Check.str_matches(
+                SECTOR_PATTERN, error="use all, a top-sector slug or an SBI code like sbi-C"),
+                **text),
+            "region": pa.Column(checks=pa.Check.str_matches(
+                REGION_PATTERN, error="use NL, PV20..PV31, LD01..LD04 or AM01..AM35"), **text),
+            "sex": pa.Column(checks=pa.Check.isin(SEXES, error="use man, vrouw or all"),
+                             **text),
+            "value": pa.Column(float, nullable=False, coerce=False),
+            "source": pa.Column(checks=pa.Check.str_length(min_value=1,
+                                error="give a source key from data/SOURCES.md"), **text),
+            "vintage": pa.Column(checks=pa.Check.str_length(min_value=1,
+                                 error="give the vintage declared in data/indicators.yaml"),
+                                 **text),
+            "status": pa.Column(checks=pa.Check.isin(
+                STATUSES, error="use definitive, provisional or illustrative"), **text),
+        },
+        strict=False,
+        ordered=False,
+    )
+
+
+def _read_raw(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        msg = f"{path}: file missing; run `techmonitor data build --raw DIR`"
+        raise DataValidationError(msg, [msg])
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def check_frame(
+    raw: pd.DataFrame, fname: str, data_dir: Path | None = None,
+    source_keys: set[str] | None = None,
+) -> list[str]:
+    """Every contract problem in an observations frame read as strings.
+
+    Parameters
+    ----------
+    raw
+        The table as read from CSV with ``dtype=str`` (so bad cells survive for the message).
+    fname
+        File name used in messages.
+    data_dir
+        Folder with the catalogue, reference YAML and SOURCES.md for code look-ups; when
+        omitted only the column rules are checked.
+    source_keys
+        Known source keys; default: the ``## key`` headings of ``data_dir/SOURCES.md``.
+    """
+    problems: list[str] = []
+    missing = [c for c in COLUMNS if c not in raw.columns]
+    if missing:
+        return [f"{fname}: required column {c!r} is missing; the header must be "
+                f"{','.join(COLUMNS)}" for c in missing]
+    df = raw[COLUMNS].copy()
+    values = []
+    for i, cell in enumerate(df["value"].astype(str)):
+        text = cell.strip()
+        row = i + 2
+        if text in {"", "<5", "< 5", "nan", "NaN"}:
+            problems.append(
+                f"{fname}: row {row}, column value: {cell!r} is a suppressed or empty cell; "
+                "observations hold published numbers only: drop the row, or let the connector "
+                "aggregate suppressed cells (counted as missing, never as 0)")
+            values.append(float("nan"))
+            continue
+        try:
+            values.append(float(text))
+        except ValueError:
+            problems.append(f"{fname}: row {row}, column value: {cell!r} is not a number; "
+                            "write digits with a decimal point, no thousands separator")
+            values.append(float("nan"))
+    df["value"] = pd.Series(values, dtype=float, index=df.index)
+    ok = df["value"].notna()
+    try:
+        schema().validate(df[ok], lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        fc = exc.failure_cases
+        for rec in fc.to_dict("records"):
+            idx = rec.get("index")
+            row = f"row {int(idx) + 2}" if pd.notna(idx) else "all rows"
+            problems.append(f"{fname}: {row}, column {rec['column']}: value "
+                            f"{rec['failure_case']!r} is not allowed; {rec['check']}")
+    dup = df.duplicated(KEY_COLUMNS, keep="first")
+    for i in df.index[dup]:
+        key = ", ".join(f"{c}={df.at[i, c]}" for c in KEY_COLUMNS)
+        problems.append(f"{fname}: row {i + 2}: duplicate key ({key}); keep one row per key")
+    if data_dir is not None:
+        problems += _check_codes(df, fname, Path(data_dir), source_keys)
+    return problems
+
+
+def _check_codes(df: pd.DataFrame, fname: str, data_dir: Path,
+                 source_keys: set[str] | None) -> list[str]:
+    from techmonitor.indicators import load_catalogue
+    from techmonitor.reference import load_regions, load_sectors
+
+    problems: list[str] = []
+    try:
+        cat = load_catalogue(data_dir)
+        sectors = load_sectors(data_dir)
+        regions = load_regions(data_dir)
+    except DataValidationError as exc:
+        return exc.problems or [str(exc)]
+    sources = source_keys if source_keys is not None else read_source_keys(data_dir)
+    ok_sectors = {"all", *sectors.slugs, *sectors.sbi_codes}
+    ok_regions = set(regions.codes)
+    for i, rec in zip(df.index, df.to_dict("records"), strict=True):
+        row = f"{fname}: row {i + 2}"
+        ind = cat.get(rec["indicator"])
+        if ind is None:
+            problems.append(f"{row}, column indicator: {rec['indicator']!r} is not in "
+                            "data/indicators.yaml; add it there or fix the code")
+            continue
+        if rec["sector"] not in ok_sectors:
+            problems.append(f"{row}, column sector: {rec['sector']!r} is unknown; use all, a slug "
+                            "or an SBI code listed in data/sectors.yaml")
+        if rec["region"] not in ok_regions:
+            problems.append(f"{row}, column region: {rec['region']!r} is unknown; use a code "
+                            "listed in data/regions.yaml (national is NL)")
+        if rec["source"] not in sources:
+            problems.append(f"{row}, column source: {rec['source']!r} has no entry in "
+                            "data/SOURCES.md; add a '## <key>' section there")
+        v = ind.vintages.get(rec["vintage"])
+        if v is None:
+            problems.append(f"{row}, column vintage: {rec['vintage']!r} is not declared for "
+                            f"{ind.code} in data/indicators.yaml (declared: "
+                            f"{', '.join(ind.vintages)}); different definitions must not be "
+                            "mixed in one series: declare a new vintage or fix the row")
+        elif rec["source"] not in v.sources:
+            problems.append(f"{row}, column source: {rec['source']!r} is not a source of vintage "
+                            f"{rec['vintage']} of {ind.code} (allowed: {', '.join(v.sources)}); "
+                            "a series must not mix definitions: use another vintage")
+        val = rec["value"]
+        if pd.notna(val) and ind.kind == "count" and val < 0:
+            problems.append(f"{row}, column value: {val} is a negative count; counts are >= 0")
+        if pd.notna(val) and ind.kind == "share" and not 0 <= val <= 100:
+            problems.append(f"{row}, column value: {val} is a share outside 0-100; shares are "
+                            "percentages (write 25 for 25%)")
+    kinds = df["period"].map(lambda p: periods.period_kind(p) if periods.is_valid(p) else "?")
+    series = ["indicator", "level", "sector", "region", "sex", "vintage"]
+    per_series = kinds.groupby([df[c] for c in series]).agg(lambda k: sorted(set(k) - {"?"}))
+    for key, ks in per_series.items():
+        if len(ks) > 1:
+            problems.append(f"{fname}: series {dict(zip(series, key, strict=True))} mixes period "
+                            f"kinds {ks}; split it into vintages (one kind per series)")
+    return problems
+
+
+def read_source_keys(data_dir: Path) -> set[str]:
+    """Source keys documented in ``SOURCES.md`` (``## key`` headings)."""
+    path = Path(data_dir) / "SOURCES.md"
+    if not path.exists():
+        return set()
+    keys = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            keys.add(line[3:].split()[0].strip("`"))
+    return keys
+
+
+def _content_key(data_dir: Path) -> str:
+    h = hashlib.sha256()
+    for name in _HASHED_FILES:
+        p = data_dir / name
+        h.update(name.encode())
+        h.update(p.read_bytes() if p.exists() else b"-")
+    return h.hexdigest()[:16]
+
+
+def _typed(raw: pd.DataFrame) -> pd.DataFrame:
+    df = raw[COLUMNS].copy()
+    df["value"] = df["value"].astype(float)
+    return df
+
+
+def load_observations(data_dir: Path, *, use_cache: bool = True) -> pd.DataFrame:
+    """Load and validate ``observations.csv``.
+
+    Parameters
+    ----------
+    data_dir
+        Folder with observations.csv and the reference files.
+    use_cache
+        Reuse the validated Parquet copy in ``data_dir/.cache`` when the CSV and reference
+        files are unchanged (content hash), and memoise in-process.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`; ``value`` float, other columns str.
+
+    Raises
+    ------
+    DataValidationError
+        Listing ALL problems (file, row, column, value, fix).
+    """
+    data_dir = Path(data_dir)
+    key = _content_key(data_dir) if (data_dir / OBS_FILE).exists() else ""
+    cache = data_dir / ".cache" / f"observations-{key}.parquet"
+    if use_cache and key:
+        if key in _MEMO:
+            return _MEMO[key].copy()
+        if cache.exists():
+            df = pd.read_parquet(cache)
+            _MEMO[key] = df
+            return df.copy()
+    raw = _read_raw(data_dir / OBS_FILE)
+    problems = check_frame(raw, str(data_dir / OBS_FILE), data_dir)
+    if problems:
+        raise DataValidationError(f"{data_dir / OBS_FILE}: {len(problems)} problems", problems)
+    df = _typed(raw)
+    if use_cache and key:
+        _MEMO[key] = df
+        try:
+            cache.parent.mkdir(exist_ok=True)
+            (cache.parent / ".gitignore").write_text("*\n")
+            tmp = cache.with_suffix(".tmp")
+            df.to_parquet(tmp, index=False)
+            tmp.replace(cache)
+        except OSError:  # read-only data folder: the in-process memo still helps
+            pass
+    return df.copy()
+
+
+def validate_data(data_dir: Path) -> list[str]:
+    """Every problem in ``data_dir``: observations, YAML files, measure progress, catalogue.
+
+    Returns
+    -------
+    list of str
+        Empty when the data folder is valid.
+    """
+    from techmonitor.indicators import catalogue_problems
+    from techmonitor.reference import (
+        load_measure_progress,
+        load_measures,
+        load_regions,
+        load_sectors,
+        load_targets,
+    )
+
+    data_dir = Path(data_dir)
+    problems: list[str] = []
+    for loader in (load_sectors, load_regions, load_targets):
+        try:
+            loader(data_dir)
+        except DataValidationError as exc:
+            problems += exc.problems or [str(exc)]
+    measure_ids: list[str] | None = None
+    try:
+        measure_ids = [m.id for m in load_measures(data_dir).measures]
+    except DataValidationError as exc:
+        problems += exc.problems or [str(exc)]
+    progress = data_dir / "measure_progress.csv"
+    if progress.exists():
+        try:
+            load_measure_progress(progress, measure_ids)
+        except DataValidationError as exc:
+            problems += exc.problems or [str(exc)]
+    obs_path = data_dir / OBS_FILE
+    try:
+        raw = _read_raw(obs_path)
+    except DataValidationError as exc:
+        return problems + exc.problems
+    problems += check_frame(raw, str(obs_path), data_dir)
+    problems += catalogue_problems(data_dir, raw)
+    # de-duplicate while keeping order (the same YAML error can surface via two loaders)
+    return list(dict.fromkeys(problems))
+
+
+def select(
+    obs: pd.DataFrame,
+    indicator: str,
+    *,
+    level: str = "all",
+    sector: str = "all",
+    region: str = "NL",
+    sex: str = "all",
+    vintage: str | None = None,
+) -> pd.DataFrame:
+    """One stored series, sorted in time.
+
+    Parameters
+    ----------
+    obs
+        Observations from :func:`load_observations`.
+    indicator, level, sector, region, sex
+        Exact codes of the series.
+    vintage
+        Which definition/publication. ``None`` is allowed only when the selection holds one
+        vintage; otherwise the choice is refused rather than splicing definitions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows of the series (all contract columns), sorted by period; may be empty.
+
+    Raises
+    ------
+    DataValidationError
+        When ``vintage`` is ``None`` and several vintages match.
+    """
+    m = (
+        (obs["indicator"] == indicator) & (obs["level"] == level) & (obs["sector"] == sector)
+        & (obs["region"] == region) & (obs["sex"] == sex)
+    )
+    out = obs[m]
+    if vintage is not None:
+        out = out[out["vintage"] == vintage]
+    else:
+        found = sorted(out["vintage"].unique())
+        if len(found) > 1:
+            msg = (f"{indicator} ({level}, {sector}, {region}, {sex}) has vintages {found}; "
+                   "pass vintage= to choose one definition (they are never spliced)")
+            raise DataValidationError(msg, [msg])
+    order = out["period"].map(periods.sort_key).to_numpy().argsort(kind="stable")
+    return out.iloc[order].reset_index(drop=True)

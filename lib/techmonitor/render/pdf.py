@@ -1,0 +1,601 @@
+"""Report HTML → tagged, accessible PDF (PDF/UA-1) with WeasyPrint, and the quarterly appendix.
+
+Two entry points, both returning PDF bytes (the batch writes them):
+
+* :func:`render_report_pdf` prints one report page (as made by :mod:`techmonitor.render.html`)
+  with a cover page, a table of contents with page numbers, running headers and footers.
+* :func:`render_appendix_pdf` prints the appendix (bijlage): every report one after another in
+  **one** HTML document, with one cover, one table of contents (reports with their sections),
+  a PDF outline per report and per section, and page numbers running through it all. Merging
+  separate PDFs would lose the structure tree (see ``shared/notes/rendering-and-kernels.md``).
+
+How the print copy is made
+--------------------------
+The page is parsed with ``tinyhtml5`` (WeasyPrint's own HTML parser), changed as an element
+tree and serialised again: the title block moves onto a cover page, a table of contents is
+built from the ``<section id>``/``<h2>`` structure, the document metadata is written into
+``<head>``, and in the appendix every ``id`` of a report (HTML and SVG alike) gets the report
+id as prefix, with every reference to it (``href="#…"``, ``url(#…)``, ``aria-labelledby``,
+``headers``, ``for``) rewritten, because all reports use the same section ids.
+
+Accessibility
+-------------
+WeasyPrint's ``pdf/ua-1`` variant writes a structure tree, ``/Lang``, ``DisplayDocTitle`` and
+``pdfuaid:part=1``. It tags an inline ``<svg>`` as ``/Figure`` and takes its ``/Alt`` text from
+the SVG's ``<title>``; charts made by :func:`techmonitor.blocks.figure` carry one. An SVG that
+only has ``aria-label`` gets a ``<title>`` in the print copy. WeasyPrint reports accessibility
+defects (an image without alt text) as errors in its log; those make rendering fail with
+:class:`~techmonitor.errors.RenderError`, so a defect never reaches parliament silently.
+
+Reproducibility
+---------------
+Creation and modification dates come from the period (the last day of the quarter), the PDF
+``/ID`` is derived from the content by pydyf, and fonts are bundled with the package (Fira Sans,
+OFL, ``static/fonts``; DejaVu Sans from Debian's ``fonts-dejavu-core`` for chart text and
+symbols), so the same inputs give byte-identical PDFs.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from xml.etree.ElementTree import Element, SubElement
+
+import tinyhtml5
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from techmonitor.errors import RenderError
+from techmonitor.periods import QUARTER_RE
+
+STATIC_DIR = Path(str(files("techmonitor") / "render" / "static"))
+PRINT_CSS_FILE = STATIC_DIR / "print.css"
+SCREEN_CSS_FILE = STATIC_DIR / "report.css"
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+XMLNS_NS = "http://www.w3.org/2000/xmlns/"
+_PREFIXES = {SVG_NS: "", XLINK_NS: "xlink:", XML_NS: "xml:", XMLNS_NS: "xmlns:"}
+
+PDF_VARIANT = "pdf/ua-1"
+
+LABELS: dict[str, dict[str, str]] = {
+    "nl": {
+        "toc": "Inhoud",
+        "page": "pagina",
+        "of": "van",
+        "quarter": "{q}e kwartaal {y}",
+        "prepared": "Opgesteld door",
+    },
+    "en": {
+        "toc": "Contents",
+        "page": "page",
+        "of": "of",
+        "quarter": "Q{q} {y}",
+        "prepared": "Prepared by",
+    },
+}
+QUARTER_END = {"1": "03-31", "2": "06-30", "3": "09-30", "4": "12-31"}
+
+_VOID = frozenset(
+    "area base br col embed hr img input link meta param source track wbr".split()
+)
+_RAW_TEXT = frozenset({"style", "script"})
+_ID_LIST_ATTRS = ("aria-labelledby", "aria-describedby", "aria-controls", "aria-owns",
+                  "headers", "for")
+_URL_REF = re.compile(r"url\(\s*(['\"]?)#([^)'\"\s]+)\1\s*\)")
+_WEASY_LOGGER = logging.getLogger("weasyprint")
+
+
+@dataclass(frozen=True)
+class PdfMeta:
+    """Document metadata of one PDF.
+
+    Parameters
+    ----------
+    title
+        Document title (``/Title``, ``dc:title``; shown by viewers instead of the file name).
+    language
+        ``nl`` or ``en``: ``/Lang`` and the language of the labels ("pagina X van Y").
+    author
+        Author, the organisation from the params (``/Author``, cover page).
+    subject
+        Subject (``/Subject``), one sentence.
+    keywords
+        Keywords (``/Keywords``).
+    period
+        Reporting quarter like ``2023Q3``; the last day of the quarter becomes the fixed
+        creation and modification date, so re-rendering gives the same bytes.
+    appendix_line
+        The cover line ``Bijlage bij …``.
+    """
+
+    title: str
+    language: str
+    author: str
+    subject: str
+    keywords: tuple[str, ...]
+    period: str
+    appendix_line: str
+
+
+@dataclass(frozen=True)
+class AppendixPart:
+    """One report in the appendix.
+
+    Parameters
+    ----------
+    report_id
+        Report id like ``sector-energie``; prefixes the report's element ids.
+    title
+        Report title, used in the table of contents, the outline and the running header.
+    html
+        The report's full HTML page as rendered by :func:`techmonitor.render.html.notebook_to_html`.
+    """
+
+    report_id: str
+    title: str
+    html: str
+
+
+# -- shared, expensive objects -----------------------------------------------------------------
+
+
+class _Printer:
+    """Parsed stylesheets and the font configuration, built once per process.
+
+    WeasyPrint needs the ``FontConfiguration`` that parsed the ``@font-face`` rules again at
+    render time, so both live together; a lock keeps two threads from sharing them at once.
+    """
+
+    def __init__(self) -> None:
+        self.fonts = FontConfiguration()
+        self.screen = CSS(filename=str(SCREEN_CSS_FILE), font_config=self.fonts)
+        self.print = CSS(filename=str(PRINT_CSS_FILE), font_config=self.fonts)
+        self.screen_text = SCREEN_CSS_FILE.read_text(encoding="utf-8").strip()
+        self.lock = threading.Lock()
+        self._language: dict[str, CSS] = {}
+
+    def language_css(self, language: str) -> CSS:
+        """Page-margin texts in the document language ("pagina X van Y")."""
+        if language not in self._language:
+            words = LABELS[language]
+            css = (
+                "@page { @bottom-right { content: "
+                f"{_css_string(words['page'])} ' ' counter(page) ' ' {_css_string(words['of'])}"
+                " ' ' counter(pages); } }"
+            )
+            self._language[language] = CSS(string=css, font_config=self.fonts)
+        return self._language[language]
+
+
+@lru_cache(maxsize=1)
+def _printer() -> _Printer:
+    return _Printer()
+
+
+def _css_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
+    return f'"{escaped}"'
+
+
+# -- public API --------------------------------------------------------------------------------
+
+
+def render_report_pdf(html: str, meta: PdfMeta) -> bytes:
+    """Print one report page as a tagged PDF/UA-1 document.
+
+    Parameters
+    ----------
+    html
+        The report's full HTML page (from :func:`techmonitor.render.html.notebook_to_html`).
+    meta
+        Title, language, author, subject, keywords, period and the cover's appendix line.
+
+    Returns
+    -------
+    bytes
+        The PDF: cover page, table of contents with page numbers, the report; A4, running
+        header (title and period) and footer ("pagina X van Y"), outline per section.
+
+    Raises
+    ------
+    RenderError
+        If ``meta`` is invalid, the page has no ``<main>``, or WeasyPrint fails or reports
+        an accessibility defect (such as an image without alt text).
+    """
+    return _write(report_print_html(html, meta), meta)
+
+
+def render_appendix_pdf(parts: Sequence[AppendixPart], meta: PdfMeta) -> bytes:
+    """Print the quarter's appendix (bijlage): all reports in one tagged PDF/UA-1 document.
+
+    Parameters
+    ----------
+    parts
+        The reports in appendix order (national, then sectors, then provinces).
+    meta
+        Metadata of the appendix as a whole; ``meta.title`` is the cover title.
+
+    Returns
+    -------
+    bytes
+        The PDF: one cover, one table of contents (per report its sections, with page
+        numbers), each report starting on a new page; outline entries per report (level 1)
+        and per section (level 2); page numbers running through the whole appendix.
+
+    Raises
+    ------
+    RenderError
+        If there are no parts, two parts share a report id, a part has no ``<main>``, or
+        WeasyPrint fails or reports an accessibility defect.
+    """
+    return _write(appendix_print_html(parts, meta), meta)
+
+
+def report_print_html(html: str, meta: PdfMeta) -> str:
+    """The print copy of one report: the HTML that :func:`render_report_pdf` gives WeasyPrint.
+
+    Useful to debug the print layout in a browser (with ``print.css`` applied).
+
+    Raises
+    ------
+    RenderError
+        If ``meta`` is invalid or the page has no ``<main>``.
+    """
+    _check_meta(meta)
+    root = _parse(html)
+    main = _find_main(root, "report")
+    title_block = _take_title_block(main)
+    entries = _section_entries(main)
+
+    doc, head, body = _new_document(meta)
+    _copy_styles(root, head)
+    body.set("class", "tm-print tm-single")
+    body.set("data-running-title", _running_title(meta.title, meta))
+    body.set("data-running-period", _period_words(meta))
+    _cover(body, meta, title_block, cls="tm-cover")
+    toc = _toc_nav(body, meta)
+    ol = SubElement(toc, "ol", {"class": "tm-toc-sections"})
+    for anchor, text in entries:
+        _toc_item(ol, anchor, text)
+    body.append(main)
+    return _serialise_document(doc)
+
+
+def appendix_print_html(parts: Sequence[AppendixPart], meta: PdfMeta) -> str:
+    """The print copy of the appendix: the one HTML document :func:`render_appendix_pdf` prints.
+
+    Every report becomes an ``<article id="<report_id>--report">``; its element ids are
+    prefixed with the report id and references to them rewritten.
+
+    Raises
+    ------
+    RenderError
+        If ``meta`` is invalid, there are no parts, two parts share a report id, or a part
+        has no ``<main>``.
+    """
+    _check_meta(meta)
+    if not parts:
+        raise RenderError("appendix: no reports to print")
+    seen: set[str] = set()
+    for part in parts:
+        if _safe_id(part.report_id) in seen:
+            raise RenderError(f"appendix: report {part.report_id!r} appears twice")
+        seen.add(_safe_id(part.report_id))
+
+    doc, head, body = _new_document(meta)
+    body.set("class", "tm-print tm-appendix")
+    body.set("data-running-title", _running_title(meta.title, meta))
+    body.set("data-running-period", _period_words(meta))
+    _cover(body, meta, None, cls="tm-cover tm-appendix-cover")
+    toc = _toc_nav(body, meta)
+    toc_list = SubElement(toc, "ol", {"class": "tm-toc-reports"})
+
+    styles_seen: set[str] = set()
+    for part in parts:
+        root = _parse(part.html)
+        main = _find_main(root, part.report_id)
+        _copy_styles(root, head, seen=styles_seen)
+        prefix = _safe_id(part.report_id)
+        _prefix_ids(main, prefix)
+        article_id = f"{prefix}--report"
+        article = SubElement(body, "article", {
+            "id": article_id,
+            "class": " ".join(["tm-part", *(main.get("class") or "").split()]),
+            "data-running-title": _running_title(part.title, meta),
+            "data-running-period": _period_words(meta),
+        })
+        part_lang = root.get("lang")
+        if part_lang and part_lang != meta.language:
+            article.set("lang", part_lang)
+        title_block = _take_title_block(main)
+        if title_block is None:
+            title_block = Element("header", {"class": "title-block"})
+            SubElement(title_block, "h1").text = part.title
+        article.append(title_block)
+        if main.text and main.text.strip():
+            title_block.tail = main.text
+        for child in list(main):
+            article.append(child)
+
+        item = SubElement(toc_list, "li", {"class": "tm-toc-report"})
+        SubElement(item, "a", {"href": f"#{article_id}"}).text = part.title
+        entries = _section_entries(article)
+        if entries:
+            sub = SubElement(item, "ol", {"class": "tm-toc-sections"})
+            for anchor, text in entries:
+                _toc_item(sub, anchor, text)
+    return _serialise_document(doc)
+
+
+def period_date(period: str) -> str:
+    """The fixed document date of a quarter: its last day, ``2023Q3`` → ``2023-09-30T12:00:00Z``.
+
+    Raises
+    ------
+    RenderError
+        If ``period`` is not a quarter like ``2023Q3``.
+    """
+    m = QUARTER_RE.match(period)
+    if not m:
+        raise RenderError(f"PdfMeta.period {period!r} is not a quarter: write it like 2023Q3")
+    return f"{m.group(1)}-{QUARTER_END[m.group(2)]}T12:00:00Z"
+
+
+# -- building the print document -----------------------------------------------------------------
+
+
+def _check_meta(meta: PdfMeta) -> None:
+    if meta.language not in LABELS:
+        raise RenderError(
+            f"PdfMeta.language {meta.language!r} is not supported: use one of "
+            f"{', '.join(LABELS)}"
+        )
+    if not meta.title.strip():
+        raise RenderError("PdfMeta.title is empty: every PDF needs a meaningful title")
+    period_date(meta.period)
+
+
+def _period_words(meta: PdfMeta) -> str:
+    m = QUARTER_RE.match(meta.period)
+    assert m is not None  # checked by _check_meta
+    return LABELS[meta.language]["quarter"].format(q=m.group(2), y=m.group(1))
+
+
+def _running_title(title: str, meta: PdfMeta) -> str:
+    """The title without a trailing ``, <period>`` (the header shows the period apart)."""
+    suffix = ", " + _period_words(meta)
+    return title[: -len(suffix)] if title.endswith(suffix) else title
+
+
+def _parse(page: str) -> Element:
+    root: Element = tinyhtml5.parse(page, namespace_html_elements=False)
+    return root
+
+
+def _find_main(root: Element, what: str) -> Element:
+    main = root.find(".//main")
+    if main is None:
+        raise RenderError(f"{what}: the HTML page has no <main> element to print")
+    return main
+
+
+def _take_title_block(main: Element) -> Element | None:
+    """Remove and return the report's ``<header class="title-block">`` (it goes on the cover)."""
+    for parent in main.iter():
+        for child in list(parent):
+            if child.tag == "header" and "title-block" in (child.get("class") or "").split():
+                child.tail = None
+                parent.remove(child)
+                return child
+    return None
+
+
+def _text(el: Element) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+def _section_entries(container: Element) -> list[tuple[str, str]]:
+    """``(id, heading text)`` of every ``<section id>`` whose heading is an ``<h2>``."""
+    entries = []
+    for section in container.iter("section"):
+        anchor = section.get("id")
+        heading = next((c for c in section if c.tag == "h2"), None)
+        if anchor and heading is not None:
+            entries.append((anchor, _text(heading)))
+    return entries
+
+
+def _new_document(meta: PdfMeta) -> tuple[Element, Element, Element]:
+    """An empty ``<html>`` with the metadata WeasyPrint copies into the PDF."""
+    doc = Element("html", {"lang": meta.language})
+    head = SubElement(doc, "head")
+    SubElement(head, "meta", {"charset": "utf-8"})
+    SubElement(head, "title").text = meta.title
+    date = period_date(meta.period)
+    for name, content in (
+        ("author", meta.author),
+        ("description", meta.subject),
+        ("keywords", ", ".join(meta.keywords)),
+        ("generator", "Techniek Monitor"),
+        ("dcterms.created", date),
+        ("dcterms.modified", date),
+    ):
+        if content:
+            SubElement(head, "meta", {"name": name, "content": content})
+    body = SubElement(doc, "body")
+    return doc, head, body
+
+
+def _copy_styles(root: Element, head: Element, seen: set[str] | None = None) -> None:
+    """Copy the page's own ``<style>`` blocks, except the screen CSS (passed pre-parsed)."""
+    screen = _printer().screen_text
+    for style in root.iter("style"):
+        text = (style.text or "").strip()
+        if not text or text == screen or (seen is not None and text in seen):
+            continue
+        if seen is not None:
+            seen.add(text)
+        SubElement(head, "style").text = text
+
+
+def _cover(body: Element, meta: PdfMeta, title_block: Element | None, *, cls: str) -> None:
+    cover = SubElement(body, "div", {"class": cls})
+    if meta.appendix_line:
+        SubElement(cover, "p", {"class": "tm-cover-appendix"}).text = meta.appendix_line
+    if title_block is None:
+        title_block = Element("header", {"class": "title-block"})
+        SubElement(title_block, "h1").text = meta.title
+    cover.append(title_block)
+    SubElement(cover, "p", {"class": "tm-cover-period"}).text = _period_words(meta)
+    if meta.author:
+        SubElement(cover, "p", {"class": "tm-cover-org"}).text = meta.author
+
+
+def _toc_nav(body: Element, meta: PdfMeta) -> Element:
+    nav = SubElement(body, "nav", {"class": "tm-toc", "aria-labelledby": "tm-toc-h"})
+    SubElement(nav, "h2", {"id": "tm-toc-h"}).text = LABELS[meta.language]["toc"]
+    return nav
+
+
+def _toc_item(ol: Element, anchor: str, text: str) -> None:
+    li = SubElement(ol, "li")
+    SubElement(li, "a", {"href": f"#{anchor}"}).text = text
+
+
+def _safe_id(report_id: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", report_id).strip("-")
+    return cleaned if cleaned and cleaned[0].isalpha() else f"r-{cleaned}"
+
+
+def _prefix_ids(tree: Element, prefix: str) -> None:
+    """Make every id in ``tree`` unique per report and rewrite references to it."""
+    ids = {el.get("id") for el in tree.iter() if el.get("id")}
+    if not ids:
+        return
+
+    def new(old: str) -> str:
+        return f"{prefix}--{old}"
+
+    def url_ref(match: re.Match[str]) -> str:
+        quote, target = match.group(1), match.group(2)
+        return f"url({quote}#{new(target) if target in ids else target}{quote})"
+
+    for el in tree.iter():
+        for key, value in list(el.attrib.items()):
+            local = key.rsplit("}", 1)[-1]
+            if local == "id" and value in ids:
+                el.set(key, new(value))
+            elif local == "href" and value.startswith("#") and value[1:] in ids:
+                el.set(key, "#" + new(value[1:]))
+            elif local in _ID_LIST_ATTRS:
+                el.set(key, " ".join(new(v) if v in ids else v for v in value.split()))
+            elif "url(" in value:
+                el.set(key, _URL_REF.sub(url_ref, value))
+        if el.tag == f"{{{SVG_NS}}}style" and el.text and "url(" in el.text:
+            el.text = _URL_REF.sub(url_ref, el.text)
+
+
+def _ensure_svg_titles(tree: Element) -> None:
+    """Give an ``<svg role="img" aria-label>`` without ``<title>`` one (WeasyPrint's /Alt)."""
+    for svg in tree.iter(f"{{{SVG_NS}}}svg"):
+        label = svg.get("aria-label")
+        if label and svg.find(f"{{{SVG_NS}}}title") is None:
+            title = Element(f"{{{SVG_NS}}}title")
+            title.text = label
+            svg.insert(0, title)
+
+
+# -- serialising and printing ------------------------------------------------------------------
+
+
+def _name(tag: str) -> str:
+    if tag.startswith("{"):
+        ns, local = tag[1:].split("}", 1)
+        return _PREFIXES.get(ns, "") + local
+    return tag
+
+
+def _serialise(el: Element, out: list[str]) -> None:
+    tag = el.tag
+    if not isinstance(tag, str):  # comments and processing instructions
+        if el.tail:
+            out.append(html_lib.escape(el.tail, quote=False))
+        return
+    name = _name(tag)
+    foreign = tag.startswith("{")
+    attrs = "".join(
+        f' {_name(k)}="{html_lib.escape(v, quote=True)}"' for k, v in el.attrib.items()
+    )
+    out.append(f"<{name}{attrs}>")
+    if not foreign and name in _VOID:
+        if el.tail:
+            out.append(html_lib.escape(el.tail, quote=False))
+        return
+    if el.text:
+        raw = not foreign and name in _RAW_TEXT
+        out.append(el.text if raw else html_lib.escape(el.text, quote=False))
+    for child in el:
+        _serialise(child, out)
+    out.append(f"</{name}>")
+    if el.tail:
+        out.append(html_lib.escape(el.tail, quote=False))
+
+
+def serialise(doc: Element) -> str:
+    """Serialise an element tree from :mod:`tinyhtml5` back to HTML text.
+
+    SVG elements lose their namespace prefix (the HTML parser puts them back in the SVG
+    namespace and restores the case of names like ``viewBox``); ``xlink:`` attributes keep
+    theirs. Comments are dropped.
+    """
+    out = ["<!DOCTYPE html>\n"]
+    _serialise(doc, out)
+    return "".join(out)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _serialise_document(doc: Element) -> str:
+    _ensure_svg_titles(doc)
+    return serialise(doc)
+
+
+def _write(source: str, meta: PdfMeta) -> bytes:
+    printer = _printer()
+    collect = _Collect()
+    with printer.lock:
+        _WEASY_LOGGER.addHandler(collect)
+        try:
+            pdf = HTML(string=source, base_url=str(STATIC_DIR)).write_pdf(
+                stylesheets=[printer.screen, printer.print, printer.language_css(meta.language)],
+                font_config=printer.fonts,
+                pdf_variant=PDF_VARIANT,
+            )
+        except Exception as exc:  # WeasyPrint raises many types; one clear error for the caller
+            raise RenderError(f"PDF rendering failed for {meta.title!r}: {exc}") from exc
+        finally:
+            _WEASY_LOGGER.removeHandler(collect)
+    if collect.messages:
+        raise RenderError(
+            f"PDF rendering of {meta.title!r} reported problems: " + "; ".join(collect.messages)
+        )
+    if not isinstance(pdf, bytes):
+        raise RenderError(f"PDF rendering failed for {meta.title!r}: WeasyPrint returned no bytes")
+    return pdf

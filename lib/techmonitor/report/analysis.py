@@ -1,0 +1,221 @@
+"""Per indicator: the series for this report, its trend, target, assessment and projection.
+
+One :class:`Item` per (indicator, level) that has data for the report's sector or region.
+Everything the sections show about an indicator is computed here once and reused by the key
+messages, the goal sections, the labour-market section and the summary.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from techmonitor import fmt, progress, trends
+from techmonitor.indicators import Indicator, series_for
+from techmonitor.messages import msg
+from techmonitor.periods import to_decimal_year
+from techmonitor.reference import SectorsRef, Target
+
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """A target as the report uses it, from data/targets.yaml or the report's params."""
+
+    value: float
+    period: str
+    baseline_period: str | None
+    baseline_value: float | None
+    source: str
+    illustrative: bool
+    name_nl: str = ""
+    name_en: str = ""
+
+
+@dataclass
+class Item:
+    """One indicator series of the report with everything computed about it."""
+
+    ind: Indicator
+    level: str
+    series: pd.DataFrame
+    trend: trends.TrendResult | None
+    target: TargetSpec | None
+    assessment: progress.TargetAssessment | progress.TrendAssessment | None
+    band: pd.DataFrame | None
+    error: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Stable id used for anchors and chart salts: ``inflow_tech-hbo``."""
+        return f"{self.ind.code}-{self.level}"
+
+    def name(self, lang: str) -> str:
+        """Indicator name in ``lang`` with the education level, if any."""
+        base = self.ind.name_en if lang == "en" else self.ind.name_nl
+        if self.level in ("all", "") or self.level.lower() in base.lower():
+            return base
+        return f"{base} ({self.level})"
+
+    @property
+    def illustrative(self) -> bool:
+        """True when any observation of the series is illustrative."""
+        return bool((self.series["status"] == "illustrative").any())
+
+    @property
+    def latest(self) -> pd.Series:
+        """Last observation (row of :attr:`series`)."""
+        return self.series.iloc[-1]
+
+    @property
+    def category(self) -> progress.Category | None:
+        """The assessment's category, if assessed."""
+        return self.assessment.category if self.assessment is not None else None
+
+    def unit(self) -> str:
+        """Unit for formatting (``count`` or ``share``)."""
+        return "share" if self.ind.kind == "share" else "count"
+
+    def value(self, x: float, lang: str) -> str:
+        """Format a value of this indicator."""
+        return fmt.value(x, self.unit(), lang)  # type: ignore[arg-type]
+
+    def sources(self) -> list[str]:
+        """Source keys of the shown observations, in order of appearance."""
+        return list(dict.fromkeys(str(s) for s in self.series["source"]))
+
+
+def levels_for(ind: Indicator, report_levels: list[str]) -> list[str]:
+    """Levels of ``ind`` shown in a report.
+
+    The report's own levels (params ``levels``) and ``all``; sub-levels (``mbo-2``) and sums
+    (``ho`` = hbo + wo) stay out so that a report does not show the same students twice. An
+    indicator published only for another level (``vmbo``, ``ho``) shows its first level.
+    """
+    levels = ind.levels or ["all"]
+    shown = [lv for lv in levels if lv in report_levels or lv == "all"]
+    return shown or levels[:1]
+
+
+def kind_for(ind: Indicator) -> str:
+    """Trend kind for :func:`techmonitor.trends.estimate`."""
+    if ind.frequency == "quarter":
+        return "quarterly"
+    return "share" if ind.kind == "share" else "count"
+
+
+def match_target(
+    ind: Indicator, level: str, sector: str, region: str, national: list[Target],
+    own: list[Any],
+) -> TargetSpec | None:
+    """The target for this series: the report's own params first, then data/targets.yaml."""
+    for t in own:
+        if t.indicator == ind.code and t.level == level:
+            return TargetSpec(t.target_value, t.target_period, t.baseline_period,
+                              t.baseline_value, t.source, t.status == "illustrative")
+    for t in national:
+        if (t.indicator, t.level, t.sector, t.region) == (ind.code, level, sector, region):
+            return TargetSpec(t.target_value, t.target_period, t.baseline_period,
+                              t.baseline_value, t.source, t.status == "illustrative",
+                              t.name_nl, t.name_en)
+    return None
+
+
+def analyse(
+    obs: pd.DataFrame,
+    catalogue: dict[str, Indicator],
+    ind: Indicator,
+    level: str,
+    *,
+    sector: str,
+    region: str,
+    sectors_ref: SectorsRef | None,
+    target: TargetSpec | None,
+    horizon_year: int,
+) -> Item | None:
+    """Series, trend, assessment and projection of one indicator; None without data."""
+    series = series_for(obs, catalogue, ind.code, level=level, sector=sector, region=region,
+                        sectors_ref=sectors_ref)
+    if series.empty:
+        return None
+    item = Item(ind, level, series, None, target, None, None)
+    direction = "down" if ind.direction == "down" else "up"
+    with warnings.catch_warnings():
+        # statsmodels warnings are recorded on the result (messages); never in the report
+        warnings.simplefilter("ignore")
+        try:
+            item.trend = trends.estimate(series, kind=kind_for(ind),
+                                         target_period=target.period if target else None)
+        except Exception as exc:  # one odd series must not take the whole report down
+            item.error = f"{type(exc).__name__}: {exc}"
+            return item
+        trend = item.trend
+        if target is not None:
+            try:
+                item.assessment = progress.assess_target(
+                    trend, target.value, target.period, target.baseline_period,
+                    target.baseline_value, direction=direction)
+            except Exception as exc:  # e.g. a baseline outside the data: say so, show data
+                item.error = f"{type(exc).__name__}: {exc}"
+        if item.assessment is None:
+            item.assessment = progress.assess_trend(
+                trend, direction=None if ind.direction == "none" else direction)
+        item.band = _band(trend, target, horizon_year)
+    return item
+
+
+def _band(trend: trends.TrendResult, target: TargetSpec | None,
+          horizon_year: int) -> pd.DataFrame | None:
+    """Projection from the last observation to the target period or the horizon year."""
+    if not trend.has_model or trend.kind == "quarterly":
+        return None
+    t_last = float(trend.data.t[-1])
+    ends = [(to_decimal_year(str(horizon_year)), str(horizon_year))]
+    if target is not None:
+        ends.append((to_decimal_year(target.period), target.period))
+    t_end, end = max(ends)
+    if t_end <= t_last + 1e-9:
+        return None
+    fc = trend.forecast(target=end)
+    first = pd.DataFrame({"period": [trend.data.periods[-1]], "t": [t_last]})
+    fitted = trend.fitted
+    if len(fitted):  # start the band at the last fitted value so it joins the series
+        v = float(fitted.iloc[-1])
+        for col in ("mean", "lo80", "hi80", "lo95", "hi95"):
+            first[col] = v
+        fc = pd.concat([first, fc], ignore_index=True)
+    return fc
+
+
+def change_since(item: Item, lang: str) -> str:
+    """Change of the latest value against the previous observation, formatted."""
+    s = item.series
+    if len(s) < 2:
+        return msg("none", lang)
+    prev, last = s.iloc[-2], s.iloc[-1]
+    diff = float(last["value"]) - float(prev["value"])
+    text = fmt.value_change(diff, item.unit(), lang)  # type: ignore[arg-type]
+    return msg("change.since", lang, change=text,
+               period=fmt.period(str(prev["period"]), lang, "short"))  # type: ignore[arg-type]
+
+
+def trend_word(item: Item, lang: str) -> str:
+    """Direction of the linear trend in words with an arrow (from its 95% interval)."""
+    trend = item.trend
+    if trend is None or trend.slope_ci95 is None:
+        return msg("trend.none", lang)
+    lo, hi = trend.slope_ci95
+    if lo > 0:
+        return msg("trend.up", lang)
+    if hi < 0:
+        return msg("trend.down", lang)
+    return msg("trend.flat", lang)
+
+
+def finite(x: float | None) -> bool:
+    """True for a real, finite number."""
+    return x is not None and isinstance(x, int | float) and math.isfinite(x)

@@ -1,0 +1,141 @@
+"""Method and sources, provenance, and the machine-readable summary for the index page."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from techmonitor import blocks, progress
+from techmonitor.blocks import Section, Summary
+from techmonitor.report import data
+from techmonitor.report.ids import SECTION_IDS
+from techmonitor.report.intro import latest_period
+
+if TYPE_CHECKING:
+    from techmonitor.report.core import Report
+
+#: parameters that describe the machine, not the report (left out of the provenance table)
+MACHINE_PARAMS = ("project_dir",)
+#: source of the measures and the ROA table (the cabinet letter itself)
+LETTER_SOURCE = "kamerbrief-2012"
+
+
+def method_section(report: Report) -> Section:
+    """Definitions, trend and progress method in plain words, and every source."""
+    lang = report.lang
+    sec = Section(report.t("sec.method"), anchor=SECTION_IDS["method"])
+    seen: dict[str, Any] = {}
+    for item in report.items:
+        seen.setdefault(item.ind.code, item.ind)
+    rows = []
+    for ind in seen.values():
+        rows.append([ind.name_en if lang == "en" else ind.name_nl,
+                     ind.definition_en if lang == "en" else ind.definition_nl,
+                     ind.unit, str(ind.goal) if ind.goal else report.t("none")])
+    sec.add(blocks.heading(report.t("met.definitions"), 3, anchor="definities"))
+    if rows:
+        sec.add(blocks.table(report.t("met.definitions_table"),
+                             [report.t("col.indicator"), report.t("met.col_definition"),
+                              report.t("met.col_unit"), report.t("met.col_goal")], rows))
+    sec.add(blocks.heading(report.t("met.trend"), 3, anchor="methode-trend"))
+    sec.add(blocks.paragraph(report.t("met.trend_text")))
+    sec.add(blocks.heading(report.t("met.progress"), 3, anchor="methode-voortgang"))
+    sec.add(blocks.bullet_list(progress.target_rules_text(lang)))
+    sec.add(blocks.bullet_list(progress.measure_rules_text(lang)))
+    sec.add(blocks.heading(report.t("met.sources"), 3, anchor="bronnen"))
+    sec.add(sources_table(report))
+    return sec
+
+
+def used_sources(report: Report) -> dict[str, set[str]]:
+    """Source key → vintages of the shown data (the letter for measures and ROA)."""
+    used: dict[str, set[str]] = {}
+    for item in report.items:
+        for src, vint in zip(item.series["source"], item.series["vintage"], strict=True):
+            used.setdefault(str(src), set()).add(str(vint))
+    used.setdefault(LETTER_SOURCE, set())
+    return used
+
+
+def sources_table(report: Report) -> blocks.Block:
+    """Every source of the report with its key, title, licence and vintage."""
+    info = data.load_sources(report.data_dir)
+    rows = []
+    for key, vintages in sorted(used_sources(report).items()):
+        s = info.get(key)
+        labels = []
+        for v in sorted(vintages):
+            label = next((ind.vintages[v].label_nl for ind in report.catalogue.values()
+                          if v in ind.vintages), v)
+            labels.append(label)
+        version = "; ".join(x for x in [s.vintage if s else "", *labels] if x)
+        rows.append([key, (s.title if s else "") or report.t("none"),
+                     (s.licence if s else "") or report.t("none"), version or report.t("none")])
+    return blocks.table(report.t("met.sources_table"),
+                        [report.t("met.col_key"), report.t("met.col_source"),
+                         report.t("met.col_licence"), report.t("met.col_vintage")], rows)
+
+
+def param_rows(report: Report) -> list[list[str]]:
+    """Parameter name and value (JSON for lists) of this report."""
+    values = report.params.model_dump(mode="json")
+    rows = []
+    for key, value in values.items():
+        if key in MACHINE_PARAMS:
+            continue
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        rows.append([key, text])
+    return rows
+
+
+def provenance_section(report: Report) -> Section:
+    """Data hash, code version, parameters and the command that reproduces the report."""
+    sec = Section(report.t("sec.provenance"), anchor=SECTION_IDS["provenance"])
+    sec.add(blocks.paragraph(report.t("prov.intro")))
+    sec.add(blocks.definition_list([
+        (report.t("prov.data_hash"), data.data_hash(report.data_dir)[:16]),
+        (report.t("prov.code"), data.code_version(report.project)),
+    ]))
+    sec.add(blocks.paragraph(report.t("prov.command") + ":"))
+    sec.add(blocks.code(report.reproduce_command))
+    sec.add(blocks.table(report.t("prov.params"),
+                         [report.t("prov.col_param"), report.t("prov.col_value")],
+                         param_rows(report)))
+    return sec
+
+
+def summary(report: Report) -> Summary:
+    """Counts per category, number of indicators and data status, for the index page."""
+    from techmonitor.report.intro import STATUS_ORDER
+    from techmonitor.report.measures import measure_rows
+
+    lang = report.lang
+    cats: Counter[progress.Category] = Counter(
+        i.category for i in report.items if i.category is not None)
+    status: Counter[str] = Counter()
+    for item in report.items:
+        status.update(str(s) for s in item.series["status"])
+    measures = Counter(r.assessment.category for r in measure_rows(report)
+                       if r.assessment is not None)
+
+    def _cats(counter: Counter[progress.Category]) -> list[dict[str, Any]]:
+        return [{"code": c.code, "label": c.label(lang), "symbol": c.symbol, "count": n}
+                for c, n in sorted(counter.items(), key=lambda kv: -kv[0].rank)]
+
+    return Summary({
+        "report": report.params.report_id,
+        "title": report.title,
+        "period": report.params.period,
+        "language": lang,
+        "indicators": len(report.items),
+        "with_target": sum(1 for i in report.items
+                           if isinstance(i.assessment, progress.TargetAssessment)),
+        "categories": _cats(cats),
+        "measures": _cats(measures),
+        "data_status": {s: status[s] for s in STATUS_ORDER if status[s]},
+        "illustrative": bool(status["illustrative"])
+        or any(r.illustrative for r in measure_rows(report)),
+        "data_until": latest_period(report),
+        "data_hash": data.data_hash(report.data_dir)[:16],
+    })

@@ -1,0 +1,228 @@
+"""Per-process cache of everything a report reads from ``data/``.
+
+Kernels are kept alive across reports, so loading the observations, the catalogue and the
+reference files once per process (keyed by path and modification time, so an edited file
+is read again) keeps a report at about a second of computing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+import yaml
+
+from techmonitor import __version__, indicators, observations, periods, reference
+
+T = TypeVar("T")
+_CACHE: dict[tuple[str, str, int], Any] = {}
+
+#: files whose content defines the data of a report (hashed for provenance)
+DATA_FILES = ("observations.csv", "indicators.yaml", "targets.yaml", "measures.yaml",
+              "measure_progress.csv", "sectors.yaml", "regions.yaml", "SOURCES.md")
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+def cached(name: str, path: Path, load: Callable[[], T]) -> T:
+    """``load()`` once per ``(name, path, mtime of path)`` in this process."""
+    key = (name, str(path), _mtime(path))
+    if key not in _CACHE:
+        for old in [k for k in _CACHE if k[:2] == key[:2]]:
+            del _CACHE[old]  # an edited file replaces its stale entry
+        _CACHE[key] = load()
+    return _CACHE[key]  # type: ignore[no-any-return]
+
+
+def _dir_stamp(data_dir: Path) -> Path:
+    """The newest data file: a change in any of them invalidates combined results."""
+    files = [data_dir / f for f in DATA_FILES if (data_dir / f).exists()]
+    return max(files, key=_mtime) if files else data_dir
+
+
+def load_obs(data_dir: Path) -> pd.DataFrame:
+    """Validated observations (see :func:`techmonitor.observations.load_observations`)."""
+    return cached("obs", data_dir / "observations.csv",
+                  lambda: observations.load_observations(data_dir))
+
+
+def _start(code: str) -> float:
+    """Start of a period as a decimal year (school years start on 1 August)."""
+    kind = periods.period_kind(code)
+    year = int(code[:4])
+    if kind == "quarter":
+        return year + (int(code[5]) - 1) / 4
+    return year + (7 / 12 if kind == "school_year" else 0.0)
+
+
+def obs_until(data_dir: Path, quarter: str) -> pd.DataFrame:
+    """Observations whose period starts before the end of ``quarter`` (cached per quarter)."""
+    year, q = periods.quarter_to_period(quarter)
+    end = year + q / 4
+
+    def compute() -> pd.DataFrame:
+        obs = load_obs(data_dir)
+        starts = {c: _start(c) for c in obs["period"].unique()}
+        keep = obs["period"].map(starts) < end - 1e-9
+        return obs[keep].reset_index(drop=True)
+
+    return cached(f"obs-until-{quarter}", data_dir / "observations.csv", compute)
+
+
+def load_catalogue(data_dir: Path) -> dict[str, indicators.Indicator]:
+    """The indicator catalogue."""
+    return cached("catalogue", data_dir / "indicators.yaml",
+                  lambda: indicators.load_catalogue(data_dir))
+
+
+def load_sectors(data_dir: Path) -> reference.SectorsRef:
+    """Top sectors and their delineation."""
+    return cached("sectors", data_dir / "sectors.yaml", lambda: reference.load_sectors(data_dir))
+
+
+def load_regions(data_dir: Path) -> reference.RegionsRef:
+    """Provinces, landsdelen and labour-market regions."""
+    return cached("regions", data_dir / "regions.yaml", lambda: reference.load_regions(data_dir))
+
+
+def load_targets(data_dir: Path) -> list[reference.Target]:
+    """National targets from ``data/targets.yaml`` (empty when the file is absent)."""
+    path = data_dir / "targets.yaml"
+    if not path.exists():
+        return []
+    return cached("targets", path, lambda: reference.load_targets(data_dir))
+
+
+def load_measures(data_dir: Path) -> reference.MeasuresRef | None:
+    """Measures of the cabinet letter, or None when ``data/measures.yaml`` is absent."""
+    path = data_dir / "measures.yaml"
+    if not path.exists():
+        return None
+    return cached("measures", path, lambda: reference.load_measures(data_dir))
+
+
+def load_progress(data_dir: Path) -> pd.DataFrame | None:
+    """Realised measure progress, or None when ``data/measure_progress.csv`` is absent."""
+    path = data_dir / "measure_progress.csv"
+    if not path.exists():
+        return None
+    return cached("progress", path, lambda: reference.load_measure_progress(path))
+
+
+def data_hash(data_dir: Path) -> str:
+    """SHA-256 over the data files (name and content, fixed order), as 64 hex digits."""
+
+    def compute() -> str:
+        h = hashlib.sha256()
+        for name in DATA_FILES:
+            p = data_dir / name
+            h.update(name.encode())
+            h.update(p.read_bytes() if p.exists() else b"-")
+        return h.hexdigest()
+
+    return cached("hash", _dir_stamp(data_dir), compute)
+
+
+def code_version(project: Path) -> str:
+    """Package version plus the git commit of the project (``+dirty`` for local changes)."""
+
+    def compute() -> str:
+        try:
+            out = subprocess.run(
+                ["git", "describe", "--always", "--dirty", "--abbrev=12"], cwd=project,
+                capture_output=True, text=True, timeout=5, check=True,
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        return f"{__version__} ({out})" if out else __version__
+
+    return cached("version", project / ".git" / "HEAD", compute)
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """One entry of ``data/SOURCES.md``."""
+
+    key: str
+    title: str
+    licence: str
+    vintage: str
+    url: str
+
+
+_FIELD_RE = re.compile(r"^\s*[-*]\s*\**([A-Za-zéë /]+?)\**\s*:\s*\**\s*(.+)$")
+_LICENCE = ("licence", "license", "licentie")
+_VINTAGE = ("vintage", "versie", "retrieved", "opgehaald", "publication", "publicatie", "date",
+            "datum", "edition")
+_URL = ("url", "link", "address", "adres")
+
+
+def load_sources(data_dir: Path) -> dict[str, SourceInfo]:
+    """Every source with key, title, licence, vintage and address.
+
+    Read from ``data/sources.yaml`` (the structured file SOURCES.md is generated from) when
+    present, else parsed from ``data/SOURCES.md``: one ``## key`` section per source whose list
+    fields are recognised by name (``Licence:``, ``Date:``/``Vintage:``, ``URL:``).
+    """
+    structured = data_dir / "sources.yaml"
+    if structured.exists():
+        return cached("sources", structured, lambda: _read_sources_yaml(structured))
+    path = data_dir / "SOURCES.md"
+    if not path.exists():
+        return {}
+    return cached("sources", path, lambda: _parse_sources(path.read_text(encoding="utf-8")))
+
+
+def _read_sources_yaml(path: Path) -> dict[str, SourceInfo]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    out = {}
+    for key, body in (raw.get("sources") or {}).items():
+        body = body or {}
+        title = " – ".join(str(body[k]) for k in ("publisher", "title") if body.get(k))
+        out[str(key)] = SourceInfo(str(key), title, str(body.get("licence", "")),
+                                   str(body.get("date", body.get("vintage", ""))),
+                                   str(body.get("url", "")))
+    return out
+
+
+def _parse_sources(text: str) -> dict[str, SourceInfo]:
+    out: dict[str, SourceInfo] = {}
+    key = None
+    fields: dict[str, str] = {}
+
+    def flush() -> None:
+        if key is None:
+            return
+        pick = lambda names: next((v for k, v in fields.items() if k in names), "")  # noqa: E731
+        title = fields.get("_title", "") or pick(("title", "titel", "name", "naam", "source"))
+        out[key] = SourceInfo(key, title.strip(), pick(_LICENCE).strip(),
+                              pick(_VINTAGE).strip(), pick(_URL).strip("<> "))
+
+    for line in text.splitlines():
+        if line.startswith("## "):
+            flush()
+            parts = line[3:].strip().split(maxsplit=1)
+            key = parts[0].strip("`")
+            rest = parts[1].strip(" -–—:") if len(parts) > 1 else ""
+            fields = {"_title": rest} if rest else {}
+            continue
+        if key is None:
+            continue
+        m = _FIELD_RE.match(line)
+        if m:
+            fields.setdefault(m.group(1).strip().lower(), m.group(2).strip().strip("*` "))
+        elif line.strip() and "_title" not in fields and not line.startswith("#"):
+            fields["_title"] = line.strip()
+    flush()
+    return out

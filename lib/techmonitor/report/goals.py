@@ -1,0 +1,143 @@
+"""One section per goal of the cabinet letter; per indicator a chart, a sentence and a table."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from techmonitor import blocks, charts, narrative, progress
+from techmonitor.blocks import Block, Cell, Section
+from techmonitor.messages import join_words
+from techmonitor.periods import to_decimal_year, to_decimal_years
+from techmonitor.report.analysis import Item
+from techmonitor.report.ids import SECTION_IDS
+
+if TYPE_CHECKING:
+    from techmonitor.report.core import Report
+
+
+def goal_section(report: Report, n: int) -> Section:
+    """Section ``doel-n`` with every indicator of goal ``n`` that has data here."""
+    sec = Section(report.t("sec.goal", n=n, title=report.t(f"goal.{n}")),
+                  anchor=SECTION_IDS[f"goal{n}"])
+    items = report.goal_items(n)
+    if not items:
+        return sec.add(blocks.paragraph(report.t("goal.none")))
+    for item in items:
+        sec.add(*indicator_blocks(report, item))
+    return sec
+
+
+def indicator_blocks(report: Report, item: Item) -> list[Block]:
+    """Heading, chart, generated sentence and accessible table of one indicator."""
+    lang = report.lang
+    name = item.name(lang)
+    out: list[Block] = [blocks.heading(name, 3, anchor=f"ind-{item.key}")]
+    if item.trend is None:  # estimation failed: show the data, say nothing we cannot back
+        out.append(blocks.paragraph(report.t("ind.no_data", name=name)))
+        out.append(observation_table(report, item))
+        return out
+    out.append(trend_chart(report, item))
+    target = item.assessment if isinstance(item.assessment, progress.TargetAssessment) else None
+    trend = item.assessment if isinstance(item.assessment, progress.TrendAssessment) else None
+    out.append(blocks.paragraph(narrative.describe(name, item.trend, target, trend, lang,
+                                                   item.unit())))
+    out.append(observation_table(report, item))
+    return out
+
+
+def caption(report: Report, item: Item) -> str:
+    """Visible caption: name and sources (and the illustrative note when relevant)."""
+    key = "chart.caption_ill" if item.illustrative else "chart.caption"
+    return report.t(key, name=item.name(report.lang), sources=", ".join(item.sources()))
+
+
+def alt_text(report: Report, item: Item) -> str:
+    """What the chart shows, in words: period, end values, projection, target."""
+    s = item.series
+    first, last = s.iloc[0], s.iloc[-1]
+    text = report.t("alt.trend", name=item.name(report.lang),
+                    first=report.fmt_period(str(first["period"])),
+                    first_value=item.value(float(first["value"]), report.lang),
+                    last=report.fmt_period(str(last["period"])),
+                    last_value=item.value(float(last["value"]), report.lang))
+    if item.band is not None and len(item.band):
+        end = item.band.iloc[-1]
+        text += report.t("alt.projection", period=report.fmt_period(str(end["period"])),
+                         lo=item.value(float(end["lo80"]), report.lang),
+                         hi=item.value(float(end["hi80"]), report.lang))
+    if item.target is not None:
+        text += report.t("alt.target", value=item.value(item.target.value, report.lang),
+                         period=report.fmt_period(item.target.period))
+    if item.illustrative:
+        text += report.t("alt.illustrative")
+    return text
+
+
+def trend_chart(report: Report, item: Item) -> Block:
+    """The indicator chart: series, fitted trend, 80/95% band to the target year, target."""
+    lang = report.lang
+    s = item.series
+    t = to_decimal_years(s["period"])
+    y = s["value"].to_numpy(dtype=float)
+    labels = charts.TrendLabels(
+        observed=report.t("chart.observed"), trend=report.t("chart.trend"),
+        band80=report.t("chart.band80"), band95=report.t("chart.band95"),
+        target=report.t("chart.target"), illustrative=report.t("chart.illustrative"),
+        axis=unit_axis_label(report, item),
+    )
+    trend = item.trend
+    fitted = None
+    if trend is not None and len(trend.fitted):
+        fitted = (np.asarray(trend.data.t, dtype=float), trend.fitted.to_numpy(dtype=float))
+    band = None
+    if item.band is not None and len(item.band):
+        band = {c: item.band[c].to_numpy(dtype=float)
+                for c in ("t", "mean", "lo80", "hi80", "lo95", "hi95")}
+    target = None
+    if item.target is not None:
+        target = charts.TargetMark(
+            to_decimal_year(item.target.period), item.target.value,
+            report.t("chart.target_label", period=report.fmt_period(item.target.period, "short"),
+                     value=item.value(item.target.value, lang)))
+    kind = trend.data.period_kind if trend is not None and trend.n else "year"
+    fig = charts.trend_chart(
+        t, y, illustrative=(s["status"] == "illustrative").to_numpy(), period_kind=kind,
+        unit=item.unit(), lang=lang, labels=labels, fitted=fitted, band=band, target=target)
+    return charts.emit(fig, alt=alt_text(report, item), caption=caption(report, item),
+                       salt=f"{report.params.report_id}-{item.key}")
+
+
+def unit_axis_label(report: Report, item: Item) -> str:
+    """Value-axis label: ``aandeel (%)`` for shares, the catalogue unit otherwise."""
+    if item.unit() == "share":
+        return "%"
+    return report.t("nat.axis_count")
+
+
+def observation_table(report: Report, item: Item) -> Block:
+    """The numbers behind the chart: observations, then the projection with its interval."""
+    lang = report.lang
+    rows: list[list[str | Cell]] = []
+    for r in item.series.itertuples():
+        rows.append([report.fmt_period(str(r.period), "short"),
+                     item.value(float(r.value), lang),  # type: ignore[arg-type]
+                     report.t(f"status.{r.status}"), report.t("none")])
+    if item.band is not None:
+        for r in item.band.iloc[1:].itertuples():
+            interval = (f"{item.value(float(r.mean), lang)} "  # type: ignore[arg-type]
+                        f"({item.value(float(r.lo80), lang)} – "  # type: ignore[arg-type]
+                        f"{item.value(float(r.hi80), lang)})")  # type: ignore[arg-type]
+            rows.append([report.fmt_period(str(r.period), "short"), report.t("none"),
+                         report.t("none"), interval])
+    excluded = item.trend.excluded if item.trend is not None else None
+    note = None
+    if excluded is not None and len(excluded):
+        vints = [str(v) for v in dict.fromkeys(excluded["vintage"])]
+        note = report.t("ind.vintage_note", n=len(excluded), vintages=join_words(vints, lang))
+    return blocks.table(
+        report.t("ind.table", name=item.name(lang)),
+        [report.t("col.period"), report.t("col.value"), report.t("col.data_status"),
+         report.t("col.projection")],
+        rows, numeric=[False, True, False, True], note=note)

@@ -1,0 +1,17 @@
+"""Stable ids of report sections: links, PDF bookmarks and tests rely on them."""
+
+from __future__ import annotations
+
+SECTION_IDS: dict[str, str] = {
+    "title": "titel",
+    "key": "kernboodschappen",
+    "goal1": "doel-1",
+    "goal2": "doel-2",
+    "goal3": "doel-3",
+    "goal4": "doel-4",
+    "labour": "arbeidsmarkt",
+    "measures": "maatregelen",
+    "national": "topsectoren",
+    "method": "methode",
+    "provenance": "verantwoording",
+}

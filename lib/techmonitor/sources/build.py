@@ -1,0 +1,236 @@
+"""``techmonitor data build``: raw public files → ``data/observations.csv`` + ``data/SOURCES.md``.
+
+Hand-curated files in ``data/`` (indicators, targets, measures, sectors, regions, sources,
+letter figures, measure progress) are only *read* here; when one is missing in ``out_dir`` it
+is copied from the bundled ``data/`` — an existing file is never overwritten. The generated
+tables are validated before anything is written and then written atomically (temp + rename),
+so a failed build leaves the previous data untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from techmonitor.errors import DataValidationError
+from techmonitor.observations import check_frame, default_data_dir
+from techmonitor.reference import SectorsRef, load_regions, load_sectors
+from techmonitor.sources import KEY_COLUMNS, TIDY_COLUMNS, cbs, duo, published
+
+HAND_CURATED = [
+    "indicators.yaml", "targets.yaml", "measures.yaml", "sectors.yaml", "regions.yaml",
+    "sources.yaml", "letter_figures.csv", "measure_progress.csv",
+]
+DUO_VINTAGE = "duo-croho-2019"
+
+
+def _find(raw_dir: Path, stem: str) -> Path | None:
+    """First file named ``stem.*`` (csv, xlsx or parquet) anywhere under ``raw_dir``."""
+    for ext in (".csv", ".xlsx", ".parquet"):
+        hits = sorted(raw_dir.rglob(f"{stem}{ext}"))
+        if hits:
+            return hits[0]
+    return None
+
+
+def _duo_ho(raw_dir: Path, regions: dict[str, str], sectors: SectorsRef,
+            summary: dict[str, Any]) -> list[pd.DataFrame]:
+    frames = []
+    specs = [("inscriptions", "inflow", "school_year", "duo-ho-eerstejaars"),
+             ("gediplomeerden", "diplomas", "year", "duo-ho-diplomas")]
+    for stem, prefix, period_of, source in specs:
+        micros = []
+        for level in ("hbo", "wo"):
+            path = _find(raw_dir, f"{level}_{stem}_2019")
+            if path is None:
+                summary["missing"].append(f"{level}_{stem}_2019")
+                continue
+            micros.append(duo.read_duo(path, level=level))
+            summary["files"].append(str(path))
+        if not micros:
+            continue
+        micro = pd.concat(micros, ignore_index=True)
+        common = {"source": source, "vintage": DUO_VINTAGE, "period_of": period_of,
+                  "province_codes": regions}
+        for code, mask in ((f"{prefix}_total", None),
+                           (f"{prefix}_tech", micro["onderdeel"] == "techniek")):
+            obs, counts = duo.aggregate(micro, indicator=code, mask=mask, **common)
+            frames.append(obs)
+            summary["suppressed_cells"][code] = counts["suppressed"]
+            summary["upper_bound_cells"][code] = counts["upper_bound"]
+        for s in sectors.top_sectors:
+            rules = s.education.model_dump()
+            obs, _ = duo.aggregate(micro, indicator=f"{prefix}_sector",
+                                   mask=duo.programme_mask(micro, rules), sector=s.slug,
+                                   by_region=False, **{**common, "vintage": "duo-sector-v1"})
+            frames.append(obs)
+    return frames
+
+
+def _duo_mbo(raw_dir: Path, sectors: SectorsRef, summary: dict[str, Any]) -> list[pd.DataFrame]:
+    path = _find(raw_dir, "mbo_inscriptions_2019")
+    if path is None:
+        summary["missing"].append("mbo_inscriptions_2019")
+        return []
+    summary["files"].append(str(path))
+    micro = duo.read_duo(path, level="mbo")
+    common = {"source": "duo-mbo-deelnemers", "vintage": DUO_VINTAGE, "by_region": False,
+              "mbo_levels": True, "add_ho": False}
+    frames = []
+    for code, mask in (("mbo_participants_total", None),
+                       ("mbo_participants_tech", micro["onderdeel"] == "techniek")):
+        obs, counts = duo.aggregate(micro, indicator=code, mask=mask, **common)
+        frames.append(obs)
+        summary["suppressed_cells"][code] = counts["suppressed"]
+    for s in sectors.top_sectors:
+        rules = s.education.model_dump()
+        obs, _ = duo.aggregate(micro, indicator="mbo_participants_sector",
+                               mask=duo.programme_mask(micro, rules), sector=s.slug,
+                               **{**common, "vintage": "duo-sector-v1"})
+        frames.append(obs)
+    return frames
+
+
+def _cbs(raw_dir: Path, region_names: dict[str, str], summary: dict[str, Any]
+         ) -> list[pd.DataFrame]:
+    frames = []
+    keys_path = _find(raw_dir, "sectoren_metadata")
+    if keys_path is None:
+        summary["missing"].append("sectoren_metadata")
+        return frames
+    keys = cbs.read_sbi_keys(keys_path)
+    meta = _find(raw_dir, "vacatures_metadata")
+    status = cbs.read_period_status(meta) if meta else {}
+    p80 = _find(raw_dir, "vacatures")
+    if p80 is not None:
+        frames.append(cbs.read_80472ned(p80, sector_keys=keys, metadata=meta))
+        summary["files"].append(str(p80))
+    else:
+        summary["missing"].append("vacatures (80472ned)")
+    p83 = _find(raw_dir, "vacatures_regio")
+    if p83 is not None:
+        # 83599NED comes from the same CBS vacancy survey; its status follows 80472ned's.
+        frames.append(cbs.read_83599ned(p83, sector_keys=keys, regions=region_names,
+                                        period_status=status))
+        summary["files"].append(str(p83))
+    else:
+        summary["missing"].append("vacatures_regio (83599NED)")
+    return frames
+
+
+def _write_atomic(path: Path, text: str | bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; data files are shared
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def sources_markdown(data_dir: Path, obs: pd.DataFrame, files: list[str]) -> str:
+    """Render ``SOURCES.md`` from ``data/sources.yaml`` plus row counts of this build."""
+    spec = yaml.safe_load((data_dir / "sources.yaml").read_text(encoding="utf-8"))
+    counts = obs.groupby("source").size().to_dict()
+    lines = [
+        "# Sources of `data/observations.csv`",
+        "",
+        "Generated by `techmonitor data build` from `data/sources.yaml` (edit that file, not "
+        "this one). Every observation's `source` column is one of the keys below.",
+        "",
+        "Contract decisions: " + spec.get("contract", "").strip(),
+        "",
+    ]
+    for key, s in spec["sources"].items():
+        lines += [f"## {key}", ""]
+        for label, field in (("Publisher", "publisher"), ("Title", "title"), ("URL", "url"),
+                             ("Obtained via", "via"), ("Licence", "licence"),
+                             ("Date", "date"), ("Definition", "definition"),
+                             ("Caveats", "caveats")):
+            if s.get(field):
+                lines.append(f"- **{label}:** {str(s[field]).strip()}")
+        lines += [f"- **Rows in this build:** {counts.get(key, 0)}", ""]
+    digests = []
+    for f in files:
+        h = hashlib.sha256(Path(f).read_bytes()).hexdigest()[:16]
+        digests.append(f"- `{Path(f).parent.name}/{Path(f).name}` sha256:{h}")
+    lines += ["## Raw files read by the last build", "", f"Build date: {date.today()}", "",
+              *digests, ""]
+    return "\n".join(lines)
+
+
+def build_data(raw_dir: Path, out_dir: Path) -> dict[str, Any]:
+    """Build the tidy observations and SOURCES.md from the raw public files.
+
+    Parameters
+    ----------
+    raw_dir
+        Folder laid out like ``../shared/data/raw`` (files are found by name anywhere below it).
+    out_dir
+        The data folder to write (``data/``). Hand-curated files are copied in only when absent.
+
+    Returns
+    -------
+    dict
+        ``rows``, ``rows_per_source``, ``rows_per_indicator``, ``suppressed_cells`` and
+        ``upper_bound_cells`` per indicator, ``files`` read, ``missing`` inputs, ``written``.
+
+    Raises
+    ------
+    DataValidationError
+        When the raw folder is missing or the built table breaks the contract (nothing is
+        written then).
+    """
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    if not raw_dir.is_dir():
+        msg = f"{raw_dir}: raw data folder not found; pass --raw ../shared/data/raw"
+        raise DataValidationError(msg, [msg])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    bundled = default_data_dir()
+    for name in HAND_CURATED:
+        if not (out_dir / name).exists() and (bundled / name).exists():
+            shutil.copy2(bundled / name, out_dir / name)
+    sectors = load_sectors(out_dir)
+    regions_ref = load_regions(out_dir)
+    summary: dict[str, Any] = {"files": [], "missing": [], "suppressed_cells": {},
+                               "upper_bound_cells": {}}
+    frames = _duo_ho(raw_dir, regions_ref.province_codes_by_name(), sectors, summary)
+    frames += _duo_mbo(raw_dir, sectors, summary)
+    # Keep the observations small: only SBI codes a delineation uses (plus listed extras).
+    keep = sectors.stored_sbi_codes() | {"all"}
+    frames += [f[f["sector"].isin(keep)] for f in _cbs(raw_dir, regions_ref.names(), summary)]
+    frames += published.read_all(raw_dir, out_dir, summary)
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        msg = f"{raw_dir}: no known raw files found (looked for DUO, CBS and published files)"
+        raise DataValidationError(msg, [msg])
+    obs = pd.concat(frames, ignore_index=True)[TIDY_COLUMNS]
+    obs = obs.sort_values(KEY_COLUMNS, kind="stable").reset_index(drop=True)
+    csv_text = obs.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+    spec = yaml.safe_load((out_dir / "sources.yaml").read_text(encoding="utf-8"))
+    built = pd.read_csv(io.StringIO(csv_text), dtype=str, keep_default_na=False)
+    problems = check_frame(built, "observations.csv (built)", out_dir,
+                           source_keys=set(spec["sources"]))
+    if problems:
+        raise DataValidationError(f"built observations break the contract ({len(problems)})",
+                                  problems)
+    _write_atomic(out_dir / "observations.csv", csv_text)
+    _write_atomic(out_dir / "SOURCES.md", sources_markdown(out_dir, obs, summary["files"]))
+    summary.update({
+        "rows": len(obs),
+        "rows_per_source": obs.groupby("source").size().to_dict(),
+        "rows_per_indicator": obs.groupby("indicator").size().to_dict(),
+        "written": [str(out_dir / "observations.csv"), str(out_dir / "SOURCES.md")],
+    })
+    return summary

@@ -1,0 +1,567 @@
+"""Model classes (statsmodels style), rolling-origin backtest and the :func:`estimate` entry point.
+
+Choices, with reasons
+---------------------
+* Real time: every model works on decimal years (``periods.to_decimal_year``), so sparse
+  published points (2013, 2014, 2016, 2021) get the right slope. The state-space models
+  (ETS, local linear trend) assume equally spaced observations and are only offered when the
+  periods have no gaps.
+* Short series: fewer than :data:`MIN_POINTS` (4) observations → no model; fewer than
+  :data:`MIN_POINTS_FULL` (8) or gaps → the straight line only (two parameters is all a short
+  series can support). Quarterly series need two full years (8 quarters) for STL.
+* Model choice: the rolling-origin backtest decides (default ``select="backtest"``), because
+  AICc values are not comparable across families here: the local linear trend's likelihood
+  leaves out its diffuse first observations. A model other than the line must beat the line's
+  MASE by more than :data:`PARSIMONY_MARGIN` (10%) to be chosen — with 8–20 points, small
+  backtest differences are noise. ``select="aicc"`` picks the lowest AICc instead. Both numbers
+  are always reported in ``TrendResult.candidates``.
+* Backtest: the last :data:`MAX_ORIGINS` origins, horizons up to 3 years (4 quarters), every
+  model refitted on each training window (warm-started from the full fit to keep it fast).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import partial
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from techmonitor.errors import DataValidationError, ParameterError
+from techmonitor.periods import shift_quarter
+from techmonitor.trends._data import SeriesData, prepare
+from techmonitor.trends.models import (
+    Core,
+    fit_binomial,
+    fit_ets,
+    fit_llt,
+    fit_ols,
+    fit_seasonal,
+)
+from techmonitor.trends.result import Backtest, Scale, TrendResult
+
+MIN_POINTS = 4
+MIN_POINTS_FULL = 8
+MIN_QUARTERS = 8
+PARSIMONY_MARGIN = 0.10
+MAX_ORIGINS = 4
+HORIZON_ANNUAL = 3
+HORIZON_QUARTERLY = 4
+DEFAULT_WINDOW = 20
+
+Kind = Literal["count", "share", "quarterly"]
+FitCore = Callable[[SeriesData], Core]
+
+_FIT_ERRORS = (ValueError, np.linalg.LinAlgError, FloatingPointError, IndexError, ZeroDivisionError)
+
+
+# ------------------------------------------------------------------------------- backtest
+def rolling_origin(
+    series: SeriesData,
+    fit_core: FitCore,
+    scale: Scale,
+    min_train: int,
+    horizon: int = HORIZON_ANNUAL,
+    max_origins: int = MAX_ORIGINS,
+    seasonal_lag: int = 1,
+) -> Backtest | None:
+    """Rolling-origin backtest: refit on the first k points, forecast the next ``horizon``.
+
+    Parameters
+    ----------
+    series
+        The observations.
+    fit_core
+        Function fitting a core on a :class:`SeriesData`.
+    scale
+        Model scale; errors and coverage are measured on the indicator's own scale.
+    min_train
+        Smallest training window.
+    horizon, max_origins
+        Forecast horizon (periods) and number of origins (the latest ones).
+    seasonal_lag
+        Lag of the naive forecast that scales the MASE (4 for quarterly series).
+
+    Returns
+    -------
+    Backtest or None
+        ``None`` when the series is too short for a single origin or a fit fails.
+    """
+    n = series.n
+    first = max(min_train, n - max_origins)
+    if first >= n:
+        return None
+    y = series.y
+    naive = np.abs(y[seasonal_lag:] - y[:-seasonal_lag])
+    mae_naive = float(np.mean(naive)) if len(naive) else math.nan
+    errors: list[float] = []
+    hit80: list[bool] = []
+    hit95: list[bool] = []
+    origins: list[str] = []
+    from scipy import stats
+
+    for k in range(first, n):
+        train = series.head(k)
+        try:
+            core = fit_core(train)
+            idx = np.arange(k, min(k + horizon, n))
+            pred = core.predict(series.t[idx])
+        except _FIT_ERRORS:
+            return None
+        origins.append(series.periods[k - 1])
+        for level, hits in ((0.80, hit80), (0.95, hit95)):
+            p = 0.5 + level / 2
+            q = float(stats.norm.ppf(p) if pred.df is None else stats.t.ppf(p, pred.df))
+            lo = scale.inv(pred.mean - q * pred.se)
+            hi = scale.inv(pred.mean + q * pred.se)
+            hits.extend(((y[idx] >= lo) & (y[idx] <= hi)).tolist())
+        errors.extend(np.abs(y[idx] - scale.inv(pred.mean)).tolist())
+    mae = float(np.mean(errors))
+    mase = mae / mae_naive if mae_naive > 0 else math.nan
+    return Backtest(
+        mase=mase,
+        coverage80=float(np.mean(hit80)),
+        coverage95=float(np.mean(hit95)),
+        n_forecasts=len(errors),
+        origins=tuple(origins),
+        horizon=horizon,
+    )
+
+
+# --------------------------------------------------------------------------- model classes
+class _TrendModel:
+    """Shared plumbing of the public model classes."""
+
+    name = "model"
+    needs_regular = False
+
+    def __init__(
+        self,
+        data: Any,
+        scale: Literal["identity", "logit"] = "identity",
+        vintage: str | None = None,
+    ) -> None:
+        if scale not in ("identity", "logit"):
+            raise ParameterError(f"scale={scale!r}; use 'identity' or 'logit'")
+        self.series = data if isinstance(data, SeriesData) else prepare(data, vintage)
+        self.scale = Scale(scale)
+        if self.series.n < MIN_POINTS:
+            raise DataValidationError(
+                f"{type(self).__name__} needs at least {MIN_POINTS} observations, got "
+                f"{self.series.n}; estimate() returns a result without model instead"
+            )
+        if self.needs_regular and not self.series.regular:
+            raise DataValidationError(
+                f"{type(self).__name__} needs equally spaced periods without gaps; "
+                "use LinearTrend for irregular published points"
+            )
+
+    def _fit_core(self, s: SeriesData, start_params: Any = None) -> Core:
+        raise NotImplementedError
+
+    def fit(self, backtest: bool = False) -> TrendResult:
+        """Fit the model.
+
+        Parameters
+        ----------
+        backtest
+            Also run the rolling-origin backtest (MASE, interval coverage).
+
+        Returns
+        -------
+        TrendResult
+        """
+        core = self._fit_core(self.series)
+        linear = core if core.name in ("linear", "binomial") else self._linear()
+        bt = None
+        if backtest:
+            params = getattr(core, "params", None)
+            bt = rolling_origin(
+                self.series,
+                lambda s: self._fit_core(s, params),
+                self.scale,
+                min_train=MIN_POINTS,
+            )
+        return TrendResult(
+            kind="share" if self.scale.name == "logit" else "count",
+            data=self.series,
+            core=core,
+            linear=linear,  # type: ignore[arg-type]
+            scale=self.scale,
+            backtest=bt,
+            selection=f"{self.name} fitted directly",
+            messages=list(core.messages),
+        )
+
+    def _linear(self) -> Core:
+        return fit_ols(self.scale.fwd(self.series.y), self.series.t)
+
+
+class LinearTrend(_TrendModel):
+    """Straight line on real time, OLS with HAC (Newey–West) standard errors.
+
+    Parameters
+    ----------
+    data
+        DataFrame (``period``, ``value``, …) or Series indexed by period code.
+    scale
+        ``"identity"`` (counts) or ``"logit"`` (shares on 0–100).
+    vintage
+        Vintage to fit (default: the latest).
+    cov_type
+        ``"HAC"`` (default) or ``"nonrobust"``.
+    maxlags
+        HAC truncation lag (default :func:`~techmonitor.trends.models.newey_west_lags`).
+    floor
+        Never use a HAC slope variance below the classical one (see
+        :func:`~techmonitor.trends.models.fit_ols`).
+    """
+
+    name = "linear"
+
+    def __init__(
+        self,
+        data: Any,
+        scale: Literal["identity", "logit"] = "identity",
+        vintage: str | None = None,
+        cov_type: str = "HAC",
+        maxlags: int | None = None,
+        floor: bool = True,
+    ) -> None:
+        super().__init__(data, scale, vintage)
+        if cov_type not in ("HAC", "nonrobust"):
+            raise ParameterError(f"cov_type={cov_type!r}; use 'HAC' or 'nonrobust'")
+        self.cov_type = cov_type
+        self.maxlags = maxlags
+        self.floor = floor
+
+    def _fit_core(self, s: SeriesData, start_params: Any = None) -> Core:
+        return fit_ols(self.scale.fwd(s.y), s.t, self.cov_type, self.maxlags, self.floor)
+
+
+class BinomialTrend(_TrendModel):
+    """Share with known numerator and denominator: quasi-binomial GLM with logit link on time."""
+
+    name = "binomial"
+
+    def __init__(
+        self, data: Any, numerator: Any, denominator: Any, vintage: str | None = None
+    ) -> None:
+        series = prepare(data, vintage, numerator, denominator)
+        super().__init__(series, "logit")
+
+    def _fit_core(self, s: SeriesData, start_params: Any = None) -> Core:
+        assert s.numerator is not None and s.denominator is not None
+        return fit_binomial(s.numerator, s.denominator, s.t)
+
+    def _linear(self) -> Core:
+        return self._fit_core(self.series)
+
+
+class DampedTrendETS(_TrendModel):
+    """Damped additive-trend exponential smoothing, ETS(A,Ad,N), statsmodels ``ETSModel``."""
+
+    name = "ets_damped"
+    needs_regular = True
+
+    def _fit_core(self, s: SeriesData, start_params: Any = None) -> Core:
+        sp = None if start_params is None else np.asarray(start_params)
+        return fit_ets(self.scale.fwd(s.y), s.t, s.step, sp)
+
+
+class LocalLinearTrend(_TrendModel):
+    """Local linear trend, statsmodels ``UnobservedComponents(level='local linear trend')``."""
+
+    name = "local_linear_trend"
+    needs_regular = True
+
+    def _fit_core(self, s: SeriesData, start_params: Any = None) -> Core:
+        sp = None if start_params is None else np.asarray(start_params)
+        return fit_llt(self.scale.fwd(s.y), s.t, s.step, sp)
+
+
+class SeasonalTrend(_TrendModel):
+    """Quarterly series: robust STL adjustment, then a line through the last ``window`` quarters."""
+
+    name = "stl_linear"
+    needs_regular = True
+
+    def __init__(self, data: Any, vintage: str | None = None, window: int = DEFAULT_WINDOW) -> None:
+        super().__init__(data, "identity", vintage)
+        if self.series.period_kind != "quarter":
+            raise DataValidationError("SeasonalTrend needs quarterly periods such as 2023Q2")
+        if self.series.n < MIN_QUARTERS:
+            raise DataValidationError(
+                f"SeasonalTrend needs at least {MIN_QUARTERS} quarters, got {self.series.n}"
+            )
+        if window < MIN_POINTS:
+            raise ParameterError(f"window={window} must be at least {MIN_POINTS} quarters")
+        self.window = window
+
+    def _fit_core(self, s: SeriesData, start_params: Any = None) -> Core:
+        return fit_seasonal(s.y, s.t, self.window)
+
+    def _linear(self) -> Core:
+        return self._fit_core(self.series)
+
+    def fit(self, backtest: bool = False) -> TrendResult:
+        """Fit STL + linear trend (see :meth:`_TrendModel.fit`)."""
+        core = self._fit_core(self.series)
+        bt = None
+        if backtest:
+            bt = rolling_origin(
+                self.series,
+                self._fit_core,
+                self.scale,
+                min_train=MIN_QUARTERS,
+                horizon=HORIZON_QUARTERLY,
+                seasonal_lag=4,
+            )
+        return TrendResult(
+            kind="quarterly",
+            data=self.series,
+            core=core,
+            linear=core,  # type: ignore[arg-type]
+            backtest=bt,
+            selection=f"STL + linear trend of the last {min(self.window, self.series.n)} "
+            "adjusted quarters",
+            messages=list(core.messages),
+            yoy=year_on_year(self.series),
+        )
+
+
+# ---------------------------------------------------------------------------------- helpers
+def year_on_year(series: SeriesData) -> dict[str, Any] | None:
+    """Latest quarter against the same quarter a year earlier (raw values; comparing the same
+    quarter removes the seasonal pattern without a model). ``None`` if that quarter is missing."""
+    if series.period_kind != "quarter" or series.n == 0:
+        return None
+    last = series.periods[-1]
+    prev = shift_quarter(last, -4)
+    if prev not in series.periods:
+        return None
+    v = float(series.y[-1])
+    pv = float(series.y[series.periods.index(prev)])
+    return {
+        "period": last,
+        "value": v,
+        "previous_period": prev,
+        "previous_value": pv,
+        "change": v - pv,
+        "pct_change": 100.0 * (v - pv) / pv if pv != 0 else math.nan,
+    }
+
+
+def _no_model(
+    kind: str, series: SeriesData, scale: Scale, code: str, reason: str, **kw: Any
+) -> TrendResult:
+    return TrendResult(
+        kind=kind, data=series, scale=scale, reason=reason, reason_code=code, **kw
+    )
+
+
+# --------------------------------------------------------------------------------- estimate
+def estimate(
+    data: Any,
+    kind: Kind = "count",
+    target_period: str | None = None,
+    numerator: Any = None,
+    denominator: Any = None,
+    vintage: str | None = None,
+    select: Literal["backtest", "aicc"] = "backtest",
+    window: int = DEFAULT_WINDOW,
+) -> TrendResult:
+    """Estimate the trend of one indicator series: the entry point for reports.
+
+    Parameters
+    ----------
+    data
+        DataFrame from the data layer (``period``, ``value``, ``status``, ``vintage``,
+        ``source``) or a Series indexed by period code.
+    kind
+        ``"count"`` (annual or school-year counts), ``"share"`` (0–100, fitted on the logit scale
+        or, with ``numerator``/``denominator``, as a quasi-binomial GLM) or ``"quarterly"``
+        (STL seasonal adjustment + linear trend; also year-on-year change).
+    target_period
+        Period of the target, if any; stored as ``result.target_period`` and used as the
+        default end of :meth:`TrendResult.forecast`.
+    numerator, denominator
+        Counts behind a share (Series by period, or arrays aligned with ``data``'s rows).
+    vintage
+        Vintage to fit; default the latest. The others are listed in ``result.excluded``.
+    select
+        ``"backtest"`` (default: lowest MASE, with a 10% parsimony margin for the line) or
+        ``"aicc"``.
+    window
+        Quarterly series: number of latest adjusted quarters the trend line is fitted to.
+
+    Returns
+    -------
+    TrendResult
+        Always returned; without a model when the series is too short (``reason`` says why).
+
+    Raises
+    ------
+    ParameterError
+        Unknown ``kind``/``select``, or quarter codes with a non-quarterly kind.
+    DataValidationError
+        Invalid data (see :func:`~techmonitor.trends._data.prepare`), shares outside 0–100.
+    """
+    if kind not in ("count", "share", "quarterly"):
+        raise ParameterError(f"kind={kind!r}; use 'count', 'share' or 'quarterly'")
+    if select not in ("backtest", "aicc"):
+        raise ParameterError(f"select={select!r}; use 'backtest' or 'aicc'")
+    if kind != "share" and numerator is not None:
+        raise ParameterError("numerator/denominator are only used with kind='share'")
+    series = prepare(data, vintage, numerator, denominator)
+    if series.n and series.period_kind == "quarter" and kind != "quarterly":
+        raise ParameterError(f"kind={kind!r} but the periods are quarters; use kind='quarterly'")
+    if kind == "quarterly" and series.n and series.period_kind != "quarter":
+        raise ParameterError("kind='quarterly' needs quarter periods such as 2023Q2")
+    if kind == "share" and np.any((series.y < 0) | (series.y > 100)):
+        raise DataValidationError("kind='share': values must lie between 0 and 100")
+
+    result = _estimate(series, kind, select, window)
+    result.target_period = target_period
+    return result
+
+
+def _estimate(series: SeriesData, kind: str, select: str, window: int) -> TrendResult:
+    n = series.n
+    scale = Scale("logit" if kind == "share" else "identity")
+    if kind == "quarterly":
+        yoy = year_on_year(series)
+        if n < MIN_QUARTERS:
+            return _no_model(
+                kind, series, scale, "too_short_seasonal" if n >= MIN_POINTS else "too_short",
+                f"{n} quarters; at least {MIN_QUARTERS} (two full years) are needed for "
+                "seasonal adjustment",
+                yoy=yoy,
+            )
+        if not series.regular:
+            return _no_model(
+                kind, series, scale, "gaps_in_quarters",
+                "the quarterly series has gaps; seasonal adjustment needs consecutive quarters",
+                yoy=yoy,
+            )
+        res = SeasonalTrend(series, window=window).fit(backtest=True)
+        res.candidates = _candidate_frame([("stl_linear", res.core, res.backtest)], "stl_linear")
+        return res
+
+    if n < MIN_POINTS:
+        return _no_model(
+            kind, series, scale, "too_short",
+            f"{n} observation(s); at least {MIN_POINTS} are needed for a trend",
+        )
+
+    use_binomial = series.numerator is not None
+    fitters: dict[str, FitCore] = {}
+    if use_binomial:
+        fitters["binomial"] = lambda s: fit_binomial(
+            s.numerator, s.denominator, s.t  # type: ignore[arg-type]
+        )
+    else:
+        fitters["linear"] = lambda s: fit_ols(scale.fwd(s.y), s.t)
+    reason = code = None
+    if n < MIN_POINTS_FULL:
+        code = "short_linear_only"
+        reason = f"{n} observations (< {MIN_POINTS_FULL}): only the linear trend is fitted"
+    elif not series.regular:
+        code = "irregular_linear_only"
+        reason = "irregularly spaced periods: only the linear trend on real time is fitted"
+    else:
+        fitters["ets_damped"] = lambda s: fit_ets(scale.fwd(s.y), s.t, s.step)
+        fitters["local_linear_trend"] = lambda s: fit_llt(scale.fwd(s.y), s.t, s.step)
+    min_train = MIN_POINTS if len(fitters) == 1 else 6
+
+    fits: list[tuple[str, Core | None, Backtest | None]] = []
+    messages: list[str] = []
+    for name, fitter in fitters.items():
+        try:
+            core = fitter(series)
+        except _FIT_ERRORS as exc:
+            messages.append(f"{name}: fit failed ({exc})")
+            fits.append((name, None, None))
+            continue
+        messages.extend(f"{name}: {m}" for m in core.messages)
+        params = np.asarray(core.params)
+        warm: FitCore = fitter
+        if name in ("ets_damped", "local_linear_trend"):
+            # warm start from the full-sample estimate: same optimum region, far fewer steps
+            warm = partial(_warm_fit, fit_ets if name == "ets_damped" else fit_llt, scale, params)
+        bt = rolling_origin(series, warm, scale, min_train=min_train)
+        fits.append((name, core, bt))
+
+    linear_name = "binomial" if use_binomial else "linear"
+    lin_core = fits[0][1]
+    if lin_core is None:
+        return _no_model(kind, series, scale, "fit_failed", "the linear trend could not be fitted",
+                         messages=messages)
+    chosen, how = _choose(fits, linear_name, select)
+    core_chosen, bt_chosen = next((c, b) for nm, c, b in fits if nm == chosen)
+    return TrendResult(
+        kind=kind,
+        data=series,
+        core=core_chosen,
+        linear=lin_core,  # type: ignore[arg-type]
+        scale=scale,
+        reason=reason,
+        reason_code=code,
+        backtest=bt_chosen,
+        candidates=_candidate_frame(fits, chosen),
+        selection=how,
+        messages=messages,
+    )
+
+
+def _warm_fit(
+    fit: Callable[..., Core], scale: Scale, params: np.ndarray, s: SeriesData
+) -> Core:
+    return fit(scale.fwd(s.y), s.t, s.step, params)
+
+
+def _choose(
+    fits: list[tuple[str, Core | None, Backtest | None]], linear_name: str, select: str
+) -> tuple[str, str]:
+    ok = [(nm, c, b) for nm, c, b in fits if c is not None and c.converged]
+    if len(fits) == 1 or len(ok) <= 1:
+        return linear_name, "only the linear trend was eligible"
+    if select == "aicc":
+        nm = min(ok, key=lambda f: f[1].ic if f[1] is not None else math.inf)[0]
+        return nm, "lowest AICc among converged candidates"
+    lin_bt = next(b for nm, _, b in fits if nm == linear_name)
+    scored = [(nm, b.mase) for nm, _, b in ok if b is not None and np.isfinite(b.mase)]
+    if lin_bt is None or not np.isfinite(lin_bt.mase) or not scored:
+        return linear_name, "backtest not available; linear trend by default"
+    best, best_mase = min(scored, key=lambda x: x[1])
+    if best != linear_name and best_mase < (1 - PARSIMONY_MARGIN) * lin_bt.mase:
+        return best, (
+            f"lowest backtest MASE ({best_mase:.3f} vs {lin_bt.mase:.3f} for the line; "
+            f"needs to beat the line by {PARSIMONY_MARGIN:.0%})"
+        )
+    return linear_name, (
+        f"linear trend: no candidate beat its backtest MASE ({lin_bt.mase:.3f}) by "
+        f"{PARSIMONY_MARGIN:.0%}"
+    )
+
+
+def _candidate_frame(
+    fits: list[tuple[str, Core | None, Backtest | None]], chosen: str
+) -> pd.DataFrame:
+    rows = []
+    for nm, c, b in fits:
+        rows.append(
+            {
+                "model": nm,
+                "ic": None if c is None else float(c.ic),
+                "mase": None if b is None else b.mase,
+                "coverage80": None if b is None else b.coverage80,
+                "coverage95": None if b is None else b.coverage95,
+                "n_forecasts": 0 if b is None else b.n_forecasts,
+                "converged": False if c is None else bool(c.converged),
+                "chosen": nm == chosen,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,421 @@
+"""The result object every trend estimate returns, fitted or not."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from techmonitor.errors import ParameterError, TechmonitorError
+from techmonitor.periods import period_kind, shift_quarter, to_decimal_year
+from techmonitor.trends._data import SeriesData
+from techmonitor.trends.models import BinomialCore, Core, OLSCore, Prediction, SeasonalCore
+
+#: Central interval levels reported by :meth:`TrendResult.forecast`.
+LEVELS = (0.80, 0.95)
+
+
+class NoModelError(TechmonitorError):
+    """A forecast was asked of a series that has no fitted model (see ``TrendResult.reason``)."""
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Scale on which a model is fitted. ``logit`` keeps shares (0–100) inside 0–100."""
+
+    name: Literal["identity", "logit"] = "identity"
+    #: shares of exactly 0 or 100 are moved this far inside (percentage points) before the logit
+    eps: float = 0.05
+
+    def fwd(self, y: np.ndarray) -> np.ndarray:
+        y = np.asarray(y, float)
+        if self.name == "identity":
+            return y
+        p = np.clip(y, self.eps, 100.0 - self.eps) / 100.0
+        return np.log(p / (1.0 - p))
+
+    def inv(self, z: np.ndarray) -> np.ndarray:
+        z = np.asarray(z, float)
+        if self.name == "identity":
+            return z
+        return 100.0 / (1.0 + np.exp(-z))
+
+    def derivative(self, z: float) -> float:
+        """d(value)/dz at ``z``: converts a model-scale slope to the indicator's unit."""
+        if self.name == "identity":
+            return 1.0
+        p = 1.0 / (1.0 + math.exp(-z))
+        return 100.0 * p * (1.0 - p)
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """Rolling-origin backtest of one model.
+
+    Attributes
+    ----------
+    mase
+        Mean absolute scaled error of all out-of-sample forecasts; scale = mean absolute one-step
+        naive change of the whole series (seasonal naive, lag 4, for quarterly series).
+        Below 1: better than "next year equals this year".
+    coverage80, coverage95
+        Share of out-of-sample observations inside the 80% / 95% prediction interval.
+    n_forecasts
+        Number of forecasts behind these figures (small numbers mean rough figures).
+    origins
+        Last period of each training window.
+    horizon
+        Largest forecast horizon (in periods).
+    """
+
+    mase: float
+    coverage80: float
+    coverage95: float
+    n_forecasts: int
+    origins: tuple[str, ...]
+    horizon: int
+
+
+def future_periods(last: str, count: int) -> list[str]:
+    """The ``count`` period codes after ``last``, in the same style (year, school year, quarter)."""
+    kind = period_kind(last)
+    y = int(last[:4])
+    if kind == "year":
+        return [str(y + i) for i in range(1, count + 1)]
+    if kind == "school_year":
+        return [f"{y + i}/{(y + i + 1) % 100:02d}" for i in range(1, count + 1)]
+    return [shift_quarter(last, i) for i in range(1, count + 1)]
+
+
+@dataclass
+class TrendResult:
+    """Outcome of a trend estimate.
+
+    Attributes
+    ----------
+    kind
+        ``"count"``, ``"share"`` or ``"quarterly"``.
+    model
+        Name of the chosen model (``"linear"``, ``"binomial"``, ``"ets_damped"``,
+        ``"local_linear_trend"``, ``"stl_linear"``) or ``None`` when no model was fitted.
+    data
+        The kept observations (:class:`~techmonitor.trends._data.SeriesData`); always available,
+        also without a model, so the report can show the data.
+    scale
+        Model scale (identity, or logit for shares).
+    reason, reason_code
+        Why there is no model or why the choice was restricted (English text; codes
+        ``too_short``, ``too_short_seasonal``, ``short_linear_only``, ``irregular_linear_only``,
+        ``gaps_in_quarters``, ``fit_failed``), else ``None``.
+    backtest
+        Rolling-origin backtest of the chosen model (``None`` if too few points).
+    candidates
+        One row per model considered: ``model``, ``ic`` (AICc), ``mase``, ``coverage80``,
+        ``coverage95``, ``n_forecasts``, ``converged``, ``chosen``.
+    selection
+        How the model was chosen (text).
+    converged
+        False when the chosen model's optimiser reported non-convergence.
+    messages
+        Warnings raised by statsmodels while fitting (silenced, recorded here).
+    yoy
+        Quarterly series: the latest quarter against the same quarter a year earlier
+        (``period``, ``value``, ``previous_period``, ``previous_value``, ``change``,
+        ``pct_change``), else ``None``.
+    target_period
+        Period of the indicator's target (set by ``estimate``); default end of
+        :meth:`forecast`.
+    """
+
+    kind: str
+    data: SeriesData
+    core: Core | None = None
+    linear: OLSCore | BinomialCore | SeasonalCore | None = None
+    scale: Scale = field(default_factory=Scale)
+    reason: str | None = None
+    reason_code: str | None = None
+    backtest: Backtest | None = None
+    candidates: pd.DataFrame = field(default_factory=pd.DataFrame)
+    selection: str = ""
+    messages: list[str] = field(default_factory=list)
+    yoy: dict[str, Any] | None = None
+    target_period: str | None = None
+
+    # ------------------------------------------------------------------ metadata
+    @property
+    def model(self) -> str | None:
+        """Name of the fitted model, ``None`` if there is none."""
+        return None if self.core is None else self.core.name
+
+    @property
+    def has_model(self) -> bool:
+        """True when a model was fitted and forecasts are available."""
+        return self.core is not None
+
+    @property
+    def n(self) -> int:
+        """Number of observations used (one vintage)."""
+        return self.data.n
+
+    @property
+    def vintage(self) -> str | None:
+        """Vintage (definition) that was fitted."""
+        return self.data.vintage
+
+    @property
+    def excluded(self) -> pd.DataFrame:
+        """Rows of other vintages that were not fitted."""
+        return self.data.excluded
+
+    @property
+    def illustrative(self) -> bool:
+        """True when any used observation is illustrative."""
+        return self.data.illustrative
+
+    @property
+    def converged(self) -> bool:
+        """False when the chosen model did not converge."""
+        return True if self.core is None else bool(self.core.converged)
+
+    @property
+    def ic_name(self) -> str:
+        """Name of the information criterion reported."""
+        return "aicc"
+
+    @property
+    def ic(self) -> float | None:
+        """AICc of the chosen model (``None`` without model)."""
+        return None if self.core is None else float(self.core.ic)
+
+    @property
+    def params(self) -> pd.Series:
+        """Parameters of the chosen model on its own scale (empty without model)."""
+        return pd.Series(dtype=float) if self.core is None else self.core.params
+
+    @property
+    def fitted(self) -> pd.Series:
+        """Fitted values on the indicator's scale, indexed by period (empty without model)."""
+        if self.core is None:
+            return pd.Series(dtype=float)
+        return pd.Series(self.scale.inv(self.core.fitted), index=self.data.periods, name="fitted")
+
+    @property
+    def adjusted(self) -> pd.Series | None:
+        """Seasonally adjusted series (quarterly only)."""
+        if isinstance(self.core, SeasonalCore):
+            return pd.Series(self.core.adjusted, index=self.data.periods, name="adjusted")
+        return None
+
+    # ------------------------------------------------------------------ slope
+    def _slope_model_scale(self) -> tuple[float, float, float] | None:
+        lin = self.linear
+        if lin is None:
+            return None
+        base = lin.linear if isinstance(lin, SeasonalCore) else lin
+        return base.slope, base.slope_se, base.df_resid
+
+    def _unit_factor(self) -> float:
+        lin = self.linear
+        if lin is None or isinstance(lin, SeasonalCore):
+            return 1.0
+        return self.scale.derivative(float(lin.fitted[-1]))
+
+    @property
+    def slope(self) -> float | None:
+        """Average change per year of the linear trend, in the indicator's unit.
+
+        Always from the linear model (OLS with HAC errors; binomial GLM for shares with counts;
+        for quarterly series the line through the seasonally adjusted quarters), whatever model
+        is used for projection, so that "how fast did it move" has one definition. For logit
+        models it is the slope at the latest fitted value, in percentage points per year.
+        """
+        s = self._slope_model_scale()
+        return None if s is None else s[0] * self._unit_factor()
+
+    def slope_interval(self, level: float = 0.95) -> tuple[float, float] | None:
+        """Confidence interval of :attr:`slope` (t distribution, HAC standard error)."""
+        s = self._slope_model_scale()
+        if s is None:
+            return None
+        b, se, df = s
+        q = float(stats.t.ppf(0.5 + level / 2, df))
+        f = self._unit_factor()
+        return ((b - q * se) * f, (b + q * se) * f)
+
+    @property
+    def slope_ci95(self) -> tuple[float, float] | None:
+        """95% confidence interval of :attr:`slope`."""
+        return self.slope_interval(0.95)
+
+    # ------------------------------------------------------------------ forecasting
+    def _require_model(self) -> Core:
+        if self.core is None:
+            raise NoModelError(f"no trend model for this series: {self.reason}")
+        return self.core
+
+    def _predict(self, t_new: np.ndarray, adjusted: bool = False) -> Prediction:
+        core = self._require_model()
+        if isinstance(core, SeasonalCore):
+            return core.predict(t_new, adjusted=adjusted)
+        return core.predict(t_new)
+
+    def _target_rows(self, target: str) -> tuple[list[str], np.ndarray]:
+        try:
+            t_target = to_decimal_year(str(target))
+        except ValueError as exc:
+            raise ParameterError(f"target={target!r}: {exc}") from None
+        last = self.data.periods[-1]
+        t_last = float(self.data.t[-1])
+        if t_target <= t_last + 1e-9:
+            return [str(target)], np.array([t_target])
+        k = int(math.ceil((t_target - t_last) / self.data.step - 1e-9))
+        periods = future_periods(last, k)
+        ts = np.array([to_decimal_year(p) for p in periods])
+        keep = ts <= t_target + 1e-9
+        periods = [p for p, ok in zip(periods, keep, strict=True) if ok]
+        ts = ts[keep]
+        if not periods or abs(ts[-1] - t_target) > 1e-9:
+            # the target is stated in another period style (e.g. '2030' for a school-year
+            # series): add it as its own row at its real time
+            periods.append(str(target))
+            ts = np.append(ts, t_target)
+        return periods, ts
+
+    def forecast(
+        self,
+        horizon: int | None = None,
+        target: str | None = None,
+        adjusted: bool = False,
+    ) -> pd.DataFrame:
+        """Project the series with 80% and 95% prediction intervals.
+
+        Parameters
+        ----------
+        horizon
+            Number of periods after the last observation. Default: up to
+            :attr:`target_period` if set, else 1.
+        target
+            Period code up to which to project, e.g. ``"2030"`` or ``"2029/30"``; all periods in
+            between are included (for the chart band). A target in another period style than
+            the series is added as its own row at its real time.
+        adjusted
+            Quarterly series: project the seasonally adjusted level instead of the raw series.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``period``, ``t`` (decimal year), ``mean``, ``lo80``, ``hi80``, ``lo95``,
+            ``hi95``, on the indicator's scale. For logit (share) models ``mean`` is the
+            back-transformed central projection, i.e. the *median* of the predictive
+            distribution; intervals are exact quantiles because the transform is monotone.
+
+        Raises
+        ------
+        NoModelError
+            If no model was fitted (see :attr:`reason`).
+        ParameterError
+            If ``horizon`` is not a positive integer or ``target`` is not a period code.
+        """
+        self._require_model()
+        if target is None and horizon is None:
+            target = self.target_period
+        if target is not None:
+            periods, ts = self._target_rows(target)
+        else:
+            h = 1 if horizon is None else horizon
+            if not isinstance(h, int | np.integer) or h < 1:
+                raise ParameterError(f"horizon={horizon!r} must be a positive whole number")
+            periods = future_periods(self.data.periods[-1], int(h))
+            ts = np.array([to_decimal_year(p) for p in periods])
+        pred = self._predict(ts, adjusted=adjusted)
+        out: dict[str, Any] = {"period": periods, "t": ts, "mean": self.scale.inv(pred.mean)}
+        for level in LEVELS:
+            q = _quantile(0.5 + level / 2, pred.df)
+            tag = int(round(level * 100))
+            out[f"lo{tag}"] = self.scale.inv(pred.mean - q * pred.se)
+            out[f"hi{tag}"] = self.scale.inv(pred.mean + q * pred.se)
+        return pd.DataFrame(out)
+
+    def exceedance_probability(
+        self, value: float, period: str, direction: Literal["up", "down"] = "up"
+    ) -> float:
+        """Probability that the observation in ``period`` is at least ``value`` (``"up"``) or at
+        most ``value`` (``"down"``), under the fitted model's predictive distribution."""
+        if direction not in ("up", "down"):
+            raise ParameterError(f"direction={direction!r}; use 'up' or 'down'")
+        t_new = np.array([to_decimal_year(str(period))])
+        pred = self._predict(t_new)
+        if self.scale.name == "logit" and not 0.0 < value < 100.0:
+            above = 1.0 if value <= 0.0 else 0.0
+        else:
+            zv = float(self.scale.fwd(np.array([value]))[0])
+            score = (zv - float(pred.mean[0])) / float(pred.se[0])
+            above = float(_sf(score, pred.df))
+        return above if direction == "up" else 1.0 - above
+
+    # ------------------------------------------------------------------ text
+    def summary(self) -> str:
+        """Plain-text summary (model, data, parameters, fit diagnostics)."""
+        d = self.data
+        lines = [
+            "Trend estimate",
+            "=" * 60,
+            f"kind:         {self.kind}",
+            f"observations: {d.n} ({d.periods[0]} – {d.periods[-1]})" if d.n else "observations: 0",
+            f"vintage:      {d.vintage}",
+        ]
+        if len(d.excluded):
+            ex = ", ".join(f"{v} ({c})" for v, c in d.excluded["vintage"].value_counts().items())
+            lines.append(f"not fitted:   other vintages {ex}")
+        if d.illustrative:
+            lines.append("status:       contains illustrative data")
+        lines.append(f"model:        {self.model or 'none'} (scale: {self.scale.name})")
+        if self.reason:
+            lines.append(f"note:         {self.reason}")
+        if self.core is not None:
+            lines.append(f"selection:    {self.selection}")
+            lines.append(f"{self.ic_name}:         {self.ic:.3f}")
+            lines.append(f"converged:    {self.converged}")
+            lines.append("parameters:")
+            for k, v in self.params.items():
+                lines.append(f"  {k:<28}{v: .6g}")
+        if self.slope is not None:
+            lo, hi = self.slope_ci95 or (math.nan, math.nan)
+            lines.append(f"trend slope:  {self.slope:.4g} per year (95% CI {lo:.4g} to {hi:.4g})")
+        if self.backtest is not None:
+            b = self.backtest
+            lines.append(
+                f"backtest:     MASE {b.mase:.3f}, 80% coverage {b.coverage80:.0%}, "
+                f"95% coverage {b.coverage95:.0%} ({b.n_forecasts} forecasts, h <= {b.horizon})"
+            )
+        if len(self.candidates):
+            lines.append("candidates:")
+            lines.append(self.candidates.to_string(index=False))
+        if self.yoy:
+            y = self.yoy
+            lines.append(
+                f"year on year: {y['period']} {y['value']:.6g} vs {y['previous_period']} "
+                f"{y['previous_value']:.6g} ({y['pct_change']:+.1f}%)"
+            )
+        if self.messages:
+            lines.append("messages:")
+            lines.extend(f"  {m}" for m in self.messages)
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (
+            f"TrendResult(kind={self.kind!r}, model={self.model!r}, n={self.n}, "
+            f"vintage={self.vintage!r}, reason_code={self.reason_code!r})"
+        )
+
+
+def _quantile(p: float, df: float | None) -> float:
+    return float(stats.norm.ppf(p) if df is None else stats.t.ppf(p, df))
+
+
+def _sf(x: float, df: float | None) -> float:
+    return float(stats.norm.sf(x) if df is None else stats.t.sf(x, df))

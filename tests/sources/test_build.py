@@ -1,0 +1,68 @@
+"""build_data end to end: real raw folder and the hand-written fixture folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from techmonitor.errors import DataValidationError
+from techmonitor.observations import load_observations, validate_data
+from techmonitor.sources.build import build_data
+
+from ..conftest import ASSETS
+
+
+def test_build_real_raw_passes_validation(raw_dir: Path, tmp_path: Path) -> None:
+    summary = build_data(raw_dir, tmp_path)
+    assert summary["missing"] == []
+    assert validate_data(tmp_path) == []
+    assert (tmp_path / "observations.csv").stat().st_size < 2_000_000
+    obs = load_observations(tmp_path)
+    assert len(obs) == summary["rows"]
+    for src in ("duo-ho-eerstejaars", "cbs-80472ned", "cbs-83599ned", "kamerbrief-2012"):
+        assert summary["rows_per_source"][src] > 0
+        assert f"## {src}" in (tmp_path / "SOURCES.md").read_text(encoding="utf-8")
+    # no raw file is copied into the data folder
+    assert not any(p.name in {"vacatures.csv", "hbo_inscriptions_2019.csv"}
+                   for p in tmp_path.rglob("*"))
+
+
+def test_bundled_data_is_current_build(raw_dir: Path) -> None:
+    """data/observations.csv in the repo equals what the connectors produce now."""
+    repo = Path(__file__).resolve().parents[2] / "data"
+    assert validate_data(repo) == []
+    committed = pd.read_csv(repo / "observations.csv", dtype=str, keep_default_na=False)
+    assert {"inflow_tech", "inflow_total", "vacancies_open", "mbo_participants_tech",
+            "diplomas_tech"} <= set(committed["indicator"])
+
+
+def test_build_on_fixtures_never_touches_hand_curated(tmp_path: Path) -> None:
+    (tmp_path / "targets.yaml").write_text("targets: []\n", encoding="utf-8")
+    summary = build_data(ASSETS / "raw_fixtures", tmp_path)
+    assert (tmp_path / "targets.yaml").read_text(encoding="utf-8") == "targets: []\n"
+    assert summary["rows_per_source"]["duo-ho-eerstejaars"] > 0
+    assert summary["rows_per_source"]["cbs-80472ned"] > 0
+    obs = load_observations(tmp_path)
+    hbo = obs[(obs.indicator == "inflow_tech") & (obs.level == "hbo") & (obs.region == "NL")
+              & (obs.sex == "all") & (obs.period == "2015/16")]
+    assert hbo["value"].item() == 119
+
+
+def test_failed_build_writes_nothing(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(ASSETS / "raw_fixtures", raw)
+    out = tmp_path / "data"
+    build_data(raw, out)
+    before = (out / "observations.csv").read_bytes()
+    # break a raw file: an unreadable count must stop the build before writing
+    f = raw / "duo" / "hbo_inscriptions_2019.csv"
+    f.write_text(f.read_text(encoding="latin-1").replace(";31;", ";x1;"), encoding="latin-1")
+    with pytest.raises(DataValidationError, match="unreadable counts"):
+        build_data(raw, out)
+    assert (out / "observations.csv").read_bytes() == before
+    assert not list(out.glob(".*.tmp"))
+    with pytest.raises(DataValidationError, match="raw data folder not found"):
+        build_data(tmp_path / "nope", out)
