@@ -1,4 +1,4 @@
-"""PDF rendering (render/pdf.py): open the PDFs with pypdf/pdfplumber and check what parliament gets.
+"""PDF rendering (render/pdf.py): open the PDFs with pypdf/pdfplumber, check what parliament gets.
 
 Fixture pages are built from the small hand-written fragments in ``tests/assets/pdf`` put into a
 notebook and rendered by the real HTML renderer, so the PDF sees exactly the page structure the
@@ -8,6 +8,7 @@ separator '.', decimal comma).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -23,7 +24,6 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
-
 from techmonitor.errors import RenderError
 from techmonitor.render import pdf
 from techmonitor.render.html import notebook_to_html
@@ -150,9 +150,17 @@ def reader(data: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(data))
 
 
+@functools.lru_cache(maxsize=8)
 def page_texts(data: bytes) -> list[str]:
+    """Text per page, whitespace (line breaks) folded to single spaces; cached (slow)."""
     with pdfplumber.open(io.BytesIO(data)) as doc:
-        return [p.extract_text() or "" for p in doc.pages]
+        return [" ".join((p.extract_text() or "").split()) for p in doc.pages]
+
+
+@functools.lru_cache(maxsize=8)
+def page_lines(data: bytes, number: int) -> list[str]:
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        return (doc.pages[number].extract_text() or "").splitlines()
 
 
 def struct_elements(r: PdfReader) -> Iterator[DictionaryObject]:
@@ -271,9 +279,9 @@ def font_names(r: PdfReader) -> set[str]:
 TOC_LINE = re.compile(r"^(?P<text>.+?)\s*\.{2,}\s*(?P<page>\d+)$")
 
 
-def toc_entries(text: str) -> list[tuple[str, int]]:
+def toc_entries(lines: list[str]) -> list[tuple[str, int]]:
     out = []
-    for line in text.splitlines():
+    for line in lines:
         m = TOC_LINE.match(line.strip())
         if m:
             out.append((m.group("text").strip(), int(m.group("page"))))
@@ -319,7 +327,7 @@ def test_report_pages_cover_toc_and_running_texts(report_pdf: bytes) -> None:
         assert "Techniek Monitor – Landelijk rapport Nederland" in text
         assert "3e kwartaal 2023" in text
     # The table of contents lists every section with the page its heading is on.
-    entries = toc_entries(texts[1])
+    entries = toc_entries(page_lines(report_pdf, 1))
     assert [e[0] for e in entries] == [s[1] for s in SECTIONS]
     for heading, number in entries:
         assert heading in texts[number - 1], f"{heading!r} not on page {number}"
@@ -454,7 +462,7 @@ def test_appendix_toc_and_page_numbers_run_through(appendix_pdf: bytes) -> None:
     assert APPENDIX_TITLE in texts[0]
     assert "Bijlage bij de voortgangsbrief" in texts[0]
     assert "Inhoud" in texts[1]
-    entries = toc_entries(texts[1])
+    entries = toc_entries(page_lines(appendix_pdf, 1))
     expected = []
     for _, title, offset in PARTS:
         expected += [title] + [s[1] for s in SECTIONS[: 3 + offset]]

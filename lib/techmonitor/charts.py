@@ -80,9 +80,25 @@ def house_style() -> Iterator[None]:
         yield
 
 
-def new_figure(width_cm: float = A4_WIDTH_CM, height_cm: float = 7.0) -> Figure:
-    """An empty figure sized for the A4 text column (call inside :func:`house_style`)."""
-    return Figure(figsize=(width_cm / 2.54, height_cm / 2.54), layout="constrained")
+def new_figure(
+    width_cm: float = A4_WIDTH_CM,
+    height_cm: float = 7.0,
+    *,
+    legend_cm: float = 0.0,
+    left_cm: float = 1.9,
+    bottom_cm: float = 0.9,
+    top_cm: float = 0.3,
+) -> Figure:
+    """An empty figure sized for the A4 text column (call inside :func:`house_style`).
+
+    Margins are fixed in centimetres rather than computed by constrained layout: that costs
+    a tenth of a second per chart, and fixed margins keep every chart's plot area aligned.
+    ``legend_cm`` reserves room on the right for a legend beside the plot.
+    """
+    fig = Figure(figsize=(width_cm / 2.54, height_cm / 2.54))
+    fig.subplots_adjust(left=left_cm / width_cm, right=1 - (legend_cm + 0.2) / width_cm,
+                        bottom=bottom_cm / height_cm, top=1 - top_cm / height_cm)
+    return fig
 
 
 # -- axes formatting -------------------------------------------------------------------------
@@ -186,8 +202,10 @@ def _plot_observed(
     """Draw observed points; illustrative points dashed and hollow. Returns True if any."""
     definitive = ~illustrative
     if definitive.any():
-        sns.lineplot(x=t[definitive], y=y[definitive], ax=ax, color=colour, marker="o",
-                     markersize=4.5, label=label, legend=False, estimator=None, sort=False)
+        # plain Axes.plot: seaborn's lineplot adds nothing for one pre-aggregated series and
+        # costs a tenth of a second per call
+        ax.plot(t[definitive], y[definitive], color=colour, marker="o", markersize=4.5,
+                label=label)
     if illustrative.any():
         # join the last definitive point to the illustrative run so the line is continuous
         idx = np.flatnonzero(illustrative)
@@ -232,7 +250,7 @@ def trend_chart(
         Target marker, or None.
     """
     with house_style():
-        fig = new_figure()
+        fig = new_figure(legend_cm=3.4)
         ax = fig.add_subplot()
         handles: list[object] = []
         if band is not None and len(band["t"]):
@@ -318,7 +336,8 @@ def small_multiples(
     """
     nrows = max(1, math.ceil(len(panels) / ncols))
     with house_style():
-        fig = new_figure(height_cm=4.3 * nrows)
+        fig = new_figure(height_cm=4.3 * nrows, left_cm=1.4, top_cm=0.6)
+        fig.subplots_adjust(wspace=0.35, hspace=0.45)
         axes = fig.subplots(nrows, ncols, sharex=True, squeeze=False)
         t_all = np.concatenate([p.t for p in panels]) if panels else np.array([2020.0])
         for i, ax in enumerate(axes.flat):

@@ -7,9 +7,12 @@ exit; ``--debug`` shows the traceback instead.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from techmonitor import __version__
 from techmonitor.errors import DataValidationError, TechmonitorError
@@ -41,7 +44,27 @@ def build_parser() -> argparse.ArgumentParser:
     _add_selection(run)
     run.add_argument("--out", type=Path, default=Path("reports"),
                      help="output root; reports go to OUT/<period>/ (default: reports)")
+    run.add_argument("--format", dest="formats", default="html,pdf", metavar="FORMATS",
+                     help="outputs, comma-separated: html, pdf (default: html,pdf; pdf also "
+                          "builds the appendix bijlage-<period>.pdf)")
+    run.add_argument("--force", action="store_true",
+                     help="run every selected report again, even if nothing changed")
+    run.add_argument("--workers", type=int, default=None, metavar="N",
+                     help="worker processes, one kept-alive kernel each (default: one per "
+                          "CPU core; 0 runs in this process)")
+    run.add_argument("--executor", choices=["local", "dask"], default="local",
+                     help="where workers run: local processes (default) or a Dask cluster")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="Dask scheduler address, e.g. tcp://host:8786 (default with "
+                          "--executor dask: start a local cluster)")
+    run.add_argument("--restart-every", type=int, default=50, metavar="N",
+                     help="restart a kernel after N reports (default: 50; always after a "
+                          "failure)")
+    run.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
+                     help="seconds one notebook cell may take (default: 600)")
     run.add_argument("--quiet", action="store_true", help="print only the summary")
+    run.add_argument("--log-json", type=Path, metavar="FILE",
+                     help="write one JSON line per event (start, done, timings …) to FILE")
 
     lst = sub.add_parser("list", help="list the reports a run would produce")
     _add_selection(lst)
@@ -106,22 +129,122 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from techmonitor.batch import ReportOutcome, run_batch
+    from techmonitor.batch import RunOptions, parse_formats, run_batch
     from techmonitor.config import parse_only, parse_set
 
-    def progress(o: ReportOutcome) -> None:
-        if not args.quiet:
-            mark = "ok  " if o.status == "ok" else "FAIL"
-            print(f"{mark} {o.report:<32} {o.timings.get('total', 0):6.1f} s", flush=True)
+    if args.scheduler and args.executor != "dask":
+        raise TechmonitorError("--scheduler needs --executor dask")
+    if args.workers is not None and args.workers < 0:
+        raise TechmonitorError(f"--workers {args.workers}: give 0 or more")
+    options = RunOptions(formats=parse_formats(args.formats), force=args.force,
+                         workers=args.workers, executor=args.executor,
+                         scheduler=args.scheduler, restart_every=args.restart_every,
+                         timeout=args.timeout)
+    log_file = None
+    if args.log_json:
+        try:
+            args.log_json.parent.mkdir(parents=True, exist_ok=True)
+            log_file = args.log_json.open("w", encoding="utf-8")
+        except OSError as exc:
+            raise TechmonitorError(f"--log-json {args.log_json}: {exc.strerror}") from exc
+    view = _RunView(quiet=args.quiet)
+    try:
+        def on_event(event: dict[str, Any]) -> None:
+            if log_file is not None:
+                log_file.write(json.dumps({"ts": round(time.time(), 3), **event},
+                                          ensure_ascii=False, default=str) + "\n")
+                log_file.flush()
+            view.event(event)
 
-    result = run_batch(args.project, args.out, period=args.period,
-                       only=parse_only(args.only), overrides=parse_set(args.sets),
-                       on_done=progress)
+        result = run_batch(args.project, args.out, period=args.period,
+                           only=parse_only(args.only), overrides=parse_set(args.sets),
+                           options=options, on_event=on_event)
+    finally:
+        view.stop()
+        if log_file is not None:
+            log_file.close()
     for o in result.failed:
-        print(f"error: {o.error}", file=sys.stderr)
+        print(f"error: {o.summary_line()}", file=sys.stderr)
     done = len(result.outcomes) - len(result.failed)
-    print(f"{done} of {len(result.outcomes)} report(s) done; index: {result.index.resolve()}")
+    cached = len(result.cached)
+    parts = [f"{done} of {len(result.outcomes)} report(s) done"]
+    if cached:
+        parts.append(f"{cached} unchanged")
+    if result.failed:
+        parts.append(f"{len(result.failed)} failed")
+    print(f"{', '.join(parts)} in {result.wall:.1f} s; index: {result.index.resolve()}")
+    appendix = result.appendix
+    if appendix.get("status") == "ok" and appendix.get("file"):
+        print(f"appendix: {(result.out_dir / appendix['file']).resolve()}")
+    elif appendix.get("status") in ("failed", "not built") and "pdf" in options.formats:
+        print(f"appendix not built: {appendix.get('reason')}", file=sys.stderr)
     return 1 if result.failed else 0
+
+
+class _RunView:
+    """Progress on the terminal: a rich progress bar with the running reports when stdout is
+    a terminal, plain lines otherwise, nothing but the summary with ``--quiet``."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self.quiet = quiet
+        self.progress: Any = None
+        self.total: Any = None
+        self.rows: dict[str, Any] = {}
+
+    def _start(self, todo: int, cached: int) -> None:
+        if self.quiet or not sys.stdout.isatty() or todo == 0:
+            return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                 BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                 transient=False)
+        self.progress.start()
+        label = f"reports ({cached} unchanged)" if cached else "reports"
+        self.total = self.progress.add_task(label, total=todo)
+
+    def _line(self, text: str) -> None:
+        if self.quiet:
+            return
+        if self.progress is not None:
+            self.progress.console.print(text, markup=False, highlight=False)
+        else:
+            print(text, flush=True)
+
+    def event(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        if kind == "batch_start":
+            self._start(int(event["to_run"]), int(event["cached"]))
+        elif kind == "cached":
+            self._line(f"=    {event['report']:<32} unchanged")
+        elif kind == "start" and self.progress is not None:
+            rid = str(event["report"])
+            self.rows[rid] = self.progress.add_task(f"  {rid} [{event['worker']}]", total=None)
+        elif kind == "done":
+            rid = str(event["report"])
+            if self.progress is not None:
+                if rid in self.rows:
+                    self.progress.remove_task(self.rows.pop(rid))
+                self.progress.advance(self.total)
+            timings = event.get("timings") or {}
+            if event["status"] == "ok":
+                self._line(f"ok   {rid:<32} {timings.get('total', 0):6.1f} s")
+            else:
+                self._line(f"FAIL {rid:<32} {event.get('error')}")
+        elif kind == "appendix" and event.get("status") == "start":
+            self._line(f"...  appendix of {event.get('parts')} reports")
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
 
 
 def _cmd_data(args: argparse.Namespace) -> int:

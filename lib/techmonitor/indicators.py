@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from techmonitor.errors import DataValidationError
 from techmonitor.observations import read_source_keys
-from techmonitor.reference import SectorsRef
+from techmonitor.reference import SectorsRef, yaml_text
 
 SERIES_COLUMNS = ["period", "value", "status", "vintage", "source"]
 _STATUS_RANK = {"definitive": 0, "provisional": 1, "illustrative": 2}
@@ -100,7 +100,7 @@ def load_catalogue(data_dir: Path) -> dict[str, Indicator]:
         msg = f"{path}: file missing; restore it from git"
         raise DataValidationError(msg, [msg])
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml_text(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         msg = f"{path}: not valid YAML ({exc})"
         raise DataValidationError(msg, [msg]) from exc

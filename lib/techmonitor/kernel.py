@@ -23,6 +23,7 @@ papermill's own client is closed after each run (it otherwise leaks sockets and 
 
 from __future__ import annotations
 
+import ast
 import json
 import logging
 import os
@@ -30,7 +31,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +92,7 @@ def __techmonitor_install(cwd, package_dir):
             g.clear()
             g.update(copy.deepcopy(st.pd))
         new = set(sys.modules) - st.modules
-        stateful = sorted(m for m in new if m.split(".")[0] in ("matplotlib", "seaborn", "pandas"))
+        stateful = sorted(m for m in new if m in ("matplotlib", "seaborn", "pandas"))
         dropped = 0
         for name in new:
             f = getattr(sys.modules.get(name), "__file__", None) or ""
@@ -178,6 +179,9 @@ class KernelSession:
         Restart the kernel after this many reports (a backstop against state no reset catches).
     startup_timeout
         Seconds to wait for a new kernel.
+    on_start
+        Called with the process id of every kernel started (so that a supervisor can kill
+        kernels left behind if this process is killed).
     """
 
     def __init__(
@@ -188,12 +192,14 @@ class KernelSession:
         warm_code: str = "",
         restart_every: int = 50,
         startup_timeout: float = 60,
+        on_start: Callable[[int | None], None] | None = None,
     ) -> None:
         self.cwd = Path(cwd).resolve()
         self.warm_imports = tuple(warm_imports)
         self.warm_code = warm_code
         self.restart_every = max(1, restart_every)
         self.startup_timeout = startup_timeout
+        self.on_start = on_start
         self.km: Any = None
         self._kc: Any = None
         self.reports_run = 0
@@ -228,6 +234,8 @@ class KernelSession:
             stderr=subprocess.DEVNULL,
         )
         self.km = km
+        if self.on_start is not None:
+            self.on_start(self.pid)
         kc = km.client()
         kc.start_channels()
         try:
@@ -306,7 +314,7 @@ class KernelSession:
         result: dict[str, Any] = {}
         expr = content.get("user_expressions", {}).get("r", {})
         if expr.get("status") == "ok":
-            result = json.loads(json.loads(expr["data"]["text/plain"]))
+            result = json.loads(ast.literal_eval(expr["data"]["text/plain"]))
         self._kc = kc
         return result
 

@@ -143,8 +143,13 @@ def judgement_sentence(target: TargetAssessment, lang: Lang = "nl", unit: str = 
     return f"{head}: {r} a year is needed; in recent years the average was {a} a year."
 
 
-def trend_sentence(trend: TrendAssessment, lang: Lang = "nl", unit: str = "count") -> str:
-    """Sentence on a trend without a target: significant rise/fall or no significant change."""
+def trend_sentence(trend: TrendAssessment, lang: Lang = "nl", unit: str = "count",
+                   quarters: int | None = None) -> str:
+    """Sentence on a trend without a target: significant rise/fall or no significant change.
+
+    ``quarters``: for quarterly series, the number of seasonally adjusted quarters the trend line
+    was fitted to; the sentence then says so (the trend covers a window, not the whole series).
+    """
     if trend.category is NOT_ASSESSABLE or trend.slope is None or trend.ci95 is None:
         return ""
     sl = fmt.value_change(trend.slope, unit, lang)
@@ -156,14 +161,24 @@ def trend_sentence(trend: TrendAssessment, lang: Lang = "nl", unit: str = "count
         lo, hi = (fmt.value_change(v, unit, lang) for v in trend.ci95)
     if lang == "nl":
         ci = f"95%-betrouwbaarheidsinterval {lo} tot {hi}"
+        word = "stijging" if trend.category is SIGNIFICANT_RISE else "daling"
+        if quarters:
+            span = f"Over de laatste {quarters} kwartalen, gecorrigeerd voor seizoensinvloeden, "
+            if trend.category is NO_SIGNIFICANT_CHANGE:
+                return span + f"is er geen significante trend (gemiddeld {sl} per jaar, {ci})."
+            return span + f"is er een significante {word} van gemiddeld {sl} per jaar ({ci})."
         if trend.category is NO_SIGNIFICANT_CHANGE:
             return f"Er is geen significante trend (gemiddeld {sl} per jaar, {ci})."
-        word = "stijging" if trend.category is SIGNIFICANT_RISE else "daling"
         return f"Dat is een significante {word} van gemiddeld {sl} per jaar ({ci})."
     ci = f"95% confidence interval {lo} to {hi}"
+    word = "rise" if trend.category is SIGNIFICANT_RISE else "fall"
+    if quarters:
+        span = f"Over the last {quarters} quarters, seasonally adjusted, there is "
+        if trend.category is NO_SIGNIFICANT_CHANGE:
+            return span + f"no significant trend (on average {sl} a year, {ci})."
+        return span + f"a significant {word} of on average {sl} a year ({ci})."
     if trend.category is NO_SIGNIFICANT_CHANGE:
         return f"There is no significant trend (on average {sl} a year, {ci})."
-    word = "rise" if trend.category is SIGNIFICANT_RISE else "fall"
     return f"This is a significant {word} of on average {sl} a year ({ci})."
 
 
@@ -249,7 +264,8 @@ def describe(
         parts.append(judgement_sentence(target, lang, u))
     else:
         t = trend if trend is not None else assess_trend(result)
-        s = trend_sentence(t, lang, u)
+        window = getattr(result.core, "window", None) if result.kind == "quarterly" else None
+        s = trend_sentence(t, lang, u, window)
         if s:
             parts.append(s)
 

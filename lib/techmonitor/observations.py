@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -48,7 +49,7 @@ def default_data_dir() -> Path:
 
 def schema() -> pa.DataFrameSchema:
     """Column-level rules of the contract (cross-row rules live in :func:`check_frame`)."""
-    text = {"dtype": str, "nullable": False, "coerce": True}
+    text: dict[str, Any] = {"dtype": str, "nullable": False, "coerce": True}
     return pa.DataFrameSchema(
         {
             "indicator": pa.Column(checks=pa.Check.str_matches(
@@ -136,8 +137,8 @@ def check_frame(
         fc = exc.failure_cases
         for rec in fc.to_dict("records"):
             idx = rec.get("index")
-            row = f"row {int(idx) + 2}" if pd.notna(idx) else "all rows"
-            problems.append(f"{fname}: {row}, column {rec['column']}: value "
+            where = f"row {int(idx) + 2}" if pd.notna(idx) else "all rows"
+            problems.append(f"{fname}: {where}, column {rec['column']}: value "
                             f"{rec['failure_case']!r} is not allowed; {rec['check']}")
     dup = df.duplicated(KEY_COLUMNS, keep="first")
     for i in df.index[dup]:
@@ -163,38 +164,48 @@ def _check_codes(df: pd.DataFrame, fname: str, data_dir: Path,
     sources = source_keys if source_keys is not None else read_source_keys(data_dir)
     ok_sectors = {"all", *sectors.slugs, *sectors.sbi_codes}
     ok_regions = set(regions.codes)
-    for i, rec in zip(df.index, df.to_dict("records"), strict=True):
-        row = f"{fname}: row {i + 2}"
-        ind = cat.get(rec["indicator"])
-        if ind is None:
-            problems.append(f"{row}, column indicator: {rec['indicator']!r} is not in "
-                            "data/indicators.yaml; add it there or fix the code")
-            continue
-        if rec["sector"] not in ok_sectors:
-            problems.append(f"{row}, column sector: {rec['sector']!r} is unknown; use all, a slug "
-                            "or an SBI code listed in data/sectors.yaml")
-        if rec["region"] not in ok_regions:
-            problems.append(f"{row}, column region: {rec['region']!r} is unknown; use a code "
-                            "listed in data/regions.yaml (national is NL)")
-        if rec["source"] not in sources:
-            problems.append(f"{row}, column source: {rec['source']!r} has no entry in "
-                            "data/SOURCES.md; add a '## <key>' section there")
-        v = ind.vintages.get(rec["vintage"])
-        if v is None:
-            problems.append(f"{row}, column vintage: {rec['vintage']!r} is not declared for "
-                            f"{ind.code} in data/indicators.yaml (declared: "
-                            f"{', '.join(ind.vintages)}); different definitions must not be "
-                            "mixed in one series: declare a new vintage or fix the row")
-        elif rec["source"] not in v.sources:
-            problems.append(f"{row}, column source: {rec['source']!r} is not a source of vintage "
-                            f"{rec['vintage']} of {ind.code} (allowed: {', '.join(v.sources)}); "
-                            "a series must not mix definitions: use another vintage")
-        val = rec["value"]
-        if pd.notna(val) and ind.kind == "count" and val < 0:
-            problems.append(f"{row}, column value: {val} is a negative count; counts are >= 0")
-        if pd.notna(val) and ind.kind == "share" and not 0 <= val <= 100:
-            problems.append(f"{row}, column value: {val} is a share outside 0-100; shares are "
-                            "percentages (write 25 for 25%)")
+    # Vectorised checks (the table has tens of thousands of rows); messages per bad row.
+    def report(mask: pd.Series, column: str, text: str) -> None:
+        for i in df.index[mask.to_numpy()]:
+            problems.append(f"{fname}: row {i + 2}, column {column}: "
+                            + text.format(v=df.at[i, column], **df.loc[i].to_dict()))
+
+    known = df["indicator"].isin(list(cat))
+    report(~known, "indicator", "{v!r} is not in data/indicators.yaml; add it there or fix "
+           "the code")
+    report(~df["sector"].isin(ok_sectors), "sector", "{v!r} is unknown; use all, a slug or an "
+           "SBI code listed in data/sectors.yaml")
+    report(~df["region"].isin(ok_regions), "region", "{v!r} is unknown; use a code listed in "
+           "data/regions.yaml (national is NL)")
+    report(~df["source"].isin(sources), "source", "{v!r} has no entry in data/SOURCES.md; add "
+           "a '## <key>' section there")
+    declared = {(c, v) for c, ind in cat.items() for v in ind.vintages}
+    allowed = {(c, v, s) for c, ind in cat.items() for v, spec in ind.vintages.items()
+               for s in spec.sources}
+    pairs = pd.Series(list(zip(df["indicator"], df["vintage"], strict=True)), index=df.index)
+    triples = pd.Series(list(zip(df["indicator"], df["vintage"], df["source"], strict=True)),
+                        index=df.index)
+    bad_vintage = known & ~pairs.isin(declared)
+    for i in df.index[bad_vintage.to_numpy()]:
+        ind = cat[df.at[i, "indicator"]]
+        problems.append(f"{fname}: row {i + 2}, column vintage: {df.at[i, 'vintage']!r} is not "
+                        f"declared for {ind.code} in data/indicators.yaml (declared: "
+                        f"{', '.join(ind.vintages)}); different definitions must not be mixed "
+                        "in one series: declare a new vintage or fix the row")
+    bad_source = known & ~bad_vintage & ~triples.isin(allowed)
+    for i in df.index[bad_source.to_numpy()]:
+        ind = cat[df.at[i, "indicator"]]
+        v = ind.vintages[df.at[i, "vintage"]]
+        problems.append(f"{fname}: row {i + 2}, column source: {df.at[i, 'source']!r} is not a "
+                        f"source of vintage {df.at[i, 'vintage']} of {ind.code} (allowed: "
+                        f"{', '.join(v.sources)}); a series must not mix definitions: use "
+                        "another vintage")
+    kind = df["indicator"].map(lambda c: cat[c].kind if c in cat else "")
+    val = df["value"]
+    report(known & (kind == "count") & (val < 0), "value",
+           "{v} is a negative count; counts are >= 0")
+    report(known & (kind == "share") & ((val < 0) | (val > 100)), "value",
+           "{v} is a share outside 0-100; shares are percentages (write 25 for 25%)")
     kinds = df["period"].map(lambda p: periods.period_kind(p) if periods.is_valid(p) else "?")
     series = ["indicator", "level", "sector", "region", "sex", "vintage"]
     per_series = kinds.groupby([df[c] for c in series]).agg(lambda k: sorted(set(k) - {"?"}))

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from techmonitor.errors import DataValidationError
 from techmonitor.observations import load_observations, validate_data
 from techmonitor.sources.build import build_data
@@ -20,8 +19,8 @@ def test_build_real_raw_passes_validation(raw_dir: Path, tmp_path: Path) -> None
     assert summary["missing"] == []
     assert validate_data(tmp_path) == []
     assert (tmp_path / "observations.csv").stat().st_size < 2_000_000
-    obs = load_observations(tmp_path)
-    assert len(obs) == summary["rows"]
+    rows = (tmp_path / "observations.csv").read_text(encoding="utf-8").count("\n") - 1
+    assert rows == summary["rows"]
     for src in ("duo-ho-eerstejaars", "cbs-80472ned", "cbs-83599ned", "kamerbrief-2012"):
         assert summary["rows_per_source"][src] > 0
         assert f"## {src}" in (tmp_path / "SOURCES.md").read_text(encoding="utf-8")

@@ -10,7 +10,6 @@ from typing import Any
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
-
 from techmonitor.errors import TechmonitorError
 from techmonitor.sources import cbs
 

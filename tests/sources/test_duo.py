@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
-
 from techmonitor.errors import DataValidationError
 from techmonitor.sources import duo
 

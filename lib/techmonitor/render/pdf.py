@@ -93,6 +93,7 @@ _ID_LIST_ATTRS = ("aria-labelledby", "aria-describedby", "aria-controls", "aria-
                   "headers", "for")
 _URL_REF = re.compile(r"url\(\s*(['\"]?)#([^)'\"\s]+)\1\s*\)")
 _WEASY_LOGGER = logging.getLogger("weasyprint")
+NBCONVERT_PLACEHOLDER_ALT = "No description has been provided for this image"
 
 
 @dataclass(frozen=True)
@@ -260,10 +261,10 @@ def report_print_html(html: str, meta: PdfMeta) -> str:
     doc, head, body = _new_document(meta)
     _copy_styles(root, head)
     body.set("class", "tm-print tm-single")
-    body.set("data-running-title", _running_title(meta.title, meta))
-    body.set("data-running-period", _period_words(meta))
     _cover(body, meta, title_block, cls="tm-cover")
     toc = _toc_nav(body, meta)
+    _running(toc, meta.title, meta)
+    _running(main, meta.title, meta)
     ol = SubElement(toc, "ol", {"class": "tm-toc-sections"})
     for anchor, text in entries:
         _toc_item(ol, anchor, text)
@@ -294,10 +295,9 @@ def appendix_print_html(parts: Sequence[AppendixPart], meta: PdfMeta) -> str:
 
     doc, head, body = _new_document(meta)
     body.set("class", "tm-print tm-appendix")
-    body.set("data-running-title", _running_title(meta.title, meta))
-    body.set("data-running-period", _period_words(meta))
     _cover(body, meta, None, cls="tm-cover tm-appendix-cover")
     toc = _toc_nav(body, meta)
+    _running(toc, meta.title, meta)
     toc_list = SubElement(toc, "ol", {"class": "tm-toc-reports"})
 
     styles_seen: set[str] = set()
@@ -311,9 +311,8 @@ def appendix_print_html(parts: Sequence[AppendixPart], meta: PdfMeta) -> str:
         article = SubElement(body, "article", {
             "id": article_id,
             "class": " ".join(["tm-part", *(main.get("class") or "").split()]),
-            "data-running-title": _running_title(part.title, meta),
-            "data-running-period": _period_words(meta),
         })
+        _running(article, part.title, meta)
         part_lang = root.get("lang")
         if part_lang and part_lang != meta.language:
             article.set("lang", part_lang)
@@ -371,10 +370,15 @@ def _period_words(meta: PdfMeta) -> str:
     return LABELS[meta.language]["quarter"].format(q=m.group(2), y=m.group(1))
 
 
-def _running_title(title: str, meta: PdfMeta) -> str:
-    """The title without a trailing ``, <period>`` (the header shows the period apart)."""
+def _running(el: Element, title: str, meta: PdfMeta) -> None:
+    """Mark ``el`` as setting the running header (print.css: ``[data-running-title]``).
+
+    Not on ``<body>``: its box continues on every page and, being first, would win over the
+    per-report value of each appendix article.
+    """
     suffix = ", " + _period_words(meta)
-    return title[: -len(suffix)] if title.endswith(suffix) else title
+    el.set("data-running-title", title[: -len(suffix)] if title.endswith(suffix) else title)
+    el.set("data-running-period", _period_words(meta))
 
 
 def _parse(page: str) -> Element:
@@ -564,6 +568,8 @@ def serialise(doc: Element) -> str:
 
 
 class _Collect(logging.Handler):
+    """Collects WeasyPrint's errors (unusable resources, missing alt text) during one render."""
+
     def __init__(self) -> None:
         super().__init__(level=logging.ERROR)
         self.messages: list[str] = []
@@ -572,8 +578,44 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def _drop_svg_style_noise(record: logging.LogRecord) -> bool:
+    """Drop "Ignored `fill: …`, unknown property" warnings.
+
+    WeasyPrint reads the ``style`` attributes of inline SVG elements as HTML CSS too and warns
+    about every SVG property (matplotlib writes dozens per chart); its SVG renderer uses them
+    all the same. Other warnings pass.
+    """
+    return not (record.levelno == logging.WARNING and "unknown property" in record.getMessage())
+
+
+def _check_alt(doc: Element) -> None:
+    """Every image and chart needs real alt text (nbconvert's placeholder is not)."""
+    problems = []
+    for img in doc.iter("img"):
+        alt = (img.get("alt") or "").strip()
+        if not alt or alt == NBCONVERT_PLACEHOLDER_ALT:
+            src = img.get("src") or "?"
+            problems.append(f"<img src={src[:40]!r}> has no alt text")
+    for svg in _outer_svgs(doc):
+        title = svg.find(f"{{{SVG_NS}}}title")
+        if title is None or not "".join(title.itertext()).strip():
+            problems.append("an <svg> chart has neither <title> nor aria-label")
+    if problems:
+        raise RenderError(
+            "PDF needs alt text on every image and chart (emit charts with "
+            "techmonitor.charts.emit): " + "; ".join(problems)
+        )
+
+
+def _outer_svgs(doc: Element) -> list[Element]:
+    tag = f"{{{SVG_NS}}}svg"
+    inner = {id(s) for outer in doc.iter(tag) for s in outer.iter(tag) if s is not outer}
+    return [s for s in doc.iter(tag) if id(s) not in inner]
+
+
 def _serialise_document(doc: Element) -> str:
     _ensure_svg_titles(doc)
+    _check_alt(doc)
     return serialise(doc)
 
 
@@ -582,6 +624,7 @@ def _write(source: str, meta: PdfMeta) -> bytes:
     collect = _Collect()
     with printer.lock:
         _WEASY_LOGGER.addHandler(collect)
+        _WEASY_LOGGER.addFilter(_drop_svg_style_noise)
         try:
             pdf = HTML(string=source, base_url=str(STATIC_DIR)).write_pdf(
                 stylesheets=[printer.screen, printer.print, printer.language_css(meta.language)],
@@ -591,6 +634,7 @@ def _write(source: str, meta: PdfMeta) -> bytes:
         except Exception as exc:  # WeasyPrint raises many types; one clear error for the caller
             raise RenderError(f"PDF rendering failed for {meta.title!r}: {exc}") from exc
         finally:
+            _WEASY_LOGGER.removeFilter(_drop_svg_style_noise)
             _WEASY_LOGGER.removeHandler(collect)
     if collect.messages:
         raise RenderError(

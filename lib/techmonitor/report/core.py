@@ -92,6 +92,12 @@ class Report:
         in that quarter, so a rerun of an old quarter gives the old report)."""
         return data.obs_until(self.data_dir, self.params.period)
 
+    def obs_of(self, ind: Indicator) -> pd.DataFrame:
+        """Observations of one indicator and of the parts of a derived share."""
+        codes = [ind.code] + [part.indicator for part in (ind.numerator, ind.denominator)
+                              if part is not None]
+        return data.obs_for(self.data_dir, self.params.period, tuple(codes))
+
     @cached_property
     def catalogue(self) -> dict[str, Indicator]:
         """Indicator catalogue (cached per process)."""
@@ -110,7 +116,7 @@ class Report:
             for level in levels_for(ind, list(p.levels)):
                 target = match_target(ind, level, p.sector, p.region, national_targets,
                                       list(p.targets))
-                item = analyse(self.obs, self.catalogue, ind, level, sector=p.sector,
+                item = analyse(self.obs_of(ind), self.catalogue, ind, level, sector=p.sector,
                                region=p.region, sectors_ref=sectors_ref, target=target,
                                horizon_year=p.target_year)
                 if item is not None:

@@ -80,6 +80,21 @@ def obs_until(data_dir: Path, quarter: str) -> pd.DataFrame:
     return cached(f"obs-until-{quarter}", data_dir / "observations.csv", compute)
 
 
+def obs_for(data_dir: Path, quarter: str, codes: tuple[str, ...]) -> pd.DataFrame:
+    """The rows of ``codes`` only: selecting from a few hundred rows instead of the whole
+    table makes each series look-up a hundred times cheaper."""
+
+    def split() -> dict[str, pd.DataFrame]:
+        obs = obs_until(data_dir, quarter)
+        return {str(k): g for k, g in obs.groupby("indicator", sort=False)}
+
+    parts = cached(f"obs-split-{quarter}", data_dir / "observations.csv", split)
+    frames = [parts[c] for c in codes if c in parts]
+    if not frames:
+        return obs_until(data_dir, quarter).iloc[0:0]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
 def load_catalogue(data_dir: Path) -> dict[str, indicators.Indicator]:
     """The indicator catalogue."""
     return cached("catalogue", data_dir / "indicators.yaml",

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from techmonitor.report.core import Report
 
 
+#: fewer points than this make no chart: one or two published figures read better as text
+MIN_CHART_POINTS = 3
+
+
 def goal_section(report: Report, n: int) -> Section:
     """Section ``doel-n`` with every indicator of goal ``n`` that has data here."""
     sec = Section(report.t("sec.goal", n=n, title=report.t(f"goal.{n}")),
@@ -38,7 +42,8 @@ def indicator_blocks(report: Report, item: Item) -> list[Block]:
         out.append(blocks.paragraph(report.t("ind.no_data", name=name)))
         out.append(observation_table(report, item))
         return out
-    out.append(trend_chart(report, item))
+    if len(item.series) >= MIN_CHART_POINTS or item.band is not None:
+        out.append(trend_chart(report, item))
     target = item.assessment if isinstance(item.assessment, progress.TargetAssessment) else None
     trend = item.assessment if isinstance(item.assessment, progress.TrendAssessment) else None
     out.append(blocks.paragraph(narrative.describe(name, item.trend, target, trend, lang,

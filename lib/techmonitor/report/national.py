@@ -43,8 +43,9 @@ def sectors_blocks(report: Report) -> list[Block]:
     if VACANCIES not in report.catalogue:
         return out + [blocks.paragraph(report.t("lab.none"))]
     panels, rows, sources = [], [], []
+    obs = report.obs_of(report.catalogue[VACANCIES])
     for s in ref.top_sectors:
-        df = series_for(report.obs, report.catalogue, VACANCIES, sector=s.slug, region="NL",
+        df = series_for(obs, report.catalogue, VACANCIES, sector=s.slug, region="NL",
                         sectors_ref=ref)
         if df.empty:
             continue

@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from techmonitor.errors import DataValidationError
 from techmonitor.observations import check_frame, default_data_dir
-from techmonitor.reference import SectorsRef, load_regions, load_sectors
+from techmonitor.reference import SectorsRef, load_regions, load_sectors, yaml_text
 from techmonitor.sources import KEY_COLUMNS, TIDY_COLUMNS, cbs, duo, published
 
 HAND_CURATED = [
@@ -59,7 +58,7 @@ def _duo_ho(raw_dir: Path, regions: dict[str, str], sectors: SectorsRef,
         if not micros:
             continue
         micro = pd.concat(micros, ignore_index=True)
-        common = {"source": source, "vintage": DUO_VINTAGE, "period_of": period_of,
+        common: dict[str, Any] = {"source": source, "vintage": DUO_VINTAGE, "period_of": period_of,
                   "province_codes": regions}
         for code, mask in ((f"{prefix}_total", None),
                            (f"{prefix}_tech", micro["onderdeel"] == "techniek")):
@@ -83,8 +82,8 @@ def _duo_mbo(raw_dir: Path, sectors: SectorsRef, summary: dict[str, Any]) -> lis
         return []
     summary["files"].append(str(path))
     micro = duo.read_duo(path, level="mbo")
-    common = {"source": "duo-mbo-deelnemers", "vintage": DUO_VINTAGE, "by_region": False,
-              "mbo_levels": True, "add_ho": False}
+    common: dict[str, Any] = {"source": "duo-mbo-deelnemers", "vintage": DUO_VINTAGE,
+                              "by_region": False, "mbo_levels": True, "add_ho": False}
     frames = []
     for code, mask in (("mbo_participants_total", None),
                        ("mbo_participants_tech", micro["onderdeel"] == "techniek")):
@@ -102,7 +101,7 @@ def _duo_mbo(raw_dir: Path, sectors: SectorsRef, summary: dict[str, Any]) -> lis
 
 def _cbs(raw_dir: Path, region_names: dict[str, str], summary: dict[str, Any]
          ) -> list[pd.DataFrame]:
-    frames = []
+    frames: list[pd.DataFrame] = []
     keys_path = _find(raw_dir, "sectoren_metadata")
     if keys_path is None:
         summary["missing"].append("sectoren_metadata")
@@ -141,7 +140,7 @@ def _write_atomic(path: Path, text: str | bytes) -> None:
 
 def sources_markdown(data_dir: Path, obs: pd.DataFrame, files: list[str]) -> str:
     """Render ``SOURCES.md`` from ``data/sources.yaml`` plus row counts of this build."""
-    spec = yaml.safe_load((data_dir / "sources.yaml").read_text(encoding="utf-8"))
+    spec = yaml_text((data_dir / "sources.yaml").read_text(encoding="utf-8"))
     counts = obs.groupby("source").size().to_dict()
     lines = [
         "# Sources of `data/observations.csv`",
@@ -218,7 +217,7 @@ def build_data(raw_dir: Path, out_dir: Path) -> dict[str, Any]:
     obs = pd.concat(frames, ignore_index=True)[TIDY_COLUMNS]
     obs = obs.sort_values(KEY_COLUMNS, kind="stable").reset_index(drop=True)
     csv_text = obs.to_csv(index=False, lineterminator="\n", float_format="%.10g")
-    spec = yaml.safe_load((out_dir / "sources.yaml").read_text(encoding="utf-8"))
+    spec = yaml_text((out_dir / "sources.yaml").read_text(encoding="utf-8"))
     built = pd.read_csv(io.StringIO(csv_text), dtype=str, keep_default_na=False)
     problems = check_frame(built, "observations.csv (built)", out_dir,
                            source_keys=set(spec["sources"]))

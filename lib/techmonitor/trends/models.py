@@ -392,13 +392,19 @@ def fit_llt(
 
 
 # ---------------------------------------------------------------- quarterly: STL + linear
+#: STL's default seasonal smoother spans 7 years of the same quarter with tricube weights;
+#: roughly 3.5 of them count fully, so a seasonal effect is about as precise as a mean of 3.5
+SEASONAL_EFFECTIVE_YEARS = 3.5
+
+
 @dataclass
 class SeasonalCore:
     """STL seasonal adjustment, then an OLS/HAC line through the last ``window`` adjusted quarters.
 
     Forecasts of the *unadjusted* series add the latest STL seasonal effect of the same quarter to
-    the projected trend. The uncertainty of the seasonal effect itself is ignored (it is small
-    next to the year-to-year noise for series with many years).
+    the projected trend. The seasonal effect is itself an estimate: its variance is approximated
+    as the residual variance divided by the effective number of years STL's seasonal smoother
+    uses (:data:`SEASONAL_EFFECTIVE_YEARS`), and added to the predictive variance.
     """
 
     linear: OLSCore
@@ -432,7 +438,8 @@ class SeasonalCore:
         p = self.linear.predict(t_new)
         if adjusted:
             return p
-        return Prediction(p.mean + self.seasonal_effect(t_new), p.se, p.df)
+        se = np.sqrt(p.se**2 + self.linear.sigma2 / SEASONAL_EFFECTIVE_YEARS)
+        return Prediction(p.mean + self.seasonal_effect(t_new), se, p.df)
 
 
 def fit_seasonal(z: np.ndarray, t: np.ndarray, window: int = 20) -> SeasonalCore:

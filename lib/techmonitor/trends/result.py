@@ -42,7 +42,8 @@ class Scale:
         z = np.asarray(z, float)
         if self.name == "identity":
             return z
-        return 100.0 / (1.0 + np.exp(-z))
+        with np.errstate(over="ignore"):  # exp overflow far out simply gives 0%
+            return 100.0 / (1.0 + np.exp(-z))
 
     def derivative(self, z: float) -> float:
         """d(value)/dz at ``z``: converts a model-scale slope to the indicator's unit."""

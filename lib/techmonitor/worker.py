@@ -1,0 +1,298 @@
+"""What one worker does with one report: execute in a kept-alive kernel, render HTML and PDF.
+
+The same :class:`Worker` runs inside the local worker processes, inside Dask workers and
+in-process (``--workers 0``). It never writes final output files: it returns the executed
+notebook, the HTML and the PDF in a :class:`TaskResult`, and the batch writes them atomically.
+That keeps all writes (and the manifest) in one place and lets Dask workers on other machines
+return their results without a shared output folder.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import socket
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from techmonitor.config import Job, ReportParams
+from techmonitor.errors import ExecutionError, TechmonitorError
+
+FORMATS = ("html", "pdf")
+
+SUBJECT = {
+    "nl": "Voortgang van het Masterplan Bèta en Technologie: {name}, {period}",
+    "en": "Progress of the Dutch Master Plan for Science and Technology: {name}, {period}",
+}
+APPENDIX_TITLE = {
+    "nl": "Techniek Monitor – bijlage {period}",
+    "en": "Techniek Monitor – appendix {period}",
+}
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """How workers run reports (the same for every report of a batch).
+
+    Parameters
+    ----------
+    project
+        Project folder (absolute); kernels run with it as working directory.
+    formats
+        Outputs to render: ``html`` and/or ``pdf``.
+    warm_imports
+        Modules every kernel imports before its first report.
+    warm_code
+        Extra warm-up code (e.g. loading the observations once per kernel).
+    restart_every
+        Restart a kernel after this many reports.
+    timeout
+        Seconds one cell may take.
+    title_module
+        Module with ``report_title(params)`` (the report library); None: titles from the name.
+    """
+
+    project: Path
+    formats: tuple[str, ...] = FORMATS
+    warm_imports: tuple[str, ...] = ("techmonitor.report",)
+    warm_code: str = ""
+    restart_every: int = 50
+    timeout: int = 600
+    title_module: str | None = "techmonitor.report"
+
+
+@dataclass
+class Task:
+    """One report to produce: its position in the batch, the job and its cache key."""
+
+    index: int
+    job: Job
+    key: str
+    queued_at: float = field(default_factory=time.time)
+
+
+@dataclass
+class TaskResult:
+    """Everything a worker produced for one report (files as content, not yet written)."""
+
+    index: int
+    report: str
+    key: str
+    status: str  # ok | failed
+    title: str
+    notebook: bytes | None = None
+    html: str | None = None
+    pdf: bytes | None = None
+    summary: dict[str, Any] | None = None
+    error: str | None = None
+    cell: int | None = None
+    cell_source: str | None = None
+    stage: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    worker: dict[str, Any] = field(default_factory=dict)
+
+
+def default_warm_code(project: Path) -> str:
+    """Warm-up that loads the observations into the kernel's in-process cache."""
+    return ("from techmonitor import observations as _o\n"
+            f"_o.load_observations(__import__('pathlib').Path({str(project / 'data')!r}))\n"
+            "del _o\n")
+
+
+def report_title_module(name: str | None) -> Any:
+    """The module that words report titles, or None (none asked for, or it is broken)."""
+    if not name:
+        return None
+    try:
+        return importlib.import_module(name)
+    except Exception:  # noqa: BLE001 - a title must never fail the batch
+        return None
+
+
+def report_title(params: ReportParams, module_name: str | None = "techmonitor.report") -> str:
+    """The report's title in the report library's wording; falls back to the name."""
+    module = report_title_module(module_name)
+    if module is None:
+        return f"Techniek Monitor – {params.display_name()} {params.period}"
+    return str(module.report_title(params))
+
+
+def pdf_meta(params: ReportParams, title: str) -> Any:
+    """Document metadata of one report's PDF."""
+    from techmonitor.render.pdf import PdfMeta
+
+    return PdfMeta(
+        title=title,
+        language=params.language,
+        author=params.organisation,
+        subject=SUBJECT[params.language].format(name=params.display_name(),
+                                                period=params.period),
+        keywords=("Techniek Monitor", "Masterplan Bèta en Technologie", params.kind,
+                  params.display_name(), params.period),
+        period=params.period,
+        appendix_line=params.appendix_line,
+    )
+
+
+def appendix_meta(params: ReportParams) -> Any:
+    """Document metadata of the appendix, from the first (national) report's parameters."""
+    from techmonitor.render.pdf import PdfMeta
+
+    lang = params.language
+    return PdfMeta(
+        title=APPENDIX_TITLE[lang].format(period=params.period),
+        language=lang,
+        author=params.organisation,
+        subject=SUBJECT[lang].format(name="bijlage" if lang == "nl" else "appendix",
+                                     period=params.period),
+        keywords=("Techniek Monitor", "Masterplan Bèta en Technologie", params.period),
+        period=params.period,
+        appendix_line=params.appendix_line,
+    )
+
+
+def summary_of(nb: Any) -> dict[str, Any] | None:
+    """The report's machine-readable summary, if the report library provides one."""
+    try:
+        from techmonitor.render import index
+    except Exception:  # noqa: BLE001
+        return None
+    fn = getattr(index, "summary_from_notebook", None)
+    if fn is None:
+        return None
+    try:
+        result = fn(nb)
+    except Exception:  # noqa: BLE001 - a summary is optional
+        return None
+    return dict(result) if result else None
+
+
+class Worker:
+    """Runs reports one after the other in one kept-alive kernel.
+
+    Parameters
+    ----------
+    settings
+        The batch's worker settings.
+    name
+        Worker name for the manifest (``host:pid``).
+    """
+
+    def __init__(self, settings: WorkerSettings, name: str | None = None, *,
+                 scratch: Path | None = None,
+                 on_kernel_start: Callable[[int | None], None] | None = None) -> None:
+        from techmonitor.kernel import KernelSession
+
+        self.settings = settings
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}"
+        self.session = KernelSession(
+            settings.project, warm_imports=settings.warm_imports,
+            warm_code=settings.warm_code, restart_every=settings.restart_every,
+            on_start=on_kernel_start)
+        self.tmp = Path(tempfile.mkdtemp(prefix="techmonitor-worker-", dir=scratch))
+        self.started = False
+
+    @property
+    def kernel_pid(self) -> int | None:
+        return self.session.pid
+
+    def start(self) -> float:
+        """Start and warm the kernel while this process imports the renderers.
+
+        Done lazily by the first :meth:`process` too. Returns the seconds it took.
+        """
+        t0 = time.perf_counter()
+        if not self.started:
+            self.session.prepare(restart=True)  # kernel start + warm-up, in a thread
+            import techmonitor.execute  # noqa: F401 - imports papermill
+            import techmonitor.render.html  # noqa: F401 - imports nbconvert
+
+            report_title_module(self.settings.title_module)
+            if "pdf" in self.settings.formats:
+                import techmonitor.render.pdf  # noqa: F401 - imports WeasyPrint
+            self.session.wait()
+            self.started = True
+        return round(time.perf_counter() - t0, 3)
+
+    def close(self) -> None:
+        """Stop the kernel and remove the scratch folder."""
+        self.session.shutdown()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def process(self, task: Task,
+                on_start: Callable[[int | None], None] | None = None) -> TaskResult:
+        """Execute and render one report; never raises for a report failure.
+
+        ``on_start`` is called with the kernel's process id when execution starts.
+        """
+        from techmonitor.execute import CellExecutionFailed, execute_report
+
+        t0 = time.time()
+        job = task.job
+        p = job.params
+        result = TaskResult(index=task.index, report=job.report_id, key=task.key,
+                            status="ok", title="")
+        timings = result.timings
+        timings["queue"] = round(max(0.0, t0 - task.queued_at), 3)
+        if not self.started:
+            timings["kernel_start"] = self.start()
+        else:
+            timings["kernel_wait"] = self.session.wait()
+        if on_start is not None:
+            on_start(self.session.pid)
+        result.worker = {"name": self.name, "kernel_pid": self.session.pid,
+                         "kernel_generation": self.session.generation,
+                         "kernel_report": self.session.reports_run + 1}
+        nb_path = self.tmp / f"{job.report_id}.ipynb"
+        nb_path.unlink(missing_ok=True)
+        t1 = time.perf_counter()
+        nb = None
+        try:
+            nb = execute_report(job, nb_path, self.settings.project,
+                                session=self.session, timeout=self.settings.timeout)
+        except ExecutionError as exc:
+            result.status, result.error, result.cell = "failed", str(exc), exc.cell
+            result.stage = "execute"
+            if isinstance(exc, CellExecutionFailed):
+                result.cell_source = exc.source
+        timings["execute"] = round(time.perf_counter() - t1, 3)
+        # reset (or restart after a failure) runs in the kernel while we render here
+        self.session.prepare(restart=result.status != "ok")
+        if nb_path.exists():
+            result.notebook = nb_path.read_bytes()
+            nb_path.unlink()
+        result.title = report_title(p, self.settings.title_module)
+        if nb is not None:
+            self._render(nb, p, result)
+        timings["total"] = round(time.time() - t0, 3)
+        return result
+
+    def _render(self, nb: Any, p: ReportParams, result: TaskResult) -> None:
+        from techmonitor.render.html import notebook_to_html
+
+        t = time.perf_counter()
+        try:
+            result.stage = "html"
+            html = notebook_to_html(nb, title=result.title, language=p.language, kind=p.kind)
+            result.summary = summary_of(nb)
+            result.html = html
+            result.timings["html"] = round(time.perf_counter() - t, 3)
+            if "pdf" in self.settings.formats:
+                result.stage = "pdf"
+                t = time.perf_counter()
+                from techmonitor.render.pdf import render_report_pdf
+
+                result.pdf = render_report_pdf(html, pdf_meta(p, result.title))
+                result.timings["pdf"] = round(time.perf_counter() - t, 3)
+            result.stage = None
+        except TechmonitorError as exc:
+            result.status, result.error = "failed", f"report {result.report}: {exc}"
+        except Exception as exc:  # noqa: BLE001 - a renderer bug fails this report only
+            result.status = "failed"
+            result.error = f"report {result.report}: {result.stage} rendering failed: " \
+                           f"{type(exc).__name__}: {exc}"

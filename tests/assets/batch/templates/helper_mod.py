@@ -1,0 +1,1 @@
+COUNTER = 0

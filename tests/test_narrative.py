@@ -1,0 +1,94 @@
+"""Generated sentences: numbers come from fmt, wording covers the cases reports meet."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from techmonitor import fmt
+from techmonitor.narrative import describe, yoy_sentence
+from techmonitor.progress import assess_target
+from techmonitor.trends import estimate
+
+NAME = "de technische instroom in het hbo"
+
+
+def hbo_frame(status: str = "definitive") -> pd.DataFrame:
+    periods = [f"{y}/{(y + 1) % 100:02d}" for y in range(2012, 2020)]
+    values = np.round(10_000 * 1.03 ** np.arange(8))
+    return pd.DataFrame({"period": periods, "value": values, "status": status,
+                         "vintage": "croho", "source": "duo"})
+
+
+def test_target_sentence_nl_and_en() -> None:
+    res = estimate(hbo_frame(), target_period="2024/25")
+    a = assess_target(res, 14_000, "2024/25")
+    nl = describe(NAME, res, a)
+    assert nl.startswith("De technische instroom in het hbo steeg van 10.000 in 2012/'13 naar "
+                         "12.299 in 2019/'20; bij dit tempo wordt het doel van 14.000 in "
+                         "2024/'25 met een kans van ")
+    assert f"met een kans van {fmt.probability(a.probability)} gehaald." in nl
+    assert f"Oordeel: {a.category.label_nl} ({a.category.symbol})" in nl
+    assert "illustratieve" not in nl
+    en = describe(NAME, res, a, lang="en")
+    assert "rose from 10,000 in 2012/13 to 12,299 in 2019/20" in en
+    assert "will be met with a probability of" in en
+
+
+def test_illustrative_data_are_flagged() -> None:
+    res = estimate(hbo_frame("illustrative"))
+    assert "(illustratieve gegevens)" in describe(NAME, res)
+    assert "(illustrative data)" in describe(NAME, res, lang="en")
+
+
+def test_no_target_gives_trend_sentence() -> None:
+    text = describe(NAME, estimate(hbo_frame()))
+    assert "Dat is een significante stijging van gemiddeld +" in text
+    assert "95%-betrouwbaarheidsinterval" in text
+
+
+def test_no_model_says_so_and_still_describes_the_data() -> None:
+    res = estimate(pd.Series([12.0, 13.5, 13.1], index=["2013", "2014", "2016"]), kind="share")
+    text = describe("het aandeel vrouwen in techniek", res)
+    assert text.startswith("Het aandeel vrouwen in techniek steeg van 12,0% in 2013 naar 13,1% "
+                           "in 2016.")
+    assert "te weinig waarnemingen (3)" in text
+    assert "too few observations (3)" in describe("the share", res, lang="en")
+
+
+def test_share_and_already_met_target() -> None:
+    y = [20.0, 21.5, 22.4, 24.0, 25.1, 26.9, 27.5, 29.2]
+    res = estimate(pd.Series(y, index=[str(2012 + i) for i in range(8)]), kind="share")
+    text = describe("het aandeel", res, assess_target(res, 25.0, "2025"))
+    assert "daalde" not in text and "29,2%" in text
+    assert "het doel van 25,0% in 2025 is daarmee al gehaald" in text
+    trend = describe("het aandeel", res)
+    assert "procentpunt per jaar" in trend
+
+
+def test_quarterly_year_on_year() -> None:
+    q = [f"{y}Q{k}" for y in range(2019, 2024) for k in range(1, 5)]
+    v = 100_000 + 1000 * np.arange(20) + np.tile([5000, -5000, 8000, -8000], 5)
+    res = estimate(pd.Series(v, index=q), kind="quarterly")
+    text = describe("het aantal technische vacatures", res)
+    pct = fmt.percent(100 * (v[-1] - v[-5]) / v[-5])
+    assert text.startswith(f"In het 4e kwartaal 2023 was het aantal technische vacatures "
+                           f"{fmt.count(v[-1])}, {pct} meer dan een jaar eerder "
+                           f"({fmt.count(v[-5])} in het 4e kwartaal 2022).")
+    assert "In the 4th quarter 2023" in yoy_sentence("vacancies", res, "en")
+    # the trend covers the adjusted window, and the sentence says so
+    assert "Over de laatste 20 kwartalen, gecorrigeerd voor seizoensinvloeden, is er een " \
+        "significante stijging" in text
+
+
+def test_excluded_vintage_is_mentioned() -> None:
+    old = pd.DataFrame({"period": ["2010/11", "2011/12"], "value": [8000.0, 8100.0],
+                        "vintage": "isced"})
+    res = estimate(pd.concat([old, hbo_frame()]))
+    assert "eerdere definitie (isced)" in describe(NAME, res)
+
+
+def test_extreme_probability_is_not_written_as_certain() -> None:
+    res = estimate(hbo_frame(), target_period="2024/25")
+    a = assess_target(res, 100_000, "2024/25")
+    text = describe(NAME, res, a)
+    assert "met een kans van minder dan 1% gehaald" in text
