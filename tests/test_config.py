@@ -7,7 +7,6 @@ from pathlib import Path
 
 import papermill as pm
 import pytest
-
 from techmonitor.config import FIELDS, expand, parse_only, parse_set, resolve
 from techmonitor.errors import ParameterError
 

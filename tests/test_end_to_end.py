@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from techmonitor.cli import main
 
 from .conftest import ASSETS, ROOT

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import numpy as np
@@ -371,20 +370,6 @@ def test_quarterly_bands_cover_new_observations() -> None:
 
 
 # ------------------------------------------------------------------------ speed and noise
-def test_fits_are_fast() -> None:
-    """CPU time (not wall time: the test machine is shared), best of three runs. Idle-machine
-    figures are ~0.1 s (annual, 3 candidates with backtests) and ~0.03 s (quarterly); the bound
-    leaves room for a loaded CI machine."""
-    q = _quarterly()
-    for data, kind in ((DF15, "count"), (q, "quarterly")):
-        best = np.inf
-        for _ in range(3):
-            t0 = time.process_time()
-            estimate(data, kind=kind)  # type: ignore[arg-type]
-            best = min(best, time.process_time() - t0)
-        assert best < 0.4, (kind, best)
-
-
 def test_no_warnings_escape_and_messages_are_recorded() -> None:
     nasty = pd.Series([5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.0, 5.1, 5.0, 5.0],
                       index=[str(y) for y in range(2010, 2020)])

@@ -169,7 +169,7 @@ def _format_validation(exc: ValidationError, files: list[Path], data: dict[str, 
             continue
         if err["type"] == "extra_forbidden":
             parent = [str(p) for p in err["loc"][:-1]]
-            options = ()
+            options: tuple[str, ...] = ()
             if parent and parent[0] == "targets":
                 options = tuple(TargetParam.model_fields)
             problems.append(

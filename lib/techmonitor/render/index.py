@@ -1,12 +1,18 @@
-"""The batch's ``index.html``: every report with its status, linked."""
+"""The batch's ``index.html``: every report with its status and key category counts, linked.
+
+Each report notebook ends with a display output of mimetype
+:data:`~techmonitor.blocks.SUMMARY_MIMETYPE` (invisible in HTML and PDF);
+:func:`summary_from_notebook` reads it back so the batch can pass it to :func:`index_html`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from techmonitor import blocks
-from techmonitor.blocks import Cell, esc
+from techmonitor.blocks import SUMMARY_MIMETYPE, Cell, esc
+from techmonitor.messages import msg
 from techmonitor.render.html import SKIP_TEXT, report_css
 
 KIND_HEADINGS = {
@@ -19,7 +25,46 @@ STATUS_TEXT = {
 }
 
 
-def index_html(period: str, entries: Sequence[dict[str, Any]], language: str = "nl") -> str:
+def summary_from_notebook(nb: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The report summary a notebook emitted, or None if it has none.
+
+    Parameters
+    ----------
+    nb
+        An executed report notebook (``nbformat.NotebookNode`` or plain dict).
+
+    Returns
+    -------
+    dict or None
+        The last output with mimetype ``application/vnd.techmonitor.summary+json``.
+    """
+    found = None
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            data = output.get("data") or {}
+            if SUMMARY_MIMETYPE in data and isinstance(data[SUMMARY_MIMETYPE], Mapping):
+                found = dict(data[SUMMARY_MIMETYPE])
+    return found
+
+
+def _counts_text(items: Sequence[Mapping[str, Any]]) -> str:
+    return ", ".join(f"{c.get('symbol', '')} {c.get('count', 0)} {c.get('label', '')}".strip()
+                     for c in items)
+
+
+def _summary_cells(summary: Mapping[str, Any] | None, language: str) -> list[str | Cell]:
+    if not summary:
+        return ["–", "–", "–"]
+    cats = summary.get("categories") or []
+    data_status = summary.get("data_status") or {}
+    status_words = ", ".join(f"{n} {msg(f'status.{s}', language)}"
+                             for s, n in data_status.items())
+    if summary.get("illustrative") and "illustrative" not in data_status:
+        status_words += f" ({msg('status.illustrative', language)}: {msg('sec.measures', language).lower()})"
+    return [str(summary.get("indicators", "–")), _counts_text(cats) or "–", status_words or "–"]
+
+
+def index_html(period: str, entries: Sequence[Mapping[str, Any]], language: str = "nl") -> str:
     """Build the index page.
 
     Parameters
@@ -28,11 +73,13 @@ def index_html(period: str, entries: Sequence[dict[str, Any]], language: str = "
         Reporting quarter, e.g. ``2023Q3``.
     entries
         Manifest entries: ``report``, ``kind``, ``title``, ``status``, ``html`` (relative link
-        or None), ``error`` (text or None).
+        or None), ``error`` (text or None) and optionally ``summary`` (from
+        :func:`summary_from_notebook`).
     language
-        Page language.
+        Page language (``nl`` or ``en``).
     """
-    t = (lambda nl, en: en) if language == "en" else (lambda nl, en: nl)
+    lang = "en" if language == "en" else "nl"
+    t = (lambda nl, en: en) if lang == "en" else (lambda nl, en: nl)
     title = t(f"Techniek Monitor – rapporten {period}", f"Techniek Monitor – reports {period}")
     parts = [f"<h1>{esc(title)}</h1>"]
     counts = {s: sum(1 for e in entries if e["status"] == s) for s in ("ok", "skipped", "failed")}
@@ -41,26 +88,28 @@ def index_html(period: str, entries: Sequence[dict[str, Any]], language: str = "
         f"{counts['failed']} mislukt.",
         f"{len(entries)} reports: {counts['ok'] + counts['skipped']} done, "
         f"{counts['failed']} failed.")).html)
+    header = [t("Rapport", "Report"), "Status", t("Indicatoren", "Indicators"),
+              t("Voortgang", "Progress"), t("Gegevens", "Data"), t("Toelichting", "Details")]
     for kind in ("national", "sector", "region"):
-        rows = []
+        rows: list[list[str | Cell]] = []
         for e in (e for e in entries if e["kind"] == kind):
             name = (Cell(e["title"], markup=f'<a href="{esc(e["html"])}">{esc(e["title"])}</a>')
                     if e.get("html") else Cell(e["title"]))
-            status = STATUS_TEXT[language].get(e["status"], e["status"])
-            detail = e.get("error") or ""
-            rows.append([name, Cell(status, "status"), detail])
+            status = STATUS_TEXT[lang].get(e["status"], e["status"])
+            rows.append([name, Cell(status, "status"), *_summary_cells(e.get("summary"), lang),
+                         e.get("error") or ""])
         if not rows:
             continue
-        parts.append(f"<h2>{esc(KIND_HEADINGS[language][kind])}</h2>")
+        parts.append(f"<h2>{esc(KIND_HEADINGS[lang][kind])}</h2>")
         parts.append(blocks.table(
-            t(f"{KIND_HEADINGS['nl'][kind]}: rapporten en status",
-              f"{KIND_HEADINGS['en'][kind]}: reports and status"),
-            [t("Rapport", "Report"), "Status", t("Toelichting", "Details")], rows).html)
+            t(f"{KIND_HEADINGS['nl'][kind]}: rapporten, status en voortgang",
+              f"{KIND_HEADINGS['en'][kind]}: reports, status and progress"),
+            header, rows, numeric=[False, False, True, False, False, False]).html)
     body = "\n".join(parts)
     return (
-        f'<!DOCTYPE html>\n<html lang="{esc(language)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>\n{report_css()}\n</style>\n</head>\n<body>\n"
-        f'<a class="skip-link" href="#inhoud">{esc(SKIP_TEXT[language])}</a>\n'
+        f'<a class="skip-link" href="#inhoud">{esc(SKIP_TEXT[lang])}</a>\n'
         f'<main id="inhoud">\n{body}\n</main>\n</body>\n</html>\n'
     )

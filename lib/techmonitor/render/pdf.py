@@ -37,6 +37,7 @@ symbols), so the same inputs give byte-identical PDFs.
 
 from __future__ import annotations
 
+import base64
 import html as html_lib
 import logging
 import re
@@ -46,7 +47,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from xml.etree.ElementTree import Element, SubElement
+from xml.etree.ElementTree import XML, Element, ParseError, SubElement
 
 import tinyhtml5
 from weasyprint import CSS, HTML
@@ -93,6 +94,8 @@ _ID_LIST_ATTRS = ("aria-labelledby", "aria-describedby", "aria-controls", "aria-
                   "headers", "for")
 _URL_REF = re.compile(r"url\(\s*(['\"]?)#([^)'\"\s]+)\1\s*\)")
 _WEASY_LOGGER = logging.getLogger("weasyprint")
+_SVG_BLOCK = re.compile(r"<svg\b.*?</svg\s*>", re.DOTALL | re.IGNORECASE)
+_CHART_ATTR = "data-tm-chart"
 NBCONVERT_PLACEHOLDER_ALT = "No description has been provided for this image"
 
 
@@ -382,8 +385,49 @@ def _running(el: Element, title: str, meta: PdfMeta) -> None:
 
 
 def _parse(page: str) -> Element:
-    root: Element = tinyhtml5.parse(page, namespace_html_elements=False)
+    """Parse a report page, with its SVG charts turned into images (see :func:`_chart_image`)."""
+    lifted: list[str] = []
+
+    def lift(match: re.Match[str]) -> str:
+        lifted.append(match.group(0))
+        return f'<img {_CHART_ATTR}="{len(lifted) - 1}">'
+
+    root: Element = tinyhtml5.parse(_SVG_BLOCK.sub(lift, page), namespace_html_elements=False)
+    for parent in list(root.iter()):
+        for index, child in enumerate(list(parent)):
+            number = child.get(_CHART_ATTR) if child.tag == "img" else None
+            if number is not None:
+                replacement = _chart_image(lifted[int(number)])
+                replacement.tail = child.tail
+                parent.remove(child)
+                parent.insert(index, replacement)
     return root
+
+
+def _chart_image(svg: str) -> Element:
+    """An inline ``<svg>`` chart as ``<img src="data:image/svg+xml;base64,…" alt="…">``.
+
+    The chart looks the same, but WeasyPrint then treats it as one image: it does not cascade
+    the HTML stylesheets over thousands of SVG nodes (the slowest part of printing a report
+    with charts, and a warning for every SVG property), its internal ids cannot clash with
+    those of other reports in the appendix, and the tagged PDF gets a /Figure with the alt
+    text from the chart's ``<title>`` (or ``aria-label``). An SVG that is not well-formed XML
+    stays inline.
+    """
+    try:
+        tree = XML(svg)
+    except ParseError:
+        fallback: Element = tinyhtml5.parse(
+            f"<body>{svg}</body>", namespace_html_elements=False
+        ).find(f".//{{{SVG_NS}}}svg")
+        return fallback
+    title = tree.find(f"{{{SVG_NS}}}title")
+    alt = " ".join("".join(title.itertext()).split()) if title is not None else ""
+    alt = alt or (tree.get("aria-label") or "").strip()
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    classes = " ".join(["tm-chart", *(tree.get("class") or "").split()])
+    return Element("img", {"src": f"data:image/svg+xml;base64,{data}", "alt": alt,
+                           "class": classes})
 
 
 def _find_main(root: Element, what: str) -> Element:

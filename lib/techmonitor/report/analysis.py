@@ -174,7 +174,10 @@ def _band(trend: trends.TrendResult, target: TargetSpec | None,
     if not trend.has_model or trend.kind == "quarterly":
         return None
     t_last = float(trend.data.t[-1])
-    ends = [(to_decimal_year(str(horizon_year)), str(horizon_year))]
+    horizon = str(horizon_year)
+    if trend.data.period_kind == "school_year":  # the school year that ends in that year
+        horizon = f"{horizon_year - 1}/{horizon_year % 100:02d}"
+    ends = [(to_decimal_year(horizon), horizon)]
     if target is not None:
         ends.append((to_decimal_year(target.period), target.period))
     t_end, end = max(ends)
@@ -204,16 +207,18 @@ def change_since(item: Item, lang: str) -> str:
 
 
 def trend_word(item: Item, lang: str) -> str:
-    """Direction of the linear trend in words with an arrow (from its 95% interval)."""
+    """Average change per year of the linear trend with an arrow: ``↗ +874 per jaar``.
+
+    The arrow follows the sign of the slope; whether the movement is significant is the
+    status column's job.
+    """
     trend = item.trend
-    if trend is None or trend.slope_ci95 is None:
+    if trend is None or trend.slope is None or not finite(trend.slope):
         return msg("trend.none", lang)
-    lo, hi = trend.slope_ci95
-    if lo > 0:
-        return msg("trend.up", lang)
-    if hi < 0:
-        return msg("trend.down", lang)
-    return msg("trend.flat", lang)
+    slope = trend.slope
+    per_year = fmt.value_change(slope, item.unit(), lang)  # type: ignore[arg-type]
+    arrow = "↗" if slope > 0 else "↘" if slope < 0 else "→"
+    return msg("trend.per_year", lang, arrow=arrow, change=per_year)
 
 
 def finite(x: float | None) -> bool:

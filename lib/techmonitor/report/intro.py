@@ -52,7 +52,6 @@ def title_block(report: Report) -> Block:
         notice = blocks.note(report.t("illustrative.banner"), "illustrative")
     return blocks.join(
         Block(f'<header class="title-block" id="{SECTION_IDS["title"]}">'
-              f'<p class="kicker">{blocks.esc(report.t("app"))}</p>'
               f"<h1>{blocks.esc(report.title)}</h1>"),
         blocks.definition_list(pairs),
         notice,

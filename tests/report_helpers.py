@@ -1,0 +1,52 @@
+"""Build report HTML without a kernel: the section outputs put into a notebook and rendered
+by the real nbconvert template (what the batch does after papermill)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from techmonitor.config import resolve
+from techmonitor.render.html import notebook_to_html
+from techmonitor.report import Report, report_title
+
+ROOT = Path(__file__).resolve().parents[1]
+SECTIONS = ("title_block", "key_messages", "goal1", "goal2", "goal3", "goal4",
+            "labour_market", "measures", "national_overview", "method", "provenance")
+
+
+def make_report(params_file: str, **overrides: Any) -> Report:
+    """A Report for ``params/<params_file>`` on the bundled data, with overrides."""
+    job = resolve(ROOT / "params" / "base.yaml", ROOT / "params" / params_file,
+                  overrides={"project_dir": str(ROOT), **overrides})
+    return Report(job.params)
+
+
+def section_outputs(report: Report) -> list[Any]:
+    """Every section object of the report, in template order."""
+    out = []
+    for name in SECTIONS:
+        if name == "national_overview" and report.params.kind != "national":
+            continue
+        out.append(report.goal(int(name[-1])) if name.startswith("goal")
+                   else getattr(report, name)())
+    out.append(report.summary())
+    return out
+
+
+def render(report: Report) -> str:
+    """Standalone HTML page of the report, via the nbconvert template."""
+    cells = []
+    for obj in section_outputs(report):
+        bundle = (obj._repr_mimebundle_() if hasattr(obj, "_repr_mimebundle_")
+                  else {"text/html": obj._repr_html_()})
+        cell = new_code_cell("report.section()")
+        cell.outputs = [new_output("display_data", data=bundle)]
+        cells.append(cell)
+    nb = new_notebook(cells=cells)
+    nbformat.validate(nb)
+    p = report.params
+    return notebook_to_html(nb, title=report_title(p), language=p.language, kind=p.kind)

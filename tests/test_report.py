@@ -1,0 +1,165 @@
+"""Report content on the bundled data: structure, numbers against independent computation,
+escaping of hostile names, English run. HTML is checked by parsing, never by byte goldens."""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from techmonitor import fmt
+from techmonitor.blocks import SUMMARY_MIMETYPE
+from techmonitor.report import SECTION_IDS, Report, report_title
+
+from .report_helpers import ROOT, make_report, render, section_outputs
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+@lru_cache(maxsize=4)
+def page(params_file: str, language: str = "nl") -> BeautifulSoup:
+    return BeautifulSoup(render(make_report(params_file, language=language)), "html.parser")
+
+
+def test_report_title_formats_quarter_in_dutch_and_english() -> None:
+    r = make_report("sectors/energie.yaml")
+    assert report_title(r.params) == "Techniek Monitor – Topsector Energie, 3e kwartaal 2023"
+    r_en = make_report("sectors/energie.yaml", language="en")
+    assert report_title(r_en.params).endswith("Top sector Energy, 3rd quarter 2023")
+
+
+def test_national_report_has_every_section_in_order_with_one_h1() -> None:
+    soup = page("national.yaml")
+    assert len(soup.find_all("h1")) == 1
+    ids = [s["id"] for s in soup.find_all("section")]
+    expected = ["kernboodschappen", "doel-1", "doel-2", "doel-3", "doel-4", "arbeidsmarkt",
+                "maatregelen", "topsectoren", "methode", "verantwoording"]
+    assert ids == expected
+    for sec in soup.find_all("section"):
+        h2 = sec.find("h2")
+        assert h2 is not None and sec["aria-labelledby"] == h2["id"]
+    # heading levels never skip (h1 → h2 → h3)
+    levels = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+    assert soup.find("a", class_="skip-link")["href"] == "#inhoud"
+    assert soup.find("html")["lang"] == "nl"
+
+
+def test_sector_and_region_reports_have_no_national_section() -> None:
+    for f in ("sectors/energie.yaml", "regions/utrecht.yaml"):
+        ids = [s["id"] for s in page(f).find_all("section")]
+        assert SECTION_IDS["national"] not in ids
+        assert ids[0] == "kernboodschappen" and ids[-1] == "verantwoording"
+
+
+def test_every_table_has_caption_and_header_cells() -> None:
+    soup = page("national.yaml")
+    tables = soup.find_all("table")
+    assert len(tables) > 10
+    for t in tables:
+        assert t.find("caption").get_text(strip=True)
+        assert t.find("thead").find_all("th", scope="col")
+        assert t.parent.name == "div" and "table-wrap" in t.parent["class"]
+
+
+def test_every_chart_is_svg_with_alt_text_and_caption() -> None:
+    soup = page("national.yaml")
+    figures = soup.find_all("figure")
+    assert figures
+    for f in figures:
+        svg = f.find("svg")
+        assert svg["role"] == "img"
+        assert len(svg["aria-label"]) > 30
+        assert svg.find("title").get_text() == svg["aria-label"]
+        assert "Bron:" in f.find("figcaption").get_text()
+    assert "No description has been provided" not in str(soup)
+
+
+def test_key_table_latest_value_matches_observations() -> None:
+    # independent: read the CSV directly and pick the latest hbo inflow
+    obs = pd.read_csv(ROOT / "data" / "observations.csv", dtype={"period": str})
+    rows = obs[(obs.indicator == "inflow_tech") & (obs.level == "hbo") & (obs.region == "NL")
+               & (obs.sector == "all") & (obs.sex == "all")]
+    last = rows.sort_values("period").iloc[-1]
+    expected = fmt.number(last.value, 0, "nl")
+    table = page("national.yaml").find("section", id="kernboodschappen").find("table")
+    row = next(tr for tr in table.find_all("tr")
+               if "CROHO techniek" in tr.get_text() and "(hbo)" in tr.get_text())
+    assert row.find_all("td")[0].get_text().startswith(expected)
+
+
+def test_roa_table_totals_equal_sum_of_letter_figures() -> None:
+    with open(ROOT / "data" / "letter_figures.csv", encoding="utf-8") as fh:
+        recs = [r for r in csv.DictReader(fh) if r["level"] in ("vmbo", "mbo", "hbo", "wo")]
+    openings = sum(float(r["value"]) for r in recs if r["indicator"].startswith("roa_open"))
+    inflow = sum(float(r["value"]) for r in recs if r["indicator"].startswith("roa_inflow"))
+    assert (openings, inflow) == (507400, 337400)  # Table 1 of the cabinet letter
+    roa = page("national.yaml").find("caption", string=re.compile("Baanopeningen"))
+    total = roa.find_parent("table").find_all("tr")[-1]
+    cells = [c.get_text() for c in total.find_all(["th", "td"])]
+    assert cells == ["Totaal", "507.400", "337.400", "-170.000"]
+
+
+def test_status_is_never_colour_alone() -> None:
+    soup = page("national.yaml")
+    statuses = soup.select("span.status")
+    assert statuses
+    for s in statuses:
+        assert s.find("span", class_="symbol").get_text(strip=True)
+        word = s.get_text(strip=True)[len(s.find("span", class_="symbol").get_text()):]
+        assert word.strip()
+
+
+def test_hostile_name_is_escaped_everywhere() -> None:
+    r = make_report("sectors/energie.yaml", name=HOSTILE, organisation=HOSTILE)
+    html = render(r)
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("script") is None
+    assert HOSTILE in soup.find("h1").get_text()
+    assert HOSTILE in soup.find("title").get_text()
+    assert "<script>" not in html.replace("&lt;script&gt;", "")
+
+
+def test_summary_output_counts_categories() -> None:
+    r = make_report("sectors/energie.yaml")
+    bundle = section_outputs(r)[-1]._repr_mimebundle_()
+    assert list(bundle) == [SUMMARY_MIMETYPE]
+    data = bundle[SUMMARY_MIMETYPE]
+    assert data["indicators"] == len(r.items)
+    assert sum(c["count"] for c in data["categories"]) == sum(
+        1 for i in r.items if i.category is not None)
+    assert data["report"] == "sector-energie"
+
+
+def test_data_after_the_reporting_quarter_is_left_out() -> None:
+    r = make_report("national.yaml", period="2022Q2")
+    vac = next(i for i in r.items if i.ind.code == "vacancies_open")
+    assert vac.latest["period"] == "2022Q2"
+
+
+def test_english_report_has_no_dutch_fixed_labels() -> None:
+    soup = page("sectors/energie.yaml", "en")
+    assert soup.find("html")["lang"] == "en"
+    text = soup.get_text(" ")
+    for dutch in ("Kernboodschappen", "Verantwoording", "Doel 1", "kwartaal", "geen doel",
+                  "Bron:", "per jaar"):
+        assert dutch not in text
+    assert "Key messages" in text and "Provenance" in text
+
+
+def test_provenance_gives_reproducing_command_and_hash() -> None:
+    sec = page("sectors/energie.yaml").find("section", id="verantwoording")
+    cmd = sec.find("pre").get_text()
+    assert cmd == "techmonitor run --only sector:energie --period 2023Q3"
+    assert re.search(r"\b[0-9a-f]{16}\b", sec.get_text())
+    assert "project_dir" not in sec.get_text()
+
+
+@pytest.mark.parametrize("params_file", ["national.yaml", "regions/utrecht.yaml"])
+def test_report_builds_for_each_kind(params_file: str) -> None:
+    r: Report = make_report(params_file)
+    assert r.items, "every bundled report has indicators"
