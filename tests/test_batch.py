@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 import techmonitor.batch as batch
 from techmonitor.batch import RunOptions, parse_formats, run_batch
 from techmonitor.cli import main

@@ -10,7 +10,6 @@ from typing import Any
 
 import psutil
 import pytest
-
 from techmonitor.batch import RunOptions, run_batch
 
 from .conftest import ASSETS

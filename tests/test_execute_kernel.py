@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from techmonitor.config import resolve
 from techmonitor.errors import ExecutionError
 from techmonitor.execute import CellExecutionFailed, execute_report

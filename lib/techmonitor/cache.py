@@ -69,7 +69,7 @@ def tree_hash(root: Path) -> str:
 @lru_cache(maxsize=1)
 def library_fingerprint() -> str:
     """Hash of the ``techmonitor`` sources, its version and the output libraries' versions."""
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in OUTPUT_LIBRARIES:
         try:
             versions[name] = metadata.version(name)

@@ -82,11 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("provider", choices=["cbs"])
     fetch.add_argument("table_id", help="CBS table id, e.g. 80472ned")
     fetch.add_argument("--cache", type=Path, default=Path(".cache/cbs"))
-    fetch.add_argument("--filter", dest="filters", help="OData filter, e.g. \"Perioden eq '2023KW02'\"")
+    fetch.add_argument("--filter", dest="filters",
+                       help="OData filter, e.g. \"Perioden eq '2023KW02'\"")
 
     measures = sub.add_parser("measures", help="measure progress workbook")
     msub = measures.add_subparsers(dest="measures_command", required=True)
-    tmpl = msub.add_parser("template", help="write the Excel workbook the programme office fills in")
+    tmpl = msub.add_parser("template",
+                           help="write the Excel workbook the programme office fills in")
     tmpl.add_argument("--out", type=Path, default=Path("measure_progress.xlsx"))
     tmpl.add_argument("--project", type=Path, default=Path("."))
     return parser

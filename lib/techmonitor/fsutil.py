@@ -1,8 +1,9 @@
-"""Atomic file writes and a batch lock: a reader never sees a half-written file under its final name.
+"""Atomic file writes and a batch lock: no reader sees a half-written file under its final name.
 
-Every file the batch produces is written to a temporary file in the same folder (``.<name>.<random>.tmp``)
-and renamed over the final name (``os.replace``, atomic on POSIX). A run that is killed leaves at
-most such temporary files behind; :func:`remove_stale_temps` clears them at the start of the next run.
+Every file the batch produces is written to a temporary file in the same folder
+(``.<name>.<random>.tmp``) and renamed over the final name (``os.replace``, atomic on POSIX).
+A run that is killed leaves at most such temporary files behind; :func:`remove_stale_temps`
+clears them at the start of the next run.
 """
 
 from __future__ import annotations

@@ -351,7 +351,7 @@ class KernelSession:
             work()
 
     def wait(self) -> float:
-        """Wait until the kernel is ready; restart it if the reset failed. Returns seconds waited."""
+        """Wait until the kernel is ready (restarted if the reset failed); returns seconds."""
         t0 = time.perf_counter()
         if self._thread is not None:
             self._thread.join()

@@ -106,8 +106,11 @@ def roa_blocks(report: Report) -> list[Block]:
         return out + [blocks.paragraph(report.t("nat.roa_none"))]
     openings = [fig_data[lv]["openings"] for lv in levels]
     inflow = [fig_data[lv]["inflow"] for lv in levels]
-    # totals are computed, and checked against the published total row when it exists
-    total_o, total_i = float(np.sum(openings)), float(np.sum(inflow))
+    # The published total row is shown when it exists: the letter's rounded level figures
+    # do not add up to its totals (CBS convention: rounded totals may differ).
+    published = fig_data.get("all", {})
+    total_o = published.get("openings", float(np.sum(openings)))
+    total_i = published.get("inflow", float(np.sum(inflow)))
     fig = charts.grouped_bars(
         [lv.upper() if lang == "en" else lv for lv in levels],
         [(report.t("nat.col_openings"), openings), (report.t("nat.col_inflow"), inflow)],
@@ -148,7 +151,9 @@ def target_blocks(report: Report) -> list[Block]:
     fig_data = roa_figures(report)
     levels = [lv for lv in ROA_LEVELS if {"openings", "inflow"} <= set(fig_data.get(lv, {}))]
     if levels:
-        gap = sum(fig_data[lv]["openings"] - fig_data[lv]["inflow"] for lv in levels)
+        total = fig_data.get("all", {})
+        gap = (total["openings"] - total["inflow"] if {"openings", "inflow"} <= set(total)
+               else sum(fig_data[lv]["openings"] - fig_data[lv]["inflow"] for lv in levels))
         out.append(blocks.paragraph(report.t(
             "nat.target_gap", gap=fmt.number(gap, 0, lang), target=value)))  # type: ignore[arg-type]
     return out

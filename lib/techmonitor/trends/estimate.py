@@ -21,6 +21,8 @@ Choices, with reasons
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import math
 from collections.abc import Callable
 from functools import partial
@@ -423,9 +425,34 @@ def estimate(
     if kind == "share" and np.any((series.y < 0) | (series.y > 100)):
         raise DataValidationError("kind='share': values must lie between 0 and 100")
 
-    result = _estimate(series, kind, select, window)
+    key = _cache_key(series, kind, select, window)
+    cached = _RESULTS.get(key)
+    if cached is None:
+        cached = _estimate(series, kind, select, window)
+        if len(_RESULTS) >= _RESULTS_MAX:
+            _RESULTS.pop(next(iter(_RESULTS)))
+        _RESULTS[key] = cached
+    # A shallow copy, so setting the target period never changes the cached result.
+    result = copy.copy(cached)
     result.target_period = target_period
     return result
+
+
+# Reports share series (the national inflow appears in many reports) and a batch worker keeps
+# one kernel alive across reports, so the same fit is asked for again and again. Results are
+# keyed by the exact input arrays; model selection with backtests costs ~0.1-0.3 s per series.
+_RESULTS: dict[str, TrendResult] = {}
+_RESULTS_MAX = 512
+
+
+def _cache_key(series: SeriesData, kind: str, select: str, window: int) -> str:
+    h = hashlib.sha256(f"{kind}|{select}|{window}|{series.vintage}|".encode())
+    h.update("\x1f".join(series.periods).encode())
+    for arr in (series.y, series.numerator, series.denominator):
+        h.update(b"|" if arr is None else np.ascontiguousarray(arr, dtype=float).tobytes())
+    h.update(repr(None if series.status is None else tuple(series.status)).encode())
+    h.update(series.excluded.to_csv(index=False).encode())
+    return h.hexdigest()
 
 
 def _estimate(series: SeriesData, kind: str, select: str, window: int) -> TrendResult:

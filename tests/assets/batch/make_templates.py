@@ -26,21 +26,30 @@ project_dir = ".."
 # A report body: plain HTML output inside the page; fails on purpose for slug "broken",
 # sleeps for slug "slow" (to interrupt a batch while it runs).
 BODY = '''import time
+
 from IPython.display import HTML
+
 if slug == "broken":
     raise ValueError("boom in the fixture")
 if slug.startswith("slow"):
     time.sleep(float(__import__("os").environ.get("TM_FIXTURE_SLEEP", "3")))
-HTML(f"<section id='s'><h2>{name}</h2><p>Rapport {kind} {slug} {period}, waarde 24.000.</p></section>")
+HTML(f"<section id='s'><h2>{name}</h2>"
+     f"<p>Rapport {kind} {slug} {period}, waarde 24.000.</p></section>")
 '''
 # Sets every kind of kernel state a report could leak.
-LEAKY = '''leak_var = 42
-import builtins, os, random, sys, warnings
-import numpy as np
+LEAKY = '''import builtins
+import os
+import random
+import sys
+import warnings
+
+import helper_mod
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
-import helper_mod
+
+leak_var = 42
 helper_mod.COUNTER += 1
 os.chdir("/")
 sys.path.insert(0, "/nonexistent-leak")
@@ -55,12 +64,17 @@ np.random.seed(1)
 builtins.tm_leak = 1
 '''
 # Reports the state a report starts with.
-PROBE = '''import builtins, json, os, random, sys, warnings
-import numpy as np
+PROBE = '''import builtins
+import json
+import os
+import sys
+import warnings
+
+import helper_mod
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
-import helper_mod
+
 print(json.dumps({
     "leak_var": "leak_var" in globals(),
     "cwd": os.getcwd(),
