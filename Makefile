@@ -49,3 +49,19 @@ test: lint typecheck pytest
 
 clean:
 	rm -rf reports .pytest_cache .mypy_cache .ruff_cache
+
+# --- browser checks (owned by the reports engineer; hook `browser-deps` into `make test`) ---
+# Debian's chromium for the axe-core test and screenshots (never `playwright install`), and
+# axe-core from package-lock.json. `make screenshots` writes PNGs of the national report and
+# one sector report to reports/$(PERIOD)/screenshots/ (run `make reports` first).
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+.PHONY: browser-deps screenshots
+
+browser-deps:
+	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund
+
+screenshots: $(INSTALLED_TEST) browser-deps
+	$(BIN)/python -m techmonitor.render.screenshots --period $(PERIOD) --reports reports
+# --- end browser checks ---

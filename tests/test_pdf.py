@@ -8,6 +8,7 @@ separator '.', decimal comma).
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import io
@@ -512,11 +513,35 @@ def test_appendix_ids_unique_and_references_resolve(parts: list[AppendixPart]) -
             refs += value.split()
     assert refs
     assert sorted(set(refs) - known) == []
-    # SVG internals were renamed per report, and the TOC points at each report.
-    assert 'id="sector-energie--clip-chart-instroom"' in text
-    assert 'clip-path="url(#sector-energie--clip-chart-instroom)"' in text
-    assert 'xlink:href="#sector-energie--marker-chart-instroom"' in text
     assert 'href="#region-utrecht--report"' in text
+    # Charts are SVG images: their internal ids live in their own documents and still resolve.
+    charts = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', text)
+    assert len(charts) == sum(3 + offset for _, _, offset in PARTS)
+    svg = base64.b64decode(charts[0][0]).decode("utf-8")
+    assert 'id="clip-chart-instroom"' in svg and 'url(#clip-chart-instroom)' in svg
+    assert charts[0][1].startswith("Staafdiagram instroom")
+
+
+def test_lowercased_svg_names_are_restored_for_the_chart_image() -> None:
+    """An HTML serialiser may write viewbox/clippath; the SVG image needs viewBox/clipPath."""
+    svg = section_html(*SECTIONS[0])
+    svg = svg.replace("viewBox=", "viewbox=").replace("clipPath", "clippath")
+    text = pdf.report_print_html(page(REPORT_TITLE, [], extra=[svg]), meta(REPORT_TITLE))
+    data = re.search(r'data:image/svg\+xml;base64,([^"]+)"', text)
+    assert data is not None
+    chart = base64.b64decode(data.group(1)).decode("utf-8")
+    assert 'viewBox="0 0 454 198"' in chart and 'width="454" height="198"' in chart
+    assert "<clipPath " in chart and "</clipPath>" in chart and "clippath" not in chart
+
+
+def test_svg_that_is_not_xml_stays_inline_with_its_alt_text() -> None:
+    broken = ('<figure class="chart-figure"><svg viewBox="0 0 10 10" role="img" '
+              'aria-label="Een vierkant &nbsp;"><rect width="10" height="10"></svg>'
+              "<figcaption>Vierkant</figcaption></figure>")
+    html = page(REPORT_TITLE, [], extra=[broken])
+    data = pdf.render_report_pdf(html, meta(REPORT_TITLE))
+    figures = [el for el in struct_elements(reader(data)) if el["/S"] == "/Figure"]
+    assert [str(f["/Alt"]).strip() for f in figures] == ["Een vierkant"]
 
 
 def test_appendix_byte_identical(parts: list[AppendixPart], appendix_pdf: bytes) -> None:

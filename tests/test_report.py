@@ -10,7 +10,6 @@ from functools import lru_cache
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
-
 from techmonitor import fmt
 from techmonitor.blocks import SUMMARY_MIMETYPE
 from techmonitor.report import SECTION_IDS, Report, report_title
@@ -158,7 +157,7 @@ def test_provenance_gives_reproducing_command_and_hash() -> None:
     sec = page("sectors/energie.yaml").find("section", id="verantwoording")
     cmd = sec.find("pre").get_text()
     assert cmd == "techmonitor run --only sector:energie --period 2023Q3"
-    assert re.search(r"\b[0-9a-f]{16}\b", sec.get_text())
+    assert re.search(r"\b[0-9a-f]{16}\b", sec.get_text(" "))
     assert "project_dir" not in sec.get_text()
 
 

@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
 import seaborn as sns
+from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -45,7 +48,7 @@ ILLUSTRATIVE = "#94710A"  # bruin: illustrative points, 4.5:1 against white
 GRID = "#D0D0D0"
 TEXT = "#1A1A1A"
 
-STYLE: dict[str, object] = {
+STYLE: dict[str, Any] = {
     "font.family": "DejaVu Sans",
     "font.size": 9,
     "axes.edgecolor": "#6E6E6E",
@@ -57,7 +60,7 @@ STYLE: dict[str, object] = {
     "axes.spines.right": False,
     "axes.grid": True,
     "axes.grid.axis": "y",
-    "axes.prop_cycle": mpl.cycler(color=list(PALETTE)),
+    "axes.prop_cycle": cycler(color=list(PALETTE)),
     "grid.color": GRID,
     "grid.linewidth": 0.6,
     "xtick.color": TEXT,
@@ -65,7 +68,6 @@ STYLE: dict[str, object] = {
     "legend.frameon": False,
     "legend.fontsize": 8,
     "lines.linewidth": 1.8,
-    "hatch.color": ILLUSTRATIVE,
     "svg.fonttype": "none",
     "figure.dpi": 96,
 }
@@ -76,7 +78,7 @@ A4_WIDTH_CM = 16.0  # text column of an A4 page with 2.5 cm margins
 @contextmanager
 def house_style() -> Iterator[None]:
     """Context in which every chart is drawn and saved; restores all settings on exit."""
-    with sns.axes_style("ticks"), mpl.rc_context(STYLE):
+    with sns.axes_style("ticks"), mpl.rc_context(STYLE):  # type: ignore[arg-type]
         yield
 
 
@@ -85,7 +87,7 @@ def new_figure(
     height_cm: float = 7.0,
     *,
     legend_cm: float = 0.0,
-    left_cm: float = 1.9,
+    left_cm: float = 2.3,
     bottom_cm: float = 0.9,
     top_cm: float = 0.3,
 ) -> Figure:
@@ -147,9 +149,11 @@ def period_ticks(
     return ticks, labels
 
 
-def style_time_axis(ax: Axes, kind: str, t_min: float, t_max: float, lang: fmt.Lang) -> None:
+def style_time_axis(
+    ax: Axes, kind: str, t_min: float, t_max: float, lang: fmt.Lang, max_ticks: int = 8
+) -> None:
     """Put period ticks on the x axis and pad it a little on both sides."""
-    ticks, labels = period_ticks(kind, t_min, t_max, lang)
+    ticks, labels = period_ticks(kind, t_min, t_max, lang, max_ticks)
     ax.set_xticks(ticks, labels)
     pad = 0.3 if kind != "quarter" else 0.2
     ax.set_xlim(t_min - pad, t_max + pad)
@@ -201,10 +205,12 @@ def _plot_observed(
 ) -> bool:
     """Draw observed points; illustrative points dashed and hollow. Returns True if any."""
     definitive = ~illustrative
+    # markers help to read a few points; on a hundred quarters they only make a smudge
+    marker = "o" if len(t) <= 30 else None
     if definitive.any():
         # plain Axes.plot: seaborn's lineplot adds nothing for one pre-aggregated series and
         # costs a tenth of a second per call
-        ax.plot(t[definitive], y[definitive], color=colour, marker="o", markersize=4.5,
+        ax.plot(t[definitive], y[definitive], color=colour, marker=marker, markersize=4.5,
                 label=label)
     if illustrative.any():
         # join the last definitive point to the illustrative run so the line is continuous
@@ -302,9 +308,8 @@ def seasonal_chart(
     with house_style():
         fig = new_figure(height_cm=6.5)
         ax = fig.add_subplot()
-        any_illustrative = _plot_observed(ax, t, raw, illustrative, raw_label, colour=PALETTE[5])
-        handles: list[object] = [Line2D([], [], color=PALETTE[5], marker="o", markersize=4.5,
-                                        label=raw_label)]
+        any_illustrative = _plot_observed(ax, t, raw, illustrative, raw_label, colour=PALETTE[1])
+        handles: list[object] = [Line2D([], [], color=PALETTE[1], label=raw_label)]
         if adjusted is not None:
             ax.plot(t, adjusted, color=MAIN, linewidth=2.4)
             handles.append(Line2D([], [], color=MAIN, linewidth=2.4, label=adjusted_label))
@@ -336,8 +341,8 @@ def small_multiples(
     """
     nrows = max(1, math.ceil(len(panels) / ncols))
     with house_style():
-        fig = new_figure(height_cm=4.3 * nrows, left_cm=1.4, top_cm=0.6)
-        fig.subplots_adjust(wspace=0.35, hspace=0.45)
+        fig = new_figure(height_cm=4.6 * nrows, left_cm=1.4, top_cm=0.9)
+        fig.subplots_adjust(wspace=0.4, hspace=0.6)
         axes = fig.subplots(nrows, ncols, sharex=True, squeeze=False)
         t_all = np.concatenate([p.t for p in panels]) if panels else np.array([2020.0])
         for i, ax in enumerate(axes.flat):
@@ -346,8 +351,8 @@ def small_multiples(
                 continue
             p = panels[i]
             _plot_observed(ax, p.t, p.y, p.illustrative, p.title)
-            ax.set_title(p.title, fontsize=8.5)
-            style_time_axis(ax, kind, float(t_all.min()), float(t_all.max()), lang)
+            ax.set_title(textwrap.fill(p.title, 24), fontsize=8.5)
+            style_time_axis(ax, kind, float(t_all.min()), float(t_all.max()), lang, max_ticks=3)
             style_value_axis(ax, unit, lang, "")
             ax.tick_params(labelsize=7)
     return fig

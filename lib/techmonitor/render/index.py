@@ -8,11 +8,12 @@ Each report notebook ends with a display output of mimetype
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
-from techmonitor import blocks
+from techmonitor import blocks, fmt
 from techmonitor.blocks import SUMMARY_MIMETYPE, Cell, esc
 from techmonitor.messages import msg
+from techmonitor.periods import QUARTER_RE
 from techmonitor.render.html import SKIP_TEXT, report_css
 
 KIND_HEADINGS = {
@@ -60,7 +61,8 @@ def _summary_cells(summary: Mapping[str, Any] | None, language: str) -> list[str
     status_words = ", ".join(f"{n} {msg(f'status.{s}', language)}"
                              for s, n in data_status.items())
     if summary.get("illustrative") and "illustrative" not in data_status:
-        status_words += f" ({msg('status.illustrative', language)}: {msg('sec.measures', language).lower()})"
+        measures = msg("sec.measures", language).lower()
+        status_words += f" ({msg('status.illustrative', language)}: {measures})"
     return [str(summary.get("indicators", "–")), _counts_text(cats) or "–", status_words or "–"]
 
 
@@ -78,9 +80,10 @@ def index_html(period: str, entries: Sequence[Mapping[str, Any]], language: str 
     language
         Page language (``nl`` or ``en``).
     """
-    lang = "en" if language == "en" else "nl"
+    lang: Literal["nl", "en"] = "en" if language == "en" else "nl"
     t = (lambda nl, en: en) if lang == "en" else (lambda nl, en: nl)
-    title = t(f"Techniek Monitor – rapporten {period}", f"Techniek Monitor – reports {period}")
+    when = fmt.quarter(period, lang) if QUARTER_RE.match(period) else period
+    title = t(f"Techniek Monitor – rapporten {when}", f"Techniek Monitor – reports {when}")
     parts = [f"<h1>{esc(title)}</h1>"]
     counts = {s: sum(1 for e in entries if e["status"] == s) for s in ("ok", "skipped", "failed")}
     parts.append(blocks.paragraph(t(

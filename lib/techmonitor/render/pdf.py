@@ -50,6 +50,7 @@ from pathlib import Path
 from xml.etree.ElementTree import XML, Element, ParseError, SubElement
 
 import tinyhtml5
+from tinyhtml5.constants import adjust_svg_attributes
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -58,7 +59,6 @@ from techmonitor.periods import QUARTER_RE
 
 STATIC_DIR = Path(str(files("techmonitor") / "render" / "static"))
 PRINT_CSS_FILE = STATIC_DIR / "print.css"
-SCREEN_CSS_FILE = STATIC_DIR / "report.css"
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -96,6 +96,21 @@ _URL_REF = re.compile(r"url\(\s*(['\"]?)#([^)'\"\s]+)\1\s*\)")
 _WEASY_LOGGER = logging.getLogger("weasyprint")
 _SVG_BLOCK = re.compile(r"<svg\b.*?</svg\s*>", re.DOTALL | re.IGNORECASE)
 _CHART_ATTR = "data-tm-chart"
+_SVG_TAG = re.compile(r"<(/?)([A-Za-z][\w.:-]*)([^<>]*)")
+_SVG_ATTR = re.compile(r"(\s)([A-Za-z][\w.:-]*)=")
+SVG_ATTRIBUTE_CASE: dict[str, str] = dict(adjust_svg_attributes)
+SVG_TAG_CASE: dict[str, str] = {
+    name.lower(): name
+    for name in (
+        "altGlyph altGlyphDef altGlyphItem animateColor animateMotion animateTransform "
+        "clipPath feBlend feColorMatrix feComponentTransfer feComposite feConvolveMatrix "
+        "feDiffuseLighting feDisplacementMap feDistantLight feFlood feFuncA feFuncB feFuncG "
+        "feFuncR feGaussianBlur feImage feMerge feMergeNode feMorphology feOffset "
+        "fePointLight feSpecularLighting feSpotLight feTile feTurbulence foreignObject "
+        "glyphRef linearGradient radialGradient textPath"
+    ).split()
+}
+LONG_TABLE_ROWS = 24
 NBCONVERT_PLACEHOLDER_ALT = "No description has been provided for this image"
 
 
@@ -158,15 +173,16 @@ class _Printer:
 
     WeasyPrint needs the ``FontConfiguration`` that parsed the ``@font-face`` rules again at
     render time, so both live together; a lock keeps two threads from sharing them at once.
+    The pages' own stylesheets (the same ``report.css`` text in every report of a batch) are
+    parsed once per distinct text.
     """
 
     def __init__(self) -> None:
         self.fonts = FontConfiguration()
-        self.screen = CSS(filename=str(SCREEN_CSS_FILE), font_config=self.fonts)
         self.print = CSS(filename=str(PRINT_CSS_FILE), font_config=self.fonts)
-        self.screen_text = SCREEN_CSS_FILE.read_text(encoding="utf-8").strip()
         self.lock = threading.Lock()
         self._language: dict[str, CSS] = {}
+        self._pages: dict[str, CSS] = {}
 
     def language_css(self, language: str) -> CSS:
         """Page-margin texts in the document language ("pagina X van Y")."""
@@ -179,6 +195,28 @@ class _Printer:
             )
             self._language[language] = CSS(string=css, font_config=self.fonts)
         return self._language[language]
+
+    def page_css(self, text: str) -> CSS:
+        """A page's own ``<style>`` text, parsed once (a few distinct texts per process)."""
+        if text not in self._pages:
+            if len(self._pages) >= 32:
+                self._pages.clear()
+            self._pages[text] = CSS(string=text, base_url=str(STATIC_DIR),
+                                    font_config=self.fonts)
+        return self._pages[text]
+
+    def sheets(self, copy: _PrintCopy, language: str) -> list[CSS]:
+        """Page styles first, then ``print.css`` and the language texts, which win."""
+        return [*(self.page_css(t) for t in copy.styles), self.print,
+                self.language_css(language)]
+
+
+@dataclass(frozen=True)
+class _PrintCopy:
+    """The HTML WeasyPrint prints and the page styles to apply before ``print.css``."""
+
+    html: str
+    styles: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -216,7 +254,7 @@ def render_report_pdf(html: str, meta: PdfMeta) -> bytes:
         If ``meta`` is invalid, the page has no ``<main>``, or WeasyPrint fails or reports
         an accessibility defect (such as an image without alt text).
     """
-    return _write(report_print_html(html, meta), meta)
+    return _write(_report_copy(html, meta), meta)
 
 
 def render_appendix_pdf(parts: Sequence[AppendixPart], meta: PdfMeta) -> bytes:
@@ -242,37 +280,21 @@ def render_appendix_pdf(parts: Sequence[AppendixPart], meta: PdfMeta) -> bytes:
         If there are no parts, two parts share a report id, a part has no ``<main>``, or
         WeasyPrint fails or reports an accessibility defect.
     """
-    return _write(appendix_print_html(parts, meta), meta)
+    return _write(_appendix_copy(parts, meta), meta)
 
 
 def report_print_html(html: str, meta: PdfMeta) -> str:
     """The print copy of one report: the HTML that :func:`render_report_pdf` gives WeasyPrint.
 
-    Useful to debug the print layout in a browser (with ``print.css`` applied).
+    The page's own styles are not in it: they are applied as stylesheets, before
+    ``print.css``. Useful to inspect what is printed.
 
     Raises
     ------
     RenderError
         If ``meta`` is invalid or the page has no ``<main>``.
     """
-    _check_meta(meta)
-    root = _parse(html)
-    main = _find_main(root, "report")
-    title_block = _take_title_block(main)
-    entries = _section_entries(main)
-
-    doc, head, body = _new_document(meta)
-    _copy_styles(root, head)
-    body.set("class", "tm-print tm-single")
-    _cover(body, meta, title_block, cls="tm-cover")
-    toc = _toc_nav(body, meta)
-    _running(toc, meta.title, meta)
-    _running(main, meta.title, meta)
-    ol = SubElement(toc, "ol", {"class": "tm-toc-sections"})
-    for anchor, text in entries:
-        _toc_item(ol, anchor, text)
-    body.append(main)
-    return _serialise_document(doc)
+    return _report_copy(html, meta).html
 
 
 def appendix_print_html(parts: Sequence[AppendixPart], meta: PdfMeta) -> str:
@@ -287,6 +309,32 @@ def appendix_print_html(parts: Sequence[AppendixPart], meta: PdfMeta) -> str:
         If ``meta`` is invalid, there are no parts, two parts share a report id, or a part
         has no ``<main>``.
     """
+    return _appendix_copy(parts, meta).html
+
+
+def _report_copy(html: str, meta: PdfMeta) -> _PrintCopy:
+    _check_meta(meta)
+    root = _parse(html)
+    main = _find_main(root, "report")
+    title_block = _take_title_block(main)
+    entries = _section_entries(main)
+
+    doc, _, body = _new_document(meta)
+    styles: list[str] = []
+    _page_styles(root, styles)
+    body.set("class", "tm-print tm-single")
+    _cover(body, meta, title_block, cls="tm-cover")
+    toc = _toc_nav(body, meta)
+    _running(toc, meta.title, meta)
+    _running(main, meta.title, meta)
+    ol = SubElement(toc, "ol", {"class": "tm-toc-sections"})
+    for anchor, text in entries:
+        _toc_item(ol, anchor, text)
+    body.append(main)
+    return _PrintCopy(_serialise_document(doc), tuple(styles))
+
+
+def _appendix_copy(parts: Sequence[AppendixPart], meta: PdfMeta) -> _PrintCopy:
     _check_meta(meta)
     if not parts:
         raise RenderError("appendix: no reports to print")
@@ -296,18 +344,18 @@ def appendix_print_html(parts: Sequence[AppendixPart], meta: PdfMeta) -> str:
             raise RenderError(f"appendix: report {part.report_id!r} appears twice")
         seen.add(_safe_id(part.report_id))
 
-    doc, head, body = _new_document(meta)
+    doc, _, body = _new_document(meta)
     body.set("class", "tm-print tm-appendix")
     _cover(body, meta, None, cls="tm-cover tm-appendix-cover")
     toc = _toc_nav(body, meta)
     _running(toc, meta.title, meta)
     toc_list = SubElement(toc, "ol", {"class": "tm-toc-reports"})
 
-    styles_seen: set[str] = set()
+    styles: list[str] = []
     for part in parts:
         root = _parse(part.html)
         main = _find_main(root, part.report_id)
-        _copy_styles(root, head, seen=styles_seen)
+        _page_styles(root, styles)
         prefix = _safe_id(part.report_id)
         _prefix_ids(main, prefix)
         article_id = f"{prefix}--report"
@@ -336,7 +384,7 @@ def appendix_print_html(parts: Sequence[AppendixPart], meta: PdfMeta) -> str:
             sub = SubElement(item, "ol", {"class": "tm-toc-sections"})
             for anchor, text in entries:
                 _toc_item(sub, anchor, text)
-    return _serialise_document(doc)
+    return _PrintCopy(_serialise_document(doc), tuple(styles))
 
 
 def period_date(period: str) -> str:
@@ -414,6 +462,7 @@ def _chart_image(svg: str) -> Element:
     text from the chart's ``<title>`` (or ``aria-label``). An SVG that is not well-formed XML
     stays inline.
     """
+    svg = _svg_case(svg)
     try:
         tree = XML(svg)
     except ParseError:
@@ -424,10 +473,52 @@ def _chart_image(svg: str) -> Element:
     title = tree.find(f"{{{SVG_NS}}}title")
     alt = " ".join("".join(title.itertext()).split()) if title is not None else ""
     alt = alt or (tree.get("aria-label") or "").strip()
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    data = base64.b64encode(_with_size(svg, tree).encode("utf-8")).decode("ascii")
     classes = " ".join(["tm-chart", *(tree.get("class") or "").split()])
     return Element("img", {"src": f"data:image/svg+xml;base64,{data}", "alt": alt,
                            "class": classes})
+
+
+def _svg_case(svg: str) -> str:
+    """Restore the camelCase SVG names an HTML serialiser may have lower-cased.
+
+    Inline in HTML, ``viewbox`` and ``<clippath>`` are fine (the HTML parser fixes their
+    case); in a standalone SVG image (XML) they would be unknown, and the chart would lose
+    its scaling and clipping. Only names inside tags are touched, never text.
+    """
+
+    def fix_attr(match: re.Match[str]) -> str:
+        name = match.group(2)
+        return match.group(1) + SVG_ATTRIBUTE_CASE.get(name.lower(), name) + "="
+
+    def fix_tag(match: re.Match[str]) -> str:
+        slash, name, rest = match.group(1), match.group(2), match.group(3)
+        return f"<{slash}{SVG_TAG_CASE.get(name.lower(), name)}{_SVG_ATTR.sub(fix_attr, rest)}"
+
+    return _SVG_TAG.sub(fix_tag, svg)
+
+
+def _with_size(svg: str, tree: Element) -> str:
+    """Give the SVG ``width``/``height`` again if it lacks them: its viewBox size.
+
+    :func:`techmonitor.blocks.figure` renames them to ``data-width``/``data-height`` so CSS
+    sizes the inline chart; as a standalone image the SVG needs them for its intrinsic size
+    (without, WeasyPrint draws it in a 300×150 viewport and cuts it off). Unitless viewBox
+    numbers are used, not the ``pt`` sizes: with those WeasyPrint scales the drawing by 3/4
+    inside its box.
+    """
+    if tree.get("width") and tree.get("height"):
+        return svg
+    box = (tree.get("viewBox") or "").replace(",", " ").split()
+    if len(box) == 4:
+        width, height = box[2], box[3]
+    else:
+        width, height = tree.get("data-width") or "", tree.get("data-height") or ""
+        if not (width and height):
+            return svg
+    start = svg.find("<svg") + len("<svg")
+    size = f' width="{html_lib.escape(width)}" height="{html_lib.escape(height)}"'
+    return svg[:start] + size + svg[start:]
 
 
 def _find_main(root: Element, what: str) -> Element:
@@ -484,16 +575,71 @@ def _new_document(meta: PdfMeta) -> tuple[Element, Element, Element]:
     return doc, head, body
 
 
-def _copy_styles(root: Element, head: Element, seen: set[str] | None = None) -> None:
-    """Copy the page's own ``<style>`` blocks, except the screen CSS (passed pre-parsed)."""
-    screen = _printer().screen_text
+def _mark_long_tables(tree: Element) -> None:
+    """Class ``tm-long`` on tables too long to keep on one page, and on their wrapper.
+
+    ``print.css`` keeps tables whole (``break-inside: avoid``); for a table longer than a page
+    that only wastes the rest of the page (and WeasyPrint then leaves its caption behind),
+    so those may break between rows, repeating their header.
+    """
+    for parent in tree.iter():
+        for child in parent:
+            if child.tag != "table":
+                continue
+            rows = sum(1 for _ in child.iter("tr"))
+            if rows > LONG_TABLE_ROWS:
+                for el in (child, parent):
+                    if el is child or "table-wrap" in (el.get("class") or "").split():
+                        el.set("class", " ".join([*(el.get("class") or "").split(), "tm-long"]))
+
+
+def _keep_headings_with_next(tree: Element) -> None:
+    """Wrap each heading (and headings right after it) with the next block in a ``tm-keep`` div.
+
+    ``break-after: avoid`` on the heading is not enough in WeasyPrint: when the next block is
+    a table or figure that must not be cut and does not fit, it moves alone and leaves the
+    heading at the bottom of the page. The wrapper (``break-inside: avoid``) moves both.
+    Tables that may break anyway (``tm-long``) are left alone.
+    """
+    headings = {"h2", "h3", "h4", "h5", "h6"}
+    for parent in list(tree.iter()):
+        children = list(parent)
+        i = 0
+        while i < len(children):
+            if children[i].tag not in headings:
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(children) and children[j + 1].tag in headings:
+                j += 1
+            nxt = children[j + 1] if j + 1 < len(children) else None
+            if nxt is None or not isinstance(nxt.tag, str) or "tm-long" in (
+                nxt.get("class") or ""
+            ).split():
+                i = j + 1
+                continue
+            group = children[i : j + 2]
+            wrapper = Element("div", {"class": "tm-keep"})
+            position = list(parent).index(group[0])
+            for el in group:
+                parent.remove(el)
+                wrapper.append(el)
+            wrapper.tail, group[-1].tail = group[-1].tail, None
+            parent.insert(position, wrapper)
+            i = j + 2
+
+
+def _page_styles(root: Element, found: list[str]) -> None:
+    """Collect the page's ``<style>`` texts into ``found`` (in order, without repeats).
+
+    They are printed as pre-parsed stylesheets placed *before* ``print.css`` (see
+    :meth:`_Printer.sheets`), not left in the document: WeasyPrint ranks a document's own
+    ``<style>`` above every stylesheet passed to it, so ``print.css`` could not override it.
+    """
     for style in root.iter("style"):
         text = (style.text or "").strip()
-        if not text or text == screen or (seen is not None and text in seen):
-            continue
-        if seen is not None:
-            seen.add(text)
-        SubElement(head, "style").text = text
+        if text and text not in found:
+            found.append(text)
 
 
 def _cover(body: Element, meta: PdfMeta, title_block: Element | None, *, cls: str) -> None:
@@ -659,19 +805,21 @@ def _outer_svgs(doc: Element) -> list[Element]:
 
 def _serialise_document(doc: Element) -> str:
     _ensure_svg_titles(doc)
+    _mark_long_tables(doc)
+    _keep_headings_with_next(doc)
     _check_alt(doc)
     return serialise(doc)
 
 
-def _write(source: str, meta: PdfMeta) -> bytes:
+def _write(copy: _PrintCopy, meta: PdfMeta) -> bytes:
     printer = _printer()
     collect = _Collect()
     with printer.lock:
         _WEASY_LOGGER.addHandler(collect)
         _WEASY_LOGGER.addFilter(_drop_svg_style_noise)
         try:
-            pdf = HTML(string=source, base_url=str(STATIC_DIR)).write_pdf(
-                stylesheets=[printer.screen, printer.print, printer.language_css(meta.language)],
+            pdf = HTML(string=copy.html, base_url=str(STATIC_DIR)).write_pdf(
+                stylesheets=printer.sheets(copy, meta.language),
                 font_config=printer.fonts,
                 pdf_variant=PDF_VARIANT,
             )

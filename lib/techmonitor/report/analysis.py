@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -19,7 +19,6 @@ from techmonitor.indicators import Indicator, series_for
 from techmonitor.messages import msg
 from techmonitor.periods import to_decimal_year
 from techmonitor.reference import SectorsRef, Target
-
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ def levels_for(ind: Indicator, report_levels: list[str]) -> list[str]:
     return shown or levels[:1]
 
 
-def kind_for(ind: Indicator) -> str:
+def kind_for(ind: Indicator) -> Literal["count", "share", "quarterly"]:
     """Trend kind for :func:`techmonitor.trends.estimate`."""
     if ind.frequency == "quarter":
         return "quarterly"
@@ -143,7 +142,7 @@ def analyse(
     if series.empty:
         return None
     item = Item(ind, level, series, None, target, None, None)
-    direction = "down" if ind.direction == "down" else "up"
+    direction: Literal["up", "down"] = "down" if ind.direction == "down" else "up"
     with warnings.catch_warnings():
         # statsmodels warnings are recorded on the result (messages); never in the report
         warnings.simplefilter("ignore")

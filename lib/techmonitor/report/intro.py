@@ -131,9 +131,10 @@ def key_messages(report: Report) -> Section:
     """Key sentences and one table of all indicators."""
     sec = Section(report.t("sec.key"), anchor=SECTION_IDS["key"])
     sec.add(blocks.bullet_list(key_sentences(report), css_class="key-messages"))
-    rows = [[item.name(report.lang), latest_text(item, report), change_since(item, report.lang),
-             trend_word(item, report.lang), target_text(item, report), status_of(item, report)]
-            for item in report.items]
+    rows: list[list[str | Cell]] = [
+        [item.name(report.lang), latest_text(item, report), change_since(item, report.lang),
+         trend_word(item, report.lang), target_text(item, report), status_of(item, report)]
+        for item in report.items]
     if rows:
         sec.add(blocks.table(
             report.t("key.table"),

@@ -53,9 +53,9 @@ def quarterly_blocks(report: Report, item: Item) -> list[Block]:
                    last=report.fmt_period(str(last.period)),
                    value=item.value(float(last.value), lang))
     key = "chart.caption_ill" if item.illustrative else "chart.caption"
-    out: list[Block] = [charts.emit(
-        fig, alt=alt, caption=report.t(key, name=item.name(lang), sources=", ".join(item.sources())),
-        salt=f"{report.params.report_id}-{item.key}")]
+    caption = report.t(key, name=item.name(lang), sources=", ".join(item.sources()))
+    out: list[Block] = [charts.emit(fig, alt=alt, caption=caption,
+                                    salt=f"{report.params.report_id}-{item.key}")]
     sentence = narrative.yoy_sentence(item.name(lang).lower(), trend, lang, item.unit())
     if sentence:
         out.append(blocks.paragraph(sentence))
