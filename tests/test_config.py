@@ -128,3 +128,18 @@ def test_templates_are_thin_and_stored_without_outputs(kind: str) -> None:
         assert not cell.outputs and cell.execution_count is None
         lines = [line.lstrip() for line in cell.source.splitlines()]
         assert not any(line.startswith(("def ", "class ")) for line in lines)
+
+
+def test_targets_need_exactly_one_of_value_and_change(project: Path) -> None:
+    path = project / "params" / "regions" / "limburg.yaml"
+    text = path.read_text()
+    both = text.replace("target_change_pct: 10,", "target_change_pct: 10, target_value: 5,")
+    path.write_text(both)
+    with pytest.raises(ParameterError, match="exactly one of target_value and target_change_pct"):
+        expand(project)
+    path.write_text(text.replace("baseline_period: 2015/16, ", ""))
+    with pytest.raises(ParameterError, match="target_change_pct needs baseline_period"):
+        expand(project)
+    path.write_text(text.replace("target_period: 2025/26", "target_period: 2025-26"))
+    with pytest.raises(ParameterError, match="'2025-26' is not a period"):
+        expand(project)

@@ -211,6 +211,27 @@ def whole_charts_per_page(data: bytes) -> dict[int, int]:
     return counts
 
 
+CONTENT_TAGS = ("/P", "/Figure", "/Table", "/L")
+
+
+def stranded_headings(data: bytes) -> list[tuple[str, int]]:
+    """Headings whose next content block (paragraph, chart, table, list) is on a later page."""
+    r = reader(data)
+    pages = page_index(r)
+    seq = [
+        (str(e["/S"]), pages[e.raw_get("/Pg").idnum])
+        for e in struct_elements(r)
+        if str(e["/S"]) in ("/H1", "/H2", "/H3", "/H4", *CONTENT_TAGS)
+    ]
+    stranded = []
+    for i, (tag, page_no) in enumerate(seq):
+        if tag.startswith("/H"):
+            nxt = next((p for t, p in seq[i + 1 :] if t in CONTENT_TAGS), None)
+            if nxt is not None and nxt != page_no:
+                stranded.append((tag, page_no + 1))
+    return stranded
+
+
 def outline_tree(r: PdfReader) -> list[tuple[str, int, list[tuple[str, int]]]]:
     """The outline as (title, page, [(child title, page)])."""
     result: list[tuple[str, int, list[tuple[str, int]]]] = []
@@ -376,6 +397,46 @@ def test_report_every_chart_whole_on_one_page_with_alt_text(report_pdf: bytes) -
     assert sum(per_page.values()) == len(SECTIONS)
 
 
+def test_report_no_heading_stranded_at_a_page_bottom(report_pdf: bytes) -> None:
+    assert stranded_headings(report_pdf) == []
+
+
+def test_long_table_breaks_between_rows_with_caption_and_heading() -> None:
+    rows = "".join(
+        f'<tr><th scope="row">Indicator {i} met een wat langere naam</th>'
+        f'<td class="num">{nl_int(1000 * i + 7)}</td></tr>'
+        for i in range(70)
+    )
+    long_table = (
+        '<section id="lang" aria-labelledby="lang-h"><h2 id="lang-h">Alle indicatoren</h2>'
+        '<div class="table-wrap"><table class="data"><caption>Alle indicatoren</caption>'
+        '<thead><tr><th scope="col">Indicator</th><th scope="col">Waarde</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></div></section>"
+    )
+    html = page(REPORT_TITLE, SECTIONS[:1], extra=[long_table])
+    text = pdf.report_print_html(html, meta(REPORT_TITLE))
+    assert text.count("tm-long") == 2  # the table and its wrapper; short tables stay whole
+    data = pdf.render_report_pdf(html, meta(REPORT_TITLE))
+    r = reader(data)
+    pages = page_index(r)
+    tables = [e for e in struct_elements(r) if e["/S"] == "/Table"]
+    # WeasyPrint tags a table once per page it is on: the first is the short section table.
+    fragments = [
+        (pages[t.raw_get("/Pg").idnum],
+         [str(k.get_object().get("/S")) for k in t["/K"] if isinstance(k, IndirectObject)])
+        for t in tables[1:]
+    ]
+    assert len({p for p, _ in fragments}) >= 2  # the long table continues over pages
+    first_kids = fragments[0][1]
+    assert first_kids[0] == "/Caption" and "/TBody" in first_kids  # caption with first rows
+    assert all("/Caption" not in kids for _, kids in fragments[1:])
+    assert all("/THead" in kids for _, kids in fragments)  # header repeated on every page
+    lang_pages = {p for p, _ in fragments}
+    assert stranded_headings(data) == []
+    texts = page_texts(data)
+    assert nl_int(69007) in texts[max(lang_pages)]
+
+
 def test_report_tables_have_header_cells(report_pdf: bytes) -> None:
     r = reader(report_pdf)
     tags = [str(el["/S"]) for el in struct_elements(r)]
@@ -493,6 +554,7 @@ def test_appendix_structure_metadata_fonts_charts(appendix_pdf: bytes) -> None:
     assert sum(whole_charts_per_page(appendix_pdf).values()) == n_charts
     h1 = [el for el in struct_elements(r) if el["/S"] == "/H1"]
     assert len(h1) == 1 + len(PARTS)  # the appendix title and one per report
+    assert stranded_headings(appendix_pdf) == []
 
 
 def test_appendix_key_figures(appendix_pdf: bytes) -> None:

@@ -17,10 +17,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from techmonitor.errors import ParameterError
 from techmonitor.periods import QUARTER_RE
+from techmonitor.periods import is_valid as is_valid_period
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REGION_RE = re.compile(r"^(NL|PV(2\d|3[01])|LD0[1-4]|AM\d\d)$")
@@ -36,11 +44,34 @@ class TargetParam(BaseModel):
     indicator: str
     level: str = "all"
     target_period: str
-    target_value: float
+    target_value: float | None = Field(
+        default=None, description="the value to reach; or give target_change_pct")
+    target_change_pct: float | None = Field(
+        default=None,
+        description="change in percent from the baseline value in the data, e.g. 10 for +10%; "
+        "needs baseline_period. Keeps numbers out of params when only a direction is agreed.",
+    )
     baseline_period: str | None = None
     baseline_value: float | None = None
     source: str = Field(description="Where the target comes from, or 'illustrative'.")
     status: Literal["sourced", "illustrative"] = "illustrative"
+
+    @model_validator(mode="after")
+    def _one_target(self) -> TargetParam:
+        if (self.target_value is None) == (self.target_change_pct is None):
+            raise ValueError(
+                f"target for {self.indicator!r}: give exactly one of target_value and "
+                "target_change_pct"
+            )
+        if self.target_change_pct is not None and self.baseline_period is None:
+            raise ValueError(
+                f"target for {self.indicator!r}: target_change_pct needs baseline_period"
+            )
+        for name in ("target_period", "baseline_period"):
+            value = getattr(self, name)
+            if value is not None and not is_valid_period(value):
+                raise ValueError(f"{name} {value!r} is not a period such as 2025 or 2025/26")
+        return self
 
 
 class ReportParams(BaseModel):

@@ -188,6 +188,7 @@ class Target(_Strict):
     quote: str | None = None
     status: Status
     operationalisation: str
+    operationalisation_nl: str | None = None
 
     @field_validator("baseline_period", "target_period")
     @classmethod
@@ -227,8 +228,21 @@ class Measure(_Strict):
     budgets: list[Budget] = Field(default_factory=list)
     output_target: OutputTarget | None = None
     dates: dict[str, str] = Field(default_factory=dict)
+    sectors: list[str] = Field(
+        default_factory=lambda: ["all"],
+        description="top-sector slugs the measure concerns, or 'all' (the letter's measures "
+        "are almost all for every top sector); sector reports show only their measures",
+    )
     source: str
     quote: str
+
+    @field_validator("sectors")
+    @classmethod
+    def _sectors(cls, v: list[str]) -> list[str]:
+        bad = [s for s in v if s != "all" and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s)]
+        if not v or bad:
+            raise ValueError(f"sectors must list top-sector slugs or 'all', got {bad or v}")
+        return v
 
     @field_validator("goals")
     @classmethod

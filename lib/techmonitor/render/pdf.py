@@ -110,7 +110,8 @@ SVG_TAG_CASE: dict[str, str] = {
         "glyphRef linearGradient radialGradient textPath"
     ).split()
 }
-LONG_TABLE_ROWS = 24
+LONG_TABLE_LINES = 40  # printed lines of a table that still fit on one page with room to spare
+TABLE_LINE_CHARS = 110  # characters of table text across the A4 text width at 8.5 pt
 NBCONVERT_PLACEHOLDER_ALT = "No description has been provided for this image"
 
 
@@ -579,18 +580,24 @@ def _mark_long_tables(tree: Element) -> None:
     """Class ``tm-long`` on tables too long to keep on one page, and on their wrapper.
 
     ``print.css`` keeps tables whole (``break-inside: avoid``); for a table longer than a page
-    that only wastes the rest of the page (and WeasyPrint then leaves its caption behind),
-    so those may break between rows, repeating their header.
+    that only wastes the rest of the page (and WeasyPrint then leaves its caption or heading
+    behind), so those may break between rows, repeating their header. The height is
+    estimated in printed lines: per row the longest cell, wrapped at an equal share of
+    :data:`TABLE_LINE_CHARS` characters per column.
     """
     for parent in tree.iter():
         for child in parent:
-            if child.tag != "table":
-                continue
-            rows = sum(1 for _ in child.iter("tr"))
-            if rows > LONG_TABLE_ROWS:
+            if child.tag == "table" and _table_lines(child) > LONG_TABLE_LINES:
                 for el in (child, parent):
                     if el is child or "table-wrap" in (el.get("class") or "").split():
                         el.set("class", " ".join([*(el.get("class") or "").split(), "tm-long"]))
+
+
+def _table_lines(table: Element) -> int:
+    rows = [[_text(c) for c in tr if c.tag in ("td", "th")] for tr in table.iter("tr")]
+    columns = max((len(r) for r in rows), default=1) or 1
+    width = max(8, TABLE_LINE_CHARS // columns)
+    return sum(max([1, *(-(-len(cell) // width) for cell in row)]) for row in rows)
 
 
 def _keep_headings_with_next(tree: Element) -> None:

@@ -35,6 +35,30 @@ class TargetSpec:
     name_en: str = ""
 
 
+@dataclass(frozen=True)
+class RelativeTarget:
+    """A params target given as a change from a baseline period (``target_change_pct``).
+
+    The baseline value comes from the report's own series, so a params file holds no
+    hand-typed figure when only a direction and size of change were agreed.
+    """
+
+    change_pct: float
+    period: str
+    baseline_period: str
+    source: str
+    illustrative: bool
+
+    def resolve(self, series: pd.DataFrame) -> TargetSpec | None:
+        """The absolute target; None when the baseline period is not in ``series``."""
+        base = series.loc[series["period"] == self.baseline_period, "value"]
+        if base.empty:
+            return None
+        baseline = float(base.iloc[-1])
+        return TargetSpec(baseline * (1 + self.change_pct / 100), self.period,
+                          self.baseline_period, baseline, self.source, self.illustrative)
+
+
 @dataclass
 class Item:
     """One indicator series of the report with everything computed about it."""
@@ -110,10 +134,13 @@ def kind_for(ind: Indicator) -> Literal["count", "share", "quarterly"]:
 def match_target(
     ind: Indicator, level: str, sector: str, region: str, national: list[Target],
     own: list[Any],
-) -> TargetSpec | None:
+) -> TargetSpec | RelativeTarget | None:
     """The target for this series: the report's own params first, then data/targets.yaml."""
     for t in own:
         if t.indicator == ind.code and t.level == level:
+            if t.target_change_pct is not None:
+                return RelativeTarget(t.target_change_pct, t.target_period, t.baseline_period,
+                                      t.source, t.status == "illustrative")
             return TargetSpec(t.target_value, t.target_period, t.baseline_period,
                               t.baseline_value, t.source, t.status == "illustrative")
     for t in national:
@@ -133,7 +160,7 @@ def analyse(
     sector: str,
     region: str,
     sectors_ref: SectorsRef | None,
-    target: TargetSpec | None,
+    target: TargetSpec | RelativeTarget | None,
     horizon_year: int,
 ) -> Item | None:
     """Series, trend, assessment and projection of one indicator; None without data."""
@@ -141,6 +168,8 @@ def analyse(
                         sectors_ref=sectors_ref)
     if series.empty:
         return None
+    if isinstance(target, RelativeTarget):
+        target = target.resolve(series)
     item = Item(ind, level, series, None, target, None, None)
     direction: Literal["up", "down"] = "down" if ind.direction == "down" else "up"
     with warnings.catch_warnings():

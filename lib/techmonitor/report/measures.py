@@ -11,6 +11,7 @@ import pandas as pd
 
 from techmonitor import blocks, fmt, progress
 from techmonitor.blocks import Cell, Section
+from techmonitor.periods import sort_key
 from techmonitor.reference import Budget, Measure
 from techmonitor.report import data
 from techmonitor.report.ids import SECTION_IDS
@@ -37,8 +38,7 @@ def concerns(measure: Measure, report: Report) -> bool:
     """
     if report.params.kind != "sector":
         return True
-    sectors = getattr(measure, "sectors", None) or ["all"]
-    return "all" in sectors or report.params.sector in sectors
+    return "all" in measure.sectors or report.params.sector in measure.sectors
 
 
 def total_budget(measure: Measure) -> float | None:
@@ -75,15 +75,35 @@ def assess(measure: Measure, realised: pd.DataFrame, as_of: str) -> MeasureRow:
         code=measure.id, start=span[0], end=span[1],
         planned_output=measure.output_target.value if measure.output_target else None,
         budget=total_budget(measure),
-        realised=tuple(progress.Realisation(
-            str(r.period), None if _nan(r.output_value) else float(r.output_value),
-            None if _nan(r.spent_eur) else float(r.spent_eur), r.status == "illustrative")
-            for r in rows.itertuples()),
+        realised=_flows(rows),
         name=measure.title_nl)
     try:
         return MeasureRow(measure, progress.assess_measure(plan, as_of), ill)
     except Exception:  # bad dates in one measure: show it without a status, not fail
         return MeasureRow(measure, None, ill)
+
+
+def _flows(rows: pd.DataFrame) -> tuple[progress.Realisation, ...]:
+    """Quarterly flows from the programme office's cumulative figures.
+
+    The workbook and ``measure_progress.csv`` record output and spend *to date* (what an office
+    reports each quarter); :func:`progress.assess_measure` works on what happened *in* each
+    quarter, so each value is the difference with the last reported one before it.
+    """
+    out: list[progress.Realisation] = []
+    last = {"output_value": 0.0, "spent_eur": 0.0}
+    for r in rows.sort_values("period", key=lambda p: p.map(sort_key)).itertuples():
+        flow: dict[str, float | None] = {}
+        for col in ("output_value", "spent_eur"):
+            value = getattr(r, col)
+            if _nan(value):
+                flow[col] = None
+            else:
+                flow[col] = float(value) - last[col]
+                last[col] = float(value)
+        out.append(progress.Realisation(str(r.period), flow["output_value"], flow["spent_eur"],
+                                        r.status == "illustrative"))
+    return tuple(out)
 
 
 def _nan(x: object) -> bool:

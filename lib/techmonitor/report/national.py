@@ -146,8 +146,9 @@ def target_blocks(report: Report) -> list[Block]:
     quote = target.quote or ""
     name = target.name_en if lang == "en" else target.name_nl
     out.append(blocks.paragraph(f"{name}. " + (f"“{quote}” ({target.source})." if quote else "")))
-    if lang == "en":  # the catalogue writes the operationalisation in English only
-        out.append(blocks.paragraph(target.operationalisation))
+    text = target.operationalisation if lang == "en" else target.operationalisation_nl
+    if text:  # a Dutch report never shows the English text
+        out.append(blocks.paragraph(text))
     fig_data = roa_figures(report)
     levels = [lv for lv in ROA_LEVELS if {"openings", "inflow"} <= set(fig_data.get(lv, {}))]
     if levels:

@@ -1,0 +1,24 @@
+"""Measure progress: cumulative office figures become quarterly flows before assessment."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from techmonitor.report.measures import _flows
+
+
+def test_cumulative_figures_become_flows_in_time_order() -> None:
+    rows = pd.DataFrame({
+        "measure_id": ["m"] * 4,
+        "period": ["2013Q4", "2012Q4", "2014Q4", "2014Q2"],  # deliberately unsorted
+        "output_value": [1800.0, 600.0, 3100.0, float("nan")],
+        "spent_eur": [2.0e6, 1.0e6, 3.5e6, 2.5e6],
+        "status": ["illustrative", "reported", "reported", "reported"],
+    })
+    flows = _flows(rows)
+    assert [f.period for f in flows] == ["2012Q4", "2013Q4", "2014Q2", "2014Q4"]
+    # 600, 1800-600, not reported, 3100-1800
+    assert [f.output for f in flows] == [600.0, 1200.0, None, 1300.0]
+    assert [f.spend for f in flows] == pytest.approx([1.0e6, 1.0e6, 0.5e6, 1.0e6])
+    assert [f.illustrative for f in flows] == [False, True, False, False]
+    assert sum(f.output or 0 for f in flows) == 3100.0
