@@ -50,9 +50,10 @@ class RelativeTarget:
     illustrative: bool
 
     def resolve(self, series: pd.DataFrame) -> TargetSpec | None:
-        """The absolute target; None when the baseline period is not in ``series``."""
+        """The absolute target; None when the baseline period is not in ``series`` or its
+        value is not positive (a percentage of nothing is no target)."""
         base = series.loc[series["period"] == self.baseline_period, "value"]
-        if base.empty:
+        if base.empty or not float(base.iloc[-1]) > 0:
             return None
         baseline = float(base.iloc[-1])
         return TargetSpec(baseline * (1 + self.change_pct / 100), self.period,

@@ -22,3 +22,16 @@ def test_cumulative_figures_become_flows_in_time_order() -> None:
     assert [f.spend for f in flows] == pytest.approx([1.0e6, 1.0e6, 0.5e6, 1.0e6])
     assert [f.illustrative for f in flows] == [False, True, False, False]
     assert sum(f.output or 0 for f in flows) == 3100.0
+
+
+def test_relative_target_takes_its_baseline_from_the_series() -> None:
+    from techmonitor.report.analysis import RelativeTarget
+
+    series = pd.DataFrame({"period": ["2015/16", "2016/17"], "value": [200.0, 210.0]})
+    spec = RelativeTarget(15, "2025/26", "2015/16", "illustrative", True).resolve(series)
+    assert spec is not None
+    assert spec.value == pytest.approx(230.0) and spec.baseline_value == 200.0
+    assert spec.illustrative
+    assert RelativeTarget(15, "2025/26", "2014/15", "x", True).resolve(series) is None
+    zero = series.assign(value=[0.0, 3.0])
+    assert RelativeTarget(15, "2025/26", "2015/16", "x", True).resolve(zero) is None
