@@ -8,7 +8,7 @@ RAW    ?= ../shared/data/raw
 INSTALLED      := $(VENV)/.installed-run
 INSTALLED_TEST := $(VENV)/.installed-test
 
-.PHONY: reports test lint typecheck pytest data validate clean help
+.PHONY: reports test lint typecheck pytest data validate clean help preview
 
 help:
 	@echo "make reports   build the quarterly batch ($(PERIOD)) into reports/$(PERIOD)/"
@@ -42,7 +42,7 @@ lint: $(INSTALLED_TEST)
 typecheck: $(INSTALLED_TEST)
 	$(BIN)/mypy
 
-pytest: $(INSTALLED_TEST)
+pytest: $(INSTALLED_TEST) browser-deps
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 test: lint typecheck pytest
@@ -59,9 +59,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: browser-deps screenshots
 
 browser-deps:
-	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@[ -x $(CHROMIUM) ] && command -v pdftoppm >/dev/null || { $(SUDO) apt-get update -qq && \
+	  $(SUDO) apt-get install -y -qq chromium poppler-utils; }
 	@[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund
 
 screenshots: $(INSTALLED_TEST) browser-deps
 	$(BIN)/python -m techmonitor.render.screenshots --period $(PERIOD) --reports reports
 # --- end browser checks ---
+
+# First pages of the quarter's appendix as PNG (pdftoppm), for review without a PDF viewer.
+preview: $(INSTALLED_TEST) browser-deps
+	$(BIN)/python tools/pdf_preview reports/$(PERIOD)/bijlage-$(PERIOD).pdf --pages 8
