@@ -110,8 +110,15 @@ class Report:
         sectors_ref = data.load_sectors(self.data_dir)
         national_targets = data.load_targets(self.data_dir)
         out = []
+        # Totals that only serve as the denominator of a share (all first-years, all diplomas)
+        # are not policy indicators: the share says what they mean, and leaving them out keeps
+        # the printed report short. Their definitions stay in the method annex.
+        denominators = {ind.denominator.indicator for ind in self.catalogue.values()
+                        if ind.denominator is not None}
         for ind in self.catalogue.values():
             if ind.code in ROA_CODES:  # one published forecast table, shown on its own
+                continue
+            if ind.code in denominators and ind.direction == "none":
                 continue
             for level in levels_for(ind, list(p.levels)):
                 target = match_target(ind, level, p.sector, p.region, national_targets,
