@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 
 def fast(**kwargs: Any) -> RunOptions:
     """Fixture templates need no report library and no real data contract."""
-    base: dict[str, Any] = {"warm_imports": (), "title_module": None, "warm_data": False,
+    base: dict[str, Any] = {"warm_imports": (), "warm_data": False,
                             "validate": lambda data_dir: [], "formats": ("html",)}
     return RunOptions(**{**base, **kwargs})
 

@@ -39,7 +39,7 @@ def test_cached_rerun_imports_no_heavy_library(tmp_path: Path) -> None:
         "import sys, techmonitor.batch as b\n"
         "from techmonitor.cli import main\n"
         f"out = {str(project / 'reports')!r}\n"
-        "opts = dict(warm_imports=(), title_module=None, warm_data=False,\n"
+        "opts = dict(warm_imports=(), warm_data=False,\n"
         "            validate=lambda d: [], formats=('html',), workers=0)\n"
         f"b.run_batch(b.Path({str(project)!r}), b.Path(out), options=b.RunOptions(**opts))\n"
         "for m in ('pandas', 'papermill', 'nbconvert', 'weasyprint', 'jupyter_client'):\n"

@@ -22,7 +22,7 @@ def test_batch_on_a_local_dask_cluster(tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(ASSETS / "batch" / "project", project)
     options = RunOptions(executor="dask", workers=2, formats=("html",), warm_imports=(),
-                         title_module=None, warm_data=False, validate=lambda d: [])
+                         warm_data=False, validate=lambda d: [])
     events: list[dict[str, Any]] = []
     result = run_batch(project, project / "reports", options=options, on_event=events.append)
     assert not result.failed, [o.error for o in result.failed]

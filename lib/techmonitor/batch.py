@@ -138,8 +138,8 @@ class RunOptions:
         Restart a kernel after this many reports.
     timeout
         Seconds one cell may take.
-    warm_imports, title_module, warm_data
-        Kernel warm-up and titles (see :class:`~techmonitor.worker.WorkerSettings`);
+    warm_imports, warm_data
+        Kernel warm-up (see :class:`~techmonitor.worker.WorkerSettings`);
         ``warm_data`` loads the observations once per kernel.
     validate
         Data validator (``data_dir -> problems``); None: :func:`observations.validate_data`.
@@ -153,7 +153,6 @@ class RunOptions:
     restart_every: int = 50
     timeout: int = 600
     warm_imports: tuple[str, ...] = ("techmonitor.report",)
-    title_module: str | None = "techmonitor.report"
     warm_data: bool = True
     validate: Validator | None = None
 
@@ -512,8 +511,7 @@ def _execute(batch: _Batch, to_run: list[Job], by_id: dict[str, Job], options: R
     settings = WorkerSettings(
         project=batch.project, formats=options.formats, warm_imports=options.warm_imports,
         warm_code=default_warm_code(batch.project) if options.warm_data else "",
-        restart_every=options.restart_every, timeout=options.timeout,
-        title_module=options.title_module)
+        restart_every=options.restart_every, timeout=options.timeout)
     scratch = Path(tempfile.mkdtemp(prefix="techmonitor-batch-"))
     batch.executor_info = {"kind": options.executor, "workers": workers,
                            "scheduler": options.scheduler}

@@ -9,7 +9,6 @@ return their results without a shared output folder.
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 import socket
@@ -22,6 +21,7 @@ from typing import Any
 
 from techmonitor.config import Job, ReportParams
 from techmonitor.errors import ExecutionError, TechmonitorError
+from techmonitor.titles import report_title
 
 FORMATS = ("html", "pdf")
 
@@ -53,8 +53,6 @@ class WorkerSettings:
         Restart a kernel after this many reports.
     timeout
         Seconds one cell may take.
-    title_module
-        Module with ``report_title(params)`` (the report library); None: titles from the name.
     """
 
     project: Path
@@ -63,7 +61,6 @@ class WorkerSettings:
     warm_code: str = ""
     restart_every: int = 50
     timeout: int = 600
-    title_module: str | None = "techmonitor.report"
 
 
 @dataclass
@@ -102,24 +99,6 @@ def default_warm_code(project: Path) -> str:
     return ("from techmonitor import observations as _o\n"
             f"_o.load_observations(__import__('pathlib').Path({str(project / 'data')!r}))\n"
             "del _o\n")
-
-
-def report_title_module(name: str | None) -> Any:
-    """The module that words report titles, or None (none asked for, or it is broken)."""
-    if not name:
-        return None
-    try:
-        return importlib.import_module(name)
-    except Exception:  # noqa: BLE001 - a title must never fail the batch
-        return None
-
-
-def report_title(params: ReportParams, module_name: str | None = "techmonitor.report") -> str:
-    """The report's title in the report library's wording; falls back to the name."""
-    module = report_title_module(module_name)
-    if module is None:
-        return f"Techniek Monitor – {params.display_name()} {params.period}"
-    return str(module.report_title(params))
 
 
 def pdf_meta(params: ReportParams, title: str) -> Any:
@@ -212,7 +191,6 @@ class Worker:
             import techmonitor.execute  # noqa: F401 - imports papermill
             import techmonitor.render.html  # noqa: F401 - imports nbconvert
 
-            report_title_module(self.settings.title_module)
             if "pdf" in self.settings.formats:
                 import techmonitor.render.pdf  # noqa: F401 - imports WeasyPrint
             self.session.wait()
@@ -266,7 +244,7 @@ class Worker:
         if nb_path.exists():
             result.notebook = nb_path.read_bytes()
             nb_path.unlink()
-        result.title = report_title(p, self.settings.title_module)
+        result.title = report_title(p)
         if nb is not None:
             self._render(nb, p, result)
         timings["total"] = round(time.time() - t0, 3)

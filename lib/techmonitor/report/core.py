@@ -19,15 +19,7 @@ from techmonitor.report import data
 from techmonitor.report.analysis import Item, analyse, levels_for, match_target
 from techmonitor.report.ids import SECTION_IDS
 from techmonitor.report.national import ROA_CODES
-
-
-def report_title(params: ReportParams) -> str:
-    """Title of a report, e.g. ``Techniek Monitor – Topsector Energie, 3e kwartaal 2023``."""
-    lang = params.language
-    when = fmt.quarter(params.period, lang)
-    key = "title.national" if params.kind == "national" else "title"
-    return msg(key, lang, app=msg("app", lang), kind=msg(f"kind.{params.kind}", lang),
-               name=params.display_name(), when=when)
+from techmonitor.titles import report_title
 
 
 class Report:

@@ -18,7 +18,7 @@ _RunOptions = batch.RunOptions
 
 def fast_options(**kwargs: Any) -> batch.RunOptions:
     """RunOptions with the fixture defaults (light kernels, no data contract)."""
-    defaults: dict[str, Any] = {"warm_imports": (), "title_module": None, "warm_data": False,
+    defaults: dict[str, Any] = {"warm_imports": (), "warm_data": False,
                                 "validate": lambda data_dir: []}
     return _RunOptions(**{**defaults, **kwargs})
 
