@@ -64,7 +64,7 @@ browser-deps:
 	@[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund
 
 screenshots: $(INSTALLED_TEST) browser-deps
-	$(BIN)/python -m techmonitor.render.screenshots --period $(PERIOD) --reports reports
+	$(BIN)/techmonitor screenshots --period $(PERIOD) --reports reports
 # --- end browser checks ---
 
 # First pages of the quarter's appendix as PNG (pdftoppm), for review without a PDF viewer.

@@ -7,7 +7,9 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
+import yaml
 from techmonitor.cli import main
 
 from .conftest import ASSETS, ROOT
@@ -48,6 +50,23 @@ def _outline(path: Path) -> _Outline:
     return parser
 
 
+def _trim_catalogue(data_dir: Path) -> None:
+    """Keep the catalogue entries the fixture has data for (validation wants both ways)."""
+    path = data_dir / "indicators.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    stored = set(pd.read_csv(data_dir / "observations.csv")["indicator"])
+
+    def part(ref: object) -> str:
+        return str(ref["indicator"] if isinstance(ref, dict) else ref)
+
+    doc["indicators"] = {
+        code: ind for code, ind in doc["indicators"].items()
+        if code in stored or ("numerator" in ind and part(ind["numerator"]) in stored
+                              and part(ind["denominator"]) in stored)
+    }
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def fixture_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Run the fixture project once: three reports, HTML only."""
@@ -61,6 +80,7 @@ def fixture_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if path.is_file() and not path.name.startswith("observations"):
             shutil.copy(path, project / "data" / path.name)
     shutil.copy(ASSETS / "project" / "data" / "observations.csv", project / "data")
+    _trim_catalogue(project / "data")
     out = project / "reports"
     code = main(["run", "--project", str(project), "--out", str(out), "--quiet",
                  "--format", "html"])

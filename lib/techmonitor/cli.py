@@ -91,6 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
                            help="write the Excel workbook the programme office fills in")
     tmpl.add_argument("--out", type=Path, default=Path("measure_progress.xlsx"))
     tmpl.add_argument("--project", type=Path, default=Path("."))
+
+    shots = sub.add_parser("screenshots",
+                           help="PNG screenshots of the national and one sector report "
+                                "(headless Chromium), for review")
+    shots.add_argument("--period", default="2023Q3", help="reporting quarter (default 2023Q3)")
+    shots.add_argument("--reports", type=Path, default=Path("reports"),
+                       help="root of the rendered reports (default: reports)")
+    shots.add_argument("--out", type=Path, default=None,
+                       help="folder for the PNGs (default: <reports>/<period>/screenshots)")
+    shots.add_argument("--only", action="append", metavar="REPORT",
+                       help="report id such as sector-energie (repeatable)")
     return parser
 
 
@@ -275,8 +286,19 @@ def _cmd_measures(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_screenshots(args: argparse.Namespace) -> int:
+    from techmonitor.render.screenshots import DEFAULT_REPORTS, screenshots
+
+    report_dir = args.reports / args.period
+    files = screenshots(report_dir, args.out or report_dir / "screenshots",
+                        args.only or DEFAULT_REPORTS)
+    for path in files:
+        print(path)
+    return 0
+
+
 COMMANDS = {"run": _cmd_run, "list": _cmd_list, "validate": _cmd_validate,
-            "data": _cmd_data, "measures": _cmd_measures}
+            "data": _cmd_data, "measures": _cmd_measures, "screenshots": _cmd_screenshots}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,13 +4,11 @@ Uses Debian's ``chromium`` (``/usr/bin/chromium``) through Playwright's Python p
 browser Playwright would download is never used. Only ``file://`` requests are allowed, so a
 screenshot also proves the page needs nothing from the network.
 
-Wire-up: ``techmonitor screenshots --period 2023Q3`` calls :func:`screenshots` (see
-:func:`main` for the argument handling the CLI can reuse).
+Run it as ``techmonitor screenshots --period 2023Q3`` (or ``make screenshots``).
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 from collections.abc import Iterator, Sequence
@@ -165,33 +163,3 @@ def _tiles(page: Any, out_dir: Path, stem: str, width: int, max_tiles: int) -> l
                               "height": min(TILE_HEIGHT, height - top)})
         out.append(target)
     return out
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m techmonitor.render.screenshots --period 2023Q3 [--reports DIR] [--out DIR]``."""
-    ap = argparse.ArgumentParser(prog="techmonitor screenshots",
-                                 description="PNG screenshots of rendered reports")
-    ap.add_argument("--period", default="2023Q3", help="reporting quarter, e.g. 2023Q3")
-    ap.add_argument("--reports", default="reports", type=Path,
-                    help="root of the rendered reports (default: reports)")
-    ap.add_argument("--out", default=None, type=Path,
-                    help="folder for the PNGs (default: <reports>/<period>/screenshots)")
-    ap.add_argument("--only", action="append", default=None,
-                    help="report id such as sector-energie (repeatable)")
-    ap.add_argument("--viewport", action="append", choices=sorted(VIEWPORTS), default=None)
-    args = ap.parse_args(argv)
-    report_dir = args.reports / args.period
-    out = args.out or report_dir / "screenshots"
-    try:
-        files = screenshots(report_dir, out, args.only or DEFAULT_REPORTS,
-                            viewports=args.viewport or ("desktop", "phone"))
-    except RenderError as exc:
-        print(f"error: {exc}")
-        return 1
-    for f in files:
-        print(f)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
