@@ -92,3 +92,14 @@ def test_extreme_probability_is_not_written_as_certain() -> None:
     a = assess_target(res, 100_000, "2024/25")
     text = describe(NAME, res, a)
     assert "met een kans van minder dan 1% gehaald" in text
+
+
+def test_illustrative_target_is_named_as_such() -> None:
+    res = estimate(hbo_frame(), target_period="2024/25")
+    a = assess_target(res, 14_000, "2024/25", target_illustrative=True)
+    assert "wordt het illustratieve doel van 14.000 in 2024/'25 met een kans van" in describe(
+        NAME, res, a)
+    assert "at this pace the illustrative target of 14,000" in describe(NAME, res, a, lang="en")
+    met = assess_target(res, 11_000, "2024/25", target_illustrative=True)
+    assert "het illustratieve doel van 11.000 in 2024/'25 is daarmee al gehaald" in describe(
+        NAME, res, met)

@@ -116,15 +116,18 @@ def target_clause(target: TargetAssessment, lang: Lang = "nl", unit: str = "coun
     """The part after the semicolon: chance of meeting the target, or that it is already met."""
     g = _val(target.target_value, unit, lang)
     pt = fmt.period(target.target_period, lang)
+    # an illustrative target (no published figure) says so wherever it is named
+    doel = "het illustratieve doel" if target.target_illustrative else "het doel"
+    goal = "the illustrative target" if target.target_illustrative else "the target"
     if target.category is ACHIEVED:
-        return (f"het doel van {g} in {pt} is daarmee al gehaald" if lang == "nl"
-                else f"the target of {g} in {pt} has already been met")
+        return (f"{doel} van {g} in {pt} is daarmee al gehaald" if lang == "nl"
+                else f"{goal} of {g} in {pt} has already been met")
     if target.probability is None:
-        return (f"het doel is {g} in {pt}" if lang == "nl" else f"the target is {g} in {pt}")
+        return f"{doel} is {g} in {pt}" if lang == "nl" else f"{goal} is {g} in {pt}"
     c = _chance(target.probability, lang)
     if lang == "nl":
-        return f"bij dit tempo wordt het doel van {g} in {pt} met een kans van {c} gehaald"
-    return f"at this pace the target of {g} in {pt} will be met with a probability of {c}"
+        return f"bij dit tempo wordt {doel} van {g} in {pt} met een kans van {c} gehaald"
+    return f"at this pace {goal} of {g} in {pt} will be met with a probability of {c}"
 
 
 def judgement_sentence(target: TargetAssessment, lang: Lang = "nl", unit: str = "count") -> str:

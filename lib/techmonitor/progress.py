@@ -195,6 +195,7 @@ class TargetAssessment:
     required_change_per_year_from_baseline: float | None
     trend_change_per_year: float | None = None
     illustrative: bool = False
+    target_illustrative: bool = False
     notes: tuple[str, ...] = ()
 
     @property
@@ -214,6 +215,7 @@ def assess_target(
     baseline_period: str | None = None,
     baseline_value: float | None = None,
     direction: Direction = "up",
+    target_illustrative: bool = False,
 ) -> TargetAssessment:
     """Assess progress towards a target (Eurostat / Statistics Canada method).
 
@@ -342,6 +344,7 @@ def assess_target(
         required_change_per_year_from_baseline=required_from_base,
         trend_change_per_year=trend_slope,
         illustrative=series.illustrative,
+        target_illustrative=target_illustrative,
         notes=tuple(notes),
     )
 

@@ -187,7 +187,8 @@ def analyse(
             try:
                 item.assessment = progress.assess_target(
                     trend, target.value, target.period, target.baseline_period,
-                    target.baseline_value, direction=direction)
+                    target.baseline_value, direction=direction,
+                    target_illustrative=target.illustrative)
             except Exception as exc:  # e.g. a baseline outside the data: say so, show data
                 item.error = f"{type(exc).__name__}: {exc}"
         if item.assessment is None:

@@ -89,7 +89,9 @@ def trend_chart(report: Report, item: Item) -> Block:
     labels = charts.TrendLabels(
         observed=report.t("chart.observed"), trend=report.t("chart.trend"),
         band80=report.t("chart.band80"), band95=report.t("chart.band95"),
-        target=report.t("chart.target"), illustrative=report.t("chart.illustrative"),
+        target=report.t("chart.target_ill" if item.target is not None
+                        and item.target.illustrative else "chart.target"),
+        illustrative=report.t("chart.illustrative"),
         axis=unit_axis_label(report, item),
     )
     trend = item.trend
@@ -104,7 +106,9 @@ def trend_chart(report: Report, item: Item) -> Block:
     if item.target is not None:
         target = charts.TargetMark(
             to_decimal_year(item.target.period), item.target.value,
-            report.t("chart.target_label", period=report.fmt_period(item.target.period, "short"),
+            report.t("chart.target_label_ill" if item.target.illustrative
+                     else "chart.target_label",
+                     period=report.fmt_period(item.target.period, "short"),
                      value=item.value(item.target.value, lang)))
     kind = trend.data.period_kind if trend is not None and trend.n else "year"
     fig = charts.trend_chart(

@@ -113,8 +113,9 @@ def target_text(item: Item, report: Report) -> str:
     """``17.000 in 2025`` or ``geen doel``."""
     if item.target is None:
         return report.t("no_target")
-    return report.t("target.value", value=item.value(item.target.value, report.lang),
+    text = report.t("target.value", value=item.value(item.target.value, report.lang),
                     period=report.fmt_period(item.target.period, "short"))
+    return text + (report.t("target.illustrative") if item.target.illustrative else "")
 
 
 def latest_text(item: Item, report: Report) -> str:
