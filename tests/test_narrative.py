@@ -71,10 +71,10 @@ def test_quarterly_year_on_year() -> None:
     res = estimate(pd.Series(v, index=q), kind="quarterly")
     text = describe("het aantal technische vacatures", res)
     pct = fmt.percent(100 * (v[-1] - v[-5]) / v[-5])
-    assert text.startswith(f"In het 4e kwartaal 2023 was het aantal technische vacatures "
+    assert text.startswith(f"Het aantal technische vacatures in het 4e kwartaal 2023: "
                            f"{fmt.count(v[-1])}, {pct} meer dan een jaar eerder "
                            f"({fmt.count(v[-5])} in het 4e kwartaal 2022).")
-    assert "In the 4th quarter 2023" in yoy_sentence("vacancies", res, "en")
+    assert yoy_sentence("vacancies", res, "en").startswith("Vacancies in the 4th quarter 2023: ")
     # the trend covers the adjusted window, and the sentence says so
     assert "Over de laatste 20 kwartalen, gecorrigeerd voor seizoensinvloeden, is er een " \
         "significante stijging" in text

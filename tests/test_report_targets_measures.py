@@ -35,3 +35,21 @@ def test_relative_target_takes_its_baseline_from_the_series() -> None:
     assert RelativeTarget(15, "2025/26", "2014/15", "x", True).resolve(series) is None
     zero = series.assign(value=[0.0, 3.0])
     assert RelativeTarget(15, "2025/26", "2015/16", "x", True).resolve(zero) is None
+
+
+def test_a_measure_without_reported_progress_has_no_status() -> None:
+    from techmonitor.reference import Measure
+    from techmonitor.report.measures import assess
+
+    measure = Measure.model_validate({
+        "id": "m-x", "cluster": 1, "goals": [1], "title_nl": "x", "title_en": "x",
+        "owner": ["OCW"], "dates": {"start": "2012", "end": "2015"},
+        "output_target": {"description_nl": "groepen", "value": 3500, "unit": "groepen"},
+        "source": "kamerbrief-2012", "quote": "x"})
+    empty = pd.DataFrame(columns=["measure_id", "period", "output_value", "spent_eur", "status"])
+    assert assess(measure, empty, "2023Q3").assessment is None  # not "at risk"
+    reported = pd.DataFrame({"measure_id": ["m-x"], "period": ["2015Q4"],
+                             "output_value": [3500.0], "spent_eur": [float("nan")],
+                             "status": ["reported"]})
+    row = assess(measure, reported, "2023Q3")
+    assert row.assessment is not None and row.assessment.category.code == "done"

@@ -201,13 +201,13 @@ def yoy_sentence(name: str, result: TrendResult, lang: Lang = "nl",
         else:
             more = "meer" if pct > 0 else "minder"
             rel = f"{fmt.percent(abs(pct), 1, lang)} {more} dan een jaar eerder"
-        return f"In het {q} was {name} {v}, {rel} ({pv} in het {pq})."
+        return f"{name[:1].upper()}{name[1:]} in het {q}: {v}, {rel} ({pv} in het {pq})."
     if fmt.number(abs(pct), 1, lang) == "0.0":
         rel = "the same as a year earlier"
     else:
         more = "more" if pct > 0 else "less"
         rel = f"{fmt.percent(abs(pct), 1, lang)} {more} than a year earlier"
-    return f"In the {q}, {name} was {v}, {rel} ({pv} in the {pq})."
+    return f"{name[:1].upper()}{name[1:]} in the {q}: {v}, {rel} ({pv} in the {pq})."
 
 
 def describe(

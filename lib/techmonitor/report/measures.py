@@ -69,7 +69,8 @@ def assess(measure: Measure, realised: pd.DataFrame, as_of: str) -> MeasureRow:
     rows = realised[realised["measure_id"] == measure.id]
     ill = bool((rows["status"] == "illustrative").any())
     span = _span(measure)
-    if span is None:
+    if span is None or rows.empty:
+        # nothing reported is not the same as behind: the status stays open ("–")
         return MeasureRow(measure, None, ill)
     plan = progress.MeasurePlan(
         code=measure.id, start=span[0], end=span[1],
@@ -150,8 +151,12 @@ def _planned(row: MeasureRow, report: Report) -> str:
     ot = row.measure.output_target
     if ot is None:
         return report.t("none")
-    return ot.description_nl if report.lang == "nl" or ot.value is None else (
-        f"{fmt.number(ot.value, 0, 'en')} {ot.unit or ''}".strip())
+    if ot.value is None:
+        return ot.description_nl
+    value = fmt.number(ot.value, 0, report.lang)  # type: ignore[arg-type]
+    # the Dutch description names the unit ("groepen in het po met …"); English uses the unit
+    return f"{value} {ot.description_nl}" if report.lang == "nl" else (
+        f"{value} {ot.unit or ''}".strip())
 
 
 def _realised(row: MeasureRow, report: Report) -> str:
