@@ -15,6 +15,11 @@ Lang = Literal["nl", "en"]
 MESSAGES: dict[str, tuple[str, str]] = {
     # -- title block and navigation
     "app": ("Techniek Monitor", "Techniek Monitor"),
+    "pdf.subject": ("Voortgang van het Masterplan Bèta en Technologie: {name}, {when}",
+                    "Progress of the Dutch Master Plan for Science and Technology: {name}, {when}"),
+    "pdf.appendix": ("bijlage", "appendix"),
+    "pdf.appendix_title": ("Techniek Monitor – bijlage, {when}",
+                           "Techniek Monitor – appendix, {when}"),
     "kind.national": ("Landelijk rapport", "National report"),
     "kind.sector": ("Topsector", "Top sector"),
     "kind.region": ("Provincie", "Province"),

@@ -19,20 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from techmonitor import fmt
 from techmonitor.config import Job, ReportParams
 from techmonitor.errors import ExecutionError, TechmonitorError
+from techmonitor.messages import msg
 from techmonitor.titles import report_title
 
 FORMATS = ("html", "pdf")
 
-SUBJECT = {
-    "nl": "Voortgang van het Masterplan Bèta en Technologie: {name}, {period}",
-    "en": "Progress of the Dutch Master Plan for Science and Technology: {name}, {period}",
-}
-APPENDIX_TITLE = {
-    "nl": "Techniek Monitor – bijlage {period}",
-    "en": "Techniek Monitor – appendix {period}",
-}
 
 
 @dataclass(frozen=True)
@@ -109,8 +103,8 @@ def pdf_meta(params: ReportParams, title: str) -> Any:
         title=title,
         language=params.language,
         author=params.organisation,
-        subject=SUBJECT[params.language].format(name=params.display_name(),
-                                                period=params.period),
+        subject=msg("pdf.subject", params.language, name=params.display_name(),
+                    when=fmt.quarter(params.period, params.language)),
         keywords=("Techniek Monitor", "Masterplan Bèta en Technologie", params.kind,
                   params.display_name(), params.period),
         period=params.period,
@@ -124,11 +118,11 @@ def appendix_meta(params: ReportParams) -> Any:
 
     lang = params.language
     return PdfMeta(
-        title=APPENDIX_TITLE[lang].format(period=params.period),
+        title=msg("pdf.appendix_title", lang, when=fmt.quarter(params.period, lang)),
         language=lang,
         author=params.organisation,
-        subject=SUBJECT[lang].format(name="bijlage" if lang == "nl" else "appendix",
-                                     period=params.period),
+        subject=msg("pdf.subject", lang, name=msg("pdf.appendix", lang),
+                    when=fmt.quarter(params.period, lang)),
         keywords=("Techniek Monitor", "Masterplan Bèta en Technologie", params.period),
         period=params.period,
         appendix_line=params.appendix_line,
