@@ -9,6 +9,9 @@ from typing import Any
 
 import nbformat
 from nbconvert import HTMLExporter
+from nbconvert.exporters.templateexporter import TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
 from techmonitor import __version__
 from techmonitor.errors import RenderError
@@ -18,10 +21,30 @@ CSS_FILE = Path(str(files("techmonitor") / "render" / "static" / "report.css"))
 SKIP_TEXT = {"nl": "Naar de inhoud", "en": "Skip to content"}
 
 
+class ReportExporter(HTMLExporter):
+    """nbconvert's HTML exporter without its BeautifulSoup pass.
+
+    ``HTMLExporter`` re-parses every page to add placeholder alt text to images without any
+    and tab stops for JupyterLab classes. Our pages carry real alt text (charts go through
+    :func:`techmonitor.charts.emit`) and no JupyterLab markup, and the re-parse costs about
+    0.35 s per report and lower-cases the case-sensitive attributes of inline SVG
+    (``viewBox``), so it is skipped.
+    """
+
+    def from_notebook_node(  # type: ignore[override]
+        self, nb: nbformat.NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[str, dict[str, Any]]:
+        resources = self._init_resources(resources)
+        self.register_filter("highlight_code", Highlight2HTML(parent=self))
+        self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+
 @lru_cache(maxsize=1)
 def exporter() -> HTMLExporter:
     """The HTML exporter, built once per process (building it costs more than using it)."""
-    exp = HTMLExporter(
+    exp = ReportExporter(
         template_name="techmonitor",
         extra_template_basedirs=[str(TEMPLATE_DIR)],
     )
