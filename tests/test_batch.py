@@ -54,7 +54,8 @@ def test_cache_skip_selective_rerun_and_force(tmp_path: Path) -> None:
     assert {o.report for o in first.outcomes} == ALL
     assert all(o.status == "ok" and not o.cached for o in first.outcomes)
     workers = {e["worker"] for e in events if e["event"] == "done"}
-    assert len(workers) == 2  # two processes, one kernel each
+    # two worker processes pull from one queue; a fast one may take every report
+    assert 1 <= len(workers) <= 2
     m = manifest(project / "reports")
     assert m["complete"] is True
     for entry in m["reports"]:
@@ -139,6 +140,7 @@ def test_pdf_and_appendix_rebuilt_only_when_a_part_changed(tmp_path: Path) -> No
     assert m["appendix"]["status"] == "ok" and m["appendix"]["parts"][0] == "national-nl"
     assert all("pdf" in e["timings"] for e in m["reports"])
     stamp = appendix.stat().st_mtime_ns
+    before = appendix.read_bytes()
     result, _ = run(project, workers=2, formats=("html", "pdf"))
     assert result.appendix["cached"] is True and appendix.stat().st_mtime_ns == stamp
     # HTML-only run of one report: the appendix is left alone
@@ -148,7 +150,7 @@ def test_pdf_and_appendix_rebuilt_only_when_a_part_changed(tmp_path: Path) -> No
     beta = project / "params" / "sectors" / "beta.yaml"
     beta.write_text(beta.read_text().replace("name: Sector Beta", "name: Sector Gamma"))
     result, _ = run(project, workers=1, formats=("html", "pdf"))
-    assert result.appendix["cached"] is False and appendix.stat().st_mtime_ns != stamp
+    assert result.appendix["cached"] is False and appendix.read_bytes() != before
 
 
 def test_invalid_data_stops_before_any_report(tmp_path: Path) -> None:

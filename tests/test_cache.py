@@ -32,6 +32,13 @@ def test_key_follows_params_template_and_data(tmp_path: Path) -> None:
     after = keys(project)
     assert {r for r in before if before[r] != after[r]} == {"sector-beta"}
 
+    template = project / "templates" / "sector.ipynb"
+    template.write_text(template.read_text().replace("Testbureau", "Testbureau ", 1))
+    changed = keys(project)
+    assert {r for r in after if after[r] != changed[r]} == {
+        r for r in after if r.startswith("sector-")}
+    after = changed
+
     (project / "data" / ".cache").mkdir()
     (project / "data" / ".cache" / "observations-x.parquet").write_bytes(b"derived")
     assert keys(project) == after  # hidden caches are not inputs

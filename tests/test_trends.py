@@ -229,9 +229,18 @@ def test_binomial_glm_matches_statsmodels_and_stays_in_range() -> None:
 
 
 def test_share_outside_range_is_rejected() -> None:
-    with pytest.raises(DataValidationError, match="between 0 and 100"):
+    with pytest.raises(DataValidationError, match="between 0 and 100") as info:
         estimate(pd.Series([10.0, 120.0, 30, 40], index=["2010", "2011", "2012", "2013"]),
                  kind="share")
+    assert info.value.problems == ["period 2011: value 120"]
+
+
+def test_text_values_are_named_not_dropped() -> None:
+    frame = pd.DataFrame({"period": ["2010", "2011", "2012", "2013", "2014"],
+                          "value": [1.0, "12,5", 3.0, None, 5.0]})
+    with pytest.raises(DataValidationError, match="1 value") as info:
+        estimate(frame)
+    assert info.value.problems == ["data: period 2011: value '12,5' is not a number"]
 
 
 # ------------------------------------------------------------------------ backtest coverage

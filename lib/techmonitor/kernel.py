@@ -160,6 +160,11 @@ def kernel_env() -> dict[str, str]:
     env.setdefault("PYTHONHASHSEED", "0")
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     env.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+    # One BLAS thread per kernel: the batch already runs one worker per core, and threaded
+    # BLAS on the tiny matrices of trend fits only oversubscribes the cores (3-4x slower
+    # fits under load, measured with statsmodels on this machine kind).
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
     return env
 
 

@@ -20,6 +20,7 @@ by the content hash of the CSV and the reference files, so the batch pays for va
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ import pandera.pandas as pa
 
 from techmonitor import periods
 from techmonitor.errors import DataValidationError
+from techmonitor.fsutil import atomic_write_bytes
 from techmonitor.sources import KEY_COLUMNS, TIDY_COLUMNS
 
 COLUMNS = TIDY_COLUMNS
@@ -271,9 +273,13 @@ def load_observations(data_dir: Path, *, use_cache: bool = True) -> pd.DataFrame
         if key in _MEMO:
             return _MEMO[key].copy()
         if cache.exists():
-            df = pd.read_parquet(cache)
-            _MEMO[key] = df
-            return df.copy()
+            try:
+                df = pd.read_parquet(cache)
+            except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never trusted
+                pass
+            else:
+                _MEMO[key] = df
+                return df.copy()
     raw = _read_raw(data_dir / OBS_FILE)
     problems = check_frame(raw, str(data_dir / OBS_FILE), data_dir)
     if problems:
@@ -283,10 +289,14 @@ def load_observations(data_dir: Path, *, use_cache: bool = True) -> pd.DataFrame
         _MEMO[key] = df
         try:
             cache.parent.mkdir(exist_ok=True)
-            (cache.parent / ".gitignore").write_text("*\n")
-            tmp = cache.with_suffix(".tmp")
-            df.to_parquet(tmp, index=False)
-            tmp.replace(cache)
+            ignore = cache.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n")
+            # a unique temporary name per writer: parallel processes (test workers, batch
+            # workers) may build the same cache at once, and must never swap in a partial file
+            buf = io.BytesIO()
+            df.to_parquet(buf, index=False)
+            atomic_write_bytes(cache, buf.getvalue())
         except OSError:  # read-only data folder: the in-process memo still helps
             pass
     return df.copy()

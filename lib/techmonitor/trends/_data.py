@@ -184,7 +184,16 @@ def prepare(
             [f"{argname}: period {p!r} is not a period code" for p in bad],
         )
     df["period"] = df["period"].astype(str)
-    df["value"] = pd.to_numeric(df["value"], errors="coerce")
+    numbers = pd.to_numeric(df["value"], errors="coerce")
+    # a missing value is a gap; text that is not a number is an error, never silently dropped
+    garbled = df.loc[numbers.isna() & df["value"].notna(), ["period", "value"]]
+    if len(garbled):
+        raise DataValidationError(
+            f"{argname}: {len(garbled)} value(s) are not numbers; fix or remove them",
+            [f"{argname}: period {p}: value {v!r} is not a number"
+             for p, v in garbled.itertuples(index=False)],
+        )
+    df["value"] = numbers
     df = df[np.isfinite(df["value"].to_numpy(dtype=float))]
     kinds = sorted({period_kind(p) for p in df["period"]})
     if len(kinds) > 1:
@@ -234,9 +243,13 @@ def prepare(
     if numerator is not None:
         num = _align_counts(numerator, periods, df.index, "numerator")
         den = _align_counts(denominator, periods, df.index, "denominator")
-        if np.any(den <= 0) or np.any(num < 0) or np.any(num > den):
+        wrong = [f"period {p}: numerator {n:g}, denominator {d:g}"
+                 for p, n, d in zip(periods, num, den, strict=True)
+                 if d <= 0 or n < 0 or n > d]
+        if wrong:
             raise DataValidationError(
-                "numerator/denominator: need 0 <= numerator <= denominator and denominator > 0"
+                "numerator/denominator: need 0 <= numerator <= denominator and denominator > 0",
+                wrong,
             )
     status = df["status"].astype(str).tolist() if "status" in df.columns else None
     source = None

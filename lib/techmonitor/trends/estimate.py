@@ -423,7 +423,11 @@ def estimate(
     if kind == "quarterly" and series.n and series.period_kind != "quarter":
         raise ParameterError("kind='quarterly' needs quarter periods such as 2023Q2")
     if kind == "share" and np.any((series.y < 0) | (series.y > 100)):
-        raise DataValidationError("kind='share': values must lie between 0 and 100")
+        raise DataValidationError(
+            "kind='share': values must lie between 0 and 100",
+            [f"period {p}: value {v:g}" for p, v in zip(series.periods, series.y, strict=True)
+             if not 0 <= v <= 100],
+        )
 
     key = _cache_key(series, kind, select, window)
     cached = _RESULTS.get(key)
