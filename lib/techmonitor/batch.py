@@ -315,7 +315,10 @@ class _Batch:
         if missing:
             path.unlink(missing_ok=True)
             self.appendix = {"status": "not built", "file": None,
-                             "reason": "missing or failed: " + ", ".join(missing)}
+                             "reason": f"{len(missing)} of {len(self.jobs)} reports missing "
+                             "or failed (" + ", ".join(missing[:3])
+                             + (", …" if len(missing) > 3 else "")
+                             + "); run the whole batch to build it"}
             self.emit({"event": "appendix", "status": "not built",
                        "reason": self.appendix["reason"]})
             return

@@ -71,6 +71,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "key.counts": ("Van de {n} indicatoren met een doel: {parts}.",
                    "Of the {n} indicators with a target: {parts}."),
+    "key.count_one": ("De indicator met een doel: {parts}.",
+                      "The one indicator with a target: {parts}."),
     "key.no_targets": ("Voor deze selectie zijn geen indicatoren met een doel.",
                        "No indicator in this selection has a target."),
     "key.table": ("Alle indicatoren: laatste waarde, verandering, trend en status",

@@ -81,7 +81,8 @@ def key_sentences(report: Report) -> list[str]:
         counts = Counter(i.category for i in targeted if i.category is not None)
         parts = [f"{n} {cat.label(lang)} ({cat.symbol})"
                  for cat, n in sorted(counts.items(), key=lambda kv: -kv[0].rank)]
-        out.append(report.t("key.counts", n=len(targeted), parts=", ".join(parts)))
+        key = "key.count_one" if len(targeted) == 1 else "key.counts"
+        out.append(report.t(key, n=len(targeted), parts=", ".join(parts)))
     else:
         out.append(report.t("key.no_targets"))
     annual = [i for i in items if i.ind.frequency != "quarter"]
