@@ -29,3 +29,17 @@ def test_msg_formats_and_names_unknown_keys() -> None:
 def test_join_words() -> None:
     assert join_words(["a", "b", "c"], "nl") == "a, b en c"
     assert join_words(["a", "b"], "en") == "a and b"
+
+
+def test_catalogue_units_have_dutch_and_english_names() -> None:
+    import yaml
+    from techmonitor.messages import unit_name
+
+    from .conftest import ROOT
+
+    doc = yaml.safe_load((ROOT / "data" / "indicators.yaml").read_text(encoding="utf-8"))
+    units = {ind["unit"] for ind in doc["indicators"].values()}
+    for unit in units:
+        assert unit_name(unit, "en") == unit  # the catalogue writes units in English
+        assert unit_name(unit, "nl") != unit, f"no Dutch name for unit {unit!r}"
+    assert unit_name("persons", "nl") == "personen"

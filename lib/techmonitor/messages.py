@@ -15,6 +15,10 @@ Lang = Literal["nl", "en"]
 MESSAGES: dict[str, tuple[str, str]] = {
     # -- title block and navigation
     "app": ("Techniek Monitor", "Techniek Monitor"),
+    "unit.persons": ("personen", "persons"),
+    "unit.percent": ("procent", "percent"),
+    "unit.diplomas": ("diploma's", "diplomas"),
+    "unit.vacancies": ("vacatures", "vacancies"),
     "pdf.subject": ("Voortgang van het Masterplan Bèta en Technologie: {name}, {when}",
                     "Progress of the Dutch Master Plan for Science and Technology: {name}, {when}"),
     "pdf.appendix": ("bijlage", "appendix"),
@@ -360,3 +364,9 @@ def join_words(items: list[str], lang: str = "nl") -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {msg('and', lang)} " + items[-1]
+
+
+def unit_name(unit: str, lang: str = "nl") -> str:
+    """A catalogue unit (``persons``) in the report language; unknown units as written."""
+    key = f"unit.{unit}"
+    return msg(key, lang) if key in MESSAGES else unit

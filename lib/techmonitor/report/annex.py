@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from techmonitor import blocks, progress
 from techmonitor.blocks import Section, Summary
+from techmonitor.messages import unit_name
 from techmonitor.report import data
 from techmonitor.report.ids import SECTION_IDS
 from techmonitor.report.intro import latest_period
@@ -32,7 +33,8 @@ def method_section(report: Report) -> Section:
     for ind in seen.values():
         rows.append([ind.name_en if lang == "en" else ind.name_nl,
                      ind.definition_en if lang == "en" else ind.definition_nl,
-                     ind.unit, str(ind.goal) if ind.goal else report.t("none")])
+                     unit_name(ind.unit, lang),
+                     str(ind.goal) if ind.goal else report.t("none")])
     sec.add(blocks.heading(report.t("met.definitions"), 3, anchor="definities"))
     if rows:
         sec.add(blocks.table(report.t("met.definitions_table"),
