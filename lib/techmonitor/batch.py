@@ -302,6 +302,64 @@ class _Batch:
         self.write_manifest()
         return outcome
 
+    # -- PDFs printed beside the appendix -----------------------------------------------------
+    def print_pdfs_and_appendix(self, rids: list[str], processes: int) -> None:
+        """Print the reports' PDFs in ``processes`` processes while this one prints the appendix.
+
+        The appendix is one long single-threaded layout (about a minute for 22 reports).
+        Printed after the per-report PDFs it left the other cores idle; printed beside them
+        the batch takes about a quarter less time on two cores.
+        """
+        import multiprocessing
+        from concurrent.futures import Future, ProcessPoolExecutor
+
+        from techmonitor.worker import print_report_pdf
+
+        by_id = {j.report_id: j for j in self.jobs}
+        todo = [rid for rid in rids if self.outcomes[rid].status == "ok"
+                and "html" in self.outcomes[rid].outputs]
+        if not todo:
+            self.build_appendix()
+            return
+        pool = ProcessPoolExecutor(max_workers=max(1, min(processes, len(todo))),
+                                   mp_context=multiprocessing.get_context("spawn"))
+        try:
+            futures: dict[str, Future[tuple[bytes, float]]] = {
+                rid: pool.submit(print_report_pdf,
+                                 (self.out_dir / f"{rid}.html").read_text("utf-8"),
+                                 by_id[rid].params, self.outcomes[rid].title)
+                for rid in todo}
+            self.build_appendix()
+            for rid, future in futures.items():
+                self._store_pdf(rid, future)
+        except BaseException:
+            # Ctrl-C or a bug: stop printing now rather than finish every queued report
+            pool.shutdown(wait=False, cancel_futures=True)
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.terminate()
+            raise
+        pool.shutdown()
+
+    def _store_pdf(self, rid: str, future: Any) -> None:
+        outcome = self.outcomes[rid]
+        try:
+            pdf, seconds = future.result()
+        except Exception as exc:  # noqa: BLE001 - one report's PDF fails that report only
+            detail = str(exc) if isinstance(exc, TechmonitorError) else \
+                f"{type(exc).__name__}: {exc}"
+            outcome.status, outcome.stage, outcome.key = "failed", "pdf", None
+            outcome.error = f"report {rid}: pdf rendering failed: {detail}"
+            for fmt in ("html", "pdf"):
+                (self.out_dir / f"{rid}.{fmt}").unlink(missing_ok=True)
+                outcome.outputs.pop(fmt, None)
+        else:
+            atomic_write_bytes(self.out_dir / f"{rid}.pdf", pdf)
+            outcome.outputs["pdf"] = f"{rid}.pdf"
+            outcome.timings["pdf"] = seconds
+        self.emit({"event": "pdf", "report": rid, "status": outcome.status,
+                   "error": outcome.error})
+        self.write_manifest()
+
     # -- appendix ----------------------------------------------------------------------------
     def build_appendix(self) -> None:
         if "pdf" not in self.options.formats or "html" not in self.options.formats:
@@ -477,12 +535,26 @@ def run_batch(
             emit({"event": "cached", "report": rid, "title": outcome.title})
             if on_done:
                 on_done(outcome)
-        executor = _execute(batch, to_run, by_id, options, emit, on_done) if to_run else None
+        # Local workers render HTML only; the PDFs are printed afterwards in a pool beside the
+        # appendix (see _Batch.print_pdfs_and_appendix). In-process and Dask runs print each
+        # PDF right after its HTML.
+        workers = default_workers() if options.workers is None else max(0, options.workers)
+        pdf_phase = "pdf" in options.formats and options.executor == "local" and workers > 0
+        run_options = (dataclasses.replace(options, formats=("html",)) if pdf_phase
+                       else options)
+        executor = _execute(batch, to_run, by_id, run_options, emit, on_done) if to_run else None
         try:
-            # workers and kernels shut down while the appendix and index are written
             changed = bool(to_run) or batch.old.get("complete") is not True
             before = {k: batch.appendix.get(k) for k in ("status", "key", "file")}
-            batch.build_appendix()
+            if pdf_phase and to_run:
+                if executor is not None:  # free the kernels' cores and memory for printing
+                    executor.close()
+                    executor = None
+                batch.print_pdfs_and_appendix([j.report_id for j in to_run],
+                                              processes=max(1, workers - 1))
+            else:
+                # workers and kernels shut down while the appendix and index are written
+                batch.build_appendix()
             changed = changed or before != {k: batch.appendix.get(k)
                                             for k in ("status", "key", "file")}
             batch.write_index(changed=changed)

@@ -251,6 +251,8 @@ class _RunView:
                 self._line(f"ok   {rid:<32} {timings.get('total', 0):6.1f} s")
             else:
                 self._line(f"FAIL {rid:<32} {event.get('error')}")
+        elif kind == "pdf" and event.get("status") != "ok":
+            self._line(f"FAIL {event['report']:<32} {event.get('error')}")
         elif kind == "appendix" and event.get("status") == "start":
             self._line(f"...  appendix of {event.get('parts')} reports")
 
