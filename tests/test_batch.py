@@ -126,6 +126,29 @@ def test_one_broken_report_does_not_stop_the_batch(tmp_path: Path, monkeypatch: 
     assert len(result.cached) == 4
 
 
+def test_a_report_whose_pdf_fails_is_failed_and_the_rest_are_printed(tmp_path: Path) -> None:
+    """The PDF phase (a process pool beside the appendix) fails one report, not the batch."""
+    pytest.importorskip("weasyprint")
+    project = copy_project(tmp_path)
+    alpha = project / "params" / "sectors" / "alpha.yaml"
+    (project / "params" / "sectors" / "noalt.yaml").write_text(
+        alpha.read_text().replace("alpha", "noalt"))
+    out = project / "reports" / "2023Q3"
+    result, events = run(project, workers=2, formats=("html", "pdf"))
+    assert [o.report for o in result.failed] == ["sector-noalt"]
+    failed = result.failed[0]
+    assert failed.stage == "pdf" and "alt" in str(failed.error)
+    assert not (out / "sector-noalt.html").exists() and not (out / "sector-noalt.pdf").exists()
+    for rid in ALL:
+        assert (out / f"{rid}.pdf").read_bytes().startswith(b"%PDF")
+    assert {e["report"] for e in events if e["event"] == "pdf" and e["status"] != "ok"} == {
+        "sector-noalt"}
+    m = manifest(project / "reports")
+    entry = next(e for e in m["reports"] if e["report"] == "sector-noalt")
+    assert entry["status"] == "failed" and entry["key"] is None  # retried next run
+    assert m["appendix"]["status"] != "ok" and not (out / "bijlage-2023Q3.pdf").exists()
+
+
 def test_pdf_and_appendix_rebuilt_only_when_a_part_changed(tmp_path: Path) -> None:
     pytest.importorskip("weasyprint")
     project = copy_project(tmp_path)

@@ -332,6 +332,14 @@ class _Batch:
             self.build_appendix()
             for rid, future in futures.items():
                 self._store_pdf(rid, future)
+            failed = [rid for rid in todo if self.outcomes[rid].status != "ok"]
+            if failed and self.appendix.get("status") == "ok":
+                # the appendix was printed before these reports failed: it must not stand
+                (self.out_dir / appendix_name(self.period)).unlink(missing_ok=True)
+                self.appendix = {"status": "not built", "file": None,
+                                 "reason": "PDF failed for " + ", ".join(failed)}
+                self.emit({"event": "appendix", "status": "not built",
+                           "reason": self.appendix["reason"]})
         except BaseException:
             # Ctrl-C or a bug: stop printing now rather than finish every queued report
             pool.shutdown(wait=False, cancel_futures=True)

@@ -33,8 +33,10 @@ if slug == "broken":
     raise ValueError("boom in the fixture")
 if slug.startswith("slow"):
     time.sleep(float(__import__("os").environ.get("TM_FIXTURE_SLEEP", "3")))
+# an image without alt text renders to HTML but is refused by the PDF printer (PDF/UA)
+extra = "<img src='data:image/gif;base64,R0lGODlhAQABAAAAACw='>" if slug == "noalt" else ""
 HTML(f"<section id='s'><h2>{name}</h2>"
-     f"<p>Rapport {kind} {slug} {period}, waarde 24.000.</p></section>")
+     f"<p>Rapport {kind} {slug} {period}, waarde 24.000.</p>{extra}</section>")
 '''
 # Sets every kind of kernel state a report could leak.
 LEAKY = '''import builtins
