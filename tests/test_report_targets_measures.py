@@ -53,3 +53,20 @@ def test_a_measure_without_reported_progress_has_no_status() -> None:
                              "status": ["reported"]})
     row = assess(measure, reported, "2023Q3")
     assert row.assessment is not None and row.assessment.category.code == "done"
+
+
+def test_share_of_one_indicator_by_sex_uses_each_observation_once() -> None:
+    """Women's share of the technical inflow: numerator and denominator are one indicator."""
+    from techmonitor.config import resolve
+    from techmonitor.report import Report
+
+    from .conftest import ROOT
+
+    job = resolve(ROOT / "params" / "base.yaml", ROOT / "params" / "national.yaml")
+    report = Report(job.params.model_copy(update={"project_dir": str(ROOT)}))
+    item = next(i for i in report.items
+                if i.ind.code == "inflow_tech_women_share" and i.level == "hbo")
+    assert list(item.series["period"]) == ["2015/16", "2016/17", "2017/18", "2018/19", "2019/20"]
+    # 2019/20 by hand from the raw README's checked sums: 5 465 women of 23 561 hbo entrants
+    assert item.series["value"].iloc[-1] == pytest.approx(100 * 5465 / 23561, abs=1e-9)
+    assert item.trend is not None and item.trend.has_model

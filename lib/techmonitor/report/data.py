@@ -89,7 +89,9 @@ def obs_for(data_dir: Path, quarter: str, codes: tuple[str, ...]) -> pd.DataFram
         return {str(k): g for k, g in obs.groupby("indicator", sort=False)}
 
     parts = cached(f"obs-split-{quarter}", data_dir / "observations.csv", split)
-    frames = [parts[c] for c in codes if c in parts]
+    # a share whose numerator and denominator are the same indicator (women's share of the
+    # technical inflow) names it twice: take each indicator's rows once
+    frames = [parts[c] for c in dict.fromkeys(codes) if c in parts]
     if not frames:
         return obs_until(data_dir, quarter).iloc[0:0]
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
