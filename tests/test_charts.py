@@ -53,10 +53,10 @@ def test_illustrative_points_are_labelled_in_the_legend() -> None:
     assert "illustratief" not in charts.to_svg(_chart(False), "x")
 
 
-def test_value_formatter_decimals_follow_span() -> None:
-    assert charts.value_formatter("count", "nl", 10000)(12500, None) == "12.500"
-    assert charts.value_formatter("share", "nl", 2)(28.5, None) == "28,5%"
-    assert charts.value_formatter("count", "en", 10000)(12500, None) == "12,500"
+def test_value_formatter_writes_the_report_language() -> None:
+    assert charts.value_formatter("count", "nl", 0)(12500, None) == "12.500"
+    assert charts.value_formatter("share", "nl", 1)(28.5, None) == "28,5%"
+    assert charts.value_formatter("count", "en", 0)(12500, None) == "12,500"
 
 
 def test_period_ticks_for_school_years() -> None:
@@ -70,3 +70,12 @@ def test_emit_requires_alt_text_and_sets_role_img() -> None:
     html = charts.emit(_chart(), alt="Grafiek van X", caption="Bron: Y", salt="s").html
     assert 'role="img"' in html and 'aria-label="Grafiek van X"' in html
     assert "<title>Grafiek van X</title>" in html and "<figcaption>Bron: Y</figcaption>" in html
+
+
+def test_tick_labels_keep_the_decimals_their_step_needs() -> None:
+    from techmonitor.charts import tick_decimals
+
+    assert tick_decimals([10.0, 12.5, 15.0, 17.5]) == 1
+    assert tick_decimals([0.0, 5000.0, 10000.0]) == 0
+    assert tick_decimals([11.0, 12.5, 14.0, 15.5, 17.0]) == 1
+    assert tick_decimals([0.25, 0.5, 0.75]) == 2

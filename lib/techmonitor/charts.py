@@ -106,13 +106,17 @@ def new_figure(
 # -- axes formatting -------------------------------------------------------------------------
 
 
-def value_formatter(unit: str, lang: fmt.Lang, span: float) -> FuncFormatter:
-    """Tick labels in the report language: ``12.500``, ``28,5%``.
+def tick_decimals(ticks: Sequence[float]) -> int:
+    """Fewest decimals (0–3) that write every tick exactly: ticks 1.5 apart need one, so
+    ``12,5%`` is not printed as ``12%`` beside a ``14%`` that is really 14,0."""
+    for decimals in range(4):
+        if all(abs(v - round(v, decimals)) < 1e-9 * max(1.0, abs(v)) for v in ticks):
+            return decimals
+    return 3
 
-    ``span`` (max − min of the axis) decides the decimals, so ticks 0.5 apart keep their
-    decimal and ticks 1 000 apart do not.
-    """
-    decimals = 0 if span >= 5 else (1 if span >= 0.5 else 2)
+
+def value_formatter(unit: str, lang: fmt.Lang, decimals: int) -> FuncFormatter:
+    """Tick labels in the report language with ``decimals`` decimals: ``12.500``, ``28,5%``."""
     percent = unit in ("share", "percent", "pct", "%")
 
     def _format(value: float, _pos: object) -> str:
@@ -169,8 +173,10 @@ def style_value_axis(ax: Axes, unit: str, lang: fmt.Lang, label: str) -> None:
     if unit in ("share", "percent", "pct", "%"):
         hi = min(hi, 100.0)
     ax.set_ylim(lo, hi)
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
-    ax.yaxis.set_major_formatter(value_formatter(unit, lang, hi - lo))
+    locator = MaxNLocator(nbins=5)
+    ax.yaxis.set_major_locator(locator)
+    decimals = tick_decimals(list(locator.tick_values(lo, hi)))
+    ax.yaxis.set_major_formatter(value_formatter(unit, lang, decimals))
     ax.set_ylabel(label)
 
 
