@@ -61,8 +61,11 @@ def quarterly_blocks(report: Report, item: Item) -> list[Block]:
         out.append(blocks.paragraph(sentence))
     rows = []
     tail = s.tail(8)
+    # CBS publishes vacancies in hundreds (x 1 000, one decimal); the adjusted series is shown
+    # with the same precision rather than a false exactness
+    step = 100.0 if bool((s["value"] % 100 == 0).all()) else 1.0
     for r in tail.itertuples():
-        adj = (item.value(float(adjusted[r.period]), lang)  # type: ignore[index]
+        adj = (item.value(round(float(adjusted[r.period]) / step) * step, lang)  # type: ignore[index]
                if adjusted is not None and r.period in adjusted.index else report.t("none"))
         value = item.value(float(r.value), lang)  # type: ignore[arg-type]
         if r.status == "illustrative":
