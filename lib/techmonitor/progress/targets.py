@@ -1,0 +1,274 @@
+"""Progress towards a target: the Eurostat / Statistics Canada method (:func:`assess_target`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from techmonitor.errors import ParameterError
+from techmonitor.periods import to_decimal_year
+from techmonitor.progress.categories import (
+    ACCELERATION_NEEDED,
+    ACCELERATION_RATIO,
+    ACHIEVED,
+    LIMITED_PROGRESS,
+    MOVING_AWAY,
+    NO_SIGNIFICANT_CHANGE,
+    NOT_ASSESSABLE,
+    ON_TRACK,
+    ON_TRACK_RATIO,
+    SIGNIFICANT_FALL,
+    SIGNIFICANT_RISE,
+    Category,
+    Direction,
+    cagr,
+    category_for_ratio,
+)
+from techmonitor.trends import TrendResult, prepare
+
+
+# ------------------------------------------------------------------------- target progress
+@dataclass(frozen=True)
+class TargetAssessment:
+    """Progress of an indicator towards its target.
+
+    Attributes
+    ----------
+    category
+        :class:`Category` (achieved, on_track, acceleration_needed, limited_progress, moving_away,
+        not_assessable).
+    ratio
+        Actual ÷ required growth (``None`` when not computed, e.g. target already met).
+    actual_growth, required_growth
+        Annual growth rates (fractions, ``0.02`` = 2% a year) for ``method="cagr"``; changes per
+        year in the indicator's unit for ``method="linear"``.
+    method
+        ``"cagr"`` or ``"linear"`` (used when a value is 0 or negative, where CAGR is undefined).
+    probability
+        Probability that the value in the target period meets the target (at least the target for
+        ``direction="up"``, at most for ``"down"``) under the fitted model's predictive
+        distribution; ``None`` without a model or when the target period is already observed.
+    actual_change_per_year
+        (latest − baseline) / years, in the indicator's unit.
+    required_change_per_year
+        (target − latest) / years left: what is needed per year from now on; ``None`` when the
+        target period is not after the latest observation.
+    required_change_per_year_from_baseline
+        (target − baseline) / (target year − baseline year).
+    trend_change_per_year
+        Slope of the linear trend (TrendResult.slope), if a result was given.
+    notes
+        Edge cases met (English), e.g. "target already met".
+    """
+
+    category: Category
+    ratio: float | None
+    actual_growth: float | None
+    required_growth: float | None
+    method: str
+    direction: Direction
+    baseline_period: str
+    baseline_value: float
+    latest_period: str
+    latest_value: float
+    target_period: str
+    target_value: float
+    probability: float | None
+    actual_change_per_year: float | None
+    required_change_per_year: float | None
+    required_change_per_year_from_baseline: float | None
+    trend_change_per_year: float | None = None
+    illustrative: bool = False
+    target_illustrative: bool = False
+    notes: tuple[str, ...] = ()
+
+    @property
+    def met(self) -> bool:
+        """True when the latest value already meets the target."""
+        return self.category is ACHIEVED
+
+
+def _met(latest: float, target: float, direction: Direction) -> bool:
+    return latest >= target if direction == "up" else latest <= target
+
+
+def assess_target(
+    data: TrendResult | Any,
+    target_value: float,
+    target_period: str,
+    baseline_period: str | None = None,
+    baseline_value: float | None = None,
+    direction: Direction = "up",
+    target_illustrative: bool = False,
+) -> TargetAssessment:
+    """Assess progress towards a target (Eurostat / Statistics Canada method).
+
+    Parameters
+    ----------
+    data
+        A :class:`~techmonitor.trends.TrendResult` (preferred: gives the probability and the trend
+        slope) or a series as accepted by :func:`techmonitor.trends.estimate`.
+    target_value, target_period
+        The target and the period it should be reached in (e.g. ``"2020"``, ``"2019/20"``).
+    baseline_period, baseline_value
+        Baseline. Default: the first observation of the fitted vintage. When only the period is
+        given, its value is taken from the data; when both are given (the target document states
+        the baseline) the given value is used.
+    direction
+        ``"up"`` when higher is better (target above baseline), ``"down"`` when lower is better.
+
+    Returns
+    -------
+    TargetAssessment
+
+    Notes
+    -----
+    * Growth is compounded on real time (decimal years of the period codes), so a baseline
+      ``2015/16`` and a latest ``2019/20`` are 4 years apart.
+    * ratio = actual CAGR (baseline → latest) ÷ required CAGR (baseline → target period).
+      For ``direction="down"`` both are negative and the ratio is positive when moving the right
+      way, so the same thresholds apply.
+    * Target already met by the latest value → ``achieved`` (no ratio), whatever the period.
+    * Required growth of zero or of the wrong sign for ``direction`` (the baseline itself already
+      met the target) and not met now → ``moving_away`` (it crossed back over the target).
+    * Any of baseline, latest or target not positive → CAGR is undefined; the ratio of linear
+      changes per year is used instead (``method="linear"``).
+    * Latest period equal to the baseline → ``not_assessable`` (no growth observed yet).
+    * Target period already observed: the ratio still compares the actual path with the required
+      one; ``probability`` is ``None`` and ``required_change_per_year`` is ``None``.
+
+    Raises
+    ------
+    ParameterError
+        Bad direction, target period not after the baseline, or a baseline period without data.
+    """
+    if direction not in ("up", "down"):
+        raise ParameterError(f"direction={direction!r}; use 'up' or 'down'")
+    result = data if isinstance(data, TrendResult) else None
+    series = result.data if result is not None else prepare(data)
+    if series.n == 0:
+        raise ParameterError("assess_target: the series has no observations")
+    try:
+        t_target = to_decimal_year(str(target_period))
+        if baseline_period is not None:
+            to_decimal_year(str(baseline_period))
+    except ValueError as exc:
+        raise ParameterError(str(exc)) from None
+
+    if baseline_period is None:
+        baseline_period = series.periods[0]
+    if baseline_value is None:
+        if baseline_period not in series.periods:
+            raise ParameterError(
+                f"baseline_period={baseline_period!r} is not in the data "
+                f"({series.periods[0]}–{series.periods[-1]}); give baseline_value as well"
+            )
+        baseline_value = float(series.y[series.periods.index(baseline_period)])
+    t_base = to_decimal_year(baseline_period)
+    latest_period, latest_value = series.periods[-1], float(series.y[-1])
+    t_latest = float(series.t[-1])
+    if t_target <= t_base:
+        raise ParameterError(
+            f"target_period={target_period!r} must come after baseline {baseline_period!r}"
+        )
+    b, x, g = float(baseline_value), latest_value, float(target_value)
+    notes: list[str] = []
+
+    years_done = t_latest - t_base
+    actual_change = (x - b) / years_done if years_done > 0 else None
+    required_from_now = (g - x) / (t_target - t_latest) if t_target > t_latest else None
+    required_from_base = (g - b) / (t_target - t_base)
+
+    probability = None
+    if result is not None and result.has_model and t_target > t_latest:
+        probability = result.exceedance_probability(g, str(target_period), direction)
+    trend_slope = result.slope if result is not None else None
+
+    ratio = actual = required = None
+    method = "cagr" if min(b, x, g) > 0 else "linear"
+    if method == "linear":
+        notes.append("a value is zero or negative: ratio of linear changes per year used")
+    sign_ok = (g > b) if direction == "up" else (g < b)
+    if _met(x, g, direction):
+        category = ACHIEVED
+        notes.append("target already met by the latest value")
+    elif years_done <= 0:
+        category = NOT_ASSESSABLE
+        notes.append("latest observation is the baseline: no growth observed yet")
+    elif not sign_ok:
+        category = MOVING_AWAY
+        notes.append("baseline already met the target; the latest value no longer does")
+    else:
+        if method == "cagr":
+            actual = cagr(b, x, years_done)
+            required = cagr(b, g, t_target - t_base)
+        else:
+            actual, required = actual_change, required_from_base
+        assert actual is not None and required is not None
+        ratio = actual / required
+        category = category_for_ratio(ratio)
+    if t_target <= t_latest:
+        notes.append("target period already observed")
+    return TargetAssessment(
+        category=category,
+        ratio=ratio,
+        actual_growth=actual,
+        required_growth=required,
+        method=method,
+        direction=direction,
+        baseline_period=str(baseline_period),
+        baseline_value=b,
+        latest_period=latest_period,
+        latest_value=x,
+        target_period=str(target_period),
+        target_value=g,
+        probability=probability,
+        actual_change_per_year=actual_change,
+        required_change_per_year=required_from_now,
+        required_change_per_year_from_baseline=required_from_base,
+        trend_change_per_year=trend_slope,
+        illustrative=series.illustrative,
+        target_illustrative=target_illustrative,
+        notes=tuple(notes),
+    )
+
+
+
+
+def target_rules_text(lang: str = "nl") -> list[str]:
+    """The target and trend classification rules as plain sentences for the method annex."""
+    on, acc = round(ON_TRACK_RATIO * 100), round(ACCELERATION_RATIO * 100)
+    if lang == "nl":
+        return [
+            "Voor indicatoren met een doel wordt de gemiddelde jaarlijkse groei sinds het "
+            "basisjaar vergeleken met de groei die nodig is om het doel in het doeljaar te "
+            "halen (methode van Eurostat en Statistics Canada).",
+            f"{ON_TRACK.symbol} {ON_TRACK.label_nl}: de groei is minstens {on}% van de benodigde "
+            "groei.",
+            f"{ACCELERATION_NEEDED.symbol} {ACCELERATION_NEEDED.label_nl}: {acc}% tot {on}%.",
+            f"{LIMITED_PROGRESS.symbol} {LIMITED_PROGRESS.label_nl}: 0% tot {acc}%.",
+            f"{MOVING_AWAY.symbol} {MOVING_AWAY.label_nl}: de indicator beweegt in de verkeerde "
+            "richting.",
+            f"{ACHIEVED.symbol} {ACHIEVED.label_nl}: de laatste waarde haalt het doel al.",
+            "De kans om het doel te halen volgt uit de voorspelverdeling van het gekozen "
+            "trendmodel in het doeljaar.",
+            f"Zonder doel: {SIGNIFICANT_RISE.label_nl} of {SIGNIFICANT_FALL.label_nl} als het "
+            "95%-betrouwbaarheidsinterval van de gemiddelde jaarlijkse verandering (lineaire "
+            "trend) geheel boven of onder nul ligt; anders "
+            f"{NO_SIGNIFICANT_CHANGE.label_nl}.",
+        ]
+    return [
+        "For indicators with a target, the average annual growth since the baseline year is "
+        "compared with the growth needed to reach the target in the target year (method of "
+        "Eurostat and Statistics Canada).",
+        f"{ON_TRACK.symbol} {ON_TRACK.label_en}: growth is at least {on}% of the required growth.",
+        f"{ACCELERATION_NEEDED.symbol} {ACCELERATION_NEEDED.label_en}: {acc}% to {on}%.",
+        f"{LIMITED_PROGRESS.symbol} {LIMITED_PROGRESS.label_en}: 0% to {acc}%.",
+        f"{MOVING_AWAY.symbol} {MOVING_AWAY.label_en}: the indicator moves the wrong way.",
+        f"{ACHIEVED.symbol} {ACHIEVED.label_en}: the latest value already meets the target.",
+        "The probability of meeting the target comes from the chosen trend model's predictive "
+        "distribution in the target year.",
+        f"Without a target: {SIGNIFICANT_RISE.label_en} or {SIGNIFICANT_FALL.label_en} when the "
+        "95% confidence interval of the average annual change (linear trend) lies entirely above "
+        f"or below zero; otherwise {NO_SIGNIFICANT_CHANGE.label_en}.",
+    ]
