@@ -22,6 +22,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pdf.subject": ("Voortgang van het Masterplan Bèta en Technologie: {name}, {when}",
                     "Progress of the Dutch Master Plan for Science and Technology: {name}, {when}"),
     "pdf.appendix": ("bijlage", "appendix"),
+    "pdf.page": ("pagina", "page"),
+    "pdf.of": ("van", "of"),
     "pdf.appendix_title": ("Techniek Monitor – bijlage, {when}",
                            "Techniek Monitor – appendix, {when}"),
     "kind.national": ("Landelijk rapport", "National report"),

@@ -71,7 +71,9 @@ from tinyhtml5.constants import adjust_svg_attributes
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from techmonitor import fmt
 from techmonitor.errors import RenderError
+from techmonitor.messages import msg
 from techmonitor.periods import QUARTER_RE
 
 STATIC_DIR = Path(str(files("techmonitor") / "render" / "static"))
@@ -85,20 +87,7 @@ _PREFIXES = {SVG_NS: "", XLINK_NS: "xlink:", XML_NS: "xml:", XMLNS_NS: "xmlns:"}
 
 PDF_VARIANT = "pdf/ua-1"
 
-LABELS: dict[str, dict[str, str]] = {
-    "nl": {
-        "toc": "Inhoud",
-        "page": "pagina",
-        "of": "van",
-        "quarter": "{q}e kwartaal {y}",
-    },
-    "en": {
-        "toc": "Contents",
-        "page": "page",
-        "of": "of",
-        "quarter": "Q{q} {y}",
-    },
-}
+LANGUAGES = ("nl", "en")
 QUARTER_END = {"1": "03-31", "2": "06-30", "3": "09-30", "4": "12-31"}
 
 _VOID = frozenset(
@@ -203,11 +192,10 @@ class _Printer:
     def language_css(self, language: str) -> CSS:
         """Page-margin texts in the document language ("pagina X van Y")."""
         if language not in self._language:
-            words = LABELS[language]
             css = (
                 "@page { @bottom-right { content: "
-                f"{_css_string(words['page'])} ' ' counter(page) ' ' {_css_string(words['of'])}"
-                " ' ' counter(pages); } }"
+                f"{_css_string(msg('pdf.page', language))} ' ' counter(page) ' ' "
+                f"{_css_string(msg('pdf.of', language))} ' ' counter(pages); }} }}"
             )
             self._language[language] = CSS(string=css, font_config=self.fonts)
         return self._language[language]
@@ -421,10 +409,10 @@ def period_date(period: str) -> str:
 
 
 def _check_meta(meta: PdfMeta) -> None:
-    if meta.language not in LABELS:
+    if meta.language not in LANGUAGES:
         raise RenderError(
             f"PdfMeta.language {meta.language!r} is not supported: use one of "
-            f"{', '.join(LABELS)}"
+            f"{', '.join(LANGUAGES)}"
         )
     if not meta.title.strip():
         raise RenderError("PdfMeta.title is empty: every PDF needs a meaningful title")
@@ -432,9 +420,8 @@ def _check_meta(meta: PdfMeta) -> None:
 
 
 def _period_words(meta: PdfMeta) -> str:
-    m = QUARTER_RE.match(meta.period)
-    assert m is not None  # checked by _check_meta
-    return LABELS[meta.language]["quarter"].format(q=m.group(2), y=m.group(1))
+    # the same words as the report title (fmt.quarter), so the running header can drop them
+    return fmt.quarter(meta.period, meta.language)  # type: ignore[arg-type]
 
 
 def _running(el: Element, title: str, meta: PdfMeta) -> None:
@@ -691,7 +678,7 @@ def _cover(body: Element, meta: PdfMeta, title_block: Element | None, *, cls: st
 
 def _toc_nav(body: Element, meta: PdfMeta) -> Element:
     nav = SubElement(body, "nav", {"class": "tm-toc", "aria-labelledby": "tm-toc-h"})
-    SubElement(nav, "h2", {"id": "tm-toc-h"}).text = LABELS[meta.language]["toc"]
+    SubElement(nav, "h2", {"id": "tm-toc-h"}).text = msg("toc", meta.language)
     return nav
 
 
