@@ -36,3 +36,18 @@ def test_index_lists_reports_with_counts_and_escapes() -> None:
     assert "▲ 5 significante stijging" in cells[3] and "2 voorlopig" in cells[4]
     assert rows[0].find("a")["href"] == "sector-energie.html"
     assert "KeyError" in soup.find_all("tbody")[1].get_text()
+
+
+def test_index_links_pdfs_and_the_appendix_in_the_page_language() -> None:
+    entries = [{"report": "national-nl", "kind": "national", "title": "Landelijk",
+                "status": "ok", "html": "national-nl.html", "pdf": "national-nl.pdf",
+                "error": None}]
+    soup = BeautifulSoup(index_html("2023Q3", entries, "en", appendix="bijlage-2023Q3.pdf"),
+                         "html.parser")
+    hrefs = [a["href"] for a in soup.find_all("a")]
+    assert {"national-nl.html", "national-nl.pdf", "bijlage-2023Q3.pdf"} <= set(hrefs)
+    assert soup.find("h1").get_text() == "Techniek Monitor – reports 3rd quarter 2023"
+    assert soup.find("h2").get_text() == "National"
+    assert "✓ done" in soup.find("tbody").get_text()
+    without = BeautifulSoup(index_html("2023Q3", entries, "nl"), "html.parser")
+    assert "bijlage-2023Q3.pdf" not in {a["href"] for a in without.find_all("a")}

@@ -433,7 +433,8 @@ class _Batch:
              "summary": e.get("summary")}
             for e in entries
         ]
-        atomic_write_text(index, index_html(self.period, index_entries, language))
+        appendix = self.appendix.get("file") if self.appendix.get("status") == "ok" else None
+        atomic_write_text(index, index_html(self.period, index_entries, language, appendix))
 
 
 def _make_executor(options: RunOptions, settings: WorkerSettings, workers: int,

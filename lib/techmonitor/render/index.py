@@ -16,15 +16,6 @@ from techmonitor.messages import msg
 from techmonitor.periods import QUARTER_RE
 from techmonitor.render.html import SKIP_TEXT, report_css
 
-KIND_HEADINGS = {
-    "nl": {"national": "Landelijk", "sector": "Topsectoren", "region": "Provincies"},
-    "en": {"national": "National", "sector": "Top sectors", "region": "Provinces"},
-}
-STATUS_TEXT = {
-    "nl": {"ok": "✓ gereed", "failed": "✕ mislukt", "skipped": "✓ ongewijzigd"},
-    "en": {"ok": "✓ done", "failed": "✕ failed", "skipped": "✓ unchanged"},
-}
-
 
 def summary_from_notebook(nb: Mapping[str, Any]) -> dict[str, Any] | None:
     """The report summary a notebook emitted, or None if it has none.
@@ -66,7 +57,8 @@ def _summary_cells(summary: Mapping[str, Any] | None, language: str) -> list[str
     return [str(summary.get("indicators", "–")), _counts_text(cats) or "–", status_words or "–"]
 
 
-def index_html(period: str, entries: Sequence[Mapping[str, Any]], language: str = "nl") -> str:
+def index_html(period: str, entries: Sequence[Mapping[str, Any]], language: str = "nl",
+               appendix: str | None = None) -> str:
     """Build the index page.
 
     Parameters
@@ -74,40 +66,44 @@ def index_html(period: str, entries: Sequence[Mapping[str, Any]], language: str 
     period
         Reporting quarter, e.g. ``2023Q3``.
     entries
-        Manifest entries: ``report``, ``kind``, ``title``, ``status``, ``html`` (relative link
-        or None), ``error`` (text or None) and optionally ``summary`` (from
+        Manifest entries: ``report``, ``kind``, ``title``, ``status``, ``html`` and ``pdf``
+        (relative links or None), ``error`` (text or None) and optionally ``summary`` (from
         :func:`summary_from_notebook`).
     language
         Page language (``nl`` or ``en``).
+    appendix
+        File name of the quarter's appendix PDF, linked at the top when given.
     """
     lang: Literal["nl", "en"] = "en" if language == "en" else "nl"
-    t = (lambda nl, en: en) if lang == "en" else (lambda nl, en: nl)
     when = fmt.quarter(period, lang) if QUARTER_RE.match(period) else period
-    title = t(f"Techniek Monitor – rapporten {when}", f"Techniek Monitor – reports {when}")
+    title = msg("index.title", lang, when=when)
     parts = [f"<h1>{esc(title)}</h1>"]
-    counts = {s: sum(1 for e in entries if e["status"] == s) for s in ("ok", "skipped", "failed")}
-    parts.append(blocks.paragraph(t(
-        f"{len(entries)} rapporten: {counts['ok'] + counts['skipped']} gereed, "
-        f"{counts['failed']} mislukt.",
-        f"{len(entries)} reports: {counts['ok'] + counts['skipped']} done, "
-        f"{counts['failed']} failed.")).html)
-    header = [t("Rapport", "Report"), "Status", t("Indicatoren", "Indicators"),
-              t("Voortgang", "Progress"), t("Gegevens", "Data"), t("Toelichting", "Details")]
+    failed = sum(1 for e in entries if e["status"] == "failed")
+    parts.append(blocks.paragraph(msg("index.counts", lang, n=len(entries),
+                                      ok=len(entries) - failed, failed=failed)).html)
+    if appendix:
+        link = f'<a href="{esc(appendix)}">{esc(msg("index.appendix_link", lang))}</a>'
+        parts.append(f"<p>{msg('index.appendix', lang, link=link)}</p>")
+    header = [msg(f"index.col.{c}", lang)
+              for c in ("report", "status", "indicators", "progress", "data", "details")]
     for kind in ("national", "sector", "region"):
         rows: list[list[str | Cell]] = []
         for e in (e for e in entries if e["kind"] == kind):
-            name = (Cell(e["title"], markup=f'<a href="{esc(e["html"])}">{esc(e["title"])}</a>')
-                    if e.get("html") else Cell(e["title"]))
-            status = STATUS_TEXT[lang].get(e["status"], e["status"])
-            rows.append([name, Cell(status, "status"), *_summary_cells(e.get("summary"), lang),
-                         e.get("error") or ""])
+            links = f'<a href="{esc(e["html"])}">{esc(e["title"])}</a>' if e.get("html") \
+                else esc(e["title"])
+            if e.get("pdf"):
+                links += f' (<a href="{esc(e["pdf"])}">PDF</a>)'
+            status = msg(f"index.status.{e['status']}", lang) \
+                if e["status"] in ("ok", "failed") else str(e["status"])
+            rows.append([Cell(e["title"], markup=links), Cell(status, "status"),
+                         *_summary_cells(e.get("summary"), lang), e.get("error") or ""])
         if not rows:
             continue
-        parts.append(f"<h2>{esc(KIND_HEADINGS[lang][kind])}</h2>")
+        kind_name = msg(f"index.kind.{kind}", lang)
+        parts.append(f"<h2>{esc(kind_name)}</h2>")
         parts.append(blocks.table(
-            t(f"{KIND_HEADINGS['nl'][kind]}: rapporten, status en voortgang",
-              f"{KIND_HEADINGS['en'][kind]}: reports, status and progress"),
-            header, rows, numeric=[False, False, True, False, False, False]).html)
+            msg("index.caption", lang, kind=kind_name), header, rows,
+            numeric=[False, False, True, False, False, False]).html)
     body = "\n".join(parts)
     return (
         f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
