@@ -11,7 +11,7 @@ from techmonitor.errors import DataValidationError
 from techmonitor.observations import load_observations, validate_data
 from techmonitor.sources.build import build_data
 
-from ..conftest import ASSETS
+from .raw_layout import raw_dir_from_fixtures
 
 
 def test_build_real_raw_passes_validation(raw_dir: Path, tmp_path: Path) -> None:
@@ -51,25 +51,24 @@ def test_bundled_data_is_current_build(raw_dir: Path, tmp_path: Path) -> None:
 
 def test_build_on_fixtures_never_touches_hand_curated(tmp_path: Path) -> None:
     (tmp_path / "targets.yaml").write_text("targets: []\n", encoding="utf-8")
-    summary = build_data(ASSETS / "raw_fixtures", tmp_path)
+    summary = build_data(raw_dir_from_fixtures(tmp_path / "raw"), tmp_path)
     assert (tmp_path / "targets.yaml").read_text(encoding="utf-8") == "targets: []\n"
     assert summary["rows_per_source"]["duo-ho-eerstejaars"] > 0
     assert summary["rows_per_source"]["cbs-80472ned"] > 0
     obs = load_observations(tmp_path)
     hbo = obs[(obs.indicator == "inflow_tech") & (obs.level == "hbo") & (obs.region == "NL")
               & (obs.sex == "all") & (obs.period == "2015/16")]
-    assert hbo["value"].item() == 119
+    assert hbo["value"].item() == 109
 
 
 def test_failed_build_writes_nothing(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    shutil.copytree(ASSETS / "raw_fixtures", raw)
+    raw = raw_dir_from_fixtures(tmp_path / "raw")
     out = tmp_path / "data"
     build_data(raw, out)
     before = (out / "observations.csv").read_bytes()
     # break a raw file: an unreadable count must stop the build before writing
     f = raw / "duo" / "hbo_inscriptions_2019.csv"
-    f.write_text(f.read_text(encoding="latin-1").replace(";31;", ";x1;"), encoding="latin-1")
+    f.write_text(f.read_text(encoding="latin-1").replace(";27;", ";x7;"), encoding="latin-1")
     with pytest.raises(DataValidationError, match="unreadable counts"):
         build_data(raw, out)
     assert (out / "observations.csv").read_bytes() == before

@@ -76,11 +76,11 @@ def test_export_fixture_by_hand() -> None:
     keys = cbs.read_sbi_keys(FIX / "sectoren_metadata.csv")
     assert keys["307500"] == "sbi-C" and keys["403405"] == "sbi-69-71"
     assert "WP19074" not in keys
-    status = cbs.read_period_status(FIX / "vacatures_metadata.csv")
+    status = cbs.read_period_status(FIX / "80472ned_metadata_fixture.csv")
     assert status == {"2012Q4": "definitive", "2013Q1": "definitive", "2013Q2": "definitive",
                       "2013Q3": "provisional"}
-    obs = cbs.read_80472ned(FIX / "vacatures.csv", sector_keys=keys,
-                            metadata=FIX / "vacatures_metadata.csv")
+    obs = cbs.read_80472ned(FIX / "80472ned_export_fixture.csv", sector_keys=keys,
+                            metadata=FIX / "80472ned_metadata_fixture.csv")
     assert_allclose(obs[(obs.sector == "all") & (obs.period == "2013Q1")]["value"], [96000])
     assert obs[(obs.sector == "sbi-C")]["period"].tolist() == ["2013Q1"]  # '.' = missing
     assert obs[obs.period == "2013Q4"]["status"].item() == "provisional"  # not in metadata
@@ -88,14 +88,14 @@ def test_export_fixture_by_hand() -> None:
     assert not obs["period"].str.contains("JJ").any()
     tot = obs[obs.sector == "all"].set_index("period")["value"].div(1000).to_dict()
     assert_allclose(_year_from_quarters(tot, 2013), 93.5)  # '2013JJ00' of the fixture
-    reg = cbs.read_83599ned(FIX / "vacatures_regio.csv", sector_keys=keys, regions=REGIONS)
+    reg = cbs.read_83599ned(FIX / "83599ned_export_fixture.csv", sector_keys=keys, regions=REGIONS)
     assert sorted(reg["region"]) == ["LD01", "NL", "PV20", "PV20"]
     assert_allclose(reg[(reg.region == "PV20") & (reg.sector == "sbi-C")]["value"], [400])
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "parquet"])
 def test_export_in_excel_and_parquet(tmp_path: Path, fmt: str) -> None:
-    df = pd.read_csv(FIX / "vacatures_regio.csv", dtype=str, keep_default_na=False,
+    df = pd.read_csv(FIX / "83599ned_export_fixture.csv", dtype=str, keep_default_na=False,
                      encoding="utf-8-sig")
     path = tmp_path / f"vacatures_regio.{fmt}"
     df.to_excel(path, index=False) if fmt == "xlsx" else df.to_parquet(path, index=False)

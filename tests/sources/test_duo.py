@@ -90,20 +90,20 @@ def test_real_diplomas_and_mbo(raw_dir: Path) -> None:
 
 
 def test_wide_fixture_by_hand() -> None:
-    micro = duo.read_duo(FIX / "duo" / "hbo_inscriptions_2019.csv", level="hbo")
+    micro = duo.read_duo(FIX / "duo" / "hbo_eerstejaars_fixture.csv", level="hbo")
     assert len(micro) == 6 * 5  # trailing empty row dropped
     obs, counts = duo.aggregate(micro, indicator="inflow_tech",
                                 mask=micro["onderdeel"] == "techniek", source="s",
                                 vintage="v", province_codes=PROV)
-    # 2015 techniek: Drenthe 31+3, Zuid-Holland 80+5 (by hand)
-    assert _value(obs, period="2015/16", level="hbo", region="NL", sex="all") == 119
-    assert _value(obs, period="2015/16", level="hbo", region="PV22", sex="all") == 34
-    assert _value(obs, period="2019/20", level="hbo", region="PV28", sex="vrouw") == 9
+    # 2015 techniek: Drenthe 27+4, Zuid-Holland 72+6 (by hand)
+    assert _value(obs, period="2015/16", level="hbo", region="NL", sex="all") == 109
+    assert _value(obs, period="2015/16", level="hbo", region="PV22", sex="all") == 31
+    assert _value(obs, period="2019/20", level="hbo", region="PV28", sex="vrouw") == 12
     assert counts == {"suppressed": 0, "upper_bound": 0}
 
 
 def test_mbo_fixture_empty_cells_are_no_students() -> None:
-    micro = duo.read_duo(FIX / "duo" / "mbo_inscriptions_2019.csv")
+    micro = duo.read_duo(FIX / "duo" / "mbo_deelnemers_fixture.csv")
     obs, _ = duo.aggregate(micro, indicator="x", mask=micro["onderdeel"] == "techniek",
                            source="s", vintage="v", by_region=False, mbo_levels=True,
                            add_ho=False)
