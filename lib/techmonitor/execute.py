@@ -40,15 +40,6 @@ def kernel_parameters(job: Job, project: Path) -> dict[str, Any]:
     return values
 
 
-def failing_cell(nb: nbformat.NotebookNode) -> tuple[int | None, str]:
-    """Index (among all cells) and ``Name: message`` of the first error output, if any."""
-    for index, cell in enumerate(nb.cells):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                return index, f"{output.get('ename')}: {output.get('evalue')}"
-    return None, "unknown error"
-
-
 def first_line(source: str) -> str:
     """First non-empty, non-comment line of a cell's source, shortened for one-line messages."""
     for line in source.splitlines():

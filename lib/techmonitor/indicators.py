@@ -294,8 +294,3 @@ def series_for(
         return _empty()
     order = out["period"].map(periods.sort_key).to_numpy().argsort(kind="stable")
     return out.iloc[order].reset_index(drop=True)[SERIES_COLUMNS]
-
-
-def indicators_for_goal(catalogue: dict[str, Indicator], goal: int) -> list[Indicator]:
-    """Catalogue entries serving one of the four goals of the cabinet letter."""
-    return [i for i in catalogue.values() if i.goal == goal]

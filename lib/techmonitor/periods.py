@@ -74,12 +74,6 @@ def to_decimal_years(codes: Iterable[str]) -> np.ndarray:
     return np.array([to_decimal_year(c) for c in codes], dtype=float)
 
 
-def start_year(code: str) -> int:
-    """Calendar year in which the period starts."""
-    period_kind(code)
-    return int(code[:4])
-
-
 def quarter_to_period(code: str) -> tuple[int, int]:
     """Split ``2023Q2`` into ``(2023, 2)``."""
     m = QUARTER_RE.match(code)
