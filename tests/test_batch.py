@@ -127,7 +127,7 @@ def test_one_broken_report_does_not_stop_the_batch(tmp_path: Path, monkeypatch: 
 
 
 def test_a_report_whose_pdf_fails_is_failed_and_the_rest_are_printed(tmp_path: Path) -> None:
-    """The PDF phase (a process pool beside the appendix) fails one report, not the batch."""
+    """A report whose PDF cannot be printed (an image without alt text) fails alone."""
     pytest.importorskip("weasyprint")
     project = copy_project(tmp_path)
     alpha = project / "params" / "sectors" / "alpha.yaml"
@@ -141,7 +141,7 @@ def test_a_report_whose_pdf_fails_is_failed_and_the_rest_are_printed(tmp_path: P
     assert not (out / "sector-noalt.html").exists() and not (out / "sector-noalt.pdf").exists()
     for rid in ALL:
         assert (out / f"{rid}.pdf").read_bytes().startswith(b"%PDF")
-    assert {e["report"] for e in events if e["event"] == "pdf" and e["status"] != "ok"} == {
+    assert {e["report"] for e in events if e["event"] == "done" and e["status"] != "ok"} == {
         "sector-noalt"}
     m = manifest(project / "reports")
     entry = next(e for e in m["reports"] if e["report"] == "sector-noalt")

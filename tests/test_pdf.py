@@ -22,6 +22,7 @@ from typing import Any
 
 import nbformat
 import pdfplumber
+import pikepdf
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
@@ -29,6 +30,7 @@ from techmonitor.errors import RenderError
 from techmonitor.render import pdf
 from techmonitor.render.html import notebook_to_html
 from techmonitor.render.pdf import AppendixPart, PdfMeta
+from weasyprint import HTML
 
 ASSETS = Path(__file__).parent / "assets" / "pdf"
 TITLE = string.Template((ASSETS / "title.html").read_text(encoding="utf-8"))
@@ -117,10 +119,12 @@ PARTS = [
 
 
 def appendix_parts() -> list[AppendixPart]:
+    """Each report printed on its own, as the batch does before it assembles the appendix."""
     parts = []
     for rid, title, offset in PARTS:
         secs = [(a, h, c + offset, s) for a, h, c, s in SECTIONS[: 3 + offset]]
-        parts.append(AppendixPart(report_id=rid, title=title, html=page(title, secs)))
+        data = pdf.render_report_pdf(page(title, secs), meta(title))
+        parts.append(AppendixPart(report_id=rid, title=title, pdf=data))
     return parts
 
 
@@ -298,12 +302,16 @@ def font_names(r: PdfReader) -> set[str]:
     return names
 
 
-TOC_LINE = re.compile(r"^(?P<text>.+?)\s*\.{2,}\s*(?P<page>\d+)$")
+TOC_LINE = re.compile(r"^(?P<text>.+?)\s+(?P<page>\d+)$")
 
 
 def toc_entries(lines: list[str]) -> list[tuple[str, int]]:
+    """``(text, page)`` per contents line: below the heading, without the page footer."""
     out = []
-    for line in lines:
+    heading = next(i for i, line in enumerate(lines) if line.strip() in ("Inhoud", "Contents"))
+    for line in lines[heading + 1:]:
+        if line.startswith(("pagina ", "page ")):
+            continue
         m = TOC_LINE.match(line.strip())
         if m:
             out.append((m.group("text").strip(), int(m.group("page"))))
@@ -531,12 +539,24 @@ def test_appendix_toc_and_page_numbers_run_through(appendix_pdf: bytes) -> None:
     assert [e[0] for e in entries] == expected
     for text, number in entries:
         assert text in texts[number - 1], f"{text!r} not on page {number}"
-    for i, text in enumerate(texts[1:], start=2):
-        assert f"pagina {i} van {n}" in text
-    # Running header names the report the page belongs to.
+    # Each report starts with its cover: no page number there; every other page is numbered
+    # through the whole appendix, with the running header of the report it belongs to.
     r = reader(appendix_pdf)
-    for (title, first, _), _part in zip(outline_tree(r), PARTS, strict=True):
-        assert title.removesuffix(", 3e kwartaal 2023") in texts[first]
+    tree = outline_tree(r)
+    covers = {first for _, first, _ in tree}
+    assert covers == {number - 1 for text, number in entries if text in {p[1] for p in PARTS}}
+    for i, text in enumerate(texts[1:], start=1):
+        if i in covers:
+            assert "pagina" not in text and "Bijlage bij de voortgangsbrief" in text
+        else:
+            assert f"pagina {i + 1} van {n}" in text
+    starts = sorted(covers) + [n]
+    for k, (title, first, _) in enumerate(tree):
+        for i in range(first + 1, starts[k + 1]):
+            assert title.removesuffix(", 3e kwartaal 2023") in texts[i]
+    # The reports' own contents pages are left out: "Inhoud" only on the appendix's.
+    assert [i for i, text in enumerate(texts) if text.startswith("Techniek Monitor") and
+            "Inhoud" in text.split("3e kwartaal 2023")[-1][:40]] in ([], [1])
 
 
 def test_appendix_structure_metadata_fonts_charts(appendix_pdf: bytes) -> None:
@@ -564,24 +584,98 @@ def test_appendix_key_figures(appendix_pdf: bytes) -> None:
             assert f"begonnen {nl_int(count + offset)} studenten" in joined
 
 
-def test_appendix_ids_unique_and_references_resolve(parts: list[AppendixPart]) -> None:
-    text = pdf.appendix_print_html(parts, meta(APPENDIX_TITLE))
-    ids = re.findall(r'\sid="([^"]+)"', text)
-    assert len(ids) == len(set(ids)), "duplicate ids in the appendix"
-    known = set(ids)
-    refs = re.findall(r'href="#([^"]+)"', text) + re.findall(r"url\(#([^)]+)\)", text)
-    for attr in ("aria-labelledby", "headers", "for"):
-        for value in re.findall(rf'{attr}="([^"]+)"', text):
-            refs += value.split()
-    assert refs
-    assert sorted(set(refs) - known) == []
-    assert 'href="#region-utrecht--report"' in text
-    # Charts are SVG images: their internal ids live in their own documents and still resolve.
-    charts = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', text)
-    assert len(charts) == sum(3 + offset for _, _, offset in PARTS)
-    svg = base64.b64decode(charts[0][0]).decode("utf-8")
-    assert 'id="clip-chart-instroom"' in svg and 'url(#clip-chart-instroom)' in svg
-    assert charts[0][1].startswith("Staafdiagram instroom")
+def test_appendix_links_and_destinations_resolve(appendix_pdf: bytes) -> None:
+    """Every link lands on a page of the appendix; section names do not clash between reports."""
+    doc = pikepdf.open(io.BytesIO(appendix_pdf))
+    pages = {p.obj.objgen: i for i, p in enumerate(doc.pages)}
+    dests = {str(k): v for k, v in pikepdf.NameTree(doc.Root.Names.Dests).items()}
+    assert all(v[0].objgen in pages for v in dests.values())
+    for rid, _, offset in PARTS:
+        for anchor, *_ in SECTIONS[: 3 + offset]:
+            assert f"{rid}--{anchor}" in dests  # one per report, prefixed
+    nums = doc.Root.StructTreeRoot.ParentTree.Nums
+    links = {int(nums[k]): nums[k + 1] for k in range(0, len(nums), 2)}
+    targets: dict[tuple[int, int], int] = {}  # per link element (text and number: 2 areas)
+    for i, page_obj in enumerate(doc.pages):
+        for annot in page_obj.obj.get("/Annots", []):
+            dest = annot.get("/Dest")
+            assert dest is not None, f"link on page {i + 1} goes nowhere"
+            if isinstance(dest, pikepdf.String):
+                dest = dests[str(dest)]
+            assert dest[0].objgen in pages
+            if i == 1:  # the contents page
+                element = links[int(annot.StructParent)].objgen
+                page_no = pages[dest[0].objgen] + 1
+                assert targets.setdefault(element, page_no) == page_no
+    printed = [number for _, number in toc_entries(page_lines(appendix_pdf, 1))]
+    assert list(targets.values()) == printed
+
+
+def test_structure_trees_are_whole(report_pdf: bytes, appendix_pdf: bytes) -> None:
+    """Parent tree, pages, marked content and link annotations agree (the appendix is merged)."""
+    for data in (report_pdf, appendix_pdf):
+        assert structure_problems(data) == []
+
+
+def test_footers_are_pagination_artifacts(report_pdf: bytes) -> None:
+    doc = pikepdf.open(io.BytesIO(report_pdf))
+    for i, page_obj in enumerate(doc.pages):
+        ops = pikepdf.parse_content_stream(page_obj)
+        names = [str(op.operator) for op in ops]
+        if i == 0:
+            assert "Do" not in names or all(
+                not str(op.operands[0]).startswith("/TmFoot") for op in ops
+                if str(op.operator) == "Do")
+            continue
+        # the footer is drawn last, inside /Artifact marked content, outside the tagged text
+        do = max(k for k, op in enumerate(ops) if str(op.operator) == "Do"
+                 and str(op.operands[0]).startswith("/TmFoot"))
+        bdc = max(k for k in range(do) if names[k] == "BDC")
+        assert str(ops[bdc].operands[0]) == "/Artifact"
+        assert names[do + 1:] == ["Q", "EMC"]
+
+
+def structure_problems(data: bytes) -> list[str]:
+    """Inconsistencies between the structure tree and the pages, read with pikepdf."""
+    doc = pikepdf.open(io.BytesIO(data))
+    pages = {p.obj.objgen: i for i, p in enumerate(doc.pages)}
+    tree = doc.Root.StructTreeRoot
+    nums = tree.ParentTree.Nums
+    parent_tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    problems = []
+    for i, page_obj in enumerate(doc.pages):
+        entry = parent_tree.get(int(page_obj.obj.StructParents))
+        if entry is None:
+            problems.append(f"page {i + 1}: no parent tree entry")
+            continue
+        mcids = [int(op.operands[1]["/MCID"]) for op in pikepdf.parse_content_stream(page_obj)
+                 if str(op.operator) == "BDC" and isinstance(op.operands[1], pikepdf.Dictionary)
+                 and "/MCID" in op.operands[1]]
+        if mcids and len(entry) <= max(mcids):
+            problems.append(f"page {i + 1}: MCID {max(mcids)} has no structure element")
+        problems += [f"page {i + 1}: MCID element on another page" for el in entry
+                     if pages.get(el.Pg.objgen) != i]
+        for annot in page_obj.obj.get("/Annots", []):
+            element = parent_tree.get(int(annot.get("/StructParent", -1)))
+            objs = [] if element is None else [
+                k.Obj.objgen for k in element.K
+                if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"]
+            if annot.objgen not in objs:
+                problems.append(f"page {i + 1}: link annotation not in the structure tree")
+    stack = [(tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K, tree)]
+    while stack:
+        element, parent = stack.pop()
+        if element.P.objgen != parent.objgen:
+            problems.append(f"{element.S} has the wrong parent")
+        if "/Pg" in element and element.Pg.objgen not in pages:
+            problems.append(f"{element.S} refers to a page not in the document")
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                stack.append((kid, element))
+    if int(tree.get("/ParentTreeNextKey", max(parent_tree) + 1)) <= max(parent_tree):
+        problems.append("ParentTreeNextKey is not past the last key")
+    return problems
 
 
 def test_lowercased_svg_names_are_restored_for_the_chart_image() -> None:
@@ -640,8 +734,11 @@ def test_appendix_errors(parts: list[AppendixPart]) -> None:
         pdf.render_appendix_pdf([], meta(APPENDIX_TITLE))
     with pytest.raises(RenderError, match="twice"):
         pdf.render_appendix_pdf([parts[0], parts[0]], meta(APPENDIX_TITLE))
-    with pytest.raises(RenderError, match="<main>"):
-        pdf.render_appendix_pdf([AppendixPart("x", "X", "<p>no main</p>")], meta(APPENDIX_TITLE))
+    with pytest.raises(RenderError, match="not a readable PDF"):
+        pdf.render_appendix_pdf([AppendixPart("x", "X", b"<p>no pdf</p>")], meta(APPENDIX_TITLE))
+    foreign = HTML(string="<p>Een PDF van elders</p>").write_pdf()
+    with pytest.raises(RenderError, match="x: the PDF has no 'tm-toc-h' anchor"):
+        pdf.render_appendix_pdf([AppendixPart("x", "X", foreign)], meta(APPENDIX_TITLE))
 
 
 def test_period_date() -> None:

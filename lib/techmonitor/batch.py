@@ -302,72 +302,6 @@ class _Batch:
         self.write_manifest()
         return outcome
 
-    # -- PDFs printed beside the appendix -----------------------------------------------------
-    def print_pdfs_and_appendix(self, rids: list[str], processes: int) -> None:
-        """Print the reports' PDFs in ``processes`` processes while this one prints the appendix.
-
-        The appendix is one long single-threaded layout (about a minute for 22 reports).
-        Printed after the per-report PDFs it left the other cores idle; printed beside them
-        the batch takes about a quarter less time on two cores.
-        """
-        import multiprocessing
-        from concurrent.futures import Future, ProcessPoolExecutor
-
-        from techmonitor.worker import print_report_pdf
-
-        by_id = {j.report_id: j for j in self.jobs}
-        todo = [rid for rid in rids if self.outcomes[rid].status == "ok"
-                and "html" in self.outcomes[rid].outputs]
-        if not todo:
-            self.build_appendix()
-            return
-        pool = ProcessPoolExecutor(max_workers=max(1, min(processes, len(todo))),
-                                   mp_context=multiprocessing.get_context("spawn"))
-        try:
-            futures: dict[str, Future[tuple[bytes, float]]] = {
-                rid: pool.submit(print_report_pdf,
-                                 (self.out_dir / f"{rid}.html").read_text("utf-8"),
-                                 by_id[rid].params, self.outcomes[rid].title)
-                for rid in todo}
-            self.build_appendix()
-            for rid, future in futures.items():
-                self._store_pdf(rid, future)
-            failed = [rid for rid in todo if self.outcomes[rid].status != "ok"]
-            if failed and self.appendix.get("status") == "ok":
-                # the appendix was printed before these reports failed: it must not stand
-                (self.out_dir / appendix_name(self.period)).unlink(missing_ok=True)
-                self.appendix = {"status": "not built", "file": None,
-                                 "reason": "PDF failed for " + ", ".join(failed)}
-                self.emit({"event": "appendix", "status": "not built",
-                           "reason": self.appendix["reason"]})
-        except BaseException:
-            # Ctrl-C or a bug: stop printing now rather than finish every queued report
-            pool.shutdown(wait=False, cancel_futures=True)
-            for proc in list(getattr(pool, "_processes", {}).values()):
-                proc.terminate()
-            raise
-        pool.shutdown()
-
-    def _store_pdf(self, rid: str, future: Any) -> None:
-        outcome = self.outcomes[rid]
-        try:
-            pdf, seconds = future.result()
-        except Exception as exc:  # noqa: BLE001 - one report's PDF fails that report only
-            detail = str(exc) if isinstance(exc, TechmonitorError) else \
-                f"{type(exc).__name__}: {exc}"
-            outcome.status, outcome.stage, outcome.key = "failed", "pdf", None
-            outcome.error = f"report {rid}: pdf rendering failed: {detail}"
-            for fmt in ("html", "pdf"):
-                (self.out_dir / f"{rid}.{fmt}").unlink(missing_ok=True)
-                outcome.outputs.pop(fmt, None)
-        else:
-            atomic_write_bytes(self.out_dir / f"{rid}.pdf", pdf)
-            outcome.outputs["pdf"] = f"{rid}.pdf"
-            outcome.timings["pdf"] = seconds
-        self.emit({"event": "pdf", "report": rid, "status": outcome.status,
-                   "error": outcome.error})
-        self.write_manifest()
-
     # -- appendix ----------------------------------------------------------------------------
     def build_appendix(self) -> None:
         if "pdf" not in self.options.formats or "html" not in self.options.formats:
@@ -377,7 +311,7 @@ class _Batch:
         entries = {e["report"]: e for e in self.entries()}
         missing = [j.report_id for j in self.jobs
                    if entries.get(j.report_id, {}).get("status") != "ok"
-                   or not (self.out_dir / f"{j.report_id}.html").is_file()]
+                   or not (self.out_dir / f"{j.report_id}.pdf").is_file()]
         if missing:
             path.unlink(missing_ok=True)
             self.appendix = {"status": "not built", "file": None,
@@ -401,7 +335,7 @@ class _Batch:
             from techmonitor.worker import appendix_meta
 
             parts = [AppendixPart(j.report_id, str(entries[j.report_id]["title"]),
-                                  (self.out_dir / f"{j.report_id}.html").read_text("utf-8"))
+                                  (self.out_dir / f"{j.report_id}.pdf").read_bytes())
                      for j in self.jobs]
             pdf = render_appendix_pdf(parts, appendix_meta(self.jobs[0].params))
         except Exception as exc:  # noqa: BLE001 - the reports stand; say why the appendix not
@@ -544,26 +478,12 @@ def run_batch(
             emit({"event": "cached", "report": rid, "title": outcome.title})
             if on_done:
                 on_done(outcome)
-        # Local workers render HTML only; the PDFs are printed afterwards in a pool beside the
-        # appendix (see _Batch.print_pdfs_and_appendix). In-process and Dask runs print each
-        # PDF right after its HTML.
-        workers = default_workers() if options.workers is None else max(0, options.workers)
-        pdf_phase = "pdf" in options.formats and options.executor == "local" and workers > 0
-        run_options = (dataclasses.replace(options, formats=("html",)) if pdf_phase
-                       else options)
-        executor = _execute(batch, to_run, by_id, run_options, emit, on_done) if to_run else None
+        executor = _execute(batch, to_run, by_id, options, emit, on_done) if to_run else None
         try:
             changed = bool(to_run) or batch.old.get("complete") is not True
             before = {k: batch.appendix.get(k) for k in ("status", "key", "file")}
-            if pdf_phase and to_run:
-                if executor is not None:  # free the kernels' cores and memory for printing
-                    executor.close()
-                    executor = None
-                batch.print_pdfs_and_appendix([j.report_id for j in to_run],
-                                              processes=max(1, workers - 1))
-            else:
-                # workers and kernels shut down while the appendix and index are written
-                batch.build_appendix()
+            # workers and kernels shut down while the appendix and index are written
+            batch.build_appendix()
             changed = changed or before != {k: batch.appendix.get(k)
                                             for k in ("status", "key", "file")}
             batch.write_index(changed=changed)

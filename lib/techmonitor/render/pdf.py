@@ -4,10 +4,17 @@ Two entry points, both returning PDF bytes (the batch writes them):
 
 * :func:`render_report_pdf` prints one report page (as made by :mod:`techmonitor.render.html`)
   with a cover page, a table of contents with page numbers, running headers and footers.
-* :func:`render_appendix_pdf` prints the appendix (bijlage): every report one after another in
-  **one** HTML document, with one cover, one table of contents (reports with their sections),
-  a PDF outline per report and per section, and page numbers running through it all. Merging
-  separate PDFs would lose the structure tree (see ``shared/notes/rendering-and-kernels.md``).
+* :func:`render_appendix_pdf` makes the appendix (bijlage) from the reports' PDFs: one cover,
+  one table of contents (reports with their sections), then every report's cover and pages
+  (its own contents page left out), a PDF outline per report and per section, and page
+  numbers running through it all. The reports are not laid out again: their pages and
+  structure trees are merged (:mod:`techmonitor.render.pdfpages`), which keeps one structure
+  tree (see ``shared/notes/rendering-and-kernels.md``) at a fraction of the cost.
+
+Page numbers ("pagina X van Y") are not part of the layout, so the same pages serve both
+documents: they are printed as a footer overlay afterwards (:func:`_stamp_footers`), from a
+small WeasyPrint document whose pages carry only the footer texts (``print.css``,
+``@page tm-footer``), and marked as pagination artifacts.
 
 How the print copy is made
 --------------------------
@@ -16,16 +23,15 @@ tree and serialised again:
 
 * the title block moves onto a cover page; a table of contents is built from the
   ``<section id>``/``<h2>`` structure (the report's own linked contents list is hidden in
-  print); the document metadata is written into ``<head>``;
+  print); the document metadata is written into ``<head>``; ``<main>`` gets the id
+  ``tm-body`` and the contents heading ``tm-toc-h``, so the appendix can find the report's
+  contents pages in its PDF;
 * every inline SVG chart becomes ``<img src="data:image/svg+xml;base64,…" alt="…">`` with the
   chart's ``<title>`` as alt text (see :func:`_chart_image`: WeasyPrint otherwise cascades the
   HTML stylesheets over every SVG node, which made printing a report ~3× slower);
 * tables too long for one page get class ``tm-long`` (they may break between rows, header
   repeated); all others are kept whole; a heading is wrapped with the block after it so it
-  is never left alone at the bottom of a page;
-* in the appendix every ``id`` of a report gets the report id as prefix, with every reference
-  to it (``href="#…"``, ``url(#…)``, ``aria-labelledby``, ``headers``, ``for``) rewritten,
-  because all reports use the same section ids.
+  is never left alone at the bottom of a page.
 
 The page's own ``<style>`` blocks are applied as (cached) stylesheets before ``print.css``;
 left in the document they would outrank ``print.css``.
@@ -42,14 +48,15 @@ so a defect never reaches parliament silently.
 Reproducibility
 ---------------
 Creation and modification dates come from the period (the last day of the quarter), the PDF
-``/ID`` is derived from the content by pydyf, and fonts are bundled with the package (Fira Sans,
-OFL, ``static/fonts``; DejaVu Sans from Debian's ``fonts-dejavu-core`` for chart text and
-symbols), so the same inputs give byte-identical PDFs, also in a fresh process.
+``/ID`` is derived from the content (qpdf's deterministic id), and fonts are bundled with the
+package (Fira Sans, OFL, ``static/fonts``; DejaVu Sans from Debian's ``fonts-dejavu-core`` for
+chart text and symbols), so the same inputs give byte-identical PDFs, also in a fresh process.
 
 Cost
 ----
-About 0.2 s CPU per printed page (WeasyPrint 70: text layout, then ~0.12 s per chart for
-drawing the SVG); the appendix costs the sum of its reports, in one process.
+About 0.1 s CPU per printed page (WeasyPrint 70: text layout, then ~0.1 s per chart for
+drawing the SVG); footers add about 5 ms per page, and assembling the appendix from the
+reports' PDFs about 1 s for the bundled batch.
 """
 
 from __future__ import annotations
@@ -66,15 +73,20 @@ from importlib.resources import files
 from pathlib import Path
 from xml.etree.ElementTree import XML, Element, ParseError, SubElement
 
+import pikepdf
 import tinyhtml5
+from pikepdf import Name
 from tinyhtml5.constants import adjust_svg_attributes
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
 from techmonitor import fmt
 from techmonitor.errors import RenderError
 from techmonitor.messages import msg
 from techmonitor.periods import QUARTER_RE
+from techmonitor.render import pdfpages
+from techmonitor.render.pdfpages import BODY_ANCHOR, GOTO_SCHEME, TOC_ANCHOR
 
 STATIC_DIR = Path(str(files("techmonitor") / "render" / "static"))
 PRINT_CSS_FILE = STATIC_DIR / "print.css"
@@ -94,9 +106,6 @@ _VOID = frozenset(
     "area base br col embed hr img input link meta param source track wbr".split()
 )
 _RAW_TEXT = frozenset({"style", "script"})
-_ID_LIST_ATTRS = ("aria-labelledby", "aria-describedby", "aria-controls", "aria-owns",
-                  "headers", "for")
-_URL_REF = re.compile(r"url\(\s*(['\"]?)#([^)'\"\s]+)\1\s*\)")
 _WEASY_LOGGER = logging.getLogger("weasyprint")
 _SVG_BLOCK = re.compile(r"<svg\b.*?</svg\s*>", re.DOTALL | re.IGNORECASE)
 _CHART_ATTR = "data-tm-chart"
@@ -158,16 +167,16 @@ class AppendixPart:
     Parameters
     ----------
     report_id
-        Report id like ``sector-energie``; prefixes the report's element ids.
+        Report id like ``sector-energie``; prefixes the report's named destinations.
     title
-        Report title, used in the table of contents, the outline and the running header.
-    html
-        The report's full HTML page as rendered by :func:`techmonitor.render.html.notebook_to_html`.
+        Report title, used in the table of contents and the outline.
+    pdf
+        The report's PDF as made by :func:`render_report_pdf`.
     """
 
     report_id: str
     title: str
-    html: str
+    pdf: bytes
 
 
 # -- shared, expensive objects -----------------------------------------------------------------
@@ -189,17 +198,6 @@ class _Printer:
         self._language: dict[str, CSS] = {}
         self._pages: dict[str, CSS] = {}
 
-    def language_css(self, language: str) -> CSS:
-        """Page-margin texts in the document language ("pagina X van Y")."""
-        if language not in self._language:
-            css = (
-                "@page { @bottom-right { content: "
-                f"{_css_string(msg('pdf.page', language))} ' ' counter(page) ' ' "
-                f"{_css_string(msg('pdf.of', language))} ' ' counter(pages); }} }}"
-            )
-            self._language[language] = CSS(string=css, font_config=self.fonts)
-        return self._language[language]
-
     def page_css(self, text: str) -> CSS:
         """A page's own ``<style>`` text, parsed once (a few distinct texts per process)."""
         if text not in self._pages:
@@ -209,10 +207,9 @@ class _Printer:
                                     font_config=self.fonts)
         return self._pages[text]
 
-    def sheets(self, copy: _PrintCopy, language: str) -> list[CSS]:
-        """Page styles first, then ``print.css`` and the language texts, which win."""
-        return [*(self.page_css(t) for t in copy.styles), self.print,
-                self.language_css(language)]
+    def sheets(self, copy: _PrintCopy) -> list[CSS]:
+        """Page styles first, then ``print.css``, which wins."""
+        return [*(self.page_css(t) for t in copy.styles), self.print]
 
 
 @dataclass(frozen=True)
@@ -258,16 +255,21 @@ def render_report_pdf(html: str, meta: PdfMeta) -> bytes:
         If ``meta`` is invalid, the page has no ``<main>``, or WeasyPrint fails or reports
         an accessibility defect (such as an image without alt text).
     """
-    return _write(_report_copy(html, meta), meta)
+    document, data = _print(_report_copy(html, meta), meta)
+    covers = _cover_pages(document, meta.title)
+    n = len(document.pages)
+    numbered = [i for i in range(n) if i >= covers]
+    return _stamp_footers(pdfpages.open_pdf(data), numbered, n, meta.language)
 
 
 def render_appendix_pdf(parts: Sequence[AppendixPart], meta: PdfMeta) -> bytes:
-    """Print the quarter's appendix (bijlage): all reports in one tagged PDF/UA-1 document.
+    """Make the quarter's appendix (bijlage): all reports in one tagged PDF/UA-1 document.
 
     Parameters
     ----------
     parts
-        The reports in appendix order (national, then sectors, then provinces).
+        The reports in appendix order (national, then sectors, then provinces), each with
+        the PDF :func:`render_report_pdf` made of it.
     meta
         Metadata of the appendix as a whole; ``meta.title`` is the cover title.
 
@@ -275,23 +277,56 @@ def render_appendix_pdf(parts: Sequence[AppendixPart], meta: PdfMeta) -> bytes:
     -------
     bytes
         The PDF: one cover, one table of contents (per report its sections, with page
-        numbers), each report starting on a new page; outline entries per report (level 1)
-        and per section (level 2); page numbers running through the whole appendix.
+        numbers), then per report its cover and its pages after its own contents page;
+        outline entries per report (level 1) and per section (level 2); page numbers
+        running through the whole appendix.
 
     Raises
     ------
     RenderError
-        If there are no parts, two parts share a report id, a part has no ``<main>``, or
-        WeasyPrint fails or reports an accessibility defect.
+        If there are no parts, two parts share a report id, a part's PDF was not made by
+        :func:`render_report_pdf`, or printing the front matter fails.
     """
-    return _write(_appendix_copy(parts, meta), meta)
+    _check_meta(meta)
+    if not parts:
+        raise RenderError("appendix: no reports to print")
+    seen: set[str] = set()
+    for part in parts:
+        if _safe_id(part.report_id) in seen:
+            raise RenderError(f"appendix: report {part.report_id!r} appears twice")
+        seen.add(_safe_id(part.report_id))
+    opened = [(_safe_id(p.report_id), p.title, pdfpages.read_part(p.pdf, p.report_id))
+              for p in parts]
+    front_pages = 2
+    for _ in range(4):  # the contents' own length shifts every number after it
+        copy, plan = _appendix_front(opened, meta, front_pages)
+        document, data = _print(copy, meta)
+        if len(document.pages) == front_pages:
+            break
+        front_pages = len(document.pages)
+    else:
+        raise RenderError("appendix: the contents pages do not settle on a page count")
+    try:
+        out = pdfpages.assemble_appendix(pdfpages.open_pdf(data), opened, plan)
+    except RenderError:
+        raise
+    except Exception as exc:  # pikepdf/qpdf errors: one clear error for the caller
+        raise RenderError(f"appendix: merging the reports' PDFs failed: {exc}") from exc
+    covers = set(range(_cover_pages(document, meta.title)))
+    start = front_pages
+    for _, _, opened_part in opened:
+        covers |= {start + k for k in range(len(opened_part.covers))}
+        start += len(opened_part.kept)
+    numbered = [i for i in range(start) if i not in covers]
+    return _stamp_footers(out, numbered, start, meta.language)
 
 
 def report_print_html(html: str, meta: PdfMeta) -> str:
     """The print copy of one report: the HTML that :func:`render_report_pdf` gives WeasyPrint.
 
     The page's own styles are not in it: they are applied as stylesheets, before
-    ``print.css``. Useful to inspect what is printed.
+    ``print.css``; the page numbers are not in it either (see :func:`_stamp_footers`).
+    Useful to inspect what is printed.
 
     Raises
     ------
@@ -301,25 +336,11 @@ def report_print_html(html: str, meta: PdfMeta) -> str:
     return _report_copy(html, meta).html
 
 
-def appendix_print_html(parts: Sequence[AppendixPart], meta: PdfMeta) -> str:
-    """The print copy of the appendix: the one HTML document :func:`render_appendix_pdf` prints.
-
-    Every report becomes an ``<article id="<report_id>--report">``; its element ids are
-    prefixed with the report id and references to them rewritten.
-
-    Raises
-    ------
-    RenderError
-        If ``meta`` is invalid, there are no parts, two parts share a report id, or a part
-        has no ``<main>``.
-    """
-    return _appendix_copy(parts, meta).html
-
-
 def _report_copy(html: str, meta: PdfMeta) -> _PrintCopy:
     _check_meta(meta)
     root = _parse(html)
     main = _find_main(root, "report")
+    _mark_body(main)
     title_block = _take_title_block(main)
     entries = _section_entries(main)
 
@@ -338,57 +359,40 @@ def _report_copy(html: str, meta: PdfMeta) -> _PrintCopy:
     return _PrintCopy(_serialise_document(doc), tuple(styles))
 
 
-def _appendix_copy(parts: Sequence[AppendixPart], meta: PdfMeta) -> _PrintCopy:
-    _check_meta(meta)
-    if not parts:
-        raise RenderError("appendix: no reports to print")
-    seen: set[str] = set()
-    for part in parts:
-        if _safe_id(part.report_id) in seen:
-            raise RenderError(f"appendix: report {part.report_id!r} appears twice")
-        seen.add(_safe_id(part.report_id))
+def _appendix_front(parts: Sequence[tuple[str, str, pdfpages.PartPdf]], meta: PdfMeta,
+                    front_pages: int) -> tuple[_PrintCopy, pdfpages.AppendixPlan]:
+    """Cover and contents of the appendix, with the page numbers the parts will get.
 
+    The parts follow the ``front_pages`` pages of this front matter; their page numbers are
+    written out, and each contents link is a ``tm-goto:<n>`` URI that
+    :func:`techmonitor.render.pdfpages.assemble_appendix` turns into a destination.
+    """
     doc, _, body = _new_document(meta)
     body.set("class", "tm-print tm-appendix")
     _cover(body, meta, None, cls="tm-cover tm-appendix-cover")
     toc = _toc_nav(body, meta)
     _running(toc, meta.title, meta)
     toc_list = SubElement(toc, "ol", {"class": "tm-toc-reports"})
+    targets: list[tuple[int, tuple[object, ...]]] = []
 
-    styles: list[str] = []
-    for part in parts:
-        root = _parse(part.html)
-        main = _find_main(root, part.report_id)
-        _page_styles(root, styles)
-        prefix = _safe_id(part.report_id)
-        _prefix_ids(main, prefix)
-        article_id = f"{prefix}--report"
-        article = SubElement(body, "article", {
-            "id": article_id,
-            "class": " ".join(["tm-part", *(main.get("class") or "").split()]),
-        })
-        _running(article, part.title, meta)
-        part_lang = root.get("lang")
-        if part_lang and part_lang != meta.language:
-            article.set("lang", part_lang)
-        title_block = _take_title_block(main)
-        if title_block is None:
-            title_block = Element("header", {"class": "title-block"})
-            SubElement(title_block, "h1").text = part.title
-        article.append(title_block)
-        if main.text and main.text.strip():
-            title_block.tail = main.text
-        for child in list(main):
-            article.append(child)
+    def entry(parent: Element, text: str, page: int, view: tuple[object, ...]) -> None:
+        _toc_line(parent, f"{GOTO_SCHEME}{len(targets)}", text, str(page + 1))
+        targets.append((page, view))
 
+    start = front_pages
+    for _, title, part in parts:
         item = SubElement(toc_list, "li", {"class": "tm-toc-report"})
-        SubElement(item, "a", {"href": f"#{article_id}"}).text = part.title
-        entries = _section_entries(article)
-        if entries:
+        entry(item, title, start, (Name.Fit,))
+        if part.sections:
+            where = {old: start + k for k, old in enumerate(part.kept)}
             sub = SubElement(item, "ol", {"class": "tm-toc-sections"})
-            for anchor, text in entries:
-                _toc_item(sub, anchor, text)
-    return _PrintCopy(_serialise_document(doc), tuple(styles))
+            for section in part.sections:
+                entry(SubElement(sub, "li"), section.title, where[section.page], section.view)
+        start += len(part.kept)
+    plan = pdfpages.AppendixPlan(front_pages=front_pages, targets=targets)  # type: ignore[arg-type]
+    # the reports' screen styles (headings, colours) under print.css, as in a report's PDF
+    styles = ((STATIC_DIR / "report.css").read_text(encoding="utf-8"),)
+    return _PrintCopy(_serialise_document(doc), styles), plan
 
 
 def period_date(period: str) -> str:
@@ -529,6 +533,16 @@ def _find_main(root: Element, what: str) -> Element:
     if main is None:
         raise RenderError(f"{what}: the HTML page has no <main> element to print")
     return main
+
+
+def _mark_body(main: Element) -> None:
+    """Give ``<main>`` the id ``tm-body`` (links to its old id follow), the appendix's mark."""
+    old = main.get("id")
+    main.set("id", BODY_ANCHOR)
+    if old and old != BODY_ANCHOR:
+        for el in main.iter():
+            if el.get("href") == f"#{old}":
+                el.set("href", f"#{BODY_ANCHOR}")
 
 
 def _take_title_block(main: Element) -> Element | None:
@@ -677,47 +691,33 @@ def _cover(body: Element, meta: PdfMeta, title_block: Element | None, *, cls: st
 
 
 def _toc_nav(body: Element, meta: PdfMeta) -> Element:
-    nav = SubElement(body, "nav", {"class": "tm-toc", "aria-labelledby": "tm-toc-h"})
-    SubElement(nav, "h2", {"id": "tm-toc-h"}).text = msg("toc", meta.language)
+    nav = SubElement(body, "nav", {"class": "tm-toc", "aria-labelledby": TOC_ANCHOR})
+    SubElement(nav, "h2", {"id": TOC_ANCHOR}).text = msg("toc", meta.language)
     return nav
 
 
+def _toc_line(parent: Element, href: str, text: str, page: str | None = None) -> None:
+    """One contents line: the linked text, then its page number at the right.
+
+    The number is outside the link (one link per entry, read before its number); without
+    ``page`` it is ``target-counter`` of ``data-href`` (print.css), else the number given.
+    """
+    line = SubElement(parent, "div", {"class": "tm-toc-line"})
+    SubElement(line, "a", {"href": href}).text = text
+    number = SubElement(line, "span", {"class": "tm-toc-page"})
+    if page is None:
+        number.set("data-href", href)
+    else:
+        number.text = page
+
+
 def _toc_item(ol: Element, anchor: str, text: str) -> None:
-    li = SubElement(ol, "li")
-    SubElement(li, "a", {"href": f"#{anchor}"}).text = text
+    _toc_line(SubElement(ol, "li"), f"#{anchor}", text)
 
 
 def _safe_id(report_id: str) -> str:
     cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", report_id).strip("-")
     return cleaned if cleaned and cleaned[0].isalpha() else f"r-{cleaned}"
-
-
-def _prefix_ids(tree: Element, prefix: str) -> None:
-    """Make every id in ``tree`` unique per report and rewrite references to it."""
-    ids = {el.get("id") for el in tree.iter() if el.get("id")}
-    if not ids:
-        return
-
-    def new(old: str) -> str:
-        return f"{prefix}--{old}"
-
-    def url_ref(match: re.Match[str]) -> str:
-        quote, target = match.group(1), match.group(2)
-        return f"url({quote}#{new(target) if target in ids else target}{quote})"
-
-    for el in tree.iter():
-        for key, value in list(el.attrib.items()):
-            local = key.rsplit("}", 1)[-1]
-            if local == "id" and value in ids:
-                el.set(key, new(value))
-            elif local == "href" and value.startswith("#") and value[1:] in ids:
-                el.set(key, "#" + new(value[1:]))
-            elif local in _ID_LIST_ATTRS:
-                el.set(key, " ".join(new(v) if v in ids else v for v in value.split()))
-            elif "url(" in value:
-                el.set(key, _URL_REF.sub(url_ref, value))
-        if el.tag == f"{{{SVG_NS}}}style" and el.text and "url(" in el.text:
-            el.text = _URL_REF.sub(url_ref, el.text)
 
 
 def _ensure_svg_titles(tree: Element) -> None:
@@ -832,18 +832,19 @@ def _serialise_document(doc: Element) -> str:
     return serialise(doc)
 
 
-def _write(copy: _PrintCopy, meta: PdfMeta) -> bytes:
+def _print(copy: _PrintCopy, meta: PdfMeta) -> tuple[Document, bytes]:
+    """Lay out and write ``copy`` as tagged PDF; WeasyPrint errors become :class:`RenderError`."""
     printer = _printer()
     collect = _Collect()
     with printer.lock:
         _WEASY_LOGGER.addHandler(collect)
         _WEASY_LOGGER.addFilter(_drop_svg_style_noise)
         try:
-            pdf = HTML(string=copy.html, base_url=str(STATIC_DIR)).write_pdf(
-                stylesheets=printer.sheets(copy, meta.language),
-                font_config=printer.fonts,
+            document = HTML(string=copy.html, base_url=str(STATIC_DIR)).render(
+                stylesheets=printer.sheets(copy), font_config=printer.fonts,
                 pdf_variant=PDF_VARIANT,
             )
+            pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
         except Exception as exc:  # WeasyPrint raises many types; one clear error for the caller
             raise RenderError(f"PDF rendering failed for {meta.title!r}: {exc}") from exc
         finally:
@@ -855,4 +856,45 @@ def _write(copy: _PrintCopy, meta: PdfMeta) -> bytes:
         )
     if not isinstance(pdf, bytes):
         raise RenderError(f"PDF rendering failed for {meta.title!r}: WeasyPrint returned no bytes")
-    return pdf
+    return document, pdf
+
+
+def _cover_pages(document: Document, what: str) -> int:
+    """Number of pages before the contents (the cover, printed without page number)."""
+    for i, page in enumerate(document.pages):
+        if TOC_ANCHOR in page.anchors:
+            return i
+    raise RenderError(f"PDF of {what!r}: the contents heading ({TOC_ANCHOR}) was not printed")
+
+
+def footer_text(number: int, total: int, language: str) -> str:
+    """The footer of page ``number`` of ``total``: "pagina 3 van 32" / "page 3 of 32"."""
+    return f"{msg('pdf.page', language)} {number} {msg('pdf.of', language)} {total}"
+
+
+def _stamp_footers(pdf: pikepdf.Pdf, numbered: Sequence[int], total: int,
+                   language: str) -> bytes:
+    """Print "pagina X van Y" on the ``numbered`` pages of ``pdf`` and return its bytes.
+
+    The texts are laid out by WeasyPrint with ``print.css`` (``@page tm-footer``: only the
+    bottom-right margin box, same font and place as the other running texts), one page per
+    footer, and drawn over the pages as artifacts (:func:`pdfpages.stamp_footers`).
+    """
+    if numbered:
+        texts = [footer_text(i + 1, total, language) for i in numbered]
+        page_divs = "".join(
+            f'<div class="tm-footer-page" data-footer="{html_lib.escape(t)}"></div>'
+            for t in texts
+        )
+        footers_html = f'<!DOCTYPE html><html lang="{language}"><body>{page_divs}</body></html>'
+        printer = _printer()
+        with printer.lock:
+            try:
+                data = HTML(string=footers_html, base_url=str(STATIC_DIR)).write_pdf(
+                    stylesheets=[printer.print], font_config=printer.fonts)
+            except Exception as exc:  # as in _print
+                raise RenderError(f"printing the page numbers failed: {exc}") from exc
+        if not isinstance(data, bytes):
+            raise RenderError("printing the page numbers failed: WeasyPrint returned no bytes")
+        pdfpages.stamp_footers(pdf, pdfpages.open_pdf(data), numbered)
+    return pdfpages.save_pdf(pdf)

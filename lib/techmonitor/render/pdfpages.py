@@ -1,0 +1,414 @@
+"""Page-level PDF work with pikepdf (qpdf): page-number footers and assembling the appendix.
+
+WeasyPrint lays out each report once. The same pages then serve twice: in the report's own PDF
+("pagina 3 van 32") and in the quarter's appendix, where page numbers run through all reports
+("pagina 45 van 326"). So the page number is not part of the layout: it is a small footer
+overlay stamped on afterwards (:func:`stamp_footers`), and the appendix is assembled from the
+reports' PDFs (:func:`assemble_appendix`) instead of laying out all 22 reports a second time
+in one single-threaded WeasyPrint run (about a minute for the bundled batch; assembling takes
+about a second).
+
+Tagged PDF is kept intact:
+
+* a footer is drawn as a Form XObject inside ``/Artifact`` marked content (pagination is not
+  part of the document's logical content), in content streams marked ``/TmFooter`` so the
+  appendix can take the report's footers off again (:func:`strip_footers`);
+* WeasyPrint builds its structure tree per page (every top-level structure element, and all
+  its descendants, belong to one page), so a report's own contents pages can be left out of
+  the appendix by leaving out their top-level elements; the remaining elements of each report
+  become one ``/Part`` under the appendix's ``/Document``, with the parent-tree keys of its
+  pages and link annotations shifted past those already used;
+* named destinations get the report id as prefix (all reports use the same section ids) and
+  the report's links are rewritten to match; the appendix's contents links, written as
+  ``tm-goto:<n>`` URIs by the front matter, become direct destinations.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from techmonitor.errors import RenderError
+
+FOOTER_MARK = Name("/TmFooter")
+FOOTER_XOBJECT_PREFIX = "/TmFoot"
+GOTO_SCHEME = "tm-goto:"
+TOC_ANCHOR = "tm-toc-h"  # the contents heading: first page after the cover
+BODY_ANCHOR = "tm-body"  # the report's <main>: first page after the contents
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    """A bookmark read from a report: its title and destination (page index, view)."""
+
+    title: str
+    page: int
+    view: tuple[pikepdf.Object, ...]
+
+
+@dataclass
+class PartPdf:
+    """A report PDF opened for the appendix, with its footers taken off.
+
+    Parameters
+    ----------
+    pdf
+        The open document (changed in place while assembling).
+    covers
+        Indices of its cover pages (no page number printed).
+    toc
+        Indices of its own contents pages (left out of the appendix).
+    body
+        Indices of the report's pages after the contents.
+    sections
+        Its bookmarks below the report title, on body pages, in order.
+    language
+        The report's ``/Lang``.
+    """
+
+    pdf: pikepdf.Pdf
+    covers: list[int]
+    toc: list[int]
+    body: list[int]
+    sections: list[OutlineEntry]
+    language: str
+    kept: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.kept = [*self.covers, *self.body]
+
+
+@dataclass(frozen=True)
+class AppendixPlan:
+    """Where each part lands in the appendix and what the contents and outline point at.
+
+    Parameters
+    ----------
+    front_pages
+        Pages of the front matter (cover and contents).
+    targets
+        Destinations of the front matter's ``tm-goto:<n>`` links: ``(output page, view)``.
+    """
+
+    front_pages: int
+    targets: list[tuple[int, tuple[pikepdf.Object, ...]]]
+
+
+# -- footers -----------------------------------------------------------------------------------
+
+
+def stamp_footers(pdf: pikepdf.Pdf, footers: pikepdf.Pdf, pages: Sequence[int]) -> None:
+    """Draw page ``k`` of ``footers`` on page ``pages[k]`` of ``pdf``, as a pagination artifact.
+
+    Parameters
+    ----------
+    pdf
+        The document to stamp (changed in place).
+    footers
+        A document whose pages carry only the footer texts (same page size).
+    pages
+        For each footer page, the index of the page of ``pdf`` it goes on.
+    """
+    if len(footers.pages) != len(pages):
+        raise RenderError(
+            f"footers: {len(footers.pages)} footer page(s) for {len(pages)} page(s)"
+        )
+    for k, index in enumerate(pages):
+        page = pdf.pages[index]
+        form = pdf.copy_foreign(footers.make_indirect(footers.pages[k].as_form_xobject()))
+        name = f"{FOOTER_XOBJECT_PREFIX}{index}"
+        resources = page.obj.get("/Resources")
+        if resources is None:
+            resources = page.obj.Resources = pdf.make_indirect(Dictionary())
+        if "/XObject" not in resources:
+            resources.XObject = Dictionary()
+        resources.XObject[name] = form
+        before = pdf.make_stream(b"q\n")
+        after = pdf.make_stream(
+            b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n"
+            + f"q {name} Do Q\n".encode("ascii") + b"EMC\n"
+        )
+        before[FOOTER_MARK] = after[FOOTER_MARK] = True
+        contents = page.obj.get("/Contents")
+        existing = list(contents) if isinstance(contents, Array) else \
+            ([contents] if contents is not None else [])
+        page.obj.Contents = Array([before, *existing, after])
+
+
+def strip_footers(pdf: pikepdf.Pdf) -> None:
+    """Take off footers stamped by :func:`stamp_footers` (content streams and XObjects)."""
+    for page in pdf.pages:
+        contents = page.obj.get("/Contents")
+        if isinstance(contents, Array):
+            kept = [s for s in contents if FOOTER_MARK not in s]
+            page.obj.Contents = kept[0] if len(kept) == 1 else Array(kept)
+        xobjects = page.obj.get("/Resources", Dictionary()).get("/XObject")
+        if xobjects is not None:
+            for key in list(xobjects.keys()):
+                if key.startswith(FOOTER_XOBJECT_PREFIX):
+                    del xobjects[key]
+
+
+# -- reading a report ------------------------------------------------------------------------
+
+
+def open_pdf(data: bytes) -> pikepdf.Pdf:
+    """Open PDF bytes; damaged input is a :class:`RenderError`."""
+    try:
+        return pikepdf.open(io.BytesIO(data))
+    except pikepdf.PdfError as exc:
+        raise RenderError(f"not a readable PDF: {exc}") from exc
+
+
+def save_pdf(pdf: pikepdf.Pdf) -> bytes:
+    """Write ``pdf`` reproducibly: the same input gives the same bytes (ID from the content)."""
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return out.getvalue()
+
+
+def page_index(pdf: pikepdf.Pdf) -> dict[tuple[int, int], int]:
+    """Page object id → page index."""
+    return {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+
+
+def named_destinations(pdf: pikepdf.Pdf) -> dict[str, Array]:
+    """The document's named destinations (``/Names /Dests``), name → destination array."""
+    names = pdf.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return {}
+    out: dict[str, Array] = {}
+    for key, value in pikepdf.NameTree(names.Dests).items():
+        dest = value.get("/D") if isinstance(value, Dictionary) else value
+        if isinstance(dest, Array) and len(dest) > 0:
+            out[str(key)] = dest
+    return out
+
+
+def read_part(data: bytes, what: str) -> PartPdf:
+    """Open a report PDF made by :func:`techmonitor.render.pdf.render_report_pdf`.
+
+    Raises
+    ------
+    RenderError
+        If it is not readable, or lacks the anchors that mark its contents and body
+        (``tm-toc-h``, ``tm-body``): then it was not printed by this version.
+    """
+    pdf = open_pdf(data)
+    strip_footers(pdf)
+    pages = page_index(pdf)
+    dests = named_destinations(pdf)
+    try:
+        toc_start = pages[dests[TOC_ANCHOR][0].objgen]
+        body_start = pages[dests[BODY_ANCHOR][0].objgen]
+    except KeyError as exc:
+        raise RenderError(
+            f"{what}: the PDF has no {exc.args[0]!r} anchor; print it again with this "
+            "version (techmonitor run --force)"
+        ) from exc
+    if "/StructTreeRoot" not in pdf.Root:
+        raise RenderError(f"{what}: the PDF is not tagged; print it again with this version")
+    n = len(pdf.pages)
+    body = list(range(body_start, n))
+    sections = [e for e in _outline(pdf, pages) if e.page >= body_start]
+    return PartPdf(pdf=pdf, covers=list(range(toc_start)), toc=list(range(toc_start, body_start)),
+                   body=body, sections=sections, language=str(pdf.Root.get("/Lang", "")))
+
+
+def _outline(pdf: pikepdf.Pdf, pages: dict[tuple[int, int], int]) -> list[OutlineEntry]:
+    """All bookmarks, depth first, with a page destination."""
+    outlines = pdf.Root.get("/Outlines")
+    found: list[OutlineEntry] = []
+
+    def walk(item: pikepdf.Object | None) -> None:
+        while item is not None:
+            dest = item.get("/Dest")
+            if isinstance(dest, Array) and len(dest) > 0 and dest[0].objgen in pages:
+                found.append(OutlineEntry(str(item.Title), pages[dest[0].objgen],
+                                          tuple(dest[1:])))
+            walk(item.get("/First"))
+            item = item.get("/Next")
+
+    if outlines is not None:
+        walk(outlines.get("/First"))
+    return found
+
+
+# -- assembling the appendix -------------------------------------------------------------------
+
+
+def assemble_appendix(front: pikepdf.Pdf, parts: Sequence[tuple[str, str, PartPdf]],
+                      plan: AppendixPlan) -> pikepdf.Pdf:
+    """Append each part's cover and body pages to ``front`` and merge the tagged structure.
+
+    Parameters
+    ----------
+    front
+        The appendix's cover and contents, tagged (its ``/Document`` becomes the root).
+    parts
+        ``(prefix, title, part)`` per report, in order; ``prefix`` keeps its ids apart.
+    plan
+        Front page count and the destinations of the contents links.
+
+    Returns
+    -------
+    pikepdf.Pdf
+        ``front``, now holding every part: one ``/Part`` structure element per report,
+        named destinations ``<prefix>--<id>``, links resolved and an outline per report
+        (level 1, on its cover) and per section (level 2).
+    """
+    if len(front.pages) != plan.front_pages:
+        raise RenderError(f"appendix: front matter has {len(front.pages)} pages, "
+                          f"planned {plan.front_pages}")
+    tree = front.Root.StructTreeRoot
+    root_kids = tree.K
+    document = root_kids[0] if isinstance(root_kids, Array) else root_kids
+    nums: list[pikepdf.Object | int] = list(tree.ParentTree.Nums)
+    next_key = _next_key(nums)
+    dests = dict(named_destinations(front))
+    outline: list[tuple[str, int, list[OutlineEntry]]] = []
+
+    for prefix, title, part in parts:
+        first = len(front.pages)
+        new_index = {old: first + k for k, old in enumerate(part.kept)}
+        part_elem, nums_part = _detach_structure(part)
+        src_pages = part.pdf.pages
+        for old in part.kept:
+            front.pages.append(src_pages[old])
+        _shift_page_keys(front, first, next_key, prefix)
+        copied = front.copy_foreign(part_elem)
+        copied.P = document
+        document.K.append(copied)
+        for key, value in nums_part:
+            nums += [key + next_key, front.copy_foreign(value)]
+        next_key = max([next_key, *(key + next_key + 1 for key, _ in nums_part)])
+        by_page = {src_pages[o].obj.objgen: new_index[o] for o in part.kept}
+        for name, dest in named_destinations(part.pdf).items():
+            index = by_page.get(dest[0].objgen)
+            if index is not None:
+                dests[f"{prefix}--{name}"] = Array([front.pages[index].obj, *list(dest)[1:]])
+        outline.append((title, first, [
+            OutlineEntry(e.title, new_index[e.page], e.view) for e in part.sections
+        ]))
+
+    tree.ParentTree = front.make_indirect(Dictionary(Nums=Array(nums)))
+    tree.ParentTreeNextKey = next_key
+    _write_destinations(front, dests)
+    _resolve_gotos(front, plan)
+    _write_outline(front, outline)
+    return front
+
+
+def _next_key(nums: list[pikepdf.Object | int]) -> int:
+    keys = [int(nums[i]) for i in range(0, len(nums), 2)]
+    return max(keys, default=-1) + 1
+
+
+def _detach_structure(part: PartPdf) -> tuple[Dictionary, list[tuple[int, pikepdf.Object]]]:
+    """A ``/Part`` holding the part's top-level elements on kept pages, cut from its root.
+
+    Every element whose parent was the part's ``/Document`` (also WeasyPrint's unlinked
+    elements of running headers) gets the new ``/Part`` as parent, so copying it does not
+    drag the old structure root, and with it the left-out pages, along. Returns the part
+    element and the parent-tree entries to carry over (keys of left-out pages dropped).
+    """
+    pdf = part.pdf
+    tree = pdf.Root.StructTreeRoot
+    kids = tree.K
+    document = kids[0] if isinstance(kids, Array) else kids
+    kept_pages = {pdf.pages[i].obj.objgen for i in part.kept}
+    dropped_pages = {pdf.pages[i].obj.objgen for i in part.toc}
+    top = [e for e in document.K if _page_of(e) not in dropped_pages]
+    element = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, K=Array(top)))
+    if part.language:
+        element.Lang = String(part.language)
+    doc_id = document.objgen
+
+    entries: list[tuple[int, pikepdf.Object]] = []
+    raw = list(tree.ParentTree.Nums)
+    for i in range(0, len(raw), 2):
+        key, value = int(raw[i]), raw[i + 1]
+        members = list(value) if isinstance(value, Array) else [value]
+        pages = {_page_of(m) for m in members if isinstance(m, Dictionary)}
+        if pages & dropped_pages or not pages <= kept_pages | {None}:
+            continue
+        for member in members:
+            if isinstance(member, Dictionary):
+                _reparent(member, doc_id, element)
+        entries.append((key, value if value.is_indirect else pdf.make_indirect(value)))
+    for e in top:
+        e.P = element
+    return element, entries
+
+
+def _page_of(element: pikepdf.Object) -> tuple[int, int] | None:
+    page = element.get("/Pg")
+    return page.objgen if page is not None else None
+
+
+def _reparent(element: pikepdf.Object, document: tuple[int, int], part: Dictionary) -> None:
+    """Walk up from ``element``; the ancestor whose parent is the old root gets ``part``."""
+    seen = 0
+    while seen < 256:
+        parent = element.get("/P")
+        if parent is None:
+            return
+        if parent.objgen == document:
+            element.P = part
+            return
+        if parent.objgen == part.objgen:
+            return
+        element = parent
+        seen += 1
+
+
+def _shift_page_keys(pdf: pikepdf.Pdf, first: int, offset: int, prefix: str) -> None:
+    """Shift parent-tree keys of pages ``first…`` and their annotations; prefix link names."""
+    for i in range(first, len(pdf.pages)):
+        page = pdf.pages[i]
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + offset
+        for annot in page.obj.get("/Annots", Array()):
+            if "/StructParent" in annot:
+                annot.StructParent = int(annot.StructParent) + offset
+            dest = annot.get("/Dest")
+            if isinstance(dest, String):
+                annot.Dest = String(f"{prefix}--{dest}")
+
+
+def _write_destinations(pdf: pikepdf.Pdf, dests: dict[str, Array]) -> None:
+    flat: list[pikepdf.Object] = []
+    for name in sorted(dests):
+        flat += [String(name), dests[name]]
+    if "/Names" not in pdf.Root:
+        pdf.Root.Names = Dictionary()
+    pdf.Root.Names.Dests = pdf.make_indirect(Dictionary(Names=Array(flat)))
+
+
+def _resolve_gotos(pdf: pikepdf.Pdf, plan: AppendixPlan) -> None:
+    """Turn the front matter's ``tm-goto:<n>`` links into destinations in the document."""
+    for page in pdf.pages[: plan.front_pages]:
+        for annot in page.obj.get("/Annots", Array()):
+            action = annot.get("/A")
+            uri = str(action.get("/URI", "")) if action is not None else ""
+            if not uri.startswith(GOTO_SCHEME):
+                continue
+            index, view = plan.targets[int(uri[len(GOTO_SCHEME):])]
+            del annot.A
+            annot.Dest = Array([pdf.pages[index].obj, *view])
+
+
+def _write_outline(pdf: pikepdf.Pdf, reports: list[tuple[str, int, list[OutlineEntry]]]) -> None:
+    with pdf.open_outline() as outline:
+        outline.root.clear()
+        for title, first, sections in reports:
+            item = pikepdf.OutlineItem(title, Array([pdf.pages[first].obj, Name.Fit]))
+            for s in sections:
+                item.children.append(
+                    pikepdf.OutlineItem(s.title, Array([pdf.pages[s.page].obj, *s.view]))
+                )
+            outline.root.append(item)
