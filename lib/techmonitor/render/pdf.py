@@ -64,6 +64,7 @@ from __future__ import annotations
 import base64
 import html as html_lib
 import logging
+import math
 import re
 import threading
 from collections.abc import Sequence
@@ -297,7 +298,7 @@ def render_appendix_pdf(parts: Sequence[AppendixPart], meta: PdfMeta) -> bytes:
         seen.add(_safe_id(part.report_id))
     opened = [(_safe_id(p.report_id), p.title, pdfpages.read_part(p.pdf, p.report_id))
               for p in parts]
-    front_pages = 2
+    front_pages = _front_pages_estimate(opened)
     for _ in range(4):  # the contents' own length shifts every number after it
         copy, plan = _appendix_front(opened, meta, front_pages)
         document, data = _print(copy, meta)
@@ -357,6 +358,16 @@ def _report_copy(html: str, meta: PdfMeta) -> _PrintCopy:
         _toc_item(ol, anchor, text)
     body.append(main)
     return _PrintCopy(_serialise_document(doc), tuple(styles))
+
+
+TOC_LINE_MM = 5.8  # one contents line in print.css (9–9.5 pt text, padding, rule)
+TOC_PAGE_MM = 240.0  # usable height of a contents page (A4 less margins and heading)
+
+
+def _front_pages_estimate(parts: Sequence[tuple[str, str, pdfpages.PartPdf]]) -> int:
+    """Cover plus the contents pages the entries will probably need (saves a re-print)."""
+    lines = sum(1 + len(part.sections) for _, _, part in parts)
+    return 1 + max(1, math.ceil((lines * TOC_LINE_MM + len(parts) * 3.2) / TOC_PAGE_MM))
 
 
 def _appendix_front(parts: Sequence[tuple[str, str, pdfpages.PartPdf]], meta: PdfMeta,
