@@ -27,7 +27,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 from techmonitor.errors import RenderError
-from techmonitor.render import pdf
+from techmonitor.render import pdf, pdfpages
 from techmonitor.render.html import notebook_to_html
 from techmonitor.render.pdf import AppendixPart, PdfMeta
 from weasyprint import HTML
@@ -484,6 +484,32 @@ def test_report_in_english() -> None:
     assert "Contents" in texts[1]
     assert f"page 2 of {len(texts)}" in texts[1]
     assert "Q3 2023" in texts[2]
+    # In a Dutch appendix the English report keeps its language, on its /Part.
+    appendix = pdf.render_appendix_pdf(
+        [AppendixPart("national-en", title, data)], meta(APPENDIX_TITLE))
+    doc = pikepdf.open(io.BytesIO(appendix))
+    assert str(doc.Root.Lang) == "nl"
+    parts = [k for k in doc.Root.StructTreeRoot.K[0].K if k.get("/S") == "/Part"]
+    assert [str(k.Lang) for k in parts] == ["en"]
+    assert structure_problems(appendix) == []
+    assert f"page 2 of {len(texts)}" not in page_texts(appendix)[3]  # numbered through
+    assert f"pagina 4 van {len(page_texts(appendix))}" in page_texts(appendix)[3]
+
+
+def test_footers_come_off_again(report_pdf: bytes) -> None:
+    """The appendix takes a report's footers off before it numbers the pages anew."""
+    stamped = pdfpages.open_pdf(report_pdf)
+    assert any(pdfpages.FOOTER_MARK in s for s in stamped.pages[1].obj.Contents)
+    pdfpages.strip_footers(stamped)
+    for page_obj in stamped.pages:
+        contents = page_obj.obj.Contents
+        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        assert not any(pdfpages.FOOTER_MARK in s for s in streams)
+        assert not any(str(k).startswith("/TmFoot")
+                       for k in page_obj.obj.Resources.get("/XObject", {}).keys())
+    texts = page_texts(pdfpages.save_pdf(stamped))
+    assert not any("pagina" in t for t in texts)
+    assert "Techniek Monitor – Landelijk rapport Nederland" in texts[1]  # the header stays
 
 
 def test_split_detector_sees_a_cut_chart() -> None:
