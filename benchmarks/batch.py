@@ -11,8 +11,7 @@ It measures, in one run on one machine:
    --no-input`` → ``weasyprint`` CLI (PDF). No appendix (the naive chain has none).
 2. **techmonitor run** (cold: empty output folder, so no cache), HTML + PDF + appendix.
 3. **marginal cost per report**: ``(T(all) − T(one report)) / (n − 1)`` from two cold runs (the
-   appendix is only built for a complete batch, so it counts in the marginal cost; it is printed
-   beside the reports' PDFs, so its time cannot be subtracted from the wall time).
+   appendix is only built for a complete batch, so it counts in the marginal cost).
 4. **no-change rerun**: ``techmonitor run`` again on the finished output folder.
 
 It is a benchmark, not a test: it prints numbers and asserts nothing.
