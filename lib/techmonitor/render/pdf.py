@@ -384,11 +384,11 @@ def _appendix_front(parts: Sequence[tuple[str, str, pdfpages.PartPdf]], meta: Pd
     toc = _toc_nav(body, meta)
     _running(toc, meta.title, meta)
     toc_list = SubElement(toc, "ol", {"class": "tm-toc-reports"})
-    targets: list[tuple[int, tuple[object, ...]]] = []
+    targets: list[tuple[int, tuple[object, ...], str]] = []
 
     def entry(parent: Element, text: str, page: int, view: tuple[object, ...]) -> None:
         _toc_line(parent, f"{GOTO_SCHEME}{len(targets)}", text, str(page + 1))
-        targets.append((page, view))
+        targets.append((page, view, text))
 
     start = front_pages
     for _, title, part in parts:

@@ -91,11 +91,12 @@ class AppendixPlan:
     front_pages
         Pages of the front matter (cover and contents).
     targets
-        Destinations of the front matter's ``tm-goto:<n>`` links: ``(output page, view)``.
+        Destinations of the front matter's ``tm-goto:<n>`` links: ``(output page, view,
+        text)``; the text becomes the link's description (``/Contents``).
     """
 
     front_pages: int
-    targets: list[tuple[int, tuple[pikepdf.Object, ...]]]
+    targets: list[tuple[int, tuple[pikepdf.Object, ...], str]]
 
 
 # -- footers -----------------------------------------------------------------------------------
@@ -397,9 +398,10 @@ def _resolve_gotos(pdf: pikepdf.Pdf, plan: AppendixPlan) -> None:
             uri = str(action.get("/URI", "")) if action is not None else ""
             if not uri.startswith(GOTO_SCHEME):
                 continue
-            index, view = plan.targets[int(uri[len(GOTO_SCHEME):])]
+            index, view, text = plan.targets[int(uri[len(GOTO_SCHEME):])]
             del annot.A
             annot.Dest = Array([pdf.pages[index].obj, *view])
+            annot.Contents = String(text)
 
 
 def _write_outline(pdf: pikepdf.Pdf, reports: list[tuple[str, int, list[OutlineEntry]]]) -> None:
