@@ -496,20 +496,79 @@ def test_report_in_english() -> None:
     assert f"pagina 4 van {len(page_texts(appendix))}" in page_texts(appendix)[3]
 
 
-def test_footers_come_off_again(report_pdf: bytes) -> None:
-    """The appendix takes a report's footers off before it numbers the pages anew."""
+def test_running_texts_come_off_again(report_pdf: bytes) -> None:
+    """The appendix takes a report's header and footer off before it numbers pages anew."""
     stamped = pdfpages.open_pdf(report_pdf)
-    assert any(pdfpages.FOOTER_MARK in s for s in stamped.pages[1].obj.Contents)
-    pdfpages.strip_footers(stamped)
+    assert any(pdfpages.RUNNING_MARK in s for s in stamped.pages[1].obj.Contents)
+    pdfpages.strip_running(stamped)
     for page_obj in stamped.pages:
         contents = page_obj.obj.Contents
         streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-        assert not any(pdfpages.FOOTER_MARK in s for s in streams)
-        assert not any(str(k).startswith("/TmFoot")
+        assert not any(pdfpages.RUNNING_MARK in s for s in streams)
+        assert not any(str(k).startswith("/TmRun")
                        for k in page_obj.obj.Resources.get("/XObject", {}).keys())
     texts = page_texts(pdfpages.save_pdf(stamped))
     assert not any("pagina" in t for t in texts)
-    assert "Techniek Monitor – Landelijk rapport Nederland" in texts[1]  # the header stays
+    assert "Inhoud" in texts[1]
+    assert not any("Techniek Monitor – Landelijk rapport Nederland" in t for t in texts[1:])
+
+
+def test_table_header_ids_unique_in_the_appendix() -> None:
+    """Two reports of the same shape: WeasyPrint gives their header cells the same ids."""
+    data = [pdf.render_report_pdf(page(t, SECTIONS[:2]), meta(t)) for t in (REPORT_TITLE,
+                                                                           APPENDIX_TITLE)]
+    appendix = pdf.render_appendix_pdf(
+        [AppendixPart(f"r{k}", t, d) for k, (t, d) in enumerate(
+            zip((REPORT_TITLE, APPENDIX_TITLE), data, strict=True))], meta(APPENDIX_TITLE))
+    doc = pikepdf.open(io.BytesIO(appendix))
+    elements = all_struct_elements(doc)
+    ids = [str(e.ID) for e in elements if "/ID" in e]
+    assert ids and len(ids) == len(set(ids))
+    id_tree = {str(k): v.objgen for k, v in pikepdf.NameTree(
+        doc.Root.StructTreeRoot.IDTree).items()}
+    assert set(id_tree) == set(ids)
+    headers = [str(h) for e in elements for a in _attributes(e) for h in a.get("/Headers", [])]
+    assert headers and set(headers) <= set(id_tree)
+    # a cell's header cells are in the same report (/Part) as the cell
+    part_of: dict[tuple[int, int], int] = {}
+    parts = [k for k in doc.Root.StructTreeRoot.K[0].K if k.get("/S") == "/Part"]
+    assert len(parts) == 2
+    for number, part in enumerate(parts):
+        for e in struct_subtree(part):
+            part_of[e.objgen] = number
+    cells = 0
+    for e in elements:
+        for a in _attributes(e):
+            for h in a.get("/Headers", []):
+                assert part_of[id_tree[str(h)]] == part_of[e.objgen]
+                cells += 1
+    assert cells > 0
+
+
+def _attributes(element: Any) -> list[Any]:
+    attrs = element.get("/A")
+    items = list(attrs) if isinstance(attrs, pikepdf.Array) else [attrs]
+    return [a for a in items if isinstance(a, pikepdf.Dictionary)]
+
+
+def all_struct_elements(doc: Any) -> list[Any]:
+    """Structure elements reachable from the root (read with pikepdf)."""
+    return struct_subtree(doc.Root.StructTreeRoot.K)
+
+
+def struct_subtree(top: Any) -> list[Any]:
+    """``top`` (an element or an array of them) and every element below it."""
+    found, stack, seen = [], [top], set()
+    while stack:
+        item = stack.pop()
+        if isinstance(item, pikepdf.Array):
+            stack.extend(item)
+        elif isinstance(item, pikepdf.Dictionary) and "/S" in item and item.objgen not in seen:
+            seen.add(item.objgen)
+            found.append(item)
+            if "/K" in item:
+                stack.append(item.K)
+    return found
 
 
 def test_split_detector_sees_a_cut_chart() -> None:
@@ -618,7 +677,7 @@ def test_appendix_links_and_destinations_resolve(appendix_pdf: bytes) -> None:
     assert all(v[0].objgen in pages for v in dests.values())
     for rid, _, offset in PARTS:
         for anchor, *_ in SECTIONS[: 3 + offset]:
-            assert f"{rid}--{anchor}" in dests  # one per report, prefixed
+            assert f"{rid}/{anchor}" in dests  # one per report, prefixed
     nums = doc.Root.StructTreeRoot.ParentTree.Nums
     links = {int(nums[k]): nums[k + 1] for k in range(0, len(nums), 2)}
     targets: dict[tuple[int, int], int] = {}  # per link element (text and number: 2 areas)
@@ -646,19 +705,19 @@ def test_structure_trees_are_whole(report_pdf: bytes, appendix_pdf: bytes) -> No
         assert structure_problems(data) == []
 
 
-def test_footers_are_pagination_artifacts(report_pdf: bytes) -> None:
+def test_running_texts_are_pagination_artifacts(report_pdf: bytes) -> None:
     doc = pikepdf.open(io.BytesIO(report_pdf))
     for i, page_obj in enumerate(doc.pages):
         ops = pikepdf.parse_content_stream(page_obj)
         names = [str(op.operator) for op in ops]
         if i == 0:
             assert "Do" not in names or all(
-                not str(op.operands[0]).startswith("/TmFoot") for op in ops
+                not str(op.operands[0]).startswith("/TmRun") for op in ops
                 if str(op.operator) == "Do")
             continue
-        # the footer is drawn last, inside /Artifact marked content, outside the tagged text
+        # header and footer are drawn last, inside /Artifact marked content, as one form
         do = max(k for k, op in enumerate(ops) if str(op.operator) == "Do"
-                 and str(op.operands[0]).startswith("/TmFoot"))
+                 and str(op.operands[0]).startswith("/TmRun"))
         bdc = max(k for k in range(do) if names[k] == "BDC")
         assert str(ops[bdc].operands[0]) == "/Artifact"
         assert names[do + 1:] == ["Q", "EMC"]
@@ -702,6 +761,12 @@ def structure_problems(data: bytes) -> list[str]:
         for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
             if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
                 stack.append((kid, element))
+    # all marked content belongs to the tree: no element only the parent tree knows
+    reachable = {e.objgen for e in all_struct_elements(doc)}
+    for key, entry in parent_tree.items():
+        members = list(entry) if isinstance(entry, pikepdf.Array) else [entry]
+        if any(m.objgen not in reachable for m in members if isinstance(m, pikepdf.Dictionary)):
+            problems.append(f"parent tree entry {key}: element outside the structure tree")
     if int(tree.get("/ParentTreeNextKey", max(parent_tree) + 1)) <= max(parent_tree):
         problems.append("ParentTreeNextKey is not past the last key")
     return problems

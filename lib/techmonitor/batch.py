@@ -304,7 +304,7 @@ class _Batch:
 
     # -- appendix ----------------------------------------------------------------------------
     def build_appendix(self) -> None:
-        if "pdf" not in self.options.formats or "html" not in self.options.formats:
+        if "pdf" not in self.options.formats:
             return
         name = appendix_name(self.period)
         path = self.out_dir / name

@@ -30,7 +30,7 @@ from techmonitor.config import Job
 CACHE_SCHEMA = 1
 #: Libraries whose version changes the produced reports.
 OUTPUT_LIBRARIES = ("pandas", "numpy", "statsmodels", "matplotlib", "seaborn", "nbconvert",
-                    "papermill", "weasyprint", "babel")
+                    "papermill", "weasyprint", "pikepdf", "babel")
 PACKAGE_DIR = Path(__file__).resolve().parent
 _SKIP_DIRS = {"__pycache__"}
 

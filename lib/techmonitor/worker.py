@@ -95,18 +95,6 @@ def default_warm_code(project: Path) -> str:
             "del _o\n")
 
 
-def print_report_pdf(html: str, params: ReportParams, title: str) -> tuple[bytes, float]:
-    """Print one report's PDF from its HTML; returns the PDF and the seconds it took.
-
-    Used by the batch's PDF phase, which runs it in separate processes (picklable arguments).
-    """
-    from techmonitor.render.pdf import render_report_pdf
-
-    t = time.perf_counter()
-    pdf = render_report_pdf(html, pdf_meta(params, title))
-    return pdf, round(time.perf_counter() - t, 3)
-
-
 def pdf_meta(params: ReportParams, title: str) -> Any:
     """Document metadata of one report's PDF."""
     from techmonitor.render.pdf import PdfMeta

@@ -12,9 +12,11 @@ Two entry points, both returning PDF bytes (the batch writes them):
   tree (see ``shared/notes/rendering-and-kernels.md``) at a fraction of the cost.
 
 Page numbers ("pagina X van Y") are not part of the layout, so the same pages serve both
-documents: they are printed as a footer overlay afterwards (:func:`_stamp_footers`), from a
-small WeasyPrint document whose pages carry only the footer texts (``print.css``,
-``@page tm-footer``), and marked as pagination artifacts.
+documents: they are printed as an overlay afterwards (:func:`_stamp_running`), together with
+the running header (report title and period), from a small WeasyPrint document whose pages
+carry only those texts (``print.css``, ``@page tm-running``), and marked as pagination
+artifacts. (Laid out by WeasyPrint as margin boxes of the report itself, the running texts
+were tagged content left outside the structure tree.)
 
 How the print copy is made
 --------------------------
@@ -258,9 +260,15 @@ def render_report_pdf(html: str, meta: PdfMeta) -> bytes:
     """
     document, data = _print(_report_copy(html, meta), meta)
     covers = _cover_pages(document, meta.title)
-    n = len(document.pages)
-    numbered = [i for i in range(n) if i >= covers]
-    return _stamp_footers(pdfpages.open_pdf(data), numbered, n, meta.language)
+    running = _running_title(meta.title, meta)
+    pages = [(i, running) for i in range(covers, len(document.pages))]
+    try:
+        return _stamp_running(pdfpages.open_pdf(data), pages, len(document.pages), meta)
+    except RenderError:
+        raise
+    except Exception as exc:  # pikepdf/qpdf errors: one clear error for the caller
+        raise RenderError(f"PDF of {meta.title!r}: stamping the running texts failed: "
+                          f"{exc}") from exc
 
 
 def render_appendix_pdf(parts: Sequence[AppendixPart], meta: PdfMeta) -> bytes:
@@ -296,6 +304,15 @@ def render_appendix_pdf(parts: Sequence[AppendixPart], meta: PdfMeta) -> bytes:
         if _safe_id(part.report_id) in seen:
             raise RenderError(f"appendix: report {part.report_id!r} appears twice")
         seen.add(_safe_id(part.report_id))
+    try:
+        return _appendix(parts, meta)
+    except RenderError:
+        raise
+    except Exception as exc:  # pikepdf/qpdf errors: one clear error for the caller
+        raise RenderError(f"appendix: merging the reports' PDFs failed: {exc}") from exc
+
+
+def _appendix(parts: Sequence[AppendixPart], meta: PdfMeta) -> bytes:
     opened = [(_safe_id(p.report_id), p.title, pdfpages.read_part(p.pdf, p.report_id))
               for p in parts]
     front_pages = _front_pages_estimate(opened)
@@ -307,26 +324,23 @@ def render_appendix_pdf(parts: Sequence[AppendixPart], meta: PdfMeta) -> bytes:
         front_pages = len(document.pages)
     else:
         raise RenderError("appendix: the contents pages do not settle on a page count")
-    try:
-        out = pdfpages.assemble_appendix(pdfpages.open_pdf(data), opened, plan)
-    except RenderError:
-        raise
-    except Exception as exc:  # pikepdf/qpdf errors: one clear error for the caller
-        raise RenderError(f"appendix: merging the reports' PDFs failed: {exc}") from exc
-    covers = set(range(_cover_pages(document, meta.title)))
+    out = pdfpages.assemble_appendix(pdfpages.open_pdf(data), opened, plan)
+    appendix_title = _running_title(meta.title, meta)
+    pages = [(i, appendix_title) for i in range(_cover_pages(document, meta.title), front_pages)]
     start = front_pages
-    for _, _, opened_part in opened:
-        covers |= {start + k for k in range(len(opened_part.covers))}
-        start += len(opened_part.kept)
-    numbered = [i for i in range(start) if i not in covers]
-    return _stamp_footers(out, numbered, start, meta.language)
+    for _, title, part in opened:
+        running = _running_title(title, meta)
+        pages += [(start + k, running) for k in range(len(part.covers), len(part.kept))]
+        start += len(part.kept)
+    return _stamp_running(out, pages, start, meta)
 
 
 def report_print_html(html: str, meta: PdfMeta) -> str:
     """The print copy of one report: the HTML that :func:`render_report_pdf` gives WeasyPrint.
 
     The page's own styles are not in it: they are applied as stylesheets, before
-    ``print.css``; the page numbers are not in it either (see :func:`_stamp_footers`).
+    ``print.css``; the running header and footer are not in it either (see
+    :func:`_stamp_running`).
     Useful to inspect what is printed.
 
     Raises
@@ -351,8 +365,6 @@ def _report_copy(html: str, meta: PdfMeta) -> _PrintCopy:
     body.set("class", "tm-print tm-single")
     _cover(body, meta, title_block, cls="tm-cover")
     toc = _toc_nav(body, meta)
-    _running(toc, meta.title, meta)
-    _running(main, meta.title, meta)
     ol = SubElement(toc, "ol", {"class": "tm-toc-sections"})
     for anchor, text in entries:
         _toc_item(ol, anchor, text)
@@ -382,7 +394,6 @@ def _appendix_front(parts: Sequence[tuple[str, str, pdfpages.PartPdf]], meta: Pd
     body.set("class", "tm-print tm-appendix")
     _cover(body, meta, None, cls="tm-cover tm-appendix-cover")
     toc = _toc_nav(body, meta)
-    _running(toc, meta.title, meta)
     toc_list = SubElement(toc, "ol", {"class": "tm-toc-reports"})
     targets: list[tuple[int, tuple[object, ...], str]] = []
 
@@ -439,15 +450,10 @@ def _period_words(meta: PdfMeta) -> str:
     return fmt.quarter(meta.period, meta.language)  # type: ignore[arg-type]
 
 
-def _running(el: Element, title: str, meta: PdfMeta) -> None:
-    """Mark ``el`` as setting the running header (print.css: ``[data-running-title]``).
-
-    Not on ``<body>``: its box continues on every page and, being first, would win over the
-    per-report value of each appendix article.
-    """
+def _running_title(title: str, meta: PdfMeta) -> str:
+    """The running header's title: ``title`` without the period words (shown at the right)."""
     suffix = ", " + _period_words(meta)
-    el.set("data-running-title", title[: -len(suffix)] if title.endswith(suffix) else title)
-    el.set("data-running-period", _period_words(meta))
+    return title[: -len(suffix)] if title.endswith(suffix) else title
 
 
 def _parse(page: str) -> Element:
@@ -883,29 +889,34 @@ def footer_text(number: int, total: int, language: str) -> str:
     return f"{msg('pdf.page', language)} {number} {msg('pdf.of', language)} {total}"
 
 
-def _stamp_footers(pdf: pikepdf.Pdf, numbered: Sequence[int], total: int,
-                   language: str) -> bytes:
-    """Print "pagina X van Y" on the ``numbered`` pages of ``pdf`` and return its bytes.
+def _stamp_running(pdf: pikepdf.Pdf, pages: Sequence[tuple[int, str]], total: int,
+                   meta: PdfMeta) -> bytes:
+    """Print the running header and footer on ``pages`` of ``pdf``; return its bytes.
 
-    The texts are laid out by WeasyPrint with ``print.css`` (``@page tm-footer``: only the
-    bottom-right margin box, same font and place as the other running texts), one page per
-    footer, and drawn over the pages as artifacts (:func:`pdfpages.stamp_footers`).
+    ``pages`` holds ``(page index, running title)``; the header also shows the period, the
+    footer "pagina X van Y" with X the page's number and Y ``total``. The texts are laid out
+    by WeasyPrint with ``print.css`` (``@page tm-running``: only the margin boxes), one page
+    per printed page, and drawn over the pages as pagination artifacts
+    (:func:`pdfpages.stamp_running`). Cover pages are left out of ``pages``.
     """
-    if numbered:
-        texts = [footer_text(i + 1, total, language) for i in numbered]
+    if pages:
+        period = html_lib.escape(_period_words(meta))
         page_divs = "".join(
-            f'<div class="tm-footer-page" data-footer="{html_lib.escape(t)}"></div>'
-            for t in texts
+            f'<div class="tm-running-page" data-title="{html_lib.escape(title)}" '
+            f'data-period="{period}" '
+            f'data-footer="{html_lib.escape(footer_text(i + 1, total, meta.language))}"></div>'
+            for i, title in pages
         )
-        footers_html = f'<!DOCTYPE html><html lang="{language}"><body>{page_divs}</body></html>'
+        html = f'<!DOCTYPE html><html lang="{meta.language}"><body>{page_divs}</body></html>'
         printer = _printer()
         with printer.lock:
             try:
-                data = HTML(string=footers_html, base_url=str(STATIC_DIR)).write_pdf(
+                data = HTML(string=html, base_url=str(STATIC_DIR)).write_pdf(
                     stylesheets=[printer.print], font_config=printer.fonts)
             except Exception as exc:  # as in _print
-                raise RenderError(f"printing the page numbers failed: {exc}") from exc
+                raise RenderError(f"printing the running texts failed: {exc}") from exc
         if not isinstance(data, bytes):
-            raise RenderError("printing the page numbers failed: WeasyPrint returned no bytes")
-        pdfpages.stamp_footers(pdf, pdfpages.open_pdf(data), numbered)
+            raise RenderError("printing the running texts failed: WeasyPrint returned no bytes")
+        pdfpages.stamp_running(pdf, pdfpages.open_pdf(data), [i for i, _ in pages])
+    pdfpages.add_id_tree(pdf)
     return pdfpages.save_pdf(pdf)

@@ -1,26 +1,29 @@
-"""Page-level PDF work with pikepdf (qpdf): page-number footers and assembling the appendix.
+"""Page-level PDF work with pikepdf (qpdf): running header and footer, assembling the appendix.
 
 WeasyPrint lays out each report once. The same pages then serve twice: in the report's own PDF
 ("pagina 3 van 32") and in the quarter's appendix, where page numbers run through all reports
-("pagina 45 van 326"). So the page number is not part of the layout: it is a small footer
-overlay stamped on afterwards (:func:`stamp_footers`), and the appendix is assembled from the
-reports' PDFs (:func:`assemble_appendix`) instead of laying out all 22 reports a second time
-in one single-threaded WeasyPrint run (about a minute for the bundled batch; assembling takes
-about a second).
+("pagina 45 van 342"). So the running texts are not part of the layout: they are an overlay
+stamped on afterwards (:func:`stamp_running`), and the appendix is assembled from the reports'
+PDFs (:func:`assemble_appendix`) instead of laying out all 22 reports a second time in one
+single-threaded WeasyPrint run (about a minute for the bundled batch; assembling takes about a
+second).
 
 Tagged PDF is kept intact:
 
-* a footer is drawn as a Form XObject inside ``/Artifact`` marked content (pagination is not
-  part of the document's logical content), in content streams marked ``/TmFooter`` so the
-  appendix can take the report's footers off again (:func:`strip_footers`);
+* the running texts are drawn as a Form XObject inside ``/Artifact`` marked content
+  (pagination is not part of the document's logical content), in content streams marked
+  ``/TmRunning`` so the appendix can take a report's running texts off again
+  (:func:`strip_running`);
 * WeasyPrint builds its structure tree per page (every top-level structure element, and all
   its descendants, belong to one page), so a report's own contents pages can be left out of
   the appendix by leaving out their top-level elements; the remaining elements of each report
   become one ``/Part`` under the appendix's ``/Document``, with the parent-tree keys of its
   pages and link annotations shifted past those already used;
-* named destinations get the report id as prefix (all reports use the same section ids) and
-  the report's links are rewritten to match; the appendix's contents links, written as
-  ``tm-goto:<n>`` URIs by the front matter, become direct destinations.
+* named destinations get the report id as prefix, ``<report id>/<name>`` (all reports use the
+  same section ids), and the report's links are rewritten to match; so do the structure
+  element ids (``/ID``) of table header cells and the cells' ``/Headers`` that point at them;
+  the appendix's contents links, written as ``tm-goto:<n>`` URIs by the front matter, become
+  direct destinations.
 """
 
 from __future__ import annotations
@@ -34,8 +37,8 @@ from pikepdf import Array, Dictionary, Name, String
 
 from techmonitor.errors import RenderError
 
-FOOTER_MARK = Name("/TmFooter")
-FOOTER_XOBJECT_PREFIX = "/TmFoot"
+RUNNING_MARK = Name("/TmRunning")
+RUNNING_XOBJECT_PREFIX = "/TmRun"
 GOTO_SCHEME = "tm-goto:"
 TOC_ANCHOR = "tm-toc-h"  # the contents heading: first page after the cover
 BODY_ANCHOR = "tm-body"  # the report's <main>: first page after the contents
@@ -52,7 +55,7 @@ class OutlineEntry:
 
 @dataclass
 class PartPdf:
-    """A report PDF opened for the appendix, with its footers taken off.
+    """A report PDF opened for the appendix, with its running texts taken off.
 
     Parameters
     ----------
@@ -99,58 +102,64 @@ class AppendixPlan:
     targets: list[tuple[int, tuple[pikepdf.Object, ...], str]]
 
 
-# -- footers -----------------------------------------------------------------------------------
+# -- running header and footer ----------------------------------------------------------------
 
 
-def stamp_footers(pdf: pikepdf.Pdf, footers: pikepdf.Pdf, pages: Sequence[int]) -> None:
-    """Draw page ``k`` of ``footers`` on page ``pages[k]`` of ``pdf``, as a pagination artifact.
+def stamp_running(pdf: pikepdf.Pdf, overlay: pikepdf.Pdf, pages: Sequence[int]) -> None:
+    """Draw page ``k`` of ``overlay`` on page ``pages[k]`` of ``pdf``, as a pagination artifact.
 
     Parameters
     ----------
     pdf
         The document to stamp (changed in place).
-    footers
-        A document whose pages carry only the footer texts (same page size).
+    overlay
+        A document whose pages carry only the running texts (same page size).
     pages
-        For each footer page, the index of the page of ``pdf`` it goes on.
+        For each overlay page, the index of the page of ``pdf`` it goes on.
     """
-    if len(footers.pages) != len(pages):
+    if len(overlay.pages) != len(pages):
         raise RenderError(
-            f"footers: {len(footers.pages)} footer page(s) for {len(pages)} page(s)"
+            f"running texts: {len(overlay.pages)} overlay page(s) for {len(pages)} page(s)"
         )
     for k, index in enumerate(pages):
         page = pdf.pages[index]
-        form = pdf.copy_foreign(footers.make_indirect(footers.pages[k].as_form_xobject()))
-        name = f"{FOOTER_XOBJECT_PREFIX}{index}"
-        resources = page.obj.get("/Resources")
-        if resources is None:
-            resources = page.obj.Resources = pdf.make_indirect(Dictionary())
-        if "/XObject" not in resources:
-            resources.XObject = Dictionary()
+        form = pdf.copy_foreign(overlay.make_indirect(overlay.pages[k].as_form_xobject()))
+        name = f"{RUNNING_XOBJECT_PREFIX}{index}"
+        # WeasyPrint shares one resource dictionary between pages: give this page its own
+        # (sharing fonts and images), so it lists only its own overlay.
+        resources = _copy_dict(page.obj.get("/Resources"))
+        resources.XObject = _copy_dict(resources.get("/XObject"))
         resources.XObject[name] = form
+        page.obj.Resources = pdf.make_indirect(resources)
         before = pdf.make_stream(b"q\n")
         after = pdf.make_stream(
-            b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n"
+            b"Q\n/Artifact <</Type /Pagination>> BDC\n"
             + f"q {name} Do Q\n".encode("ascii") + b"EMC\n"
         )
-        before[FOOTER_MARK] = after[FOOTER_MARK] = True
+        before[RUNNING_MARK] = after[RUNNING_MARK] = True
         contents = page.obj.get("/Contents")
         existing = list(contents) if isinstance(contents, Array) else \
             ([contents] if contents is not None else [])
         page.obj.Contents = Array([before, *existing, after])
 
 
-def strip_footers(pdf: pikepdf.Pdf) -> None:
-    """Take off footers stamped by :func:`stamp_footers` (content streams and XObjects)."""
+def _copy_dict(obj: pikepdf.Object | None) -> Dictionary:
+    """A new direct dictionary with the entries of ``obj`` (values shared, not copied)."""
+    return Dictionary({str(k): v for k, v in obj.items()}) if isinstance(obj, Dictionary) \
+        else Dictionary()
+
+
+def strip_running(pdf: pikepdf.Pdf) -> None:
+    """Take off the running texts stamped by :func:`stamp_running` (streams and XObjects)."""
     for page in pdf.pages:
         contents = page.obj.get("/Contents")
         if isinstance(contents, Array):
-            kept = [s for s in contents if FOOTER_MARK not in s]
+            kept = [s for s in contents if RUNNING_MARK not in s]
             page.obj.Contents = kept[0] if len(kept) == 1 else Array(kept)
         xobjects = page.obj.get("/Resources", Dictionary()).get("/XObject")
         if xobjects is not None:
             for key in list(xobjects.keys()):
-                if key.startswith(FOOTER_XOBJECT_PREFIX):
+                if key.startswith(RUNNING_XOBJECT_PREFIX):
                     del xobjects[key]
 
 
@@ -200,7 +209,7 @@ def read_part(data: bytes, what: str) -> PartPdf:
         (``tm-toc-h``, ``tm-body``): then it was not printed by this version.
     """
     pdf = open_pdf(data)
-    strip_footers(pdf)
+    strip_running(pdf)
     pages = page_index(pdf)
     dests = named_destinations(pdf)
     try:
@@ -276,7 +285,7 @@ def assemble_appendix(front: pikepdf.Pdf, parts: Sequence[tuple[str, str, PartPd
     for prefix, title, part in parts:
         first = len(front.pages)
         new_index = {old: first + k for k, old in enumerate(part.kept)}
-        part_elem, nums_part = _detach_structure(part)
+        part_elem, nums_part = _detach_structure(part, prefix)
         src_pages = part.pdf.pages
         for old in part.kept:
             front.pages.append(src_pages[old])
@@ -291,7 +300,7 @@ def assemble_appendix(front: pikepdf.Pdf, parts: Sequence[tuple[str, str, PartPd
         for name, dest in named_destinations(part.pdf).items():
             index = by_page.get(dest[0].objgen)
             if index is not None:
-                dests[f"{prefix}--{name}"] = Array([front.pages[index].obj, *list(dest)[1:]])
+                dests[f"{prefix}/{name}"] = Array([front.pages[index].obj, *list(dest)[1:]])
         outline.append((title, first, [
             OutlineEntry(e.title, new_index[e.page], e.view) for e in part.sections
         ]))
@@ -309,7 +318,8 @@ def _next_key(nums: list[pikepdf.Object | int]) -> int:
     return max(keys, default=-1) + 1
 
 
-def _detach_structure(part: PartPdf) -> tuple[Dictionary, list[tuple[int, pikepdf.Object]]]:
+def _detach_structure(part: PartPdf, prefix: str
+                      ) -> tuple[Dictionary, list[tuple[int, pikepdf.Object]]]:
     """A ``/Part`` holding the part's top-level elements on kept pages, cut from its root.
 
     Every element whose parent was the part's ``/Document`` (also WeasyPrint's unlinked
@@ -318,6 +328,7 @@ def _detach_structure(part: PartPdf) -> tuple[Dictionary, list[tuple[int, pikepd
     element and the parent-tree entries to carry over (keys of left-out pages dropped).
     """
     pdf = part.pdf
+    _prefix_element_ids(part, prefix)
     tree = pdf.Root.StructTreeRoot
     kids = tree.K
     document = kids[0] if isinstance(kids, Array) else kids
@@ -344,6 +355,59 @@ def _detach_structure(part: PartPdf) -> tuple[Dictionary, list[tuple[int, pikepd
     for e in top:
         e.P = element
     return element, entries
+
+
+def _prefix_element_ids(part: PartPdf, prefix: str) -> None:
+    """Prefix structure element ids (``/ID``) and the ``/Headers`` that refer to them.
+
+    WeasyPrint names table header cells after its own object numbers, which repeat between
+    reports of the same shape; in one document they must be unique.
+    """
+    for element in _struct_elements(part.pdf):
+        if "/ID" in element:
+            element.ID = String(f"{prefix}/{element.ID}")
+        attributes = element.get("/A")
+        for attr in (list(attributes) if isinstance(attributes, Array) else [attributes]):
+            if isinstance(attr, Dictionary) and isinstance(attr.get("/Headers"), Array):
+                attr.Headers = Array([String(f"{prefix}/{h}") for h in attr.Headers])
+
+
+def _struct_elements(pdf: pikepdf.Pdf) -> list[Dictionary]:
+    """Every structure element: the tree from its root, and any only the parent tree lists."""
+    tree = pdf.Root.StructTreeRoot
+    stack: list[pikepdf.Object] = [tree.get("/K", Array())]
+    if "/ParentTree" in tree:
+        stack += list(tree.ParentTree.get("/Nums", Array()))[1::2]
+    seen: set[tuple[int, int]] = set()
+    found: list[Dictionary] = []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Array):
+            stack.extend(item)
+        elif isinstance(item, Dictionary) and "/S" in item and item.objgen not in seen:
+            seen.add(item.objgen)
+            found.append(item)
+            if "/K" in item:
+                stack.append(item.K)
+    return found
+
+
+def add_id_tree(pdf: pikepdf.Pdf) -> None:
+    """Write the structure tree's ``/IDTree`` (element id → element), which WeasyPrint omits.
+
+    Table cells refer to their header cells by id (``/Headers``); readers find those through
+    this name tree.
+    """
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None:
+        return
+    ids = {str(e.ID): e for e in _struct_elements(pdf) if "/ID" in e}
+    if not ids:
+        return
+    flat: list[pikepdf.Object] = []
+    for key in sorted(ids, key=lambda n: bytes(String(n))):
+        flat += [String(key), ids[key]]
+    tree.IDTree = pdf.make_indirect(Dictionary(Names=Array(flat)))
 
 
 def _page_of(element: pikepdf.Object) -> tuple[int, int] | None:
@@ -378,12 +442,12 @@ def _shift_page_keys(pdf: pikepdf.Pdf, first: int, offset: int, prefix: str) -> 
                 annot.StructParent = int(annot.StructParent) + offset
             dest = annot.get("/Dest")
             if isinstance(dest, String):
-                annot.Dest = String(f"{prefix}--{dest}")
+                annot.Dest = String(f"{prefix}/{dest}")
 
 
 def _write_destinations(pdf: pikepdf.Pdf, dests: dict[str, Array]) -> None:
     flat: list[pikepdf.Object] = []
-    for name in sorted(dests):
+    for name in sorted(dests, key=lambda n: bytes(String(n))):  # name trees: byte order
         flat += [String(name), dests[name]]
     if "/Names" not in pdf.Root:
         pdf.Root.Names = Dictionary()
