@@ -511,6 +511,12 @@ def test_running_texts_come_off_again(report_pdf: bytes) -> None:
     assert not any("pagina" in t for t in texts)
     assert "Inhoud" in texts[1]
     assert not any("Techniek Monitor – Landelijk rapport Nederland" in t for t in texts[1:])
+    # the appendix takes off only the page numbers: the header (title, period) stays
+    footers_off = pdfpages.open_pdf(report_pdf)
+    pdfpages.strip_running(footers_off, (pdfpages.FOOTER,))
+    texts = page_texts(pdfpages.save_pdf(footers_off))
+    assert not any("pagina" in t for t in texts)
+    assert all("Techniek Monitor – Landelijk rapport Nederland" in t for t in texts[1:])
 
 
 def test_table_header_ids_unique_in_the_appendix() -> None:
@@ -715,12 +721,16 @@ def test_running_texts_are_pagination_artifacts(report_pdf: bytes) -> None:
                 not str(op.operands[0]).startswith("/TmRun") for op in ops
                 if str(op.operator) == "Do")
             continue
-        # header and footer are drawn last, inside /Artifact marked content, as one form
-        do = max(k for k, op in enumerate(ops) if str(op.operator) == "Do"
-                 and str(op.operands[0]).startswith("/TmRun"))
-        bdc = max(k for k in range(do) if names[k] == "BDC")
-        assert str(ops[bdc].operands[0]) == "/Artifact"
-        assert names[do + 1:] == ["Q", "EMC"]
+        # header and footer are drawn last, each inside /Artifact marked content
+        kinds = []
+        for do in (k for k, op in enumerate(ops) if str(op.operator) == "Do"
+                   and str(op.operands[0]).startswith("/TmRun")):
+            bdc = max(k for k in range(do) if names[k] == "BDC")
+            assert str(ops[bdc].operands[0]) == "/Artifact"
+            assert names[bdc + 1: do + 3] == ["q", "Do", "Q", "EMC"]
+            kinds.append(str(ops[bdc].operands[1]["/Subtype"]))
+        assert kinds == ["/Header", "/Footer"]
+        assert names[-4:] == ["q", "Do", "Q", "EMC"]  # nothing drawn over them
 
 
 def structure_problems(data: bytes) -> list[str]:

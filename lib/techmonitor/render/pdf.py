@@ -14,8 +14,9 @@ Two entry points, both returning PDF bytes (the batch writes them):
 Page numbers ("pagina X van Y") are not part of the layout, so the same pages serve both
 documents: they are printed as an overlay afterwards (:func:`_stamp_running`), together with
 the running header (report title and period), from a small WeasyPrint document whose pages
-carry only those texts (``print.css``, ``@page tm-running``), and marked as pagination
-artifacts. (Laid out by WeasyPrint as margin boxes of the report itself, the running texts
+carry only those texts (``print.css``, ``@page tm-header`` and ``tm-footer``), and marked as
+pagination artifacts. In the appendix a report keeps its header; only its page numbers are
+printed anew. (Laid out by WeasyPrint as margin boxes of the report itself, the running texts
 were tagged content left outside the structure tree.)
 
 Accessibility
@@ -44,6 +45,7 @@ running texts.
 
 from __future__ import annotations
 
+import hashlib
 import html as html_lib
 import logging
 import threading
@@ -174,10 +176,13 @@ def render_report_pdf(html: str, meta: PdfMeta) -> bytes:
     """
     document, data = _print(report_copy(html, meta), meta)
     covers = _cover_pages(document, meta.title)
-    running = running_title(meta.title, meta)
-    pages = [(i, running) for i in range(covers, len(document.pages))]
+    numbered = list(range(covers, len(document.pages)))
+    headers = [(i, running_title(meta.title, meta)) for i in numbered]
     try:
-        return _stamp_running(pdfpages.open_pdf(data), pages, len(document.pages), meta)
+        pdf = pdfpages.open_pdf(data)
+        # structure ids unique per report, so the appendix can merge them as they are
+        pdfpages.add_id_tree(pdf, "r" + hashlib.sha256(meta.title.encode()).hexdigest()[:10])
+        return _stamp_running(pdf, headers, numbered, len(document.pages), meta)
     except RenderError:
         raise
     except Exception as exc:  # pikepdf/qpdf errors: one clear error for the caller
@@ -239,14 +244,14 @@ def _appendix(parts: Sequence[AppendixPart], meta: PdfMeta) -> bytes:
     else:
         raise RenderError("appendix: the contents pages do not settle on a page count")
     out = pdfpages.assemble_appendix(pdfpages.open_pdf(data), opened, plan)
-    appendix_title = running_title(meta.title, meta)
-    pages = [(i, appendix_title) for i in range(_cover_pages(document, meta.title), front_pages)]
+    front = list(range(_cover_pages(document, meta.title), front_pages))
+    headers = [(i, running_title(meta.title, meta)) for i in front]  # parts keep theirs
+    numbered = front
     start = front_pages
-    for _, title, part in opened:
-        running = running_title(title, meta)
-        pages += [(start + k, running) for k in range(len(part.covers), len(part.kept))]
+    for _, _, part in opened:
+        numbered += [start + k for k in range(len(part.covers), len(part.kept))]
         start += len(part.kept)
-    return _stamp_running(out, pages, start, meta)
+    return _stamp_running(out, headers, numbered, start, meta)
 
 
 def report_print_html(html: str, meta: PdfMeta) -> str:
@@ -329,23 +334,27 @@ def footer_text(number: int, total: int, language: str) -> str:
     return f"{msg('pdf.page', language)} {number} {msg('pdf.of', language)} {total}"
 
 
-def _stamp_running(pdf: pikepdf.Pdf, pages: Sequence[tuple[int, str]], total: int,
-                   meta: PdfMeta) -> bytes:
-    """Print the running header and footer on ``pages`` of ``pdf``; return its bytes.
+def _stamp_running(pdf: pikepdf.Pdf, headers: Sequence[tuple[int, str]],
+                   numbered: Sequence[int], total: int, meta: PdfMeta) -> bytes:
+    """Print running headers and footers on pages of ``pdf``; return its bytes.
 
-    ``pages`` holds ``(page index, running title)``; the header also shows the period, the
-    footer "pagina X van Y" with X the page's number and Y ``total``. The texts are laid out
-    by WeasyPrint with ``print.css`` (``@page tm-running``: only the margin boxes), one page
-    per printed page, and drawn over the pages as pagination artifacts
-    (:func:`pdfpages.stamp_running`). Cover pages are left out of ``pages``.
+    ``headers`` holds ``(page index, running title)``: the header shows the title and the
+    period. ``numbered`` lists the pages that get the footer "pagina X van Y", X the page's
+    number and Y ``total``. The texts are laid out by WeasyPrint with ``print.css`` (``@page
+    tm-header``, ``@page tm-footer``: only those margin boxes), one page per distinct header
+    and one per footer, and drawn over the pages as pagination artifacts
+    (:func:`pdfpages.stamp_running`). Cover pages get neither.
     """
-    if pages:
+    titles = list(dict.fromkeys(title for _, title in headers))
+    if titles or numbered:
         period = html_lib.escape(period_words(meta))
         page_divs = "".join(
-            f'<div class="tm-running-page" data-title="{html_lib.escape(title)}" '
-            f'data-period="{period}" '
-            f'data-footer="{html_lib.escape(footer_text(i + 1, total, meta.language))}"></div>'
-            for i, title in pages
+            f'<div class="tm-header-page" data-title="{html_lib.escape(title)}" '
+            f'data-period="{period}"></div>' for title in titles
+        ) + "".join(
+            f'<div class="tm-footer-page" data-footer="'
+            f'{html_lib.escape(footer_text(i + 1, total, meta.language))}"></div>'
+            for i in numbered
         )
         html = f'<!DOCTYPE html><html lang="{meta.language}"><body>{page_divs}</body></html>'
         printer = _printer()
@@ -357,6 +366,8 @@ def _stamp_running(pdf: pikepdf.Pdf, pages: Sequence[tuple[int, str]], total: in
                 raise RenderError(f"printing the running texts failed: {exc}") from exc
         if not isinstance(data, bytes):
             raise RenderError("printing the running texts failed: WeasyPrint returned no bytes")
-        pdfpages.stamp_running(pdf, pdfpages.open_pdf(data), [i for i, _ in pages])
-    pdfpages.add_id_tree(pdf)
+        source = {title: k for k, title in enumerate(titles)}
+        placements = [(i, source[title], pdfpages.HEADER) for i, title in headers]
+        placements += [(i, len(titles) + k, pdfpages.FOOTER) for k, i in enumerate(numbered)]
+        pdfpages.stamp_running(pdf, pdfpages.open_pdf(data), placements)
     return pdfpages.save_pdf(pdf)

@@ -20,10 +20,10 @@ Tagged PDF is kept intact:
   become one ``/Part`` under the appendix's ``/Document``, with the parent-tree keys of its
   pages and link annotations shifted past those already used;
 * named destinations get the report id as prefix, ``<report id>/<name>`` (all reports use the
-  same section ids), and the report's links are rewritten to match; so do the structure
-  element ids (``/ID``) of table header cells and the cells' ``/Headers`` that point at them;
-  the appendix's contents links, written as ``tm-goto:<n>`` URIs by the front matter, become
-  direct destinations.
+  same section ids), and the report's links are rewritten to match; structure element ids
+  (``/ID`` of table header cells, ``/Headers`` of cells) are unique per report already
+  (:func:`add_id_tree`), so the reports' id trees merge as they are; the appendix's contents
+  links, written as ``tm-goto:<n>`` URIs by the front matter, become direct destinations.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class OutlineEntry:
 
 @dataclass
 class PartPdf:
-    """A report PDF opened for the appendix, with its running texts taken off.
+    """A report PDF opened for the appendix, with its footers (page numbers) taken off.
 
     Parameters
     ----------
@@ -105,62 +105,84 @@ class AppendixPlan:
 # -- running header and footer ----------------------------------------------------------------
 
 
-def stamp_running(pdf: pikepdf.Pdf, overlay: pikepdf.Pdf, pages: Sequence[int]) -> None:
-    """Draw page ``k`` of ``overlay`` on page ``pages[k]`` of ``pdf``, as a pagination artifact.
+HEADER = "Header"
+FOOTER = "Footer"
+_WRAP = "Wrap"
+
+
+def stamp_running(pdf: pikepdf.Pdf, overlay: pikepdf.Pdf,
+                  placements: Sequence[tuple[int, int, str]]) -> None:
+    """Draw pages of ``overlay`` on pages of ``pdf``, as pagination artifacts.
 
     Parameters
     ----------
     pdf
         The document to stamp (changed in place).
     overlay
-        A document whose pages carry only the running texts (same page size).
-    pages
-        For each overlay page, the index of the page of ``pdf`` it goes on.
+        A document whose pages carry only running texts (same page size).
+    placements
+        ``(page of pdf, page of overlay, kind)`` with kind :data:`HEADER` or :data:`FOOTER`.
+        An overlay page used on several pages (a report's header) becomes one Form XObject.
     """
-    if len(overlay.pages) != len(pages):
-        raise RenderError(
-            f"running texts: {len(overlay.pages)} overlay page(s) for {len(pages)} page(s)"
-        )
-    for k, index in enumerate(pages):
+    forms: dict[int, pikepdf.Object] = {}
+    for index, source, kind in placements:
+        if kind not in (HEADER, FOOTER):
+            raise RenderError(f"running texts: unknown kind {kind!r}")
+        if source not in forms:
+            form = overlay.pages[source].as_form_xobject()
+            forms[source] = pdf.copy_foreign(overlay.make_indirect(form))
         page = pdf.pages[index]
-        form = pdf.copy_foreign(overlay.make_indirect(overlay.pages[k].as_form_xobject()))
-        name = f"{RUNNING_XOBJECT_PREFIX}{index}"
+        name = f"{RUNNING_XOBJECT_PREFIX}{kind[0]}{index}"
         # WeasyPrint shares one resource dictionary between pages: give this page its own
-        # (sharing fonts and images), so it lists only its own overlay.
+        # (sharing fonts and images), so it lists only its own overlays.
         resources = _copy_dict(page.obj.get("/Resources"))
         resources.XObject = _copy_dict(resources.get("/XObject"))
-        resources.XObject[name] = form
+        resources.XObject[name] = forms[source]
         page.obj.Resources = pdf.make_indirect(resources)
-        before = pdf.make_stream(b"q\n")
-        after = pdf.make_stream(
-            b"Q\n/Artifact <</Type /Pagination>> BDC\n"
-            + f"q {name} Do Q\n".encode("ascii") + b"EMC\n"
-        )
-        before[RUNNING_MARK] = after[RUNNING_MARK] = True
-        contents = page.obj.get("/Contents")
-        existing = list(contents) if isinstance(contents, Array) else \
-            ([contents] if contents is not None else [])
-        page.obj.Contents = Array([before, *existing, after])
+        streams = _contents(page)
+        if not any(s.get(RUNNING_MARK) == Name("/" + _WRAP) for s in streams):
+            # the page's own drawing may leave its graphics state changed: wrap it in q … Q
+            streams = [_marked(pdf, b"q\n", _WRAP), *streams, _marked(pdf, b"Q\n", _WRAP)]
+        streams.append(_marked(
+            pdf, f"/Artifact <</Type /Pagination /Subtype /{kind}>> BDC\n"
+                 f"q {name} Do Q\nEMC\n".encode("ascii"), kind))
+        page.obj.Contents = Array(streams)
+
+
+def strip_running(pdf: pikepdf.Pdf, kinds: Sequence[str] = (HEADER, FOOTER)) -> None:
+    """Take off running texts of ``kinds`` stamped by :func:`stamp_running`."""
+    marks = {Name("/" + k) for k in kinds}
+    prefixes = tuple(f"{RUNNING_XOBJECT_PREFIX}{k[0]}" for k in kinds)
+    for page in pdf.pages:
+        streams = [s for s in _contents(page) if s.get(RUNNING_MARK) not in marks]
+        if not any(s.get(RUNNING_MARK) in (Name("/" + HEADER), Name("/" + FOOTER))
+                   for s in streams):
+            streams = [s for s in streams if RUNNING_MARK not in s]
+        page.obj.Contents = streams[0] if len(streams) == 1 else Array(streams)
+        xobjects = page.obj.get("/Resources", Dictionary()).get("/XObject")
+        if xobjects is not None:
+            for key in list(xobjects.keys()):
+                if key.startswith(prefixes):
+                    del xobjects[key]
+
+
+def _contents(page: pikepdf.Page) -> list[pikepdf.Object]:
+    contents = page.obj.get("/Contents")
+    if isinstance(contents, Array):
+        return list(contents)
+    return [contents] if contents is not None else []
+
+
+def _marked(pdf: pikepdf.Pdf, data: bytes, kind: str) -> pikepdf.Object:
+    stream = pdf.make_stream(data)
+    stream[RUNNING_MARK] = Name("/" + kind)
+    return stream
 
 
 def _copy_dict(obj: pikepdf.Object | None) -> Dictionary:
     """A new direct dictionary with the entries of ``obj`` (values shared, not copied)."""
     return Dictionary({str(k): v for k, v in obj.items()}) if isinstance(obj, Dictionary) \
         else Dictionary()
-
-
-def strip_running(pdf: pikepdf.Pdf) -> None:
-    """Take off the running texts stamped by :func:`stamp_running` (streams and XObjects)."""
-    for page in pdf.pages:
-        contents = page.obj.get("/Contents")
-        if isinstance(contents, Array):
-            kept = [s for s in contents if RUNNING_MARK not in s]
-            page.obj.Contents = kept[0] if len(kept) == 1 else Array(kept)
-        xobjects = page.obj.get("/Resources", Dictionary()).get("/XObject")
-        if xobjects is not None:
-            for key in list(xobjects.keys()):
-                if key.startswith(RUNNING_XOBJECT_PREFIX):
-                    del xobjects[key]
 
 
 # -- reading a report ------------------------------------------------------------------------
@@ -209,7 +231,7 @@ def read_part(data: bytes, what: str) -> PartPdf:
         (``tm-toc-h``, ``tm-body``): then it was not printed by this version.
     """
     pdf = open_pdf(data)
-    strip_running(pdf)
+    strip_running(pdf, (FOOTER,))  # the report's header stays: same title and period
     pages = page_index(pdf)
     dests = named_destinations(pdf)
     try:
@@ -280,12 +302,20 @@ def assemble_appendix(front: pikepdf.Pdf, parts: Sequence[tuple[str, str, PartPd
     nums: list[pikepdf.Object | int] = list(tree.ParentTree.Nums)
     next_key = _next_key(nums)
     dests = dict(named_destinations(front))
+    ids = dict(_id_tree(front))
     outline: list[tuple[str, int, list[OutlineEntry]]] = []
 
     for prefix, title, part in parts:
         first = len(front.pages)
         new_index = {old: first + k for k, old in enumerate(part.kept)}
-        part_elem, nums_part = _detach_structure(part, prefix)
+        part_ids = _id_tree(part.pdf)
+        if any(key in ids for key in part_ids):  # the same report twice: prefix again
+            part_ids = {}
+            for element in _struct_elements(part.pdf):
+                _prefix_ids(element, prefix)
+                if "/ID" in element:
+                    part_ids[str(element.ID)] = element
+        part_elem, nums_part = _detach_structure(part)
         src_pages = part.pdf.pages
         for old in part.kept:
             front.pages.append(src_pages[old])
@@ -293,6 +323,9 @@ def assemble_appendix(front: pikepdf.Pdf, parts: Sequence[tuple[str, str, PartPd
         copied = front.copy_foreign(part_elem)
         copied.P = document
         document.K.append(copied)
+        kept_pages = {src_pages[o].obj.objgen for o in part.kept}
+        ids.update((key, front.copy_foreign(element)) for key, element in part_ids.items()
+                   if _page_of(element) in kept_pages)
         for key, value in nums_part:
             nums += [key + next_key, front.copy_foreign(value)]
         next_key = max([next_key, *(key + next_key + 1 for key, _ in nums_part)])
@@ -307,6 +340,7 @@ def assemble_appendix(front: pikepdf.Pdf, parts: Sequence[tuple[str, str, PartPd
 
     tree.ParentTree = front.make_indirect(Dictionary(Nums=Array(nums)))
     tree.ParentTreeNextKey = next_key
+    _write_id_tree(front, ids)
     _write_destinations(front, dests)
     _resolve_gotos(front, plan)
     _write_outline(front, outline)
@@ -318,8 +352,7 @@ def _next_key(nums: list[pikepdf.Object | int]) -> int:
     return max(keys, default=-1) + 1
 
 
-def _detach_structure(part: PartPdf, prefix: str
-                      ) -> tuple[Dictionary, list[tuple[int, pikepdf.Object]]]:
+def _detach_structure(part: PartPdf) -> tuple[Dictionary, list[tuple[int, pikepdf.Object]]]:
     """A ``/Part`` holding the part's top-level elements on kept pages, cut from its root.
 
     Every element whose parent was the part's ``/Document`` (also WeasyPrint's unlinked
@@ -328,7 +361,6 @@ def _detach_structure(part: PartPdf, prefix: str
     element and the parent-tree entries to carry over (keys of left-out pages dropped).
     """
     pdf = part.pdf
-    _prefix_element_ids(part, prefix)
     tree = pdf.Root.StructTreeRoot
     kids = tree.K
     document = kids[0] if isinstance(kids, Array) else kids
@@ -339,6 +371,7 @@ def _detach_structure(part: PartPdf, prefix: str
     if part.language:
         element.Lang = String(part.language)
     doc_id = document.objgen
+    done: set[tuple[int, int]] = set()
 
     entries: list[tuple[int, pikepdf.Object]] = []
     raw = list(tree.ParentTree.Nums)
@@ -350,26 +383,21 @@ def _detach_structure(part: PartPdf, prefix: str
             continue
         for member in members:
             if isinstance(member, Dictionary):
-                _reparent(member, doc_id, element)
+                _reparent(member, doc_id, element, done)
         entries.append((key, value if value.is_indirect else pdf.make_indirect(value)))
     for e in top:
         e.P = element
     return element, entries
 
 
-def _prefix_element_ids(part: PartPdf, prefix: str) -> None:
-    """Prefix structure element ids (``/ID``) and the ``/Headers`` that refer to them.
-
-    WeasyPrint names table header cells after its own object numbers, which repeat between
-    reports of the same shape; in one document they must be unique.
-    """
-    for element in _struct_elements(part.pdf):
-        if "/ID" in element:
-            element.ID = String(f"{prefix}/{element.ID}")
-        attributes = element.get("/A")
-        for attr in (list(attributes) if isinstance(attributes, Array) else [attributes]):
-            if isinstance(attr, Dictionary) and isinstance(attr.get("/Headers"), Array):
-                attr.Headers = Array([String(f"{prefix}/{h}") for h in attr.Headers])
+def _prefix_ids(element: Dictionary, prefix: str) -> None:
+    """Prefix the element's ``/ID`` and the ``/Headers`` ids in its attributes."""
+    if "/ID" in element:
+        element.ID = String(f"{prefix}/{element.ID}")
+    attributes = element.get("/A")
+    for attr in (list(attributes) if isinstance(attributes, Array) else [attributes]):
+        if isinstance(attr, Dictionary) and isinstance(attr.get("/Headers"), Array):
+            attr.Headers = Array([String(f"{prefix}/{h}") for h in attr.Headers])
 
 
 def _struct_elements(pdf: pikepdf.Pdf) -> list[Dictionary]:
@@ -392,22 +420,37 @@ def _struct_elements(pdf: pikepdf.Pdf) -> list[Dictionary]:
     return found
 
 
-def add_id_tree(pdf: pikepdf.Pdf) -> None:
-    """Write the structure tree's ``/IDTree`` (element id → element), which WeasyPrint omits.
+def add_id_tree(pdf: pikepdf.Pdf, prefix: str) -> None:
+    """Make structure element ids unique with ``prefix`` and write the ``/IDTree``.
 
-    Table cells refer to their header cells by id (``/Headers``); readers find those through
-    this name tree.
+    WeasyPrint names table header cells (``/ID``) after its own object numbers, which repeat
+    between reports of the same shape, and omits the ``/IDTree`` (id → element) through which
+    readers resolve the ``/Headers`` of table cells. With a prefix per report the ids stay
+    unique when the appendix merges the reports (and it can merge their id trees as they are).
     """
-    tree = pdf.Root.get("/StructTreeRoot")
-    if tree is None:
+    if "/StructTreeRoot" not in pdf.Root:
         return
-    ids = {str(e.ID): e for e in _struct_elements(pdf) if "/ID" in e}
+    ids: dict[str, pikepdf.Object] = {}
+    for element in _struct_elements(pdf):
+        _prefix_ids(element, prefix)
+        if "/ID" in element:
+            ids[str(element.ID)] = element
+    _write_id_tree(pdf, ids)
+
+
+def _id_tree(pdf: pikepdf.Pdf) -> dict[str, pikepdf.Object]:
+    tree = pdf.Root.StructTreeRoot
+    return {str(k): v for k, v in pikepdf.NameTree(tree.IDTree).items()} \
+        if "/IDTree" in tree else {}
+
+
+def _write_id_tree(pdf: pikepdf.Pdf, ids: dict[str, pikepdf.Object]) -> None:
     if not ids:
         return
     flat: list[pikepdf.Object] = []
-    for key in sorted(ids, key=lambda n: bytes(String(n))):
+    for key in sorted(ids, key=lambda n: bytes(String(n))):  # name trees: byte order
         flat += [String(key), ids[key]]
-    tree.IDTree = pdf.make_indirect(Dictionary(Names=Array(flat)))
+    pdf.Root.StructTreeRoot.IDTree = pdf.make_indirect(Dictionary(Names=Array(flat)))
 
 
 def _page_of(element: pikepdf.Object) -> tuple[int, int] | None:
@@ -415,20 +458,24 @@ def _page_of(element: pikepdf.Object) -> tuple[int, int] | None:
     return page.objgen if page is not None else None
 
 
-def _reparent(element: pikepdf.Object, document: tuple[int, int], part: Dictionary) -> None:
-    """Walk up from ``element``; the ancestor whose parent is the old root gets ``part``."""
-    seen = 0
-    while seen < 256:
+def _reparent(element: pikepdf.Object, document: tuple[int, int], part: Dictionary,
+              done: set[tuple[int, int]]) -> None:
+    """Walk up from ``element``; the ancestor whose parent is the old root gets ``part``.
+
+    ``done`` holds elements already walked (their ancestors are settled), so each element is
+    visited once per report.
+    """
+    path: list[tuple[int, int]] = []
+    while element.objgen not in done and len(path) < 256:
+        path.append(element.objgen)
         parent = element.get("/P")
-        if parent is None:
-            return
+        if parent is None or parent.objgen == part.objgen:
+            break
         if parent.objgen == document:
             element.P = part
-            return
-        if parent.objgen == part.objgen:
-            return
+            break
         element = parent
-        seen += 1
+    done.update(path)
 
 
 def _shift_page_keys(pdf: pikepdf.Pdf, first: int, offset: int, prefix: str) -> None:
