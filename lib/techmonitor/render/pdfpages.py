@@ -290,7 +290,7 @@ def assemble_appendix(front: pikepdf.Pdf, parts: Sequence[tuple[str, str, PartPd
     -------
     pikepdf.Pdf
         ``front``, now holding every part: one ``/Part`` structure element per report,
-        named destinations ``<prefix>--<id>``, links resolved and an outline per report
+        named destinations ``<prefix>/<id>``, links resolved and an outline per report
         (level 1, on its cover) and per section (level 2).
     """
     if len(front.pages) != plan.front_pages:
