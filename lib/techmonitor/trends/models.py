@@ -99,9 +99,24 @@ def newey_west_lags(n: int) -> int:
     return max(1, min(nw, n // 4))
 
 
+class _LineSlope:
+    """Slope and its standard error of a line fitted as ``params = (const, slope)``."""
+
+    params: pd.Series
+    cov: np.ndarray
+
+    @property
+    def slope(self) -> float:
+        return float(self.params["slope"])
+
+    @property
+    def slope_se(self) -> float:
+        return float(math.sqrt(self.cov[1, 1]))
+
+
 # --------------------------------------------------------------------------- linear trend (OLS)
 @dataclass
-class OLSCore:
+class OLSCore(_LineSlope):
     """OLS line ``z = const + slope * (t - t_ref)`` with HAC (Newey–West) covariance."""
 
     params: pd.Series
@@ -116,14 +131,6 @@ class OLSCore:
     name: str = "linear"
     converged: bool = True
     messages: list[str] = field(default_factory=list)
-
-    @property
-    def slope(self) -> float:
-        return float(self.params["slope"])
-
-    @property
-    def slope_se(self) -> float:
-        return float(math.sqrt(self.cov[1, 1]))
 
     def predict(self, t_new: np.ndarray) -> Prediction:
         x = np.column_stack([np.ones_like(t_new), np.asarray(t_new, float) - self.t_ref])
@@ -197,7 +204,7 @@ def fit_ols(
 
 # ------------------------------------------------------------------ binomial GLM (shares)
 @dataclass
-class BinomialCore:
+class BinomialCore(_LineSlope):
     """Quasi-binomial GLM, logit link, on real time; model scale is the logit of the share."""
 
     params: pd.Series
@@ -211,14 +218,6 @@ class BinomialCore:
     name: str = "binomial"
     converged: bool = True
     messages: list[str] = field(default_factory=list)
-
-    @property
-    def slope(self) -> float:
-        return float(self.params["slope"])
-
-    @property
-    def slope_se(self) -> float:
-        return float(math.sqrt(self.cov[1, 1]))
 
     def predict(self, t_new: np.ndarray) -> Prediction:
         x = np.column_stack([np.ones_like(t_new), np.asarray(t_new, float) - self.t_ref])
