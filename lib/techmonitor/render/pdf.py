@@ -294,8 +294,12 @@ def _drop_svg_style_noise(record: logging.LogRecord) -> bool:
     return not (record.levelno == logging.WARNING and "unknown property" in record.getMessage())
 
 
-def _print(copy: PrintCopy, meta: PdfMeta) -> tuple[Document, bytes]:
-    """Lay out and write ``copy`` as tagged PDF; WeasyPrint errors become :class:`RenderError`."""
+def _print(copy: PrintCopy, meta: PdfMeta,
+           variant: str | None = PDF_VARIANT) -> tuple[Document, bytes]:
+    """Lay out and write ``copy`` (tagged PDF unless ``variant`` is None).
+
+    WeasyPrint's errors, raised or logged, become :class:`RenderError`.
+    """
     printer = _printer()
     collect = _Collect()
     with printer.lock:
@@ -304,9 +308,9 @@ def _print(copy: PrintCopy, meta: PdfMeta) -> tuple[Document, bytes]:
         try:
             document = HTML(string=copy.html, base_url=str(STATIC_DIR)).render(
                 stylesheets=printer.sheets(copy), font_config=printer.fonts,
-                pdf_variant=PDF_VARIANT,
+                pdf_variant=variant,
             )
-            pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+            pdf = document.write_pdf(pdf_variant=variant)
         except Exception as exc:  # WeasyPrint raises many types; one clear error for the caller
             raise RenderError(f"PDF rendering failed for {meta.title!r}: {exc}") from exc
         finally:
@@ -357,15 +361,8 @@ def _stamp_running(pdf: pikepdf.Pdf, headers: Sequence[tuple[int, str]],
             for i in numbered
         )
         html = f'<!DOCTYPE html><html lang="{meta.language}"><body>{page_divs}</body></html>'
-        printer = _printer()
-        with printer.lock:
-            try:
-                data = HTML(string=html, base_url=str(STATIC_DIR)).write_pdf(
-                    stylesheets=[printer.print], font_config=printer.fonts)
-            except Exception as exc:  # as in _print
-                raise RenderError(f"printing the running texts failed: {exc}") from exc
-        if not isinstance(data, bytes):
-            raise RenderError("printing the running texts failed: WeasyPrint returned no bytes")
+        # untagged: the overlay's content becomes an artifact of the page it is drawn on
+        _, data = _print(PrintCopy(html, ()), meta, variant=None)
         source = {title: k for k, title in enumerate(titles)}
         placements = [(i, source[title], pdfpages.HEADER) for i, title in headers]
         placements += [(i, len(titles) + k, pdfpages.FOOTER) for k, i in enumerate(numbered)]

@@ -71,6 +71,8 @@ class PartPdf:
         Its bookmarks below the report title, on body pages, in order.
     language
         The report's ``/Lang``.
+    dests
+        Its named destinations (:func:`named_destinations`).
     """
 
     pdf: pikepdf.Pdf
@@ -79,10 +81,13 @@ class PartPdf:
     body: list[int]
     sections: list[OutlineEntry]
     language: str
+    dests: dict[str, Array]
     kept: list[int] = field(init=False)
+    kept_pages: set[tuple[int, int]] = field(init=False)  # object ids of the kept pages
 
     def __post_init__(self) -> None:
         self.kept = [*self.covers, *self.body]
+        self.kept_pages = {self.pdf.pages[i].obj.objgen for i in self.kept}
 
 
 @dataclass(frozen=True)
@@ -248,7 +253,8 @@ def read_part(data: bytes, what: str) -> PartPdf:
     body = list(range(body_start, n))
     sections = [e for e in _outline(pdf, pages) if e.page >= body_start]
     return PartPdf(pdf=pdf, covers=list(range(toc_start)), toc=list(range(toc_start, body_start)),
-                   body=body, sections=sections, language=str(pdf.Root.get("/Lang", "")))
+                   body=body, sections=sections, language=str(pdf.Root.get("/Lang", "")),
+                   dests=dests)
 
 
 def _outline(pdf: pikepdf.Pdf, pages: dict[tuple[int, int], int]) -> list[OutlineEntry]:
@@ -323,14 +329,13 @@ def assemble_appendix(front: pikepdf.Pdf, parts: Sequence[tuple[str, str, PartPd
         copied = front.copy_foreign(part_elem)
         copied.P = document
         document.K.append(copied)
-        kept_pages = {src_pages[o].obj.objgen for o in part.kept}
         ids.update((key, front.copy_foreign(element)) for key, element in part_ids.items()
-                   if _page_of(element) in kept_pages)
+                   if _page_of(element) in part.kept_pages)
         for key, value in nums_part:
             nums += [key + next_key, front.copy_foreign(value)]
         next_key = max([next_key, *(key + next_key + 1 for key, _ in nums_part)])
         by_page = {src_pages[o].obj.objgen: new_index[o] for o in part.kept}
-        for name, dest in named_destinations(part.pdf).items():
+        for name, dest in part.dests.items():
             index = by_page.get(dest[0].objgen)
             if index is not None:
                 dests[f"{prefix}/{name}"] = Array([front.pages[index].obj, *list(dest)[1:]])
@@ -355,23 +360,23 @@ def _next_key(nums: list[pikepdf.Object | int]) -> int:
 def _detach_structure(part: PartPdf) -> tuple[Dictionary, list[tuple[int, pikepdf.Object]]]:
     """A ``/Part`` holding the part's top-level elements on kept pages, cut from its root.
 
-    Every element whose parent was the part's ``/Document`` (also WeasyPrint's unlinked
-    elements of running headers) gets the new ``/Part`` as parent, so copying it does not
-    drag the old structure root, and with it the left-out pages, along. Returns the part
-    element and the parent-tree entries to carry over (keys of left-out pages dropped).
+    Those elements get the new ``/Part`` as parent, so copying it does not drag the old
+    structure root, and with it the left-out pages, along (every element of a report lies
+    below its ``/Document``: tests check that no element stands outside the tree). Returns
+    the part element and the parent-tree entries to carry over (keys of left-out pages
+    dropped).
     """
     pdf = part.pdf
     tree = pdf.Root.StructTreeRoot
     kids = tree.K
     document = kids[0] if isinstance(kids, Array) else kids
-    kept_pages = {pdf.pages[i].obj.objgen for i in part.kept}
     dropped_pages = {pdf.pages[i].obj.objgen for i in part.toc}
     top = [e for e in document.K if _page_of(e) not in dropped_pages]
     element = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, K=Array(top)))
     if part.language:
         element.Lang = String(part.language)
-    doc_id = document.objgen
-    done: set[tuple[int, int]] = set()
+    for e in top:
+        e.P = element
 
     entries: list[tuple[int, pikepdf.Object]] = []
     raw = list(tree.ParentTree.Nums)
@@ -379,14 +384,8 @@ def _detach_structure(part: PartPdf) -> tuple[Dictionary, list[tuple[int, pikepd
         key, value = int(raw[i]), raw[i + 1]
         members = list(value) if isinstance(value, Array) else [value]
         pages = {_page_of(m) for m in members if isinstance(m, Dictionary)}
-        if pages & dropped_pages or not pages <= kept_pages | {None}:
-            continue
-        for member in members:
-            if isinstance(member, Dictionary):
-                _reparent(member, doc_id, element, done)
-        entries.append((key, value if value.is_indirect else pdf.make_indirect(value)))
-    for e in top:
-        e.P = element
+        if pages <= part.kept_pages | {None}:
+            entries.append((key, value if value.is_indirect else pdf.make_indirect(value)))
     return element, entries
 
 
@@ -456,26 +455,6 @@ def _write_id_tree(pdf: pikepdf.Pdf, ids: dict[str, pikepdf.Object]) -> None:
 def _page_of(element: pikepdf.Object) -> tuple[int, int] | None:
     page = element.get("/Pg")
     return page.objgen if page is not None else None
-
-
-def _reparent(element: pikepdf.Object, document: tuple[int, int], part: Dictionary,
-              done: set[tuple[int, int]]) -> None:
-    """Walk up from ``element``; the ancestor whose parent is the old root gets ``part``.
-
-    ``done`` holds elements already walked (their ancestors are settled), so each element is
-    visited once per report.
-    """
-    path: list[tuple[int, int]] = []
-    while element.objgen not in done and len(path) < 256:
-        path.append(element.objgen)
-        parent = element.get("/P")
-        if parent is None or parent.objgen == part.objgen:
-            break
-        if parent.objgen == document:
-            element.P = part
-            break
-        element = parent
-    done.update(path)
 
 
 def _shift_page_keys(pdf: pikepdf.Pdf, first: int, offset: int, prefix: str) -> None:

@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -321,15 +321,27 @@ def fit_ets(
     z: np.ndarray, t: np.ndarray, step: float = 1.0, start_params: np.ndarray | None = None
 ) -> ETSCore:
     """Fit ETS(A,Ad,N) with statsmodels' ETSModel; intervals are the model's exact ones."""
-    messages: list[str] = []
     # a pandas Series with a RangeIndex: ETSModel.get_prediction needs an index
     endog = pd.Series(np.asarray(z, float))
+    return _fit_state_space(
+        ETSCore, lambda: ETSModel(endog, error="add", trend="add", damped_trend=True),
+        t, step, start_params)
+
+
+_StateSpaceCore = TypeVar("_StateSpaceCore", "ETSCore", "LLTCore")
+
+
+def _fit_state_space(core: type[_StateSpaceCore], build: Callable[[], Any], t: np.ndarray,
+                     step: float, start_params: np.ndarray | None) -> _StateSpaceCore:
+    """Fit the statsmodels model ``build`` makes, warnings collected; the common part of
+    :func:`fit_ets` and :func:`fit_llt`."""
+    messages: list[str] = []
     with quiet(messages):
-        model = ETSModel(endog, error="add", trend="add", damped_trend=True)
+        model = build()
         res = model.fit(disp=False, start_params=start_params)
         fitted, ic = np.asarray(res.fittedvalues), float(res.aicc)
     params = pd.Series(np.asarray(res.params), index=list(model.param_names))
-    return ETSCore(
+    return core(
         result=res,
         t_last=float(t[-1]),
         step=step,
@@ -372,22 +384,10 @@ def fit_llt(
     z: np.ndarray, t: np.ndarray, step: float = 1.0, start_params: np.ndarray | None = None
 ) -> LLTCore:
     """Fit a local linear trend model by maximum likelihood (diffuse initial state)."""
-    messages: list[str] = []
-    with quiet(messages):
-        model = UnobservedComponents(np.asarray(z, float), level="local linear trend")
-        res = model.fit(disp=False, start_params=start_params)
-        fitted, ic = np.asarray(res.fittedvalues), float(res.aicc)
-    params = pd.Series(np.asarray(res.params), index=list(model.param_names))
-    return LLTCore(
-        result=res,
-        t_last=float(t[-1]),
-        step=step,
-        params=params,
-        fitted=fitted,
-        ic=ic,
-        converged=_converged_from(messages, getattr(res, "mle_retvals", None)),
-        messages=messages,
-    )
+    return _fit_state_space(
+        LLTCore,
+        lambda: UnobservedComponents(np.asarray(z, float), level="local linear trend"),
+        t, step, start_params)
 
 
 # ---------------------------------------------------------------- quarterly: STL + linear
