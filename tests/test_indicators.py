@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 from techmonitor.indicators import catalogue_problems, load_catalogue, series_for
-from techmonitor.observations import default_data_dir, load_observations
-from techmonitor.reference import load_sectors
+from techmonitor.observations import load_observations
+from techmonitor.reference import default_data_dir, load_sectors
 
 DATA = default_data_dir()
 

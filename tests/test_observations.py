@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from techmonitor.errors import DataValidationError
-from techmonitor.observations import default_data_dir, load_observations, select, validate_data
+from techmonitor.observations import load_observations, select, validate_data
+from techmonitor.reference import default_data_dir
 
 from .conftest import ASSETS
 

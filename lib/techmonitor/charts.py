@@ -12,7 +12,8 @@ Rules this module enforces, so report code cannot forget them:
   and school years are written as codes, never as numbers (``2.023``).
 * SVG output that is deterministic (fixed ``svg.hashsalt`` per chart, no date metadata) and
   keeps text as text, so PDFs stay sharp and small.
-* :func:`emit` is the single way a chart reaches a report, always with real alt text.
+* :func:`svg_of` hands a chart to a report as SVG; the report's document figure carries
+  its alt text, caption and source (and refuses a figure without alt text).
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from techmonitor import fmt
-from techmonitor.blocks import Block, figure
 
 # Okabe-Ito (colour-blind safe) with Rijkshuisstijl lintblauw as the first, main colour.
 PALETTE = ("#154273", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0072B2")
@@ -407,28 +407,9 @@ def to_svg(fig: Figure, salt: str) -> str:
     return buf.getvalue()
 
 
-def emit(fig: Figure, *, alt: str, caption: str, salt: str) -> Block:
-    """The single way charts reach a report: SVG inside ``<figure>`` with alt text.
-
-    Parameters
-    ----------
-    fig
-        The chart; it is cleared afterwards (its memory is released at once, which matters
-        in kernels that are kept alive across reports).
-    alt
-        What the chart shows, in words (series, period, direction, key values).
-    caption
-        Visible caption under the chart (includes the source).
-    salt
-        Unique, stable id for this chart within its report.
-
-    Raises
-    ------
-    ValueError
-        If ``alt`` is empty.
-    """
-    if not alt.strip():
-        raise ValueError("emit(): every chart needs alt text that describes what it shows")
+def svg_of(fig: Figure, salt: str) -> str:
+    """The chart as SVG text for a document figure; the figure is cleared afterwards (its
+    memory is released at once, which matters in kernels kept alive across reports)."""
     svg = to_svg(fig, salt)
     fig.clear()
-    return figure(svg, alt=alt, caption=caption)
+    return svg

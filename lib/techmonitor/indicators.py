@@ -22,8 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from techmonitor.errors import DataValidationError
-from techmonitor.observations import read_source_keys
-from techmonitor.reference import SectorsRef, yaml_text
+from techmonitor.reference import SectorsRef, read_source_keys, yaml_text
 
 SERIES_COLUMNS = ["period", "value", "status", "vintage", "source"]
 _STATUS_RANK = {"definitive": 0, "provisional": 1, "illustrative": 2}

@@ -120,12 +120,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "trend.none": ("– te weinig gegevens", "– too few data"),
     "target.value": ("{value} in {period}", "{value} in {period}"),
     "none": ("–", "–"),
+    "not_estimated": ("niet geschat", "not estimated"),
+    "key.findings": ("Voor {n} onderdelen van dit rapport kon een stap van de analyse niet "
+                     "worden gedaan; op die plaatsen staat waarom, en de verantwoording somt "
+                     "ze op.",
+                     "For {n} parts of this report a step of the analysis could not be done; "
+                     "the report says why where each result would stand, and the provenance "
+                     "section lists them."),
     "no_target": ("geen doel", "no target"),
     # -- goal sections
     "goal.none": ("Voor dit doel zijn nog geen indicatoren met gegevens voor deze selectie.",
                   "This goal has no indicators with data for this selection yet."),
-    "ind.no_data": ("Geen gegevens voor {name} in deze selectie.",
-                    "No data for {name} in this selection."),
+    "ind.failed_trend": ("De trend van {name} kon niet worden geschat: {reason}. De "
+                         "waarnemingen staan in de tabel.",
+                         "The trend of {name} could not be estimated: {reason}. The "
+                         "observations are in the table."),
+    "ind.failed_target": ("De voortgang naar het doel voor {name} kon niet worden beoordeeld: "
+                          "{reason}.",
+                          "Progress towards the target for {name} could not be assessed: "
+                          "{reason}."),
+    "ind.readings": ("{name}: losse waarnemingen op onregelmatige momenten, niet als "
+                     "tijdreeks te lezen; daarom geen trend.",
+                     "{name}: separate readings at irregular moments, not a time series; "
+                     "hence no trend."),
+    "mea.failed": ("De status van maatregel {id} kon niet worden bepaald: {reason}.",
+                   "The status of measure {id} could not be determined: {reason}."),
     "ind.table": ("{name}: waarnemingen en projectie", "{name}: observations and projection"),
     "ind.vintage_note": (
         "Niet in de trend: {n} waarnemingen volgens een andere definitie ({vintages}).",
@@ -148,9 +167,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "illustrative target {period}: {value}"),
     "target.illustrative": (" (illustratief)", " (illustrative)"),
     "chart.illustrative": ("illustratief", "illustrative"),
-    "chart.caption": ("{name}. Bron: {sources}.", "{name}. Source: {sources}."),
-    "chart.caption_ill": ("{name}. Bron: {sources}. Gestippeld: illustratieve gegevens.",
-                          "{name}. Source: {sources}. Dashed: illustrative data."),
+    "chart.caption": ("{name}.", "{name}."),
+    "chart.caption_ill": ("{name}. Gestippeld: illustratieve gegevens.",
+                          "{name}. Dashed: illustrative data."),
+    "chart.source": ("Bron: {sources}.", "Source: {sources}."),
     "alt.trend": (
         "Lijngrafiek van {name} van {first} ({first_value}) tot {last} ({last_value}).",
         "Line chart of {name} from {first} ({first_value}) to {last} ({last_value}).",
@@ -335,6 +355,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "met.col_source": ("Bron", "Source"),
     "met.col_licence": ("Licentie", "Licence"),
     "met.col_vintage": ("Versie", "Vintage"),
+    "prov.findings": ("Stappen die niet konden worden gedaan",
+                      "Steps that could not be done"),
+    "prov.findings_table": ("Onderdelen waarvoor een stap van de analyse niet lukte",
+                            "Parts for which a step of the analysis failed"),
+    "prov.col_where": ("Onderdeel", "Part"),
+    "prov.col_step": ("Stap", "Step"),
+    "prov.col_reason": ("Reden", "Reason"),
+    "prov.no_findings": ("Alle stappen van de analyse zijn gelukt.",
+                         "Every step of the analysis succeeded."),
     "prov.intro": (
         "Met deze gegevens, deze code en deze parameters is het rapport opnieuw te maken.",
         "With this data, this code and these parameters the report can be reproduced.",

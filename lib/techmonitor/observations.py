@@ -30,6 +30,8 @@ import pandera.pandas as pa
 from techmonitor import periods
 from techmonitor.errors import DataValidationError
 from techmonitor.fsutil import atomic_write_bytes
+from techmonitor.indicators import catalogue_problems, load_catalogue
+from techmonitor.reference import load_regions, load_sectors, read_source_keys
 from techmonitor.sources import KEY_COLUMNS, TIDY_COLUMNS
 
 COLUMNS = TIDY_COLUMNS
@@ -41,12 +43,6 @@ SECTOR_PATTERN = r"^(all|[a-z]+(-[a-z]+)*|sbi-([A-U](-[A-U])?|\d{2,5}(-\d{2,3})?
 OBS_FILE = "observations.csv"
 _HASHED_FILES = ["observations.csv", "indicators.yaml", "sectors.yaml", "regions.yaml",
                  "SOURCES.md"]
-_MEMO: dict[str, pd.DataFrame] = {}
-
-
-def default_data_dir() -> Path:
-    """The bundled ``data/`` folder of the repository."""
-    return Path(__file__).resolve().parents[2] / "data"
 
 
 def schema() -> pa.DataFrameSchema:
@@ -153,9 +149,6 @@ def check_frame(
 
 def _check_codes(df: pd.DataFrame, fname: str, data_dir: Path,
                  source_keys: set[str] | None) -> list[str]:
-    from techmonitor.indicators import load_catalogue
-    from techmonitor.reference import load_regions, load_sectors
-
     problems: list[str] = []
     try:
         cat = load_catalogue(data_dir)
@@ -218,18 +211,6 @@ def _check_codes(df: pd.DataFrame, fname: str, data_dir: Path,
     return problems
 
 
-def read_source_keys(data_dir: Path) -> set[str]:
-    """Source keys documented in ``SOURCES.md`` (``## key`` headings)."""
-    path = Path(data_dir) / "SOURCES.md"
-    if not path.exists():
-        return set()
-    keys = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("## "):
-            keys.add(line[3:].split()[0].strip("`"))
-    return keys
-
-
 def _content_key(data_dir: Path) -> str:
     h = hashlib.sha256()
     for name in _HASHED_FILES:
@@ -254,7 +235,8 @@ def load_observations(data_dir: Path, *, use_cache: bool = True) -> pd.DataFrame
         Folder with observations.csv and the reference files.
     use_cache
         Reuse the validated Parquet copy in ``data_dir/.cache`` when the CSV and reference
-        files are unchanged (content hash), and memoise in-process.
+        files are unchanged (content hash). Reports read it through the one in-process
+        cache, :mod:`techmonitor.report.store`.
 
     Returns
     -------
@@ -270,23 +252,19 @@ def load_observations(data_dir: Path, *, use_cache: bool = True) -> pd.DataFrame
     key = _content_key(data_dir) if (data_dir / OBS_FILE).exists() else ""
     cache = data_dir / ".cache" / f"observations-{key}.parquet"
     if use_cache and key:
-        if key in _MEMO:
-            return _MEMO[key].copy()
         if cache.exists():
             try:
                 df = pd.read_parquet(cache)
             except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never trusted
                 pass
             else:
-                _MEMO[key] = df
-                return df.copy()
+                return df
     raw = _read_raw(data_dir / OBS_FILE)
     problems = check_frame(raw, str(data_dir / OBS_FILE), data_dir)
     if problems:
         raise DataValidationError(f"{data_dir / OBS_FILE}: {len(problems)} problems", problems)
     df = _typed(raw)
     if use_cache and key:
-        _MEMO[key] = df
         try:
             cache.parent.mkdir(exist_ok=True)
             ignore = cache.parent / ".gitignore"
@@ -297,9 +275,9 @@ def load_observations(data_dir: Path, *, use_cache: bool = True) -> pd.DataFrame
             buf = io.BytesIO()
             df.to_parquet(buf, index=False)
             atomic_write_bytes(cache, buf.getvalue())
-        except OSError:  # read-only data folder: the in-process memo still helps
+        except OSError:  # read-only data folder: validated again next time
             pass
-    return df.copy()
+    return df
 
 
 def validate_data(data_dir: Path) -> list[str]:
@@ -310,7 +288,6 @@ def validate_data(data_dir: Path) -> list[str]:
     list of str
         Empty when the data folder is valid.
     """
-    from techmonitor.indicators import catalogue_problems
     from techmonitor.reference import (
         load_measure_progress,
         load_measures,

@@ -24,6 +24,23 @@ SBI_RE = re.compile(r"^sbi-([A-U](-[A-U])?|\d{2,5}(-\d{2,3})?)$")
 Status = Literal["definitive", "provisional", "illustrative"]
 
 
+def default_data_dir() -> Path:
+    """The bundled ``data/`` folder of the repository."""
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+def read_source_keys(data_dir: Path) -> set[str]:
+    """Source keys documented in ``SOURCES.md`` (``## key`` headings)."""
+    path = Path(data_dir) / "SOURCES.md"
+    if not path.exists():
+        return set()
+    keys = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            keys.add(line[3:].split()[0].strip("`"))
+    return keys
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -469,7 +486,6 @@ def write_measure_template(path: Path, data_dir: Path | None = None) -> Path:
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from techmonitor.observations import default_data_dir
 
     ref = load_measures(data_dir or default_data_dir())
     wb = Workbook()

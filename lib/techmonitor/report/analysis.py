@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from techmonitor import fmt, progress, trends
+from techmonitor.config import ReportParams
+from techmonitor.errors import TechmonitorError
 from techmonitor.indicators import Indicator, series_for
 from techmonitor.messages import msg
-from techmonitor.periods import to_decimal_year
-from techmonitor.reference import SectorsRef, Target
+from techmonitor.periods import sort_key, to_decimal_year
+from techmonitor.reference import Measure, MeasuresRef, SectorsRef, Target
 
 
 @dataclass(frozen=True)
@@ -60,9 +64,13 @@ class RelativeTarget:
                           self.baseline_period, baseline, self.source, self.illustrative)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Item:
-    """One indicator series of the report with everything computed about it."""
+    """One indicator series of the report with everything computed about it.
+
+    ``error`` says why a step failed (``error_step``: ``trend`` or ``target``); the sections
+    print it where the result would stand.
+    """
 
     ind: Indicator
     level: str
@@ -72,6 +80,12 @@ class Item:
     assessment: progress.TargetAssessment | progress.TrendAssessment | None
     band: pd.DataFrame | None
     error: str | None = None
+    error_step: str | None = None
+
+    def view(self) -> Item:
+        """The same item with its own copy-on-write views of the frames (one per report)."""
+        return replace(self, series=self.series.copy(deep=False),
+                       band=None if self.band is None else self.band.copy(deep=False))
 
     @property
     def key(self) -> str:
@@ -152,9 +166,14 @@ def match_target(
     return None
 
 
+#: what a fit or an assessment is expected to raise on an odd series; anything else is a bug
+#: and fails the report (the batch isolates it)
+EXPECTED_ERRORS = (TechmonitorError, np.linalg.LinAlgError)
+
+
 def analyse(
     obs: pd.DataFrame,
-    catalogue: dict[str, Indicator],
+    catalogue: Mapping[str, Indicator],
     ind: Indicator,
     level: str,
     *,
@@ -164,38 +183,51 @@ def analyse(
     target: TargetSpec | RelativeTarget | None,
     horizon_year: int,
 ) -> Item | None:
-    """Series, trend, assessment and projection of one indicator; None without data."""
-    series = series_for(obs, catalogue, ind.code, level=level, sector=sector, region=region,
-                        sectors_ref=sectors_ref)
+    """Series, trend, assessment and projection of one indicator; None without data.
+
+    A step that fails with an expected error leaves its result empty and records why
+    (``Item.error``); the series itself is always kept.
+    """
+    series = series_for(obs, dict(catalogue), ind.code, level=level, sector=sector,
+                        region=region, sectors_ref=sectors_ref)
     if series.empty:
         return None
     if isinstance(target, RelativeTarget):
         target = target.resolve(series)
-    item = Item(ind, level, series, None, target, None, None)
     direction: Literal["up", "down"] = "down" if ind.direction == "down" else "up"
+    if ind.frequency == "irregular" and series["period"].str.contains("Q").any():
+        # single dated readings (UWV's "begin 2016") are no time series: nothing to fit
+        return Item(ind, level, series, None, target, None, None)
     with warnings.catch_warnings():
         # statsmodels warnings are recorded on the result (messages); never in the report
         warnings.simplefilter("ignore")
         try:
-            item.trend = trends.estimate(series, kind=kind_for(ind),
-                                         target_period=target.period if target else None)
-        except Exception as exc:  # one odd series must not take the whole report down
-            item.error = f"{type(exc).__name__}: {exc}"
-            return item
-        trend = item.trend
+            trend = trends.estimate(series, kind=kind_for(ind),
+                                    target_period=target.period if target else None)
+        except EXPECTED_ERRORS as exc:
+            return Item(ind, level, series, None, target, None, None, _reason(exc), "trend")
+        assessment: progress.TargetAssessment | progress.TrendAssessment | None = None
+        error = step = None
         if target is not None:
             try:
-                item.assessment = progress.assess_target(
+                assessment = progress.assess_target(
                     trend, target.value, target.period, target.baseline_period,
                     target.baseline_value, direction=direction,
                     target_illustrative=target.illustrative)
-            except Exception as exc:  # e.g. a baseline outside the data: say so, show data
-                item.error = f"{type(exc).__name__}: {exc}"
-        if item.assessment is None:
-            item.assessment = progress.assess_trend(
+            except EXPECTED_ERRORS as exc:  # e.g. a baseline outside the data
+                error, step = _reason(exc), "target"
+        if assessment is None:
+            assessment = progress.assess_trend(
                 trend, direction=None if ind.direction == "none" else direction)
-        item.band = _band(trend, target, horizon_year)
-    return item
+        band = _band(trend, target, horizon_year)
+    return Item(ind, level, series, trend, target, assessment, band, error, step)
+
+
+def _reason(exc: BaseException) -> str:
+    """An exception as a reason a reader can follow (our errors already are one)."""
+    if isinstance(exc, TechmonitorError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _band(trend: trends.TrendResult, target: TargetSpec | None,
@@ -243,6 +275,8 @@ def trend_word(item: Item, lang: str) -> str:
     status column's job.
     """
     trend = item.trend
+    if trend is None and item.error:
+        return msg("not_estimated", lang)
     if trend is None or trend.slope is None or not finite(trend.slope):
         return msg("trend.none", lang)
     slope = trend.slope
@@ -254,3 +288,107 @@ def trend_word(item: Item, lang: str) -> str:
 def finite(x: float | None) -> bool:
     """True for a real, finite number."""
     return x is not None and isinstance(x, int | float) and math.isfinite(x)
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """A measure with its assessment at the report's quarter (``error`` if none could be
+    made from its data)."""
+
+    measure: Measure
+    assessment: progress.MeasureAssessment | None
+    illustrative: bool
+    error: str | None = None
+
+
+def concerns(measure: Measure, params: ReportParams) -> bool:
+    """Whether a measure belongs in this report.
+
+    The national and province reports show every measure; a sector report shows the measures
+    whose ``sectors`` list names the sector or ``all`` (a measure without such a list is for
+    all top sectors, as most measures of the letter are).
+    """
+    if params.kind != "sector":
+        return True
+    return "all" in measure.sectors or params.sector in measure.sectors
+
+
+def total_budget(measure: Measure) -> float | None:
+    """Total euros over the measure's budget lines (per-year amounts times their years)."""
+    total = 0.0
+    for b in measure.budgets:
+        years = (b.end - b.start + 1) if b.basis == "per_year" and b.start and b.end else 1
+        total += b.amount_eur * years
+    return total or None
+
+
+def _span(measure: Measure) -> tuple[str, str] | None:
+    """Planned start and end as period codes or ISO dates, from dates or budget years."""
+    dates = measure.dates or {}
+    start = dates.get("start") or next((v for k, v in dates.items() if "start" in k), None)
+    end = dates.get("end") or next((v for k, v in dates.items() if "end" in k or "eind" in k),
+                                   None)
+    years = [y for b in measure.budgets for y in (b.start, b.end) if y]
+    if start is None and years:
+        start = str(min(years))
+    if end is None and years:
+        end = str(max(years))
+    return (str(start), str(end)) if start and end else None
+
+
+def assess(measure: Measure, realised: pd.DataFrame, as_of: str) -> MeasureRow:
+    """Status of one measure at ``as_of`` from its realised rows."""
+    rows = realised[realised["measure_id"] == measure.id]
+    ill = bool((rows["status"] == "illustrative").any())
+    span = _span(measure)
+    if span is None or rows.empty:
+        # nothing reported is not the same as behind: the status stays open ("–")
+        return MeasureRow(measure, None, ill)
+    plan = progress.MeasurePlan(
+        code=measure.id, start=span[0], end=span[1],
+        planned_output=measure.output_target.value if measure.output_target else None,
+        budget=total_budget(measure),
+        realised=_flows(rows),
+        name=measure.title_nl)
+    try:
+        return MeasureRow(measure, progress.assess_measure(plan, as_of), ill)
+    except EXPECTED_ERRORS as exc:  # bad dates in one measure: say so in its row
+        return MeasureRow(measure, None, ill, _reason(exc))
+
+
+def _flows(rows: pd.DataFrame) -> tuple[progress.Realisation, ...]:
+    """Quarterly flows from the programme office's cumulative figures.
+
+    The workbook and ``measure_progress.csv`` record output and spend *to date* (what an office
+    reports each quarter); :func:`progress.assess_measure` works on what happened *in* each
+    quarter, so each value is the difference with the last reported one before it.
+    """
+    out: list[progress.Realisation] = []
+    last = {"output_value": 0.0, "spent_eur": 0.0}
+    for r in rows.sort_values("period", key=lambda p: p.map(sort_key)).itertuples():
+        flow: dict[str, float | None] = {}
+        for col in ("output_value", "spent_eur"):
+            value = getattr(r, col)
+            if _nan(value):
+                flow[col] = None
+            else:
+                flow[col] = float(value) - last[col]
+                last[col] = float(value)
+        out.append(progress.Realisation(str(r.period), flow["output_value"], flow["spent_eur"],
+                                        r.status == "illustrative"))
+    return tuple(out)
+
+
+def _nan(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def measure_rows(ref: MeasuresRef | None, realised: pd.DataFrame | None,
+                 params: ReportParams) -> list[MeasureRow]:
+    """Every measure of this report with its assessment (empty without measures.yaml)."""
+    if ref is None:
+        return []
+    if realised is None:
+        realised = pd.DataFrame(columns=["measure_id", "period", "output_value", "spent_eur",
+                                         "status", "note"])
+    return [assess(m, realised, params.period) for m in ref.measures if concerns(m, params)]

@@ -6,15 +6,15 @@ import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from techmonitor import blocks, progress
-from techmonitor.blocks import Section, Summary
+from techmonitor import progress
 from techmonitor.messages import unit_name
-from techmonitor.report import data
+from techmonitor.report import document as doc
+from techmonitor.report import store
 from techmonitor.report.ids import SECTION_IDS
-from techmonitor.report.intro import latest_period
+from techmonitor.report.intro import STATUS_ORDER, latest_period
 
 if TYPE_CHECKING:
-    from techmonitor.report.core import Report
+    from techmonitor.report.context import ReportContext as Report
 
 #: parameters that describe the machine, not the report (left out of the provenance table)
 MACHINE_PARAMS = ("project_dir",)
@@ -22,10 +22,9 @@ MACHINE_PARAMS = ("project_dir",)
 LETTER_SOURCE = "kamerbrief-2012"
 
 
-def method_section(report: Report) -> Section:
+def method_section(report: Report) -> doc.Section:
     """Definitions, trend and progress method in plain words, and every source."""
     lang = report.lang
-    sec = Section(report.t("sec.method"), anchor=SECTION_IDS["method"])
     seen: dict[str, Any] = {}
     for item in report.items:
         seen.setdefault(item.ind.code, item.ind)
@@ -35,19 +34,19 @@ def method_section(report: Report) -> Section:
                      ind.definition_en if lang == "en" else ind.definition_nl,
                      unit_name(ind.unit, lang),
                      str(ind.goal) if ind.goal else report.t("none")])
-    sec.add(blocks.heading(report.t("met.definitions"), 3, anchor="definities"))
+    out: list[doc.Node] = [doc.Heading(report.t("met.definitions"), 3, "definities")]
     if rows:
-        sec.add(blocks.table(report.t("met.definitions_table"),
+        out.append(doc.table(report.t("met.definitions_table"),
                              [report.t("col.indicator"), report.t("met.col_definition"),
                               report.t("met.col_unit"), report.t("met.col_goal")], rows))
-    sec.add(blocks.heading(report.t("met.trend"), 3, anchor="methode-trend"))
-    sec.add(blocks.paragraph(report.t("met.trend_text")))
-    sec.add(blocks.heading(report.t("met.progress"), 3, anchor="methode-voortgang"))
-    sec.add(blocks.bullet_list(progress.target_rules_text(lang)))
-    sec.add(blocks.bullet_list(progress.measure_rules_text(lang)))
-    sec.add(blocks.heading(report.t("met.sources"), 3, anchor="bronnen"))
-    sec.add(sources_table(report))
-    return sec
+    out += [doc.Heading(report.t("met.trend"), 3, "methode-trend"),
+            doc.Paragraph(report.t("met.trend_text")),
+            doc.Heading(report.t("met.progress"), 3, "methode-voortgang"),
+            doc.BulletList(tuple(progress.target_rules_text(lang))),
+            doc.BulletList(tuple(progress.measure_rules_text(lang))),
+            doc.Heading(report.t("met.sources"), 3, "bronnen"),
+            sources_table(report)]
+    return doc.section(report.t("sec.method"), SECTION_IDS["method"], out)
 
 
 def used_sources(report: Report) -> dict[str, set[str]]:
@@ -60,9 +59,9 @@ def used_sources(report: Report) -> dict[str, set[str]]:
     return used
 
 
-def sources_table(report: Report) -> blocks.Block:
+def sources_table(report: Report) -> doc.Table:
     """Every source of the report with its key, title, licence and vintage."""
-    info = data.load_sources(report.data_dir)
+    info = store.load_sources(report.data_dir)
     rows = []
     for key, vintages in sorted(used_sources(report).items()):
         s = info.get(key)
@@ -74,7 +73,7 @@ def sources_table(report: Report) -> blocks.Block:
         version = "; ".join(x for x in [s.vintage if s else "", *labels] if x)
         rows.append([key, (s.title if s else "") or report.t("none"),
                      (s.licence if s else "") or report.t("none"), version or report.t("none")])
-    return blocks.table(report.t("met.sources_table"),
+    return doc.table(report.t("met.sources_table"),
                         [report.t("met.col_key"), report.t("met.col_source"),
                          report.t("met.col_licence"), report.t("met.col_vintage")], rows)
 
@@ -91,41 +90,44 @@ def param_rows(report: Report) -> list[list[str]]:
     return rows
 
 
-def provenance_section(report: Report) -> Section:
-    """Data hash, code version, parameters and the command that reproduces the report."""
-    sec = Section(report.t("sec.provenance"), anchor=SECTION_IDS["provenance"])
-    sec.add(blocks.paragraph(report.t("prov.intro")))
-    sec.add(blocks.definition_list([
-        (report.t("prov.data_hash"), data.data_hash(report.data_dir)[:16]),
-        (report.t("prov.code"), data.code_version(report.project)),
-    ]))
-    sec.add(blocks.paragraph(report.t("prov.command") + ":"))
-    sec.add(blocks.code(report.reproduce_command))
-    sec.add(blocks.table(report.t("prov.params"),
-                         [report.t("prov.col_param"), report.t("prov.col_value")],
-                         param_rows(report)))
-    return sec
+def provenance_section(report: Report) -> doc.Section:
+    """Data hash, code version, parameters, the reproducing command and every finding."""
+    out: list[doc.Node] = [
+        doc.Paragraph(report.t("prov.intro")),
+        doc.KeyValue(((report.t("prov.data_hash"), store.data_hash(report.data_dir)[:16]),
+                      (report.t("prov.code"), store.code_version(report.project)))),
+        doc.Paragraph(report.t("prov.command") + ":"),
+        doc.Code(report.reproduce_command),
+        doc.table(report.t("prov.params"),
+                  [report.t("prov.col_param"), report.t("prov.col_value")], param_rows(report)),
+        doc.Heading(report.t("prov.findings"), 3, "bevindingen"),
+    ]
+    if report.findings:
+        out.append(doc.table(report.t("prov.findings_table"),
+                             [report.t("prov.col_where"), report.t("prov.col_step"),
+                              report.t("prov.col_reason")],
+                             [[f.where, f.step, f.reason] for f in report.findings]))
+    else:
+        out.append(doc.Paragraph(report.t("prov.no_findings")))
+    return doc.section(report.t("sec.provenance"), SECTION_IDS["provenance"], out)
 
 
-def summary(report: Report) -> Summary:
-    """Counts per category, number of indicators and data status, for the index page."""
-    from techmonitor.report.intro import STATUS_ORDER
-    from techmonitor.report.measures import measure_rows
-
+def summary(report: Report) -> doc.Summary:
+    """Counts per category, number of indicators, data status and warnings, for the batch."""
     lang = report.lang
     cats: Counter[progress.Category] = Counter(
         i.category for i in report.items if i.category is not None)
     status: Counter[str] = Counter()
     for item in report.items:
         status.update(str(s) for s in item.series["status"])
-    measures = Counter(r.assessment.category for r in measure_rows(report)
+    measures = Counter(r.assessment.category for r in report.measure_rows
                        if r.assessment is not None)
 
     def _cats(counter: Counter[progress.Category]) -> list[dict[str, Any]]:
         return [{"code": c.code, "label": c.label(lang), "symbol": c.symbol, "count": n}
                 for c, n in sorted(counter.items(), key=lambda kv: -kv[0].rank)]
 
-    return Summary({
+    return doc.Summary({
         "report": report.params.report_id,
         "title": report.title,
         "period": report.params.period,
@@ -137,7 +139,8 @@ def summary(report: Report) -> Summary:
         "measures": _cats(measures),
         "data_status": {s: status[s] for s in STATUS_ORDER if status[s]},
         "illustrative": bool(status["illustrative"])
-        or any(r.illustrative for r in measure_rows(report)),
+        or any(r.illustrative for r in report.measure_rows),
         "data_until": latest_period(report),
-        "data_hash": data.data_hash(report.data_dir)[:16],
+        "data_hash": store.data_hash(report.data_dir)[:16],
+        "warnings": report.warnings,
     })

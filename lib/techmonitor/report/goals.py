@@ -6,56 +6,71 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from techmonitor import blocks, charts, narrative, progress
-from techmonitor.blocks import Block, Cell, Section
+from techmonitor import charts, narrative, progress
 from techmonitor.messages import join_words
 from techmonitor.periods import to_decimal_year, to_decimal_years
+from techmonitor.report import document as doc
 from techmonitor.report.analysis import Item
 from techmonitor.report.ids import SECTION_IDS
 
 if TYPE_CHECKING:
-    from techmonitor.report.core import Report
+    from techmonitor.report.context import ReportContext as Report
 
 
 #: fewer points than this make no chart: one or two published figures read better as text
 MIN_CHART_POINTS = 3
 
 
-def goal_section(report: Report, n: int) -> Section:
+def goal_section(report: Report, n: int) -> doc.Section:
     """Section ``doel-n`` with every indicator of goal ``n`` that has data here."""
-    sec = Section(report.t("sec.goal", n=n, title=report.t(f"goal.{n}")),
-                  anchor=SECTION_IDS[f"goal{n}"])
+    title = report.t("sec.goal", n=n, title=report.t(f"goal.{n}"))
     items = report.goal_items(n)
     if not items:
-        return sec.add(blocks.paragraph(report.t("goal.none")))
-    for item in items:
-        sec.add(*indicator_blocks(report, item))
-    return sec
+        return doc.section(title, SECTION_IDS[f"goal{n}"], doc.Paragraph(report.t("goal.none")))
+    return doc.section(title, SECTION_IDS[f"goal{n}"],
+                       *(indicator_blocks(report, item) for item in items))
 
 
-def indicator_blocks(report: Report, item: Item) -> list[Block]:
+def failure_note(report: Report, item: Item) -> doc.Note | None:
+    """The note that stands where a failed step's result would: what failed and why."""
+    if not item.error:
+        return None
+    key = "ind.failed_target" if item.error_step == "target" else "ind.failed_trend"
+    return doc.Note(report.t(key, name=item.name(report.lang), reason=item.error), "failure")
+
+
+def indicator_blocks(report: Report, item: Item) -> list[doc.Node]:
     """Heading, chart, generated sentence and accessible table of one indicator."""
     lang = report.lang
     name = item.name(lang)
-    out: list[Block] = [blocks.heading(name, 3, anchor=f"ind-{item.key}")]
-    if item.trend is None:  # estimation failed: show the data, say nothing we cannot back
-        out.append(blocks.paragraph(report.t("ind.no_data", name=name)))
+    out: list[doc.Node] = [doc.Heading(name, 3, f"ind-{item.key}")]
+    if item.trend is None:  # no trend: say why, and show the data
+        out.append(failure_note(report, item)
+                   or doc.Paragraph(report.t("ind.readings", name=name)))
         out.append(observation_table(report, item))
         return out
     if len(item.series) >= MIN_CHART_POINTS or item.band is not None:
         out.append(trend_chart(report, item))
     target = item.assessment if isinstance(item.assessment, progress.TargetAssessment) else None
     trend = item.assessment if isinstance(item.assessment, progress.TrendAssessment) else None
-    out.append(blocks.paragraph(narrative.describe(name, item.trend, target, trend, lang,
-                                                   item.unit())))
+    out.append(doc.Paragraph(narrative.describe(name, item.trend, target, trend, lang,
+                                                item.unit())))
+    note = failure_note(report, item)
+    if note is not None:
+        out.append(note)
     out.append(observation_table(report, item))
     return out
 
 
 def caption(report: Report, item: Item) -> str:
-    """Visible caption: name and sources (and the illustrative note when relevant)."""
+    """Visible caption: the name (and the illustrative note when relevant)."""
     key = "chart.caption_ill" if item.illustrative else "chart.caption"
-    return report.t(key, name=item.name(report.lang), sources=", ".join(item.sources()))
+    return report.t(key, name=item.name(report.lang))
+
+
+def source_line(report: Report, item: Item) -> str:
+    """``Bron: duo-1cijferho, cbs-80472ned.``"""
+    return report.t("chart.source", sources=", ".join(item.sources()))
 
 
 def alt_text(report: Report, item: Item) -> str:
@@ -80,7 +95,7 @@ def alt_text(report: Report, item: Item) -> str:
     return text
 
 
-def trend_chart(report: Report, item: Item) -> Block:
+def trend_chart(report: Report, item: Item) -> doc.Figure:
     """The indicator chart: series, fitted trend, 80/95% band to the target year, target."""
     lang = report.lang
     s = item.series
@@ -114,8 +129,8 @@ def trend_chart(report: Report, item: Item) -> Block:
     fig = charts.trend_chart(
         t, y, illustrative=(s["status"] == "illustrative").to_numpy(), period_kind=kind,
         unit=item.unit(), lang=lang, labels=labels, fitted=fitted, band=band, target=target)
-    return charts.emit(fig, alt=alt_text(report, item), caption=caption(report, item),
-                       salt=f"{report.params.report_id}-{item.key}")
+    return doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-{item.key}"),
+                      alt_text(report, item), caption(report, item), source_line(report, item))
 
 
 def unit_axis_label(report: Report, item: Item) -> str:
@@ -125,10 +140,10 @@ def unit_axis_label(report: Report, item: Item) -> str:
     return report.t("nat.axis_count")
 
 
-def observation_table(report: Report, item: Item) -> Block:
+def observation_table(report: Report, item: Item) -> doc.Table:
     """The numbers behind the chart: observations, then the projection with its interval."""
     lang = report.lang
-    rows: list[list[str | Cell]] = []
+    rows: list[list[str]] = []
     for r in item.series.itertuples():
         rows.append([report.fmt_period(str(r.period), "short"),
                      item.value(float(r.value), lang),  # type: ignore[arg-type]
@@ -145,7 +160,7 @@ def observation_table(report: Report, item: Item) -> Block:
     if excluded is not None and len(excluded):
         vints = [str(v) for v in dict.fromkeys(excluded["vintage"])]
         note = report.t("ind.vintage_note", n=len(excluded), vintages=join_words(vints, lang))
-    return blocks.table(
+    return doc.table(
         report.t("ind.table", name=item.name(lang)),
         [report.t("col.period"), report.t("col.value"), report.t("col.data_status"),
          report.t("col.projection")],

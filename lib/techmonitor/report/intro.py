@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from techmonitor import blocks, narrative, progress
-from techmonitor.blocks import Block, Cell, Section
+from techmonitor import narrative, progress
 from techmonitor.periods import sort_key
+from techmonitor.report import document as doc
 from techmonitor.report.analysis import Item, change_since, trend_word
 from techmonitor.report.ids import SECTION_IDS
 
 if TYPE_CHECKING:
-    from techmonitor.report.core import Report
+    from techmonitor.report.context import ReportContext as Report
 
 STATUS_ORDER = ("definitive", "provisional", "illustrative")
 
@@ -33,31 +33,23 @@ def latest_period(report: Report) -> str | None:
     return max(periods, key=sort_key) if periods else None
 
 
-def title_block(report: Report) -> Block:
+def title_block(report: Report) -> doc.Front:
     """Title, period, date and status of the data, the illustrative notice and contents."""
     p = report.params
     status_text, illustrative = data_status(report)
     last = latest_period(report)
-    pairs = [
+    facts = (
         (report.t("meta.period"), report.fmt_period(p.period)),
         (report.t("meta.data_until"), report.fmt_period(last) if last else report.t("none")),
         (report.t("meta.status"), status_text),
         (report.t("meta.prepared"), p.organisation),
         (report.t("meta.appendix"), p.appendix_line),
-    ]
-    from techmonitor.report.measures import measures_illustrative
-
-    notice = None
-    if illustrative or measures_illustrative(report):
-        notice = blocks.note(report.t("illustrative.banner"), "illustrative")
-    return blocks.join(
-        Block(f'<header class="title-block" id="{SECTION_IDS["title"]}">'
-              f"<h1>{blocks.esc(report.title)}</h1>"),
-        blocks.definition_list(pairs),
-        notice,
-        Block("</header>"),
-        blocks.toc(report.t("toc"), report.sections()),
     )
+    notice = ""
+    if illustrative or any(r.illustrative for r in report.measure_rows):
+        notice = report.t("illustrative.banner")
+    return doc.Front(report.title, SECTION_IDS["title"], facts, report.t("toc"),
+                     tuple(report.sections()), notice)
 
 
 def _priority(item: Item) -> tuple[int, int]:
@@ -102,12 +94,12 @@ def key_sentences(report: Report) -> list[str]:
     return out[:6]
 
 
-def status_of(item: Item, report: Report) -> Cell:
+def status_of(item: Item, report: Report) -> doc.Cell:
     """The status cell of an indicator: symbol, word and colour class."""
     cat = item.category
     if cat is None:
-        return Cell(report.t("none"))
-    return blocks.status_cell(cat.code, cat.label(report.lang), cat.symbol)
+        return doc.Cell(report.t("not_estimated") if item.error else report.t("none"))
+    return doc.status_cell(cat.code, cat.label(report.lang), cat.symbol)
 
 
 def target_text(item: Item, report: Report) -> str:
@@ -129,18 +121,19 @@ def latest_text(item: Item, report: Report) -> str:
     return text
 
 
-def key_messages(report: Report) -> Section:
+def key_messages(report: Report) -> doc.Section:
     """Key sentences and one table of all indicators."""
-    sec = Section(report.t("sec.key"), anchor=SECTION_IDS["key"])
-    sec.add(blocks.bullet_list(key_sentences(report), css_class="key-messages"))
-    rows: list[list[str | Cell]] = [
+    out: list[doc.Node] = [doc.BulletList(tuple(key_sentences(report)), "key-messages")]
+    if report.findings:
+        out.append(doc.Note(report.t("key.findings", n=len(report.findings)), "failure"))
+    rows: list[list[str | doc.Cell]] = [
         [item.name(report.lang), latest_text(item, report), change_since(item, report.lang),
          trend_word(item, report.lang), target_text(item, report), status_of(item, report)]
         for item in report.items]
     if rows:
-        sec.add(blocks.table(
+        out.append(doc.table(
             report.t("key.table"),
             [report.t("col.indicator"), report.t("col.latest"), report.t("col.change"),
              report.t("col.trend"), report.t("col.target"), report.t("col.status")],
-            rows, numeric=[False, True, True, False, True, False], css_class="data overview"))
-    return sec
+            rows, numeric=[False, True, True, False, True, False], role="overview"))
+    return doc.section(report.t("sec.key"), SECTION_IDS["key"], out)

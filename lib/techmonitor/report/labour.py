@@ -4,41 +4,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from techmonitor import blocks, charts, narrative
-from techmonitor.blocks import Block, Section
+from techmonitor import charts, narrative
 from techmonitor.periods import to_decimal_years
+from techmonitor.report import document as doc
 from techmonitor.report.analysis import Item
+from techmonitor.report.goals import failure_note, observation_table, source_line
 from techmonitor.report.ids import SECTION_IDS
 
 if TYPE_CHECKING:
-    from techmonitor.report.core import Report
+    from techmonitor.report.context import ReportContext as Report
 
 
 def quarterly_items(report: Report) -> list[Item]:
     """Quarterly series of this report (open vacancies first)."""
-    items = [i for i in report.items if i.ind.frequency == "quarter" and i.trend is not None]
+    items = [i for i in report.items if i.ind.frequency == "quarter"]
     return sorted(items, key=lambda i: i.ind.code != "vacancies_open")
 
 
-def labour_section(report: Report) -> Section:
+def labour_section(report: Report) -> doc.Section:
     """Section ``arbeidsmarkt``: per quarterly series a chart, a sentence and a table."""
-    sec = Section(report.t("sec.labour"), anchor=SECTION_IDS["labour"])
+    title, anchor = report.t("sec.labour"), SECTION_IDS["labour"]
     items = quarterly_items(report)
     if not items:
-        return sec.add(blocks.paragraph(report.t("lab.none")))
-    sec.add(blocks.paragraph(report.t("lab.intro", scope=report.scope)))
+        return doc.section(title, anchor, doc.Paragraph(report.t("lab.none")))
+    out: list[doc.Node] = [doc.Paragraph(report.t("lab.intro", scope=report.scope))]
     for item in items:
         if len(items) > 1:
-            sec.add(blocks.heading(item.name(report.lang), 3, anchor=f"ind-{item.key}"))
-        sec.add(*quarterly_blocks(report, item))
-    return sec
+            out.append(doc.Heading(item.name(report.lang), 3, f"ind-{item.key}"))
+        out += quarterly_blocks(report, item)
+    return doc.section(title, anchor, out)
 
 
-def quarterly_blocks(report: Report, item: Item) -> list[Block]:
+def quarterly_blocks(report: Report, item: Item) -> list[doc.Node]:
     """Chart (raw and seasonally adjusted), year-on-year sentence and the last eight quarters."""
     lang = report.lang
     trend = item.trend
-    assert trend is not None
+    if trend is None:  # the fit failed: say why, and still show every observation
+        return [n for n in (failure_note(report, item), observation_table(report, item)) if n]
     s = item.series
     t = to_decimal_years(s["period"])
     adjusted = trend.adjusted
@@ -53,12 +55,12 @@ def quarterly_blocks(report: Report, item: Item) -> list[Block]:
                    last=report.fmt_period(str(last.period)),
                    value=item.value(float(last.value), lang))
     key = "chart.caption_ill" if item.illustrative else "chart.caption"
-    caption = report.t(key, name=item.name(lang), sources=", ".join(item.sources()))
-    out: list[Block] = [charts.emit(fig, alt=alt, caption=caption,
-                                    salt=f"{report.params.report_id}-{item.key}")]
+    caption = report.t(key, name=item.name(lang))
+    out: list[doc.Node] = [doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-{item.key}"),
+                                      alt, caption, source_line(report, item))]
     sentence = narrative.yoy_sentence(item.name(lang).lower(), trend, lang, item.unit())
     if sentence:
-        out.append(blocks.paragraph(sentence))
+        out.append(doc.Paragraph(sentence))
     rows = []
     tail = s.tail(8)
     # CBS publishes vacancies in hundreds (x 1 000, one decimal); the adjusted series is shown
@@ -75,7 +77,7 @@ def quarterly_blocks(report: Report, item: Item) -> list[Block]:
         rows.append([report.fmt_period(str(r.period), "short"), value, adj])
     note = (f"* {report.t('status.provisional')}"
             if (tail["status"] == "provisional").any() else None)
-    out.append(blocks.table(
+    out.append(doc.table(
         report.t("lab.table"),
         [report.t("lab.col_quarter"), report.t("lab.col_raw"), report.t("lab.col_adjusted")],
         rows, numeric=[False, True, True], note=note))

@@ -21,8 +21,14 @@ from typing import Any
 import pandas as pd
 
 from techmonitor.errors import DataValidationError
-from techmonitor.observations import check_frame, default_data_dir
-from techmonitor.reference import SectorsRef, load_regions, load_sectors, yaml_text
+from techmonitor.observations import check_frame
+from techmonitor.reference import (
+    SectorsRef,
+    default_data_dir,
+    load_regions,
+    load_sectors,
+    yaml_text,
+)
 from techmonitor.sources import KEY_COLUMNS, TIDY_COLUMNS, cbs, duo, published
 
 HAND_CURATED = [

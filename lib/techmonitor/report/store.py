@@ -1,8 +1,13 @@
-"""Per-process cache of everything a report reads from ``data/``.
+"""The one per-process cache of a report's inputs and of the analysis built from them.
 
 Kernels are kept alive across reports, so loading the observations, the catalogue and the
 reference files once per process (keyed by path and modification time, so an edited file
-is read again) keeps a report at about a second of computing.
+is read again) keeps a report at about a second of computing; :func:`memo` keeps the
+analysed items of series that several reports share (keyed by the newest data file too).
+
+Safe across reports: a frame comes out as a copy-on-write view (pandas 3), so a report that
+changes what it got changes its own copy only; cached items are frozen and handed out as
+views (:meth:`~techmonitor.report.analysis.Item.view`).
 """
 
 from __future__ import annotations
@@ -42,7 +47,22 @@ def cached(name: str, path: Path, load: Callable[[], T]) -> T:
         for old in [k for k in _CACHE if k[:2] == key[:2]]:
             del _CACHE[old]  # an edited file replaces its stale entry
         _CACHE[key] = load()
-    return _CACHE[key]  # type: ignore[no-any-return]
+    return _safe(_CACHE[key])  # type: ignore[no-any-return]
+
+
+def _safe(value: Any) -> Any:
+    """A cached value as the caller may change it without changing the cache."""
+    if isinstance(value, pd.DataFrame):
+        return value.copy(deep=False)  # copy-on-write: a write copies the touched column
+    if isinstance(value, dict):
+        return {k: _safe(v) for k, v in value.items()}
+    return value
+
+
+def memo(data_dir: Path, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """``compute()`` once per ``key`` and state of the data files in this process."""
+    stamp = _dir_stamp(data_dir)
+    return cached(repr(key), stamp, compute)
 
 
 def _dir_stamp(data_dir: Path) -> Path:

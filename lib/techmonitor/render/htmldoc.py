@@ -1,0 +1,52 @@
+"""Document nodes → HTML with jinja2, escaped by construction (autoescape on).
+
+The one piece of markup that enters as markup is a chart's SVG, which matplotlib wrote from
+our own figures (its text already XML-escaped); it is given ``role="img"``, an
+``aria-label`` and a ``<title>`` with the alt text so browsers and screen readers carry the
+description.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from techmonitor.report.document import Figure, Node
+
+TEMPLATES = Path(str(files("techmonitor") / "render" / "templates"))
+
+
+def svg_markup(fig: Figure) -> Markup:
+    """The figure's SVG with accessible name and without fixed size (it scales with CSS)."""
+    svg = fig.svg[fig.svg.find("<svg"):]
+    close = svg.find(">")
+    opening = svg[:close].replace(" width=", " data-width=").replace(" height=", " data-height=")
+    alt = escape(fig.alt)
+    return Markup(f'{opening} role="img" aria-label="{alt}" class="chart">'
+                  f"<title>{alt}</title>{svg[close + 1:]}")
+
+
+@lru_cache(maxsize=1)
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+        undefined=jinja2.StrictUndefined, trim_blocks=False, keep_trailing_newline=False)
+    env.globals["svg"] = svg_markup
+    return env.get_template("document.html.j2")
+
+
+def render_node(node: Node) -> str:
+    """HTML of one document node (a section, the front matter, or any block).
+
+    Parameters
+    ----------
+    node
+        A node of :mod:`techmonitor.report.document`.
+    """
+    return _template().render(root=node).strip()

@@ -1,0 +1,193 @@
+"""The report context: computed once per report, read-only, the only input of the sections.
+
+Data flows one way: ``store`` (cached data) → :func:`build_context` (analysis) →
+sections (document nodes) → renderers. The context holds the validated params, the
+indicator items with their trends and assessments (and the error of every step that could
+not be done), the measure rows and the list of warnings the batch reports.
+
+Nothing a report does to its context reaches another report in the same kernel: frames come
+out of the cache as copy-on-write views (pandas 3), items are frozen and every item handed to
+a context carries its own views of the cached frames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from techmonitor import fmt
+from techmonitor.config import ReportParams
+from techmonitor.indicators import Indicator
+from techmonitor.messages import msg
+from techmonitor.report import store
+from techmonitor.report.analysis import Item, MeasureRow, analyse, levels_for, match_target
+from techmonitor.report.analysis import measure_rows as compute_measure_rows
+from techmonitor.report.ids import SECTION_IDS
+from techmonitor.titles import report_title
+
+#: indicators shown in their own table of the national report, not as monitoring series
+SPECIAL_CODES = ("roa_openings_2011_2016", "roa_inflow_2011_2016")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A step of the analysis that could not be done for this report.
+
+    ``where`` names the place (``inflow_tech-hbo``, ``measure M07``), ``step`` what was tried
+    (``trend``, ``target``, ``measure``), ``reason`` why it failed.
+    """
+
+    where: str
+    step: str
+    reason: str
+
+    def text(self) -> str:
+        """One line for the manifest, the index page and the CLI summary."""
+        return f"{self.where}: {self.step}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything the sections of one report read; built by :func:`build_context`."""
+
+    params: ReportParams
+    project: Path
+    catalogue: Mapping[str, Indicator]
+    items: tuple[Item, ...]
+    measure_rows: tuple[MeasureRow, ...]
+    findings: tuple[Finding, ...] = field(default=())
+
+    # -- parameters and words ---------------------------------------------------------------
+    @property
+    def lang(self) -> str:
+        """Report language (``nl`` or ``en``)."""
+        return self.params.language
+
+    @property
+    def data_dir(self) -> Path:
+        """The project's ``data/`` folder."""
+        return self.project / "data"
+
+    def t(self, key: str, **values: object) -> str:
+        """A message of the catalogue in the report language."""
+        return msg(key, self.lang, **values)
+
+    def fmt_period(self, code: str, style: str = "long") -> str:
+        """A period code as text in the report language."""
+        return fmt.period(code, self.lang, style)  # type: ignore[arg-type]
+
+    @property
+    def title(self) -> str:
+        """The report title."""
+        return report_title(self.params)
+
+    @property
+    def scope(self) -> str:
+        """``heel Nederland`` / ``de topsector Energie`` / ``de provincie Utrecht``."""
+        return self.t(f"scope.{self.params.kind}", name=self.params.display_name())
+
+    @property
+    def reproduce_command(self) -> str:
+        """The command that rebuilds exactly this report."""
+        p = self.params
+        cmd = f"techmonitor run --only {p.kind}:{p.slug} --period {p.period}"
+        if p.language != "nl":
+            cmd += f" --set language={p.language}"
+        return cmd
+
+    # -- data -------------------------------------------------------------------------------
+    @property
+    def obs(self) -> pd.DataFrame:
+        """Observations known at the end of the reporting quarter (a copy-on-write view)."""
+        return store.obs_until(self.data_dir, self.params.period)
+
+    def obs_of(self, ind: Indicator) -> pd.DataFrame:
+        """Observations of one indicator and of the parts of a derived share."""
+        return store.obs_for(self.data_dir, self.params.period, _codes(ind))
+
+    def goal_items(self, goal: int) -> list[Item]:
+        """Items of one goal, quarterly labour-market series excluded (own section)."""
+        return [i for i in self.items if i.ind.goal == goal and i.ind.frequency != "quarter"]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every finding as one line."""
+        return [f.text() for f in self.findings]
+
+    def sections(self) -> list[tuple[str, str]]:
+        """``(id, title)`` of the sections this report shows, in order (for the contents)."""
+        out = [(SECTION_IDS["key"], self.t("sec.key"))]
+        for n in (1, 2, 3, 4):
+            out.append((SECTION_IDS[f"goal{n}"],
+                        self.t("sec.goal", n=n, title=self.t(f"goal.{n}"))))
+        out.append((SECTION_IDS["labour"], self.t("sec.labour")))
+        out.append((SECTION_IDS["measures"], self.t("sec.measures")))
+        if self.params.kind == "national":
+            out.append((SECTION_IDS["national"], self.t("sec.national")))
+        out.append((SECTION_IDS["method"], self.t("sec.method")))
+        out.append((SECTION_IDS["provenance"], self.t("sec.provenance")))
+        return out
+
+
+def _codes(ind: Indicator) -> tuple[str, ...]:
+    return (ind.code,) + tuple(part.indicator for part in (ind.numerator, ind.denominator)
+                               if part is not None)
+
+
+def build_context(params: ReportParams) -> ReportContext:
+    """Analyse one report: every indicator series, its trend and assessment, the measures.
+
+    Parameters
+    ----------
+    params
+        Validated report parameters.
+
+    Notes
+    -----
+    Items are cached per process by everything they depend on (data files, quarter,
+    indicator, level, sector, region, target, horizon), so the national series that many
+    reports share is fitted once per kernel. Only the errors a step is expected to meet
+    (:class:`~techmonitor.errors.TechmonitorError` and numerical failures) become findings;
+    anything else fails the report.
+    """
+    project = Path(params.project_dir).resolve()
+    data_dir = project / "data"
+    catalogue = store.load_catalogue(data_dir)
+    sectors_ref = store.load_sectors(data_dir)
+    national_targets = store.load_targets(data_dir)
+    # Totals that only serve as the denominator of a share (all first-years, all diplomas)
+    # are not policy indicators: the share says what they mean, and leaving them out keeps
+    # the printed report short. Their definitions stay in the method annex.
+    denominators = {ind.denominator.indicator for ind in catalogue.values()
+                    if ind.denominator is not None}
+    items: list[Item] = []
+    for ind in catalogue.values():
+        if ind.code in SPECIAL_CODES or (ind.code in denominators and ind.direction == "none"):
+            continue
+        for level in levels_for(ind, list(params.levels)):
+            target = match_target(ind, level, params.sector, params.region, national_targets,
+                                  list(params.targets))
+            key = ("item", params.period, ind.code, level, params.sector, params.region,
+                   repr(target), params.target_year)
+
+            def compute(ind: Indicator = ind, level: str = level, target: Any = target
+                        ) -> Item | None:
+                obs = store.obs_for(data_dir, params.period, _codes(ind))
+                return analyse(obs, catalogue, ind, level, sector=params.sector,
+                               region=params.region, sectors_ref=sectors_ref, target=target,
+                               horizon_year=params.target_year)
+
+            item = store.memo(data_dir, key, compute)
+            if item is not None:
+                items.append(item.view())
+    rows = tuple(compute_measure_rows(
+        store.load_measures(data_dir), store.load_progress(data_dir), params))
+    findings = [Finding(i.key, i.error_step or "trend", i.error) for i in items if i.error]
+    findings += [Finding(f"measure {r.measure.id}", "status", r.error) for r in rows if r.error]
+    return ReportContext(params, project, MappingProxyType(dict(catalogue)), tuple(items),
+                         rows, tuple(findings))
