@@ -42,14 +42,14 @@ def test_cached_rerun_imports_no_heavy_library(tmp_path: Path) -> None:
         "opts = dict(warm_imports=(), warm_data=False,\n"
         "            validate=lambda d: [], formats=('html',), workers=0)\n"
         f"b.run_batch(b.Path({str(project)!r}), b.Path(out), options=b.RunOptions(**opts))\n"
-        "for m in ('pandas', 'papermill', 'nbconvert', 'weasyprint', 'jupyter_client'):\n"
+        "for m in ('pandas', 'papermill', 'nbconvert', 'typst', 'jupyter_client'):\n"
         "    sys.modules.pop(m, None)\n"
         "before = set(sys.modules)\n"
         f"r = b.run_batch(b.Path({str(project)!r}), b.Path(out), options=b.RunOptions(**opts))\n"
         "assert len(r.cached) == 4, r.outcomes\n"
         "new = set(sys.modules) - before\n"
         "heavy = [m for m in new if m.split('.')[0] in ('pandas', 'papermill', 'nbconvert',\n"
-        "         'weasyprint', 'jupyter_client', 'matplotlib', 'statsmodels')]\n"
+        "         'typst', 'jupyter_client', 'matplotlib', 'statsmodels')]\n"
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from techmonitor import fmt
-from techmonitor.blocks import SUMMARY_MIMETYPE
+from techmonitor.report.document import SUMMARY_MIMETYPE
 from techmonitor.report import SECTION_IDS, Report, report_title
 
 from .report_helpers import ROOT, make_report, render, section_outputs

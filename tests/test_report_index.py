@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_notebook, new_output
-from techmonitor.blocks import SUMMARY_MIMETYPE
+from techmonitor.report.document import SUMMARY_MIMETYPE
 from techmonitor.render.index import index_html, summary_from_notebook
 
 SUMMARY = {"indicators": 6, "categories": [

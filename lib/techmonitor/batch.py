@@ -89,6 +89,11 @@ class ReportOutcome:
         """One line for the terminal: report, cell (with its first source line) and error."""
         return self.error or f"report {self.report} failed"
 
+    @property
+    def warnings(self) -> list[str]:
+        """Steps of this report's analysis that could not be done (from its summary)."""
+        return [str(w) for w in (self.summary or {}).get("warnings") or []]
+
 
 @dataclass
 class BatchResult:
@@ -107,6 +112,11 @@ class BatchResult:
     @property
     def cached(self) -> list[ReportOutcome]:
         return [o for o in self.outcomes if o.cached]
+
+    @property
+    def warnings(self) -> list[tuple[str, str]]:
+        """``(report, warning)`` for every warning of every report."""
+        return [(o.report, w) for o in self.outcomes for w in o.warnings]
 
     @property
     def index(self) -> Path:
@@ -152,7 +162,7 @@ class RunOptions:
     scheduler: str | None = None
     restart_every: int = 50
     timeout: int = 600
-    warm_imports: tuple[str, ...] = ("techmonitor.report",)
+    warm_imports: tuple[str, ...] = ("techmonitor.report.core",)
     warm_data: bool = True
     validate: Validator | None = None
 
@@ -243,7 +253,8 @@ class _Batch:
         for job in self.jobs:
             rid = job.report_id
             if rid in self.outcomes:
-                out.append(asdict(self.outcomes[rid]))
+                outcome = self.outcomes[rid]
+                out.append({**asdict(outcome), "warnings": outcome.warnings})
             elif rid in self.old_entries:
                 out.append(self.old_entries[rid])
         return out
@@ -311,7 +322,7 @@ class _Batch:
         entries = {e["report"]: e for e in self.entries()}
         missing = [j.report_id for j in self.jobs
                    if entries.get(j.report_id, {}).get("status") != "ok"
-                   or not (self.out_dir / f"{j.report_id}.pdf").is_file()]
+                   or not (self.out_dir / f"notebooks/{j.report_id}.ipynb").is_file()]
         if missing:
             path.unlink(missing_ok=True)
             self.appendix = {"status": "not built", "file": None,
@@ -331,12 +342,16 @@ class _Batch:
         self.emit({"event": "appendix", "status": "start", "parts": len(self.jobs)})
         t0 = time.perf_counter()
         try:
-            from techmonitor.render.pdf import AppendixPart, render_appendix_pdf
-            from techmonitor.worker import appendix_meta
+            from techmonitor.render.typst import AppendixPart, render_appendix_pdf
+            from techmonitor.worker import appendix_meta, documents_of
 
-            parts = [AppendixPart(j.report_id, str(entries[j.report_id]["title"]),
-                                  (self.out_dir / f"{j.report_id}.pdf").read_bytes())
-                     for j in self.jobs]
+            # the appendix is laid out anew from the reports' documents, which the kept
+            # notebooks hold (so a cached report needs no rerun)
+            parts = [AppendixPart(
+                j.report_id, str(entries[j.report_id]["title"]),
+                documents_of(json.loads((self.out_dir / f"notebooks/{j.report_id}.ipynb")
+                                        .read_text(encoding="utf-8"))),
+                j.params.language) for j in self.jobs]
             pdf = render_appendix_pdf(parts, appendix_meta(self.jobs[0].params))
         except Exception as exc:  # noqa: BLE001 - the reports stand; say why the appendix not
             path.unlink(missing_ok=True)

@@ -8,7 +8,7 @@ A report's cache key is the SHA-256 of everything its output depends on:
   ``data/.cache``),
 * the library: ``techmonitor`` version plus a hash of every source file of the package
   (``*.py``, templates, CSS, fonts), and the versions of the libraries that shape the output
-  (pandas, statsmodels, matplotlib, seaborn, nbconvert, WeasyPrint, ...).
+  (pandas, statsmodels, matplotlib, seaborn, nbconvert, Typst, ...).
 
 This module imports only the standard library so that a run where nothing changed (hash,
 compare with the manifest, done) starts no kernel and imports no heavy library.
@@ -30,7 +30,7 @@ from techmonitor.config import Job
 CACHE_SCHEMA = 1
 #: Libraries whose version changes the produced reports.
 OUTPUT_LIBRARIES = ("pandas", "numpy", "statsmodels", "matplotlib", "seaborn", "nbconvert",
-                    "papermill", "weasyprint", "pikepdf", "babel")
+                    "papermill", "typst", "jinja2", "babel")
 PACKAGE_DIR = Path(__file__).resolve().parent
 _SKIP_DIRS = {"__pycache__"}
 

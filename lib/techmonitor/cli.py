@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
                      help="seconds one notebook cell may take (default: 600)")
     run.add_argument("--quiet", action="store_true", help="print only the summary")
+    run.add_argument("--strict", action="store_true",
+                     help="exit 1 when any report has a warning (a step that could not be done)")
     run.add_argument("--log-json", type=Path, metavar="FILE",
                      help="write one JSON line per event (start, done, timings …) to FILE")
 
@@ -178,6 +180,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             log_file.close()
     for o in result.failed:
         print(f"error: {o.summary_line()}", file=sys.stderr)
+    for report, warning in result.warnings:
+        print(f"warning: {report}: {warning}", file=sys.stderr)
     done = len(result.outcomes) - len(result.failed)
     cached = len(result.cached)
     parts = [f"{done} of {len(result.outcomes)} report(s) done"]
@@ -185,13 +189,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
         parts.append(f"{cached} unchanged")
     if result.failed:
         parts.append(f"{len(result.failed)} failed")
+    if result.warnings:
+        parts.append(f"{len(result.warnings)} warning(s)")
     print(f"{', '.join(parts)} in {result.wall:.1f} s; index: {result.index.resolve()}")
     appendix = result.appendix
     if appendix.get("status") == "ok" and appendix.get("file"):
         print(f"appendix: {(result.out_dir / appendix['file']).resolve()}")
     elif appendix.get("status") in ("failed", "not built") and "pdf" in options.formats:
         print(f"appendix not built: {appendix.get('reason')}", file=sys.stderr)
-    return 1 if result.failed else 0
+    if result.failed or (args.strict and result.warnings):
+        return 1
+    return 0
 
 
 class _RunView:

@@ -38,7 +38,7 @@ from typing import Any
 KERNEL_NAME = "python3"
 ENGINE_NAME = "techmonitor"
 #: Imported in every kernel before the first report (the heavy part of a report's start).
-DEFAULT_WARM_IMPORTS: tuple[str, ...] = ("techmonitor.report",)
+DEFAULT_WARM_IMPORTS: tuple[str, ...] = ("techmonitor.report.core",)
 
 log = logging.getLogger(__name__)
 

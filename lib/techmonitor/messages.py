@@ -28,6 +28,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "{n} reports: {ok} done, {failed} failed."),
     "index.appendix": ("Alle rapporten in één document: {link}.",
                        "All reports in one document: {link}."),
+    "index.warnings": ("{n} waarschuwing(en)", "{n} warning(s)"),
+    "index.warnings_total": ("{n} waarschuwing(en): stappen van de analyse die niet konden "
+                             "worden gedaan; zie per rapport.",
+                             "{n} warning(s): steps of the analysis that could not be done; "
+                             "see each report."),
     "index.appendix_link": ("bijlage (PDF)", "appendix (PDF)"),
     "index.kind.national": ("Landelijk", "National"),
     "index.kind.sector": ("Topsectoren", "Top sectors"),

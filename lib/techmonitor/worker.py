@@ -23,6 +23,7 @@ from techmonitor import fmt
 from techmonitor.config import Job, ReportParams
 from techmonitor.errors import ExecutionError, TechmonitorError
 from techmonitor.messages import msg
+from techmonitor.report.document import DOCUMENT_MIMETYPE
 from techmonitor.titles import report_title
 
 FORMATS = ("html", "pdf")
@@ -51,7 +52,7 @@ class WorkerSettings:
 
     project: Path
     formats: tuple[str, ...] = FORMATS
-    warm_imports: tuple[str, ...] = ("techmonitor.report",)
+    warm_imports: tuple[str, ...] = ("techmonitor.report.core",)
     warm_code: str = ""
     restart_every: int = 50
     timeout: int = 600
@@ -89,15 +90,15 @@ class TaskResult:
 
 
 def default_warm_code(project: Path) -> str:
-    """Warm-up that loads the observations into the kernel's in-process cache."""
-    return ("from techmonitor import observations as _o\n"
-            f"_o.load_observations(__import__('pathlib').Path({str(project / 'data')!r}))\n"
-            "del _o\n")
+    """Warm-up that loads the observations into the kernel's one in-process cache."""
+    return ("from techmonitor.report import store as _s\n"
+            f"_s.load_obs(__import__('pathlib').Path({str(project / 'data')!r}))\n"
+            "del _s\n")
 
 
 def pdf_meta(params: ReportParams, title: str) -> Any:
     """Document metadata of one report's PDF."""
-    from techmonitor.render.pdf import PdfMeta
+    from techmonitor.render.typst import PdfMeta
 
     return PdfMeta(
         title=title,
@@ -114,7 +115,7 @@ def pdf_meta(params: ReportParams, title: str) -> Any:
 
 def appendix_meta(params: ReportParams) -> Any:
     """Document metadata of the appendix, from the first (national) report's parameters."""
-    from techmonitor.render.pdf import PdfMeta
+    from techmonitor.render.typst import PdfMeta
 
     lang = params.language
     return PdfMeta(
@@ -129,20 +130,16 @@ def appendix_meta(params: ReportParams) -> Any:
     )
 
 
-def summary_of(nb: Any) -> dict[str, Any] | None:
-    """The report's machine-readable summary, if the report library provides one."""
-    try:
-        from techmonitor.render import index
-    except Exception:  # noqa: BLE001
-        return None
-    fn = getattr(index, "summary_from_notebook", None)
-    if fn is None:
-        return None
-    try:
-        result = fn(nb)
-    except Exception:  # noqa: BLE001 - a summary is optional
-        return None
-    return dict(result) if result else None
+def documents_of(nb: Any) -> list[dict[str, Any]]:
+    """The report's document nodes, in reading order, from the executed notebook's outputs."""
+    out = []
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            data = output.get("data") or {}
+            node = data.get(DOCUMENT_MIMETYPE)
+            if isinstance(node, dict):
+                out.append(dict(node))
+    return out
 
 
 class Worker:
@@ -186,7 +183,7 @@ class Worker:
             import techmonitor.render.html  # noqa: F401 - imports nbconvert
 
             if "pdf" in self.settings.formats:
-                import techmonitor.render.pdf  # noqa: F401 - imports WeasyPrint
+                import techmonitor.render.typst  # noqa: F401 - loads the Typst compiler
             self.session.wait()
             self.started = True
         return round(time.perf_counter() - t0, 3)
@@ -246,20 +243,21 @@ class Worker:
 
     def _render(self, nb: Any, p: ReportParams, result: TaskResult) -> None:
         from techmonitor.render.html import notebook_to_html
+        from techmonitor.render.index import summary_from_notebook
 
         t = time.perf_counter()
         try:
             result.stage = "html"
             html = notebook_to_html(nb, title=result.title, language=p.language, kind=p.kind)
-            result.summary = summary_of(nb)
+            result.summary = summary_from_notebook(nb)
             result.html = html
             result.timings["html"] = round(time.perf_counter() - t, 3)
             if "pdf" in self.settings.formats:
                 result.stage = "pdf"
                 t = time.perf_counter()
-                from techmonitor.render.pdf import render_report_pdf
+                from techmonitor.render.typst import render_report_pdf
 
-                result.pdf = render_report_pdf(html, pdf_meta(p, result.title))
+                result.pdf = render_report_pdf(documents_of(nb), pdf_meta(p, result.title))
                 result.timings["pdf"] = round(time.perf_counter() - t, 3)
             result.stage = None
         except TechmonitorError as exc:

@@ -1,1 +1,2 @@
-"""Rendering: executed notebooks to HTML (nbconvert) and HTML to PDF (WeasyPrint)."""
+"""Rendering: document nodes to HTML (jinja2, in the notebook and the nbconvert page) and to
+PDF/UA (Typst), the appendix, the index page and screenshots."""

@@ -33,12 +33,18 @@ def svg_markup(fig: Figure) -> Markup:
 
 
 @lru_cache(maxsize=1)
-def _template() -> jinja2.Template:
+def environment() -> jinja2.Environment:
+    """The jinja2 environment of the HTML templates (autoescape on, strict undefined)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
         undefined=jinja2.StrictUndefined, trim_blocks=False, keep_trailing_newline=False)
     env.globals["svg"] = svg_markup
-    return env.get_template("document.html.j2")
+    return env
+
+
+@lru_cache(maxsize=1)
+def _template() -> jinja2.Template:
+    return environment().get_template("document.html.j2")
 
 
 def render_node(node: Node) -> str:

@@ -1,7 +1,7 @@
 """The batch's ``index.html``: every report with its status and key category counts, linked.
 
 Each report notebook ends with a display output of mimetype
-:data:`~techmonitor.blocks.SUMMARY_MIMETYPE` (invisible in HTML and PDF);
+:data:`~techmonitor.report.document.SUMMARY_MIMETYPE` (invisible in HTML and PDF);
 :func:`summary_from_notebook` reads it back so the batch can pass it to :func:`index_html`.
 """
 
@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from techmonitor import blocks, fmt
-from techmonitor.blocks import SUMMARY_MIMETYPE, Cell, esc
+from techmonitor import fmt
 from techmonitor.messages import msg
 from techmonitor.periods import QUARTER_RE
 from techmonitor.render.html import SKIP_TEXT, report_css
+from techmonitor.render.htmldoc import environment
+from techmonitor.report.document import SUMMARY_MIMETYPE
 
 
 def summary_from_notebook(nb: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -44,7 +45,7 @@ def _counts_text(items: Sequence[Mapping[str, Any]]) -> str:
                      for c in items)
 
 
-def _summary_cells(summary: Mapping[str, Any] | None, language: str) -> list[str | Cell]:
+def _summary_cells(summary: Mapping[str, Any] | None, language: str) -> list[str]:
     if not summary:
         return ["–", "–", "–"]
     cats = summary.get("categories") or []
@@ -77,38 +78,41 @@ def index_html(period: str, entries: Sequence[Mapping[str, Any]], language: str 
     lang: Literal["nl", "en"] = "en" if language == "en" else "nl"
     when = fmt.quarter(period, lang) if QUARTER_RE.match(period) else period
     title = msg("index.title", lang, when=when)
-    parts = [f"<h1>{esc(title)}</h1>"]
     failed = sum(1 for e in entries if e["status"] == "failed")
-    parts.append(blocks.paragraph(msg("index.counts", lang, n=len(entries),
-                                      ok=len(entries) - failed, failed=failed)).html)
-    if appendix:
-        link = f'<a href="{esc(appendix)}">{esc(msg("index.appendix_link", lang))}</a>'
-        parts.append(f"<p>{msg('index.appendix', lang, link=link)}</p>")
-    header = [msg(f"index.col.{c}", lang)
-              for c in ("report", "status", "indicators", "progress", "data", "details")]
+    n_warn = sum(len(warnings_of(e)) for e in entries)
+    groups = []
     for kind in ("national", "sector", "region"):
-        rows: list[list[str | Cell]] = []
+        rows = []
         for e in (e for e in entries if e["kind"] == kind):
-            links = f'<a href="{esc(e["html"])}">{esc(e["title"])}</a>' if e.get("html") \
-                else esc(e["title"])
-            if e.get("pdf"):
-                links += f' (<a href="{esc(e["pdf"])}">PDF</a>)'
-            status = msg(f"index.status.{e['status']}", lang) \
-                if e["status"] in ("ok", "failed") else str(e["status"])
-            rows.append([Cell(e["title"], markup=links), Cell(status, "status"),
-                         *_summary_cells(e.get("summary"), lang), e.get("error") or ""])
-        if not rows:
-            continue
-        kind_name = msg(f"index.kind.{kind}", lang)
-        parts.append(f"<h2>{esc(kind_name)}</h2>")
-        parts.append(blocks.table(
-            msg("index.caption", lang, kind=kind_name), header, rows,
-            numeric=[False, False, True, False, False, False]).html)
-    body = "\n".join(parts)
-    return (
-        f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title)}</title>\n<style>\n{report_css()}\n</style>\n</head>\n<body>\n"
-        f'<a class="skip-link" href="#inhoud">{esc(SKIP_TEXT[lang])}</a>\n'
-        f'<main id="inhoud">\n{body}\n</main>\n</body>\n</html>\n'
-    )
+            indicators, progress, data_words = _summary_cells(e.get("summary"), lang)
+            warnings = warnings_of(e)
+            rows.append({
+                "title": e["title"], "html": e.get("html"), "pdf": e.get("pdf"),
+                "status": msg(f"index.status.{e['status']}", lang)
+                if e["status"] in ("ok", "failed") else str(e["status"]),
+                "indicators": indicators, "progress": progress, "data": data_words,
+                "error": e.get("error") or "", "warnings": warnings,
+                "warnings_summary": msg("index.warnings", lang, n=len(warnings))})
+        if rows:
+            name = msg(f"index.kind.{kind}", lang)
+            groups.append({"name": name, "caption": msg("index.caption", lang, kind=name),
+                           "rows": rows})
+    link = None
+    if appendix:
+        before, _, after = msg("index.appendix", lang, link="\x00").partition("\x00")
+        link = {"href": appendix, "link": msg("index.appendix_link", lang),
+                "before": before, "after": after}
+    return environment().get_template("index.html.j2").render(
+        lang=lang, title=title, css=report_css(), skip=SKIP_TEXT[lang],
+        counts=msg("index.counts", lang, n=len(entries), ok=len(entries) - failed,
+                   failed=failed),
+        warnings_line=msg("index.warnings_total", lang, n=n_warn) if n_warn else "",
+        appendix=link, groups=groups,
+        header=[msg(f"index.col.{c}", lang)
+                for c in ("report", "status", "indicators", "progress", "data", "details")])
+
+
+def warnings_of(entry: Mapping[str, Any]) -> list[str]:
+    """The warnings a report's summary lists (steps of its analysis that failed)."""
+    summary = entry.get("summary") or {}
+    return [str(w) for w in summary.get("warnings") or []]

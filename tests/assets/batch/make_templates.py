@@ -23,20 +23,27 @@ sbi = []
 targets = []
 project_dir = ".."
 '''
-# A report body: plain HTML output inside the page; fails on purpose for slug "broken",
-# sleeps for slug "slow" (to interrupt a batch while it runs).
+# A report body: document nodes (shown as HTML, recorded as JSON for the PDF); fails on
+# purpose for slug "broken", sleeps for slug "slow" (to interrupt a batch while it runs).
 BODY = '''import time
 
-from IPython.display import HTML
+from IPython.display import display
+from techmonitor.report import document as doc
 
 if slug == "broken":
     raise ValueError("boom in the fixture")
 if slug.startswith("slow"):
     time.sleep(float(__import__("os").environ.get("TM_FIXTURE_SLEEP", "3")))
-# an image without alt text renders to HTML but is refused by the PDF printer (PDF/UA)
-extra = "<img src='data:image/gif;base64,R0lGODlhAQABAAAAACw='>" if slug == "noalt" else ""
-HTML(f"<section id='s'><h2>{name}</h2>"
-     f"<p>Rapport {kind} {slug} {period}, waarde 24.000.</p>{extra}</section>")
+display(doc.Front(f"Rapport {name}", "titel", (("Periode", period),), "Inhoud",
+                  (("s", name),)))
+sec = doc.section(name, "s", doc.Paragraph(f"Rapport {kind} {slug} {period}, waarde 24.000."))
+bundle = sec._repr_mimebundle_()
+if slug == "noalt":
+    # a chart without alt text: shown in HTML, refused by the PDF printer (PDF/UA)
+    bundle[doc.DOCUMENT_MIMETYPE]["children"].append(
+        {"type": "figure", "svg": "<svg xmlns='http://www.w3.org/2000/svg' width='9' "
+         "height='9'></svg>", "alt": "", "caption": "leeg", "source": ""})
+display(bundle, raw=True)
 '''
 # Sets every kind of kernel state a report could leak.
 LEAKY = '''import builtins
