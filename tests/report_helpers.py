@@ -36,8 +36,8 @@ def section_outputs(report: Report) -> list[Any]:
     return out
 
 
-def render(report: Report) -> str:
-    """Standalone HTML page of the report, via the nbconvert template."""
+def notebook(report: Report) -> nbformat.NotebookNode:
+    """The report as an executed notebook would hold it: one display output per section."""
     cells = []
     for obj in section_outputs(report):
         bundle = (obj._repr_mimebundle_() if hasattr(obj, "_repr_mimebundle_")
@@ -47,5 +47,20 @@ def render(report: Report) -> str:
         cells.append(cell)
     nb = new_notebook(cells=cells)
     nbformat.validate(nb)
+    return nb
+
+
+def render(report: Report) -> str:
+    """Standalone HTML page of the report, via the nbconvert template."""
     p = report.params
-    return notebook_to_html(nb, title=report_title(p), language=p.language, kind=p.kind)
+    return notebook_to_html(notebook(report), title=report_title(p), language=p.language,
+                            kind=p.kind)
+
+
+def render_pdf(report: Report) -> bytes:
+    """The report's PDF as the worker prints it: the notebook's documents through Typst."""
+    from techmonitor.render.typst import render_report_pdf
+    from techmonitor.worker import documents_of, pdf_meta
+
+    p = report.params
+    return render_report_pdf(documents_of(notebook(report)), pdf_meta(p, report_title(p)))

@@ -189,3 +189,31 @@ def test_parse_formats() -> None:
     assert parse_formats(" PDF ") == ("pdf",)
     with pytest.raises(ParameterError, match="choose from html, pdf"):
         parse_formats("html,docx")
+
+
+def test_warnings_reach_manifest_index_and_summary_and_strict_exits_1(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A report whose analysis had a step it could not do is done, but never silently."""
+    from techmonitor.cli import main
+
+    project = copy_project(tmp_path)
+    shutil.rmtree(project / "data")  # the CLI validates the data contract first
+    shutil.copytree(Path(__file__).parents[1] / "data", project / "data",
+                    ignore=shutil.ignore_patterns(".cache"))
+    alpha = project / "params" / "sectors" / "alpha.yaml"
+    (project / "params" / "sectors" / "warned.yaml").write_text(
+        alpha.read_text().replace("alpha", "warned"))
+    argv = ["run", "--project", str(project), "--out", str(project / "reports"),
+            "--format", "html", "--workers", "1", "--quiet"]
+    assert main(argv) == 0  # warnings alone do not fail a run ...
+    err = capsys.readouterr().err
+    assert "warning: sector-warned: inflow_tech-hbo: trend: refused by the fixture" in err
+    m = manifest(project / "reports")
+    entry = next(e for e in m["reports"] if e["report"] == "sector-warned")
+    assert entry["status"] == "ok"
+    assert entry["warnings"] == ["inflow_tech-hbo: trend: refused by the fixture"]
+    assert all(e["warnings"] == [] for e in m["reports"] if e["report"] != "sector-warned")
+    index = (project / "reports" / "2023Q3" / "index.html").read_text()
+    assert "refused by the fixture" in index and "1 waarschuwing(en)" in index
+    assert main([*argv, "--strict"]) == 1  # ... unless asked (cached reports keep them)
+    assert "warning: sector-warned" in capsys.readouterr().err

@@ -8,6 +8,8 @@ import matplotlib as mpl
 import numpy as np
 import pytest
 from techmonitor import charts
+from techmonitor.render.htmldoc import render_node
+from techmonitor.report import document as doc
 
 LABELS = charts.TrendLabels("waargenomen", "trend", "80%-interval", "95%-interval", "doel",
                             "illustratief", "aantal")
@@ -36,7 +38,7 @@ def test_svg_is_deterministic_and_has_no_date() -> None:
 
 def test_drawing_leaves_global_matplotlib_state_alone() -> None:
     before = dict(mpl.rcParams)
-    charts.emit(_chart(True), alt="Lijngrafiek", caption="c", salt="s")
+    charts.svg_of(_chart(True), "s")
     after = dict(mpl.rcParams)
     assert {k for k in before if before[k] != after[k]} == set()
 
@@ -64,12 +66,14 @@ def test_period_ticks_for_school_years() -> None:
     assert labels[0] == "2015/'16" and ticks[0] == 2016.0
 
 
-def test_emit_requires_alt_text_and_sets_role_img() -> None:
+def test_figure_requires_alt_text_and_html_sets_role_img() -> None:
+    svg = charts.svg_of(_chart(), "s")
     with pytest.raises(ValueError, match="alt text"):
-        charts.emit(_chart(), alt=" ", caption="c", salt="s")
-    html = charts.emit(_chart(), alt="Grafiek van X", caption="Bron: Y", salt="s").html
-    assert 'role="img"' in html and 'aria-label="Grafiek van X"' in html
-    assert "<title>Grafiek van X</title>" in html and "<figcaption>Bron: Y</figcaption>" in html
+        doc.Figure(svg, " ", "c", "Bron: Y.")
+    html = render_node(doc.Figure(svg, "Grafiek van X <&>", "Titel.", "Bron: Y."))
+    assert 'role="img"' in html and 'aria-label="Grafiek van X &lt;&amp;&gt;"' in html
+    assert "<title>Grafiek van X &lt;&amp;&gt;</title>" in html
+    assert "<figcaption>Titel. Bron: Y.</figcaption>" in html
 
 
 def test_tick_labels_keep_the_decimals_their_step_needs() -> None:

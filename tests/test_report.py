@@ -144,7 +144,7 @@ def test_summary_output_counts_categories() -> None:
 
 def test_data_after_the_reporting_quarter_is_left_out() -> None:
     r = make_report("national.yaml", period="2022Q2")
-    vac = next(i for i in r.items if i.ind.code == "vacancies_open")
+    vac = next(i for i in r.context.items if i.ind.code == "vacancies_open")
     assert vac.latest["period"] == "2022Q2"
 
 
@@ -169,6 +169,6 @@ def test_provenance_gives_reproducing_command_and_hash() -> None:
 @pytest.mark.parametrize("params_file", ["national.yaml", "regions/utrecht.yaml"])
 def test_report_builds_for_each_kind(params_file: str) -> None:
     r: Report = make_report(params_file)
-    codes = {i.ind.code for i in r.items}
+    codes = {i.ind.code for i in r.context.items}
     # both kinds show the DUO technical inflow and the CBS vacancies of their area
     assert {"inflow_tech", "vacancies_open"} <= codes

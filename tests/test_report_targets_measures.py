@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from techmonitor.report.measures import _flows
+from techmonitor.report.analysis import _flows
 
 
 def test_cumulative_figures_become_flows_in_time_order() -> None:
@@ -39,7 +39,7 @@ def test_relative_target_takes_its_baseline_from_the_series() -> None:
 
 def test_a_measure_without_reported_progress_has_no_status() -> None:
     from techmonitor.reference import Measure
-    from techmonitor.report.measures import assess
+    from techmonitor.report.analysis import assess
 
     measure = Measure.model_validate({
         "id": "m-x", "cluster": 1, "goals": [1], "title_nl": "x", "title_en": "x",
@@ -64,7 +64,7 @@ def test_share_of_one_indicator_by_sex_uses_each_observation_once() -> None:
 
     job = resolve(ROOT / "params" / "base.yaml", ROOT / "params" / "national.yaml")
     report = Report(job.params.model_copy(update={"project_dir": str(ROOT)}))
-    item = next(i for i in report.items
+    item = next(i for i in report.context.items
                 if i.ind.code == "inflow_tech_women_share" and i.level == "hbo")
     assert list(item.series["period"]) == ["2015/16", "2016/17", "2017/18", "2018/19", "2019/20"]
     # 2019/20 by hand from the raw README's checked sums: 5 465 women of 23 561 hbo entrants

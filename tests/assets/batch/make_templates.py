@@ -44,6 +44,9 @@ if slug == "noalt":
         {"type": "figure", "svg": "<svg xmlns='http://www.w3.org/2000/svg' width='9' "
          "height='9'></svg>", "alt": "", "caption": "leeg", "source": ""})
 display(bundle, raw=True)
+# the summary the batch reads; slug "warned" reports a step that could not be done
+display(doc.Summary({"report": f"{kind}-{slug}", "warnings": [
+    "inflow_tech-hbo: trend: refused by the fixture"] if slug == "warned" else []}))
 '''
 # Sets every kind of kernel state a report could leak.
 LEAKY = '''import builtins

@@ -1,0 +1,155 @@
+"""The report context: failures stay visible, reports cannot change each other's numbers, and
+the HTML and the PDF of a report say the same thing (also for hostile text)."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+from techmonitor import trends
+from techmonitor.errors import DataValidationError
+from techmonitor.report import analysis, store
+from techmonitor.report.context import build_context
+
+from .report_helpers import make_report, render, render_pdf, section_outputs
+
+
+@pytest.fixture
+def fresh_cache() -> Iterator[None]:
+    """An empty process cache before and after (the test changes what a fit does)."""
+    store._CACHE.clear()
+    yield
+    store._CACHE.clear()
+
+
+def _refuse_inflow(monkeypatch: pytest.MonkeyPatch, exc: Exception) -> None:
+    """Make the trend fit of the technical inflow raise ``exc`` (the others fit as usual)."""
+    real_estimate, real_kind = trends.estimate, analysis.kind_for
+    current: list[str] = []
+
+    def kind_for(ind: Any) -> Any:  # called just before the fit: remember which series
+        current[:] = [ind.code]
+        return real_kind(ind)
+
+    def estimate(series: Any, **kw: Any) -> Any:
+        if current == ["inflow_tech"]:
+            raise exc
+        return real_estimate(series, **kw)
+
+    monkeypatch.setattr(analysis, "kind_for", kind_for)
+    monkeypatch.setattr(analysis.trends, "estimate", estimate)
+
+
+def test_a_trend_fit_that_raises_is_said_where_its_result_would_stand(
+        monkeypatch: pytest.MonkeyPatch, fresh_cache: None) -> None:
+    _refuse_inflow(monkeypatch, DataValidationError("de reeks is door de test geweigerd"))
+    report = make_report("regions/utrecht.yaml")
+    ctx = report.context
+    failed = [i for i in ctx.items if i.ind.code == "inflow_tech"]
+    assert failed and all(i.trend is None and i.error_step == "trend" for i in failed)
+    assert [f.where for f in ctx.findings] == [i.key for i in failed]
+    soup = BeautifulSoup(render(report), "html.parser")
+    text = soup.get_text(" ")
+    assert "Geen gegevens" not in text
+    for item in failed:
+        heading = soup.find(id=f"ind-{item.key}")
+        note = heading.find_next_sibling()
+        assert "note-failure" in note["class"]
+        assert "kon niet worden geschat: de reeks is door de test geweigerd" in note.get_text()
+        # the observations still stand below the note, every one of them
+        table = note.find_next_sibling("div").find("table")
+        assert len(table.find("tbody").find_all("tr")) == len(item.series)
+    # the key table says "niet geschat", not a trend word, and the provenance lists it
+    key_rows = soup.find(id="kernboodschappen").find("table").find("tbody").find_all("tr")
+    for item in failed:
+        row = next(r for r in key_rows if r.find("th").get_text() == item.name("nl"))
+        assert row.find_all("td")[-1].get_text() == "niet geschat"
+    prov = soup.find(id="verantwoording").get_text(" ")
+    assert all(item.key in prov for item in failed)
+    summary = section_outputs(report)[-1].data
+    assert summary["warnings"] == [f.text() for f in ctx.findings]
+
+
+def test_an_unexpected_error_fails_the_report(monkeypatch: pytest.MonkeyPatch,
+                                              fresh_cache: None) -> None:
+    _refuse_inflow(monkeypatch, RuntimeError("a bug, not a property of the data"))
+    with pytest.raises(RuntimeError, match="a bug"):
+        build_context(make_report("regions/utrecht.yaml").params)
+
+
+def _numbers(report: Any) -> dict[str, list[float]]:
+    return {i.key: [float(v) for v in i.series["value"]] + [float(i.band["mean"].iloc[-1])
+                                                            if i.band is not None else -1.0]
+            for i in report.context.items}
+
+
+def test_a_report_that_changes_its_data_does_not_change_the_next_report(
+        fresh_cache: None) -> None:
+    """What a kept-alive kernel does: one process, report after report, one cache.
+
+    The meddler changes its own items (which the next run of the same report gets from the
+    cache) and every frame it can reach (which the next, not yet analysed report reads).
+    """
+    before = (_numbers(make_report("sectors/energie.yaml")),
+              _numbers(make_report("regions/zeeland.yaml")))
+    store._CACHE.clear()
+    ctx = make_report("sectors/energie.yaml").context
+    obs = ctx.obs
+    obs.loc[:, "value"] = -1.0
+    for ind in ctx.catalogue.values():
+        part = ctx.obs_of(ind)
+        part.loc[:, "value"] = -2.0
+    for item in ctx.items:
+        item.series.loc[:, "value"] = -3.0
+        if item.band is not None:
+            item.band.loc[:, "mean"] = -4.0
+    cached = store.load_obs(ctx.data_dir)
+    cached.loc[:, "value"] = -5.0
+    assert (obs["value"] == -1.0).all() and (cached["value"] == -5.0).all()  # really changed
+    with pytest.raises(AttributeError):
+        ctx.items[0].trend = None  # type: ignore[misc]  # frozen
+    after = (_numbers(make_report("sectors/energie.yaml")),
+             _numbers(make_report("regions/zeeland.yaml")))
+    assert after == before
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return " ".join(" ".join((p.extract_text() or "").split())
+                    for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_html_and_pdf_carry_the_same_key_figures() -> None:
+    report = make_report("national.yaml")
+    soup = BeautifulSoup(render(report), "html.parser")
+    pdf_text = _pdf_text(render_pdf(report))
+    rows = soup.find(id="kernboodschappen").find("table").find("tbody").find_all("tr")
+    assert len(rows) == len(report.context.items)
+    for row in rows:
+        latest = row.find_all("td")[0].get_text()  # e.g. "2.800 (K3 2023)"
+        value = latest.split(" (")[0]
+        assert re.fullmatch(r"[\d.,%]+", value), latest
+        assert value in pdf_text, (row.find("th").get_text(), value)
+    # each key sentence is in the PDF too, word for word
+    for li in soup.find(id="kernboodschappen").find("ul").find_all("li"):
+        words = " ".join(li.get_text().split())
+        assert words[:60] in pdf_text, words
+
+
+HOSTILE = r"<script>alert(1)</script> #set *vet* _schuin_ $x$ [a] @ref <label> \ eind"
+
+
+def test_hostile_text_is_text_in_html_and_pdf() -> None:
+    report = make_report("sectors/energie.yaml", name=HOSTILE, organisation=HOSTILE)
+    soup = BeautifulSoup(render(report), "html.parser")
+    assert soup.find("script") is None and soup.find("label") is None
+    assert HOSTILE in soup.find("h1").get_text()
+    pdf = render_pdf(report)
+    text = _pdf_text(pdf)
+    assert HOSTILE in text
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.metadata is not None and HOSTILE in str(reader.metadata.title)

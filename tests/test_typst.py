@@ -1,0 +1,347 @@
+"""The Typst PDF/UA renderer: structure, accessibility, literal text, appendix, determinism.
+
+Documents are built by hand from the document model; every assertion opens the PDF
+(pikepdf for the structure tree, metadata and fonts; pypdf for the text).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import matplotlib
+import pikepdf
+import pypdf
+import pytest
+from techmonitor.errors import RenderError
+from techmonitor.render.typst import (
+    AppendixPart,
+    PdfMeta,
+    period_date,
+    render_appendix_pdf,
+    render_report_pdf,
+)
+from techmonitor.report import document as d
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
+
+ALT = "Lijn van de instroom: stijgt van 100 in 2015 naar 160 in 2023"
+HOSTILE = r"<script>alert(1)</script> #set *vet* _schuin_ $x$ [a] @ref <label> back\slash"
+TITLE = "Techniek Monitor – Topsector Energie, 3e kwartaal 2023"
+SECTIONS = ("Kernboodschappen", "Doel 1: meer jongeren kiezen techniek", "Verantwoording")
+ROWS = 70  # more than one page holds
+
+
+def _meta(title: str = TITLE, language: str = "nl") -> PdfMeta:
+    return PdfMeta(title=title, language=language, author="Ministerie van OCW",
+                   subject="Voortgang van het Masterplan Bèta en Technologie",
+                   keywords=("Techniek Monitor", "2023Q3"), period="2023Q3",
+                   appendix_line="Bijlage bij de voortgangsbrief Bèta en Technologie")
+
+
+@pytest.fixture(scope="module")
+def chart_svg() -> str:
+    fig, ax = plt.subplots(figsize=(5, 2.5))
+    ax.plot(range(2015, 2024), [100, 105, 112, 118, 125, 133, 140, 150, 160])
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _report(svg: str, title: str = TITLE, *, hostile: bool = True,
+            english: bool = False) -> list[dict[str, Any]]:
+    words = ("Key messages", "Goal 1: more young people choose technology", "Accounting") \
+        if english else SECTIONS
+    front = d.Front(title, "sector-energie",
+                    (("Verslagperiode", "3e kwartaal 2023"), ("Opgesteld door", "OCW")),
+                    "Inhoud", (("kern", words[0]), ("doel-1", words[1])),
+                    notice="Let op: dit rapport bevat illustratieve gegevens.")
+    table = d.table(
+        "Instroom per indicator" + (" " + HOSTILE if hostile else ""),
+        [d.Column("Indicator"), d.Column("Aantal", "personen", numeric=True),
+         d.Column("Status")],
+        [[d.Cell(f"Indicator {i}"), d.Cell(f"{1000 + i}"),
+          d.status_cell("on_track", "op koers", "✓") if i % 2 else
+          d.status_cell("behind", "achter", "!")] for i in range(ROWS)],
+        note="* voorlopig cijfer")
+    kern = d.section(words[0], "kern",
+                     d.Paragraph("De instroom in het technisch onderwijs groeit. " * 4),
+                     d.Paragraph(HOSTILE) if hostile else None,
+                     d.BulletList(("eerste punt", "tweede punt")),
+                     d.Callout("Illustratieve gegevens: geen gepubliceerde cijfers."))
+    doel = d.section(words[1], "doel-1",
+                     d.Heading("Instroom", 3, "doel-1-instroom"),
+                     d.Figure(svg, ALT, "Instroom per jaar", "Bron: DUO open data"),
+                     d.Note("De trend kon niet worden geschat: te weinig waarnemingen.",
+                            "failure"),
+                     table)
+    rest = d.section(words[2], "verantwoording",
+                     d.KeyValue((("Bron", "DUO"), ("Definitie", "CROHO techniek"))),
+                     d.Code("techmonitor run --report sector-energie"))
+    return [n.to_json() for n in (front, kern, doel, rest)]
+
+
+@pytest.fixture(scope="module")
+def report_pdf(chart_svg: str) -> bytes:
+    return render_report_pdf(_report(chart_svg), _meta())
+
+
+@pytest.fixture(scope="module")
+def appendix(chart_svg: str) -> tuple[bytes, list[AppendixPart], list[bytes]]:
+    parts = []
+    for i, lang in enumerate(("nl", "en", "nl")):
+        title = (f"Techniek Monitor – Top sector {i}, 3rd quarter 2023" if lang == "en"
+                 else f"Techniek Monitor – Topsector {i}, 3e kwartaal 2023")
+        parts.append(AppendixPart(f"sector-{i}", title,
+                                  _report(chart_svg, title, hostile=False,
+                                          english=lang == "en"), lang))
+    meta = _meta("Techniek Monitor – bijlage, 3e kwartaal 2023")
+    alone = [render_report_pdf(p.document, _meta(p.title, p.language)) for p in parts]
+    return render_appendix_pdf(parts, meta), parts, alone
+
+
+def _elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
+    """The structure elements in document (reading) order."""
+    stack = [pdf.Root.StructTreeRoot]
+    while stack:
+        el = stack.pop()
+        yield el
+        kids = el.get("/K")
+        if kids is None:
+            continue
+        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        stack.extend(k for k in reversed(kids)
+                     if isinstance(k, pikepdf.Dictionary) and "/S" in k)
+
+
+def _tags(pdf: pikepdf.Pdf) -> list[str]:
+    return [str(e.S) for e in _elements(pdf) if "/S" in e]
+
+
+def _texts(data: bytes) -> list[str]:
+    return [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+def _outline(data: bytes) -> list[tuple[str, list[str]]]:
+    with pikepdf.open(io.BytesIO(data)) as pdf, pdf.open_outline() as outline:
+        return [(str(it.title), [str(c.title) for c in it.children]) for it in outline.root]
+
+
+# ---- one report ---------------------------------------------------------------------------
+
+def test_report_is_tagged_pdf_ua_with_language_and_title(report_pdf: bytes) -> None:
+    with pikepdf.open(io.BytesIO(report_pdf)) as pdf:
+        assert str(pdf.Root.Lang) == "nl"
+        assert bool(pdf.Root.MarkInfo.Marked) is True
+        assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle) is True
+        assert "/StructTreeRoot" in pdf.Root
+        xmp = str(pdf.open_metadata())
+        assert re.search(r"<pdfuaid:part>1</pdfuaid:part>", xmp)
+        assert TITLE in xmp
+        assert str(pdf.docinfo.Title) == TITLE
+        assert str(pdf.docinfo.Author) == "Ministerie van OCW"
+        # the document date is the last day of the quarter (2023Q3 → 30 September 2023)
+        assert str(pdf.docinfo.CreationDate).startswith("D:20230930")
+    assert period_date("2023Q3").isoformat() == "2023-09-30"
+
+
+def test_report_headings_contents_and_bookmarks(report_pdf: bytes) -> None:
+    with pikepdf.open(io.BytesIO(report_pdf)) as pdf:
+        tags = _tags(pdf)
+        h1 = [str(e.T) for e in _elements(pdf) if e.get("/S") == "/H1"]
+        h2 = {str(e.T) for e in _elements(pdf) if e.get("/S") == "/H2"}
+    assert h1 == [TITLE]
+    assert set(SECTIONS) <= h2 and "Inhoud" in h2
+    assert "/H3" in tags
+    assert tags.count("/TOCI") == len(SECTIONS) and "/TOC" in tags
+    (top, children), = _outline(report_pdf)
+    assert top == TITLE
+    assert [c for c in children if c != "Inhoud"] == list(SECTIONS)
+    contents = _texts(report_pdf)[1]
+    assert all(s in contents for s in SECTIONS)
+
+
+def test_figure_has_alt_text(report_pdf: bytes) -> None:
+    with pikepdf.open(io.BytesIO(report_pdf)) as pdf:
+        alts = [str(e.Alt) for e in _elements(pdf) if e.get("/S") == "/Figure"]
+    assert alts == [ALT]
+    assert "Bron: DUO open data" in "".join(_texts(report_pdf))
+
+
+def test_table_has_header_cells_repeated_across_pages(report_pdf: bytes) -> None:
+    with pikepdf.open(io.BytesIO(report_pdf)) as pdf:
+        tags = _tags(pdf)
+    assert tags.count("/Table") == 1 and "/THead" in tags and "/TBody" in tags
+    assert tags.count("/TH") == 3
+    assert tags.count("/TD") == 3 * ROWS
+    pages = [t for t in _texts(report_pdf) if "Indicator " in t]
+    assert len(pages) >= 2, "the long table should break across pages"
+    assert all("Aantal (personen)" in t for t in pages), "header row on every page"
+    text = "".join(pages)
+    assert "✓ op koers" in text and "! achter" in text  # symbol and word, not colour alone
+    assert "* voorlopig cijfer" in pages[-1]
+
+
+def test_page_footer_counts_all_pages(report_pdf: bytes) -> None:
+    texts = _texts(report_pdf)
+    n = len(texts)
+    assert n >= 4
+    assert "pagina" not in texts[0]  # the cover has no footer, but counts as page 1
+    assert f"pagina 2 van {n}" in texts[1]
+    assert f"pagina {n} van {n}" in texts[-1]
+    # the running header: the title without its period, and the period
+    assert "Techniek Monitor – Topsector Energie" in texts[2]
+    assert "3e kwartaal 2023" in texts[2]
+
+
+def test_cover_shows_title_organisation_appendix_line(report_pdf: bytes) -> None:
+    cover = _texts(report_pdf)[0]
+    for words in (TITLE, "Ministerie van OCW", "Bijlage bij de voortgangsbrief",
+                  "Verslagperiode", "illustratieve gegevens"):
+        assert words in " ".join(cover.split()), words
+
+
+def test_fonts_are_embedded(report_pdf: bytes) -> None:
+    with pikepdf.open(io.BytesIO(report_pdf)) as pdf:
+        fonts = [o for o in pdf.objects
+                 if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/Font"]
+        assert fonts
+        names = set()
+        for font in fonts:
+            if font.get("/Subtype") == "/Type3":  # glyphs drawn in the file itself
+                continue
+            if font.get("/Subtype") == "/Type0":
+                font = font.DescendantFonts[0]
+            names.add(str(font.BaseFont))
+            desc = font.FontDescriptor
+            assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")), \
+                font.BaseFont
+    assert any("FiraSans" in n for n in names)
+
+
+def test_hostile_text_prints_literally(report_pdf: bytes, chart_svg: str) -> None:
+    text = "".join(_texts(report_pdf))
+    assert text.count(HOSTILE) == 2  # a paragraph and a table caption
+    # in the title too: the H1, the document title and the running header
+    doc = _report(chart_svg, HOSTILE, hostile=False)
+    pdf = render_report_pdf(doc, _meta(HOSTILE))
+    with pikepdf.open(io.BytesIO(pdf)) as p:
+        assert str(p.docinfo.Title) == HOSTILE
+        assert [str(e.T) for e in _elements(p) if e.get("/S") == "/H1"] == [HOSTILE]
+    assert _texts(pdf)[2].startswith(HOSTILE)
+
+
+def test_notes_and_callout_are_printed(report_pdf: bytes) -> None:
+    text = " ".join(" ".join(_texts(report_pdf)).split())
+    assert "De trend kon niet worden geschat" in text
+    assert "Illustratieve gegevens: geen gepubliceerde cijfers." in text
+    assert "techmonitor run --report sector-energie" in text  # code, monospace
+    assert "Definitie" in text and "CROHO techniek" in text
+
+
+def test_same_input_gives_same_bytes(chart_svg: str, report_pdf: bytes) -> None:
+    assert render_report_pdf(_report(chart_svg), _meta()) == report_pdf
+
+
+def test_english_report(chart_svg: str) -> None:
+    title = "Techniek Monitor – Top sector Energy, 3rd quarter 2023"
+    pdf = render_report_pdf(_report(chart_svg, title, english=True), _meta(title, "en"))
+    texts = _texts(pdf)
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        assert str(doc.Root.Lang) == "en"
+    assert f"page 2 of {len(texts)}" in texts[1]
+    assert "3rd quarter 2023" in texts[2]
+
+
+def test_errors_are_render_errors(chart_svg: str) -> None:
+    doc = _report(chart_svg)
+    with pytest.raises(RenderError, match="not a quarter"):
+        render_report_pdf(doc, PdfMeta(TITLE, "nl", "OCW", "", (), "2023-09", ""))
+    with pytest.raises(RenderError, match="language"):
+        render_report_pdf(doc, _meta(language="de"))
+    with pytest.raises(RenderError, match="unknown type 'video'"):
+        render_report_pdf(doc + [{"type": "video"}], _meta())
+    with pytest.raises(RenderError, match="no alt text"):
+        render_report_pdf([*doc[:1], {"type": "figure", "svg": chart_svg, "alt": " ",
+                                      "caption": "c", "source": ""}], _meta())
+    # an error only Typst finds: a table cell without its text
+    broken = {"type": "table", "caption": "t", "columns": [{"text": "a", "unit": "",
+              "numeric": False}], "rows": [[{"status": ""}]], "row_headers": True,
+              "note": "", "role": ""}
+    with pytest.raises(RenderError, match=r"^Typst could not typeset the report: .*text") as e:
+        render_report_pdf([*doc[:1], broken], _meta())
+    assert "\n" not in str(e.value)
+
+
+def test_heading_levels_stay_consecutive(chart_svg: str) -> None:
+    # a level-4 heading straight under a section would break PDF/UA-1; it becomes H3
+    doc = [d.Front("T", "t", (), "Inhoud", ()).to_json(),
+           d.section("S", "s", d.Heading("Diep", 4), d.Paragraph("tekst")).to_json()]
+    pdf = render_report_pdf(doc, _meta("T"))
+    with pikepdf.open(io.BytesIO(pdf)) as doc_pdf:
+        assert [str(e.T) for e in _elements(doc_pdf) if e.get("/S") == "/H3"] == ["Diep"]
+
+
+# ---- the appendix -------------------------------------------------------------------------
+
+def test_appendix_outline_one_entry_per_report_with_sections(
+        appendix: tuple[bytes, list[AppendixPart], list[bytes]]) -> None:
+    pdf, parts, _ = appendix
+    outline = _outline(pdf)
+    assert outline[0][0] == "Techniek Monitor – bijlage, 3e kwartaal 2023"
+    reports = outline[1:]
+    assert [title for title, _ in reports] == [p.title for p in parts]
+    assert reports[0][1] == list(SECTIONS)
+    assert reports[1][1][0] == "Key messages"
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        tags = _tags(doc)
+        h1 = [str(e.T) for e in _elements(doc) if e.get("/S") == "/H1"]
+    assert h1[1:] == [p.title for p in parts]  # the cover's title, then each report
+    assert tags.count("/TOCI") == len(parts) * (1 + len(SECTIONS))
+    contents = " ".join(_texts(pdf)[1].split())
+    assert all(p.title in contents for p in parts)
+
+
+def test_appendix_pages_run_through(
+        appendix: tuple[bytes, list[AppendixPart], list[bytes]]) -> None:
+    pdf, parts, alone = appendix
+    texts = _texts(pdf)
+    n = len(texts)
+    # each report alone: cover + contents + body; the appendix: one cover and contents
+    bodies = sum(len(_texts(a)) - 2 for a in alone)
+    assert abs(n - (2 + bodies)) <= len(parts)
+    assert f"pagina {n} van {n}" in texts[-1]
+    assert f"pagina 2 van {n}" in texts[1]
+    # each report starts on a new page, and the running header names the current report
+    for part in parts:
+        start = next(i for i, t in enumerate(texts) if part.title in t and i > 1)
+        header = texts[start].splitlines()[0]
+        assert part.title.rsplit(",", 1)[0] in header and part.title not in header
+
+
+def test_appendix_english_part_is_tagged_english(
+        appendix: tuple[bytes, list[AppendixPart], list[bytes]]) -> None:
+    pdf, parts, _ = appendix
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        assert str(doc.Root.Lang) == "nl"
+        english = {str(e.T) for e in _elements(doc)
+                   if str(e.get("/Lang", "")) == "en" and "/T" in e}
+        dutch_h2 = {str(e.T) for e in _elements(doc)
+                    if e.get("/S") == "/H2" and "/Lang" not in e}
+    assert parts[1].title in english
+    assert "Key messages" in english
+    assert "Kernboodschappen" in dutch_h2 and "Key messages" not in dutch_h2
+    assert parts[0].title not in english
+
+
+def test_appendix_rejects_nothing_and_bad_language(chart_svg: str) -> None:
+    meta = _meta("Techniek Monitor – bijlage, 3e kwartaal 2023")
+    with pytest.raises(RenderError, match="no reports"):
+        render_appendix_pdf([], meta)
+    with pytest.raises(RenderError, match="report x has language 'fr'"):
+        render_appendix_pdf([AppendixPart("x", "X", _report(chart_svg), "fr")], meta)
