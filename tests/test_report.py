@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from techmonitor import fmt
-from techmonitor.report.document import SUMMARY_MIMETYPE
 from techmonitor.report import SECTION_IDS, Report, report_title
+from techmonitor.report.document import SUMMARY_MIMETYPE
 
 from .report_helpers import ROOT, make_report, render, section_outputs
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_notebook, new_output
-from techmonitor.report.document import SUMMARY_MIMETYPE
 from techmonitor.render.index import index_html, summary_from_notebook
+from techmonitor.report.document import SUMMARY_MIMETYPE
 
 SUMMARY = {"indicators": 6, "categories": [
     {"code": "significant_rise", "label": "significante stijging", "symbol": "▲", "count": 5},

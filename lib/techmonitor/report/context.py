@@ -23,7 +23,7 @@ import pandas as pd
 from techmonitor import fmt
 from techmonitor.config import ReportParams
 from techmonitor.indicators import Indicator
-from techmonitor.messages import msg
+from techmonitor.messages import Lang, msg
 from techmonitor.report import store
 from techmonitor.report.analysis import Item, MeasureRow, analyse, levels_for, match_target
 from techmonitor.report.analysis import measure_rows as compute_measure_rows
@@ -64,7 +64,7 @@ class ReportContext:
 
     # -- parameters and words ---------------------------------------------------------------
     @property
-    def lang(self) -> str:
+    def lang(self) -> Lang:
         """Report language (``nl`` or ``en``)."""
         return self.params.language
 

@@ -43,7 +43,7 @@ def sectors_blocks(report: Report) -> list[doc.Node]:
     panels, rows, sources = [], [], []
     obs = report.obs_of(report.catalogue[VACANCIES])
     for s in ref.top_sectors:
-        df = series_for(obs, report.catalogue, VACANCIES, sector=s.slug, region="NL",
+        df = series_for(obs, dict(report.catalogue), VACANCIES, sector=s.slug, region="NL",
                         sectors_ref=ref)
         if df.empty:
             continue
