@@ -8,7 +8,7 @@ RAW    ?= ../shared/data/raw
 INSTALLED      := $(VENV)/.installed-run
 INSTALLED_TEST := $(VENV)/.installed-test
 
-.PHONY: reports test lint typecheck pytest data validate clean help preview
+.PHONY: reports test lint typecheck pytest data validate clean help preview benchmark
 
 help:
 	@echo "make reports   build the quarterly batch ($(PERIOD)) into reports/$(PERIOD)/"
@@ -66,6 +66,15 @@ browser-deps:
 screenshots: $(INSTALLED_TEST) browser-deps
 	$(BIN)/techmonitor screenshots --period $(PERIOD) --reports reports
 # --- end browser checks ---
+
+# The batch against the naive papermill → nbconvert → WeasyPrint chain (README: figures).
+INSTALLED_BENCH := $(VENV)/.installed-bench
+$(INSTALLED_BENCH): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@touch $@ $(INSTALLED) $(INSTALLED_TEST)
+
+benchmark: $(INSTALLED_BENCH)
+	$(BIN)/python benchmarks/batch.py
 
 # First pages of the quarter's appendix as PNG (pdftoppm), for review without a PDF viewer.
 preview: $(INSTALLED_TEST) browser-deps

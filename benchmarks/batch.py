@@ -14,7 +14,8 @@ It measures, in one run on one machine:
    appendix is only built for a complete batch, so it counts in the marginal cost).
 4. **no-change rerun**: ``techmonitor run`` again on the finished output folder.
 
-It is a benchmark, not a test: it prints numbers and asserts nothing.
+It is a benchmark, not a test: it prints numbers and asserts nothing. The naive chain needs
+the ``bench`` extra (WeasyPrint's CLI): ``make benchmark`` installs it and runs this script.
 """
 
 from __future__ import annotations
@@ -94,6 +95,9 @@ def main() -> None:
           f"{platform.system()} {platform.release()}")
     print(f"load average at start: {os.getloadavg()}")
     print(f"reports: {n}")
+    if not args.skip_naive and not (BIN / "weasyprint").exists():
+        sys.exit("the naive chain needs WeasyPrint's CLI: run `make benchmark` "
+                 "(pip install -e '.[bench]')")
     tmp = Path(tempfile.mkdtemp(prefix="techmonitor-bench-"))
     try:
         t_naive = None
