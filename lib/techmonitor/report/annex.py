@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from techmonitor import progress
 from techmonitor.messages import unit_name
 from techmonitor.report import document as doc
-from techmonitor.report import store
 from techmonitor.report.ids import SECTION_IDS
 from techmonitor.report.intro import STATUS_ORDER, latest_period
 
@@ -61,7 +60,7 @@ def used_sources(report: Report) -> dict[str, set[str]]:
 
 def sources_table(report: Report) -> doc.Table:
     """Every source of the report with its key, title, licence and vintage."""
-    info = store.load_sources(report.data_dir)
+    info = report.sources
     rows = []
     for key, vintages in sorted(used_sources(report).items()):
         s = info.get(key)
@@ -94,8 +93,8 @@ def provenance_section(report: Report) -> doc.Section:
     """Data hash, code version, parameters, the reproducing command and every finding."""
     out: list[doc.Node] = [
         doc.Paragraph(report.t("prov.intro")),
-        doc.KeyValue(((report.t("prov.data_hash"), store.data_hash(report.data_dir)[:16]),
-                      (report.t("prov.code"), store.code_version(report.project)))),
+        doc.KeyValue(((report.t("prov.data_hash"), report.data_hash[:16]),
+                      (report.t("prov.code"), report.code_version))),
         doc.Paragraph(report.t("prov.command") + ":"),
         doc.Code(report.reproduce_command),
         doc.table(report.t("prov.params"),
@@ -141,6 +140,6 @@ def summary(report: Report) -> doc.Summary:
         "illustrative": bool(status["illustrative"])
         or any(r.illustrative for r in report.measure_rows),
         "data_until": latest_period(report),
-        "data_hash": store.data_hash(report.data_dir)[:16],
+        "data_hash": report.data_hash[:16],
         "warnings": report.warnings,
     })

@@ -22,16 +22,20 @@ import pandas as pd
 
 from techmonitor import fmt
 from techmonitor.config import ReportParams
-from techmonitor.indicators import Indicator
+from techmonitor.indicators import Indicator, series_for
 from techmonitor.messages import Lang, msg
+from techmonitor.reference import Target
 from techmonitor.report import store
 from techmonitor.report.analysis import Item, MeasureRow, analyse, levels_for, match_target
 from techmonitor.report.analysis import measure_rows as compute_measure_rows
 from techmonitor.report.ids import SECTION_IDS
+from techmonitor.report.store import SourceInfo
 from techmonitor.titles import report_title
 
 #: indicators shown in their own table of the national report, not as monitoring series
 SPECIAL_CODES = ("roa_openings_2011_2016", "roa_inflow_2011_2016")
+#: open vacancies, shown per top sector side by side in the national report
+VACANCIES = "vacancies_open"
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,16 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class SectorSeries:
+    """One top sector's open vacancies (national report: the sectors side by side)."""
+
+    slug: str
+    name_nl: str
+    name_en: str
+    series: pd.DataFrame
+
+
+@dataclass(frozen=True)
 class ReportContext:
     """Everything the sections of one report read; built by :func:`build_context`."""
 
@@ -61,6 +75,11 @@ class ReportContext:
     items: tuple[Item, ...]
     measure_rows: tuple[MeasureRow, ...]
     findings: tuple[Finding, ...] = field(default=())
+    sector_vacancies: tuple[SectorSeries, ...] = field(default=())
+    national_targets: tuple[Target, ...] = field(default=())
+    sources: Mapping[str, SourceInfo] = field(default_factory=dict)
+    data_hash: str = ""
+    code_version: str = ""
 
     # -- parameters and words ---------------------------------------------------------------
     @property
@@ -189,5 +208,16 @@ def build_context(params: ReportParams) -> ReportContext:
         store.load_measures(data_dir), store.load_progress(data_dir), params))
     findings = [Finding(i.key, i.error_step or "trend", i.error) for i in items if i.error]
     findings += [Finding(f"measure {r.measure.id}", "status", r.error) for r in rows if r.error]
-    return ReportContext(params, project, MappingProxyType(dict(catalogue)), tuple(items),
-                         rows, tuple(findings))
+    sectors: list[SectorSeries] = []
+    if params.kind == "national" and VACANCIES in catalogue:
+        obs = store.obs_for(data_dir, params.period, _codes(catalogue[VACANCIES]))
+        for s in sectors_ref.top_sectors:
+            df = series_for(obs, dict(catalogue), VACANCIES, sector=s.slug, region="NL",
+                            sectors_ref=sectors_ref)
+            if not df.empty:
+                sectors.append(SectorSeries(s.slug, s.name_nl, s.name_en, df))
+    return ReportContext(
+        params, project, MappingProxyType(dict(catalogue)), tuple(items), rows,
+        tuple(findings), tuple(sectors), tuple(national_targets),
+        MappingProxyType(store.load_sources(data_dir)), store.data_hash(data_dir),
+        store.code_version(project))

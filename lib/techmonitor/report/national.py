@@ -7,17 +7,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from techmonitor import charts, fmt
-from techmonitor.indicators import series_for
 from techmonitor.periods import to_decimal_years
 from techmonitor.report import document as doc
-from techmonitor.report import store
-from techmonitor.report.context import SPECIAL_CODES
+from techmonitor.report.context import SPECIAL_CODES, VACANCIES
 from techmonitor.report.ids import SECTION_IDS
 
 if TYPE_CHECKING:
     from techmonitor.report.context import ReportContext as Report
 
-VACANCIES = "vacancies_open"
 ROA_OPENINGS = "roa_openings_2011_2016"
 ROA_INFLOW = "roa_inflow_2011_2016"
 #: the forecast is one published table, shown as such, not as monitoring series
@@ -37,16 +34,9 @@ def sectors_blocks(report: Report) -> list[doc.Node]:
     lang = report.lang
     out: list[doc.Node] = [doc.Heading(report.t("nat.sectors"), 3, "sectoren-vacatures"),
                         doc.Paragraph(report.t("nat.sectors_intro"))]
-    ref = store.load_sectors(report.data_dir)
-    if VACANCIES not in report.catalogue:
-        return out + [doc.Paragraph(report.t("lab.none"))]
     panels, rows, sources = [], [], []
-    obs = report.obs_of(report.catalogue[VACANCIES])
-    for s in ref.top_sectors:
-        df = series_for(obs, dict(report.catalogue), VACANCIES, sector=s.slug, region="NL",
-                        sectors_ref=ref)
-        if df.empty:
-            continue
+    for s in report.sector_vacancies:
+        df = s.series
         name = s.name_en if lang == "en" else s.name_nl
         ill = (df["status"] == "illustrative").to_numpy()
         panels.append(charts.Panel(name, to_decimal_years(df["period"]),
@@ -142,7 +132,7 @@ def roa_blocks(report: Report) -> list[doc.Node]:
 def target_blocks(report: Report) -> list[doc.Node]:
     """The letter's 40,000-a-year target, with its source and how it is operationalised."""
     lang = report.lang
-    target = next((t for t in store.load_targets(report.data_dir) if t.id == TARGET_40K), None)
+    target = next((t for t in report.national_targets if t.id == TARGET_40K), None)
     if target is None:
         return []
     value = fmt.number(target.target_value, 0, lang)  # type: ignore[arg-type]
