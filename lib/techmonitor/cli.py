@@ -104,6 +104,19 @@ def build_parser() -> argparse.ArgumentParser:
                        help="folder for the PNGs (default: <reports>/<period>/screenshots)")
     shots.add_argument("--only", action="append", metavar="REPORT",
                        help="report id such as sector-energie (repeatable)")
+
+    cal = sub.add_parser("calibrate",
+                         help="backtest the trend bands on the CBS series, write the "
+                              "calibration table and a coverage report")
+    cal.add_argument("--out", type=Path, default=Path("reports/calibration"),
+                     help="folder for the report: calibration.md, coverage.png, records "
+                          "(default: reports/calibration)")
+    cal.add_argument("--table", type=Path, default=Path("data/calibration.json"),
+                     help="where to write the table (default: data/calibration.json)")
+    cal.add_argument("--data", type=Path, default=Path("data/observations.csv"),
+                     help="observations (default: data/observations.csv)")
+    cal.add_argument("--workers", type=int, default=None, metavar="N",
+                     help="processes for the backtests (default: one per CPU core)")
     return parser
 
 
@@ -309,6 +322,37 @@ def _cmd_screenshots(args: argparse.Namespace) -> int:
 
 COMMANDS = {"run": _cmd_run, "list": _cmd_list, "validate": _cmd_validate,
             "data": _cmd_data, "measures": _cmd_measures, "screenshots": _cmd_screenshots}
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    """Run the calibration study (:mod:`techmonitor.trends.calibration`)."""
+    import os
+
+    import pandas as pd
+
+    from techmonitor.trends import calibration
+
+    if not args.data.exists():
+        raise TechmonitorError(f"--data {args.data}: file not found")
+    t0 = time.time()
+    obs = pd.read_csv(args.data, dtype=str)
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    study = calibration.run_study(obs, workers=workers, obs_path=args.data)
+    table = calibration.write_table(study.table, args.table)
+    files = calibration.write_report(study, args.out)
+    for kind, c in study.table.meta["checks"]["validation"].items():
+        print(f"{kind:16s} validation 80%: {c['coverage80']['min']:.1%}-"
+              f"{c['coverage80']['max']:.1%}  95%: {c['coverage95']['min']:.1%}-"
+              f"{c['coverage95']['max']:.1%}  ({c['n_forecasts']} forecasts, h {c['horizons']})"
+              f"{'' if c['within_target'] else '  OUTSIDE TARGET'}")
+    print(f"table: {table}")
+    for f in files:
+        print(f"report: {f}")
+    print(f"{len(study.records)} backtest forecasts in {time.time() - t0:.0f} s")
+    return 0
+
+
+COMMANDS["calibrate"] = _cmd_calibrate
 
 
 def main(argv: Sequence[str] | None = None) -> int:

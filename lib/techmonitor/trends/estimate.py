@@ -34,6 +34,7 @@ import pandas as pd
 from techmonitor.errors import DataValidationError, ParameterError
 from techmonitor.periods import shift_quarter
 from techmonitor.trends._data import SeriesData, prepare
+from techmonitor.trends.calibration import active_table
 from techmonitor.trends.models import (
     Core,
     fit_binomial,
@@ -374,6 +375,7 @@ def estimate(
     vintage: str | None = None,
     select: Literal["backtest", "aicc"] = "backtest",
     window: int = DEFAULT_WINDOW,
+    calibrated: bool = True,
 ) -> TrendResult:
     """Estimate the trend of one indicator series: the entry point for reports.
 
@@ -398,6 +400,10 @@ def estimate(
         ``"aicc"``.
     window
         Quarterly series: number of latest adjusted quarters the trend line is fitted to.
+    calibrated
+        Attach the committed calibration table (:func:`~techmonitor.trends.calibration.
+        active_table`), so forecasts, bands and probabilities use the calibrated predictive
+        distribution (default). ``False`` gives the models' textbook intervals.
 
     Returns
     -------
@@ -439,6 +445,8 @@ def estimate(
     # A shallow copy, so setting the target period never changes the cached result.
     result = copy.copy(cached)
     result.target_period = target_period
+    # the calibrated predictive distribution (data/calibration.json, read once per process)
+    result.calibration = active_table() if calibrated else None
     return result
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -14,6 +14,9 @@ from techmonitor.errors import ParameterError, TechmonitorError
 from techmonitor.periods import period_kind, shift_quarter, to_decimal_year
 from techmonitor.trends._data import SeriesData
 from techmonitor.trends.models import BinomialCore, Core, OLSCore, Prediction, SeasonalCore
+
+if TYPE_CHECKING:
+    from techmonitor.trends.calibration import CalibrationTable
 
 #: Central interval levels reported by :meth:`TrendResult.forecast`.
 LEVELS = (0.80, 0.95)
@@ -130,6 +133,11 @@ class TrendResult:
     target_period
         Period of the indicator's target (set by ``estimate``); default end of
         :meth:`forecast`.
+    calibration
+        Calibration table (:mod:`techmonitor.trends.calibration`) whose widening factor
+        multiplies the predictive standard error of every forecast, band and probability.
+        :func:`~techmonitor.trends.estimate` attaches the committed table; results of the
+        model classes fitted directly have ``None`` (the textbook intervals).
     """
 
     kind: str
@@ -145,6 +153,7 @@ class TrendResult:
     messages: list[str] = field(default_factory=list)
     yoy: dict[str, Any] | None = None
     target_period: str | None = None
+    calibration: CalibrationTable | None = None
 
     # ------------------------------------------------------------------ metadata
     @property
@@ -259,10 +268,50 @@ class TrendResult:
         return self.core
 
     def _predict(self, t_new: np.ndarray, adjusted: bool = False) -> Prediction:
+        return self.prediction(t_new, adjusted=adjusted)
+
+    @property
+    def calibrated(self) -> bool:
+        """True when forecasts use a calibration table (see :attr:`calibration`)."""
+        return self.calibration is not None
+
+    def horizons(self, t_new: np.ndarray) -> np.ndarray:
+        """Horizon of each time in periods after the last observation (years; quarters for
+        quarterly series); zero or negative inside the data."""
+        t_last = float(self.data.t[-1])
+        return (np.asarray(t_new, float) - t_last) / self.data.step
+
+    def prediction(
+        self, t_new: np.ndarray, *, calibrated: bool = True, adjusted: bool = False
+    ) -> Prediction:
+        """Predictive distribution of new observations at real times ``t_new`` (model scale).
+
+        Parameters
+        ----------
+        t_new
+            Decimal years.
+        calibrated
+            Multiply the model's standard error by the calibration factor of this kind and
+            horizon (:attr:`calibration`); ``False`` gives the model's own (textbook) one.
+        adjusted
+            Quarterly series: the seasonally adjusted level.
+
+        Returns
+        -------
+        Prediction
+            Mean and standard error on the model scale and the degrees of freedom of the t
+            distribution (``None``: normal); ``(z - mean) / se`` follows that distribution.
+        """
         core = self._require_model()
+        t_new = np.asarray(t_new, float)
         if isinstance(core, SeasonalCore):
-            return core.predict(t_new, adjusted=adjusted)
-        return core.predict(t_new)
+            pred = core.predict(t_new, adjusted=adjusted)
+        else:
+            pred = core.predict(t_new)
+        if not calibrated or self.calibration is None:
+            return pred
+        c = self.calibration.factor(self.kind, self.horizons(t_new), self.n)
+        return Prediction(pred.mean, pred.se * c, pred.df)
 
     def _target_rows(self, target: str) -> tuple[list[str], np.ndarray]:
         try:
@@ -291,6 +340,7 @@ class TrendResult:
         horizon: int | None = None,
         target: str | None = None,
         adjusted: bool = False,
+        calibrated: bool = True,
     ) -> pd.DataFrame:
         """Project the series with 80% and 95% prediction intervals.
 
@@ -305,6 +355,9 @@ class TrendResult:
             the series is added as its own row at its real time.
         adjusted
             Quarterly series: project the seasonally adjusted level instead of the raw series.
+        calibrated
+            Use the calibrated predictive distribution (:attr:`calibration`, default); ``False``
+            gives the model's textbook intervals.
 
         Returns
         -------
@@ -332,7 +385,7 @@ class TrendResult:
                 raise ParameterError(f"horizon={horizon!r} must be a positive whole number")
             periods = future_periods(self.data.periods[-1], int(h))
             ts = np.array([to_decimal_year(p) for p in periods])
-        pred = self._predict(ts, adjusted=adjusted)
+        pred = self.prediction(ts, adjusted=adjusted, calibrated=calibrated)
         out: dict[str, Any] = {"period": periods, "t": ts, "mean": self.scale.inv(pred.mean)}
         for level in LEVELS:
             q = _quantile(0.5 + level / 2, pred.df)
@@ -342,14 +395,19 @@ class TrendResult:
         return pd.DataFrame(out)
 
     def exceedance_probability(
-        self, value: float, period: str, direction: Literal["up", "down"] = "up"
+        self,
+        value: float,
+        period: str,
+        direction: Literal["up", "down"] = "up",
+        calibrated: bool = True,
     ) -> float:
         """Probability that the observation in ``period`` is at least ``value`` (``"up"``) or at
-        most ``value`` (``"down"``), under the fitted model's predictive distribution."""
+        most ``value`` (``"down"``), under the (calibrated, see :attr:`calibration`) predictive
+        distribution."""
         if direction not in ("up", "down"):
             raise ParameterError(f"direction={direction!r}; use 'up' or 'down'")
         t_new = np.array([to_decimal_year(str(period))])
-        pred = self._predict(t_new)
+        pred = self.prediction(t_new, calibrated=calibrated)
         if self.scale.name == "logit" and not 0.0 < value < 100.0:
             above = 1.0 if value <= 0.0 else 0.0
         else:
@@ -393,6 +451,16 @@ class TrendResult:
                 f"backtest:     MASE {b.mase:.3f}, 80% coverage {b.coverage80:.0%}, "
                 f"95% coverage {b.coverage95:.0%} ({b.n_forecasts} forecasts, h <= {b.horizon})"
             )
+        if self.core is not None:
+            if self.calibration is None:
+                lines.append("calibration:  none (textbook prediction intervals)")
+            else:
+                c = self.calibration.factor(self.kind, np.array([1.0, 3.0]), self.n)
+                lines.append(
+                    f"calibration:  table {self.calibration.version} "
+                    f"({self.calibration.meta.get('created', '?')}); standard error x "
+                    f"{c[0]:.2f} one period ahead, x {c[1]:.2f} three periods ahead"
+                )
         if len(self.candidates):
             lines.append("candidates:")
             lines.append(self.candidates.to_string(index=False))
