@@ -322,6 +322,8 @@ def test_appendix_pages_run_through(
         start = next(i for i, t in enumerate(texts) if part.title in t and i > 1)
         header = texts[start].splitlines()[0]
         assert part.title.rsplit(",", 1)[0] in header and part.title not in header
+        period = "3rd quarter 2023" if part.language == "en" else "3e kwartaal 2023"
+        assert header.endswith(period)
 
 
 def test_appendix_english_part_is_tagged_english(
