@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from techmonitor import fmt
+from techmonitor.messages import has
 from techmonitor.narrative import describe, yoy_sentence
 from techmonitor.progress import assess_target
 from techmonitor.trends import estimate
@@ -103,3 +104,30 @@ def test_illustrative_target_is_named_as_such() -> None:
     met = assess_target(res, 11_000, "2024/25", target_illustrative=True)
     assert "het illustratieve doel van 11.000 in 2024/'25 is daarmee al gehaald" in describe(
         NAME, res, met)
+
+
+def test_near_certain_target_and_short_quarterly_series() -> None:
+    res = estimate(hbo_frame(), target_period="2024/25")
+    a = assess_target(res, 12_500, "2024/25")
+    assert "met een kans van meer dan 99% gehaald" in describe(NAME, res, a)
+    assert "with a probability of more than 99%" in describe("the intake", res, a, lang="en")
+    q = [f"{y}Q{k}" for y in (2022, 2023) for k in range(1, 5)][:6]
+    short = estimate(pd.Series([1.0, 2, 3, 4, 5, 6], index=q), kind="quarterly")
+    assert "te weinig kwartalen (6) om voor seizoensinvloeden te corrigeren" in describe(
+        "het aantal", short)
+
+
+def test_every_reason_without_a_model_has_its_own_sentence() -> None:
+    for code in ("too_short", "too_short_seasonal", "gaps_in_quarters", "fit_failed"):
+        assert has(f"nar.no_model.{code}"), code
+
+
+def test_english_paragraphs_have_no_dutch_words() -> None:
+    res = estimate(hbo_frame("illustrative"), target_period="2024/25")
+    texts = [describe("the intake", res, lang="en"),
+             describe("the intake", res, assess_target(res, 14_000, "2024/25",
+                                                         target_illustrative=True), lang="en"),
+             describe("the intake", res, assess_target(res, 11_000, "2024/25"), lang="en")]
+    for text in texts:
+        words = set(text.replace(".", " ").replace(",", " ").split())
+        assert not words & {"het", "de", "van", "doel", "jaar", "gegevens", "Oordeel"}, text

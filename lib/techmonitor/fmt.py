@@ -26,6 +26,7 @@ from typing import Literal
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from techmonitor.messages import msg
 from techmonitor.periods import period_kind, quarter_to_period
 
 Lang = Literal["nl", "en"]
@@ -129,17 +130,15 @@ def percent(
     """
     s = number(x, decimals, lang)
     if style == "word":
-        return s + (" procent" if lang == "nl" else " per cent")
+        return msg("fmt.per_cent", lang, number=s)
     return s + "%"
 
 
 def percentage_points(x: float, decimals: int = 1, lang: Lang = "nl", signed: bool = False) -> str:
     """Format a difference of two percentages: ``2,1 procentpunt`` (``2.1 percentage points``)."""
     s = change(x, decimals, lang) if signed else number(x, decimals, lang)
-    if lang == "nl":
-        return s + " procentpunt"
     # singular only for a bare "1" ("1.0 percentage points" is plural in English)
-    return s + (" percentage point" if s.lstrip("+-") == "1" else " percentage points")
+    return msg("fmt.pp_one" if s.lstrip("+-") == "1" else "fmt.pp_other", lang, number=s)
 
 
 def change(x: float, decimals: int = 0, lang: Lang = "nl") -> str:
@@ -175,27 +174,24 @@ def money(
         Join ``€``, number and unit with non-breaking spaces (default) so lines never break
         inside an amount.
     """
-    sp = NBSP if nbsp else " "
     xf = float(x)
     sign = "-" if xf < 0 else ""
     a = abs(xf)
+    # the words and the place of € and spaces are messages; their spaces are non-breaking
     if a >= 1e9:
-        value, unit_nl, unit_en = a / 1e9, "mld", "billion"
+        value, key = a / 1e9, "fmt.billion"
     elif a >= 1e6:
-        value, unit_nl, unit_en = a / 1e6, "mln", "million"
+        value, key = a / 1e6, "fmt.million"
     else:
-        value, unit_nl, unit_en = a, "", ""
-    if unit_nl:
+        value, key = a, "fmt.euro"
+    if key != "fmt.euro":
         if decimals is None:
             decimals = 0 if _quantize(value, 1) == _quantize(value, 0) else 1
         num = number(value, decimals, lang)
-        if lang == "nl":
-            return f"{sign}€{sp}{num}{sp}{unit_nl}"
-        return f"{sign}€{num}{sp}{unit_en}"
-    num = number(value, decimals or 0, lang)
-    if lang == "nl":
-        return f"{sign}€{sp}{num}"
-    return f"{sign}€{num}"
+    else:
+        num = number(value, decimals or 0, lang)
+    out = sign + msg(key, lang, number=num)
+    return out if nbsp else out.replace(NBSP, " ")
 
 
 def date(d: _dt.date | str, lang: Lang = "nl", style: Literal["long", "short"] = "long") -> str:

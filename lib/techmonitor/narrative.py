@@ -1,8 +1,10 @@
 """Sentences for the reports, generated from trend and progress results (Dutch default, English).
 
-Every number is formatted by :mod:`techmonitor.fmt`; nothing is typed by hand. The indicator name
-comes from the caller (the catalogue's ``name_nl``/``name_en``) and is used as the subject of the
-first sentence, e.g. ``"de technische instroom in het hbo"``.
+Every number is formatted by :mod:`techmonitor.fmt`; nothing is typed by hand. Every word comes
+from the message catalogue (:mod:`techmonitor.messages`, keys ``nar.*``): this module chooses
+*which* sentence and computes its values. The indicator name comes from the caller (the
+catalogue's ``name_nl``/``name_en``) and is used as the subject of the first sentence, e.g.
+``"de technische instroom in het hbo"``.
 
 Example (nl)::
 
@@ -13,9 +15,8 @@ Example (nl)::
 
 from __future__ import annotations
 
-from typing import Literal
-
 from techmonitor import fmt
+from techmonitor.messages import Lang, has, msg
 from techmonitor.progress import (
     ACHIEVED,
     NO_SIGNIFICANT_CHANGE,
@@ -26,33 +27,6 @@ from techmonitor.progress import (
     assess_trend,
 )
 from techmonitor.trends import TrendResult
-
-Lang = Literal["nl", "en"]
-
-ILLUSTRATIVE = {"nl": "illustratieve gegevens", "en": "illustrative data"}
-
-_NO_MODEL = {
-    "too_short": {
-        "nl": "Er zijn te weinig waarnemingen ({n}) voor een trendschatting; de cijfers staan in "
-        "de tabel.",
-        "en": "There are too few observations ({n}) to estimate a trend; the figures are shown "
-        "in the table.",
-    },
-    "too_short_seasonal": {
-        "nl": "Er zijn te weinig kwartalen ({n}) om voor seizoensinvloeden te corrigeren; een "
-        "trend is daarom niet geschat.",
-        "en": "There are too few quarters ({n}) to adjust for seasonal effects, so no trend was "
-        "estimated.",
-    },
-    "gaps_in_quarters": {
-        "nl": "De kwartaalreeks heeft gaten; een trend is daarom niet geschat.",
-        "en": "The quarterly series has gaps, so no trend was estimated.",
-    },
-    "fit_failed": {
-        "nl": "Voor deze reeks kon geen trend worden geschat.",
-        "en": "No trend could be estimated for this series.",
-    },
-}
 
 
 def _cap(s: str) -> str:
@@ -72,9 +46,9 @@ def _val(x: float, unit: str, lang: Lang) -> str:
 def _chance(p: float, lang: Lang) -> str:
     # a model never makes an outcome certain: say "less than 1%" rather than "0%"
     if p < 0.005:
-        return "minder dan 1%" if lang == "nl" else "less than 1%"
+        return msg("nar.chance.below", lang)
     if p > 0.995:
-        return "meer dan 99%" if lang == "nl" else "more than 99%"
+        return msg("nar.chance.above", lang)
     return fmt.percent(100 * p, 0, lang)
 
 
@@ -92,66 +66,104 @@ def change_sentence(name: str, result: TrendResult, lang: Lang = "nl",
         ``"nl"`` or ``"en"``.
     unit
         Indicator unit for formatting (default ``"share"`` for share results, else ``"count"``).
+
+    Returns
+    -------
+    str
+        The sentence without its closing full stop (callers append clauses).
     """
     s = result.data
     u = _unit(result, unit)
+    subject = _cap(name)
     if s.n == 0:
-        return _cap(name) + (" heeft geen waarnemingen" if lang == "nl" else " has no observations")
+        return msg("nar.change.none", lang, name=subject)
     a, b = _val(s.y[0], u, lang), _val(s.y[-1], u, lang)
     p0, p1 = fmt.period(s.periods[0], lang), fmt.period(s.periods[-1], lang)
     if s.n == 1:
-        return _cap(name) + (f" was {b} in {p1}" if lang == "nl" else f" was {b} in {p1}")
+        return msg("nar.change.one", lang, name=subject, value=b, period=p1)
     if a == b:
-        verb = f" bleef {a} ({p0} tot {p1})" if lang == "nl" else f" stayed at {a} ({p0} to {p1})"
-        return _cap(name) + verb
-    up = s.y[-1] > s.y[0]
-    if lang == "nl":
-        verb = "steeg" if up else "daalde"
-        return f"{_cap(name)} {verb} van {a} in {p0} naar {b} in {p1}"
-    verb = "rose" if up else "fell"
-    return f"{_cap(name)} {verb} from {a} in {p0} to {b} in {p1}"
+        return msg("nar.change.same", lang, name=subject, value=a, first=p0, last=p1)
+    key = "nar.change.rise" if s.y[-1] > s.y[0] else "nar.change.fall"
+    return msg(key, lang, name=subject, first_value=a, first=p0, last_value=b, last=p1)
 
 
 def target_clause(target: TargetAssessment, lang: Lang = "nl", unit: str = "count") -> str:
-    """The part after the semicolon: chance of meeting the target, or that it is already met."""
-    g = _val(target.target_value, unit, lang)
-    pt = fmt.period(target.target_period, lang)
+    """The part after the semicolon: chance of meeting the target, or that it is already met.
+
+    Parameters
+    ----------
+    target
+        The assessment; an illustrative target (no published figure) is named as such.
+    lang
+        ``"nl"`` or ``"en"``.
+    unit
+        Indicator unit for formatting the target value.
+
+    Returns
+    -------
+    str
+        A clause starting in lower case, without a closing full stop.
+    """
+    values = {"value": _val(target.target_value, unit, lang),
+              "period": fmt.period(target.target_period, lang)}
     # an illustrative target (no published figure) says so wherever it is named
-    doel = "het illustratieve doel" if target.target_illustrative else "het doel"
-    goal = "the illustrative target" if target.target_illustrative else "the target"
+    ill = "_ill" if target.target_illustrative else ""
     if target.category is ACHIEVED:
-        return (f"{doel} van {g} in {pt} is daarmee al gehaald" if lang == "nl"
-                else f"{goal} of {g} in {pt} has already been met")
+        return msg(f"nar.target.met{ill}", lang, **values)
     if target.probability is None:
-        return f"{doel} is {g} in {pt}" if lang == "nl" else f"{goal} is {g} in {pt}"
-    c = _chance(target.probability, lang)
-    if lang == "nl":
-        return f"bij dit tempo wordt {doel} van {g} in {pt} met een kans van {c} gehaald"
-    return f"at this pace {goal} of {g} in {pt} will be met with a probability of {c}"
+        return msg(f"nar.target.is{ill}", lang, **values)
+    return msg(f"nar.target.chance{ill}", lang, chance=_chance(target.probability, lang),
+               **values)
 
 
 def judgement_sentence(target: TargetAssessment, lang: Lang = "nl", unit: str = "count") -> str:
-    """"Oordeel: op koers (✓): nodig is +X per jaar, de afgelopen jaren was dat gemiddeld +Y."."""
+    """"Oordeel: op koers (✓): nodig is +X per jaar, de afgelopen jaren was dat gemiddeld +Y."
+
+    Parameters
+    ----------
+    target
+        The assessment.
+    lang
+        ``"nl"`` or ``"en"``.
+    unit
+        Indicator unit for formatting the changes per year.
+
+    Returns
+    -------
+    str
+        One sentence; the required and actual pace only when both are known.
+    """
     cat = target.category
-    head = ("Oordeel: " if lang == "nl" else "Assessment: ") + f"{cat.label(lang)} ({cat.symbol})"
+    head = {"label": cat.label(lang), "symbol": cat.symbol}
     if cat is ACHIEVED or cat is NOT_ASSESSABLE:
-        return head + "."
+        return msg("nar.judgement", lang, **head)
     req, act = target.required_change_per_year, target.actual_change_per_year
     if req is None or act is None:
-        return head + "."
-    r, a = fmt.value_change(req, unit, lang), fmt.value_change(act, unit, lang)
-    if lang == "nl":
-        return (f"{head}: nodig is {r} per jaar, de afgelopen jaren was dat gemiddeld {a} per "
-                "jaar.")
-    return f"{head}: {r} a year is needed; in recent years the average was {a} a year."
+        return msg("nar.judgement", lang, **head)
+    return msg("nar.judgement.pace", lang, required=fmt.value_change(req, unit, lang),
+               actual=fmt.value_change(act, unit, lang), **head)
 
 
 def trend_sentence(trend: TrendAssessment, lang: Lang = "nl", unit: str = "count",
                    quarters: int | None = None) -> str:
     """Sentence on a trend without a target: significant rise/fall or no significant change.
 
-    ``quarters``: for quarterly series, the number of seasonally adjusted quarters the trend line
-    was fitted to; the sentence then says so (the trend covers a window, not the whole series).
+    Parameters
+    ----------
+    trend
+        The trend assessment.
+    lang
+        ``"nl"`` or ``"en"``.
+    unit
+        Indicator unit for formatting the slope and its interval.
+    quarters
+        For quarterly series, the number of seasonally adjusted quarters the trend line was
+        fitted to; the sentence then says so (the trend covers a window, not the whole series).
+
+    Returns
+    -------
+    str
+        The sentence, or ``""`` when the trend cannot be assessed.
     """
     if trend.category is NOT_ASSESSABLE or trend.slope is None or trend.ci95 is None:
         return ""
@@ -162,52 +174,53 @@ def trend_sentence(trend: TrendAssessment, lang: Lang = "nl", unit: str = "count
         hi = fmt.percentage_points(trend.ci95[1], 1, lang, signed=True)
     else:
         lo, hi = (fmt.value_change(v, unit, lang) for v in trend.ci95)
-    if lang == "nl":
-        ci = f"95%-betrouwbaarheidsinterval {lo} tot {hi}"
-        word = "stijging" if trend.category is SIGNIFICANT_RISE else "daling"
-        if quarters:
-            span = f"Over de laatste {quarters} kwartalen, gecorrigeerd voor seizoensinvloeden, "
-            if trend.category is NO_SIGNIFICANT_CHANGE:
-                return span + f"is er geen significante trend (gemiddeld {sl} per jaar, {ci})."
-            return span + f"is er een significante {word} van gemiddeld {sl} per jaar ({ci})."
-        if trend.category is NO_SIGNIFICANT_CHANGE:
-            return f"Er is geen significante trend (gemiddeld {sl} per jaar, {ci})."
-        return f"Dat is een significante {word} van gemiddeld {sl} per jaar ({ci})."
-    ci = f"95% confidence interval {lo} to {hi}"
-    word = "rise" if trend.category is SIGNIFICANT_RISE else "fall"
-    if quarters:
-        span = f"Over the last {quarters} quarters, seasonally adjusted, there is "
-        if trend.category is NO_SIGNIFICANT_CHANGE:
-            return span + f"no significant trend (on average {sl} a year, {ci})."
-        return span + f"a significant {word} of on average {sl} a year ({ci})."
+    ci = msg("nar.trend.ci95", lang, lo=lo, hi=hi)
     if trend.category is NO_SIGNIFICANT_CHANGE:
-        return f"There is no significant trend (on average {sl} a year, {ci})."
-    return f"This is a significant {word} of on average {sl} a year ({ci})."
+        kind = "flat"
+    else:
+        kind = "rise" if trend.category is SIGNIFICANT_RISE else "fall"
+    if quarters:
+        return msg(f"nar.trend.{kind}_window", lang, quarters=quarters, slope=sl, ci=ci)
+    return msg(f"nar.trend.{kind}", lang, slope=sl, ci=ci)
 
 
 def yoy_sentence(name: str, result: TrendResult, lang: Lang = "nl",
                  unit: str | None = None) -> str:
-    """Quarterly series: latest quarter against the same quarter a year earlier."""
+    """Quarterly series: latest quarter against the same quarter a year earlier.
+
+    Parameters
+    ----------
+    name
+        Indicator name as subject (capitalised here).
+    result
+        Trend result of a quarterly series.
+    lang
+        ``"nl"`` or ``"en"``.
+    unit
+        Indicator unit for formatting (default from ``result.kind``).
+
+    Returns
+    -------
+    str
+        One sentence, or ``""`` when the result has no year-on-year comparison.
+    """
     y = result.yoy
     if not y:
         return ""
     u = _unit(result, unit)
-    v, pv = _val(y["value"], u, lang), _val(y["previous_value"], u, lang)
-    q, pq = fmt.quarter(y["period"], lang), fmt.quarter(y["previous_period"], lang)
     pct = y["pct_change"]
-    if lang == "nl":
-        if fmt.number(abs(pct), 1, lang) == "0,0":
-            rel = "evenveel als een jaar eerder"
-        else:
-            more = "meer" if pct > 0 else "minder"
-            rel = f"{fmt.percent(abs(pct), 1, lang)} {more} dan een jaar eerder"
-        return f"{name[:1].upper()}{name[1:]} in het {q}: {v}, {rel} ({pv} in het {pq})."
-    if fmt.number(abs(pct), 1, lang) == "0.0":
-        rel = "the same as a year earlier"
-    else:
-        more = "more" if pct > 0 else "less"
-        rel = f"{fmt.percent(abs(pct), 1, lang)} {more} than a year earlier"
-    return f"{name[:1].upper()}{name[1:]} in the {q}: {v}, {rel} ({pv} in the {pq})."
+    values = {
+        "name": _cap(name),
+        "value": _val(y["value"], u, lang),
+        "previous_value": _val(y["previous_value"], u, lang),
+        "quarter": fmt.quarter(y["period"], lang),
+        "previous_quarter": fmt.quarter(y["previous_period"], lang),
+    }
+    # "the same" when the change rounds to 0.0% as written
+    if fmt.number(abs(pct), 1, lang) == fmt.number(0, 1, lang):
+        return msg("nar.yoy.same", lang, **values)
+    key = "nar.yoy.more" if pct > 0 else "nar.yoy.less"
+    return msg(key, lang, pct=fmt.percent(abs(pct), 1, lang), **values)
 
 
 def describe(
@@ -243,13 +256,18 @@ def describe(
         Sentences ending in a full stop. Illustrative data are flagged "(illustratieve
         gegevens)"; rows of other vintages that were not fitted are mentioned; a series without
         model says why.
+
+    Raises
+    ------
+    ValueError
+        If ``lang`` is not ``"nl"`` or ``"en"``.
     """
     if lang not in ("nl", "en"):
         raise ValueError(f"lang={lang!r}; use 'nl' or 'en'")
     u = _unit(result, unit)
     parts: list[str] = []
     illustrative = result.illustrative or (target is not None and target.illustrative)
-    flag = f" ({ILLUSTRATIVE[lang]})" if illustrative else ""
+    flag = msg("nar.flag_illustrative", lang) if illustrative else ""
     if result.kind == "quarterly" and result.yoy:
         # first vs latest quarter would mix trend and season: compare with a year earlier
         first = yoy_sentence(name, result, lang, u)[:-1] + flag
@@ -260,9 +278,8 @@ def describe(
     parts.append(first + ".")
 
     if not result.has_model:
-        code = result.reason_code or "fit_failed"
-        template = _NO_MODEL.get(code, _NO_MODEL["fit_failed"])[lang]
-        parts.append(template.format(n=result.n))
+        key = f"nar.no_model.{result.reason_code or 'fit_failed'}"
+        parts.append(msg(key if has(key) else "nar.no_model.fit_failed", lang, n=result.n))
     elif target is not None:
         parts.append(judgement_sentence(target, lang, u))
     else:
@@ -274,10 +291,5 @@ def describe(
 
     if len(result.excluded):
         vints = ", ".join(dict.fromkeys(str(v) for v in result.excluded["vintage"]))
-        if lang == "nl":
-            parts.append(f"Cijfers volgens een eerdere definitie ({vints}) tellen niet mee in de "
-                         "trend.")
-        else:
-            parts.append(f"Figures under an earlier definition ({vints}) are not part of the "
-                         "trend.")
+        parts.append(msg("nar.excluded", lang, vintages=vints))
     return " ".join(p for p in parts if p)

@@ -1,10 +1,16 @@
-"""Progress categories (word, symbol and colour hint; never colour alone), thresholds and CAGR."""
+"""Progress categories (word, symbol and colour hint; never colour alone), thresholds and CAGR.
+
+The words of a category come from the message catalogue (key ``cat.<code>``, see
+:mod:`techmonitor.messages`); symbol and colour are fixed here.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from typing import Literal
+
+from techmonitor.messages import msg
 
 Direction = Literal["up", "down"]
 
@@ -17,9 +23,7 @@ class Category:
     Attributes
     ----------
     code
-        Stable identifier, e.g. ``"on_track"``.
-    label_nl, label_en
-        Word(s) for the report.
+        Stable identifier, e.g. ``"on_track"``; its words are the message ``cat.<code>``.
     symbol
         Text symbol shown next to the word, so that status never depends on colour (WCAG 1.4.1).
     colour
@@ -29,15 +33,23 @@ class Category:
     """
 
     code: str
-    label_nl: str
-    label_en: str
     symbol: str
     colour: str
     rank: int
 
     def label(self, lang: str = "nl") -> str:
-        """Label in ``lang`` (``"nl"`` or ``"en"``)."""
-        return self.label_nl if lang == "nl" else self.label_en
+        """Label in ``lang`` (``"nl"`` or ``"en"``), from the message catalogue."""
+        return msg(f"cat.{self.code}", lang)
+
+    @property
+    def label_nl(self) -> str:
+        """The Dutch label (``label("nl")``)."""
+        return self.label("nl")
+
+    @property
+    def label_en(self) -> str:
+        """The English label (``label("en")``)."""
+        return self.label("en")
 
     def __str__(self) -> str:
         return f"{self.symbol} {self.label_nl}"
@@ -49,33 +61,25 @@ _GREEN, _DARKGREEN = "#39870C", "#275937"
 _ORANGE, _YELLOW, _RED = "#E17000", "#FFB612", "#D52B1E"
 _BLUE, _GREY = "#01689B", "#999999"
 
-ACHIEVED = Category("achieved", "doel gehaald", "target met", "✓", _DARKGREEN, 4)
-ON_TRACK = Category("on_track", "op koers", "on track", "✓", _GREEN, 3)
-ACCELERATION_NEEDED = Category(
-    "acceleration_needed", "versnelling nodig", "acceleration needed", "!", _YELLOW, 2
-)
-LIMITED_PROGRESS = Category("limited_progress", "beperkte voortgang", "limited progress", "!!",
-                            _ORANGE, 1)
-MOVING_AWAY = Category("moving_away", "beweegt van doel af", "moving away from target", "✕",
-                       _RED, 0)
-NOT_ASSESSABLE = Category("not_assessable", "niet te beoordelen", "cannot be assessed", "?",
-                          _GREY, -1)
+ACHIEVED = Category("achieved", "✓", _DARKGREEN, 4)
+ON_TRACK = Category("on_track", "✓", _GREEN, 3)
+ACCELERATION_NEEDED = Category("acceleration_needed", "!", _YELLOW, 2)
+LIMITED_PROGRESS = Category("limited_progress", "!!", _ORANGE, 1)
+MOVING_AWAY = Category("moving_away", "✕", _RED, 0)
+NOT_ASSESSABLE = Category("not_assessable", "?", _GREY, -1)
 TARGET_CATEGORIES = (ACHIEVED, ON_TRACK, ACCELERATION_NEEDED, LIMITED_PROGRESS, MOVING_AWAY,
                      NOT_ASSESSABLE)
 
-SIGNIFICANT_RISE = Category("significant_rise", "significante stijging", "significant rise", "▲",
-                            _BLUE, 2)
-NO_SIGNIFICANT_CHANGE = Category("no_significant_change", "geen significante verandering",
-                                 "no significant change", "■", _GREY, 1)
-SIGNIFICANT_FALL = Category("significant_fall", "significante daling", "significant fall", "▼",
-                            _ORANGE, 0)
+SIGNIFICANT_RISE = Category("significant_rise", "▲", _BLUE, 2)
+NO_SIGNIFICANT_CHANGE = Category("no_significant_change", "■", _GREY, 1)
+SIGNIFICANT_FALL = Category("significant_fall", "▼", _ORANGE, 0)
 TREND_CATEGORIES = (SIGNIFICANT_RISE, NO_SIGNIFICANT_CHANGE, SIGNIFICANT_FALL, NOT_ASSESSABLE)
 
-DONE = Category("done", "afgerond", "done", "✓", _DARKGREEN, 4)
-ON_SCHEDULE = Category("on_schedule", "op schema", "on schedule", "✓", _GREEN, 3)
-BEHIND = Category("behind", "achter op schema", "behind schedule", "!", _YELLOW, 2)
-AT_RISK = Category("at_risk", "in gevaar", "at risk", "✕", _RED, 1)
-NOT_STARTED = Category("not_started", "nog niet gestart", "not started", "○", _GREY, 0)
+DONE = Category("done", "✓", _DARKGREEN, 4)
+ON_SCHEDULE = Category("on_schedule", "✓", _GREEN, 3)
+BEHIND = Category("behind", "!", _YELLOW, 2)
+AT_RISK = Category("at_risk", "✕", _RED, 1)
+NOT_STARTED = Category("not_started", "○", _GREY, 0)
 MEASURE_CATEGORIES = (DONE, ON_SCHEDULE, BEHIND, AT_RISK, NOT_STARTED)
 
 #: Eurostat / Statistics Canada thresholds on actual growth ÷ required growth.

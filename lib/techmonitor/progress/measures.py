@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from techmonitor.errors import DataValidationError, ParameterError
+from techmonitor.messages import msg
 from techmonitor.periods import period_kind, shift_quarter
 from techmonitor.progress.categories import (
     AT_RISK,
@@ -274,41 +275,25 @@ def _measure_table(plan: MeasurePlan, t0: float, t1: float, as_of: str) -> pd.Da
 def measure_rules_text(lang: str = "nl") -> list[str]:
     """The measure-status rules as plain sentences for the report's method annex.
 
-    Returns one string per rule, in the order they are applied, with the thresholds filled in from
-    the module constants (so the annex can never disagree with the code).
+    Parameters
+    ----------
+    lang
+        ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    list[str]
+        One string per rule (messages ``rules.measure.*``), in the order they are applied, with
+        the thresholds filled in from the module constants (so the annex can never disagree with
+        the code).
     """
-    behind = round(BEHIND_RATIO * 100)
-    risk = round(AT_RISK_RATIO * 100)
-    grace = round(NOT_STARTED_GRACE * 100)
-    ahead = round(SPEND_AHEAD_MARGIN * 100)
-    over = round(OVERSPEND * 100)
-    if lang == "nl":
-        return [
-            "Voortgang is de gerealiseerde output gedeeld door de geplande output; heeft een "
-            "maatregel geen telbare output, dan de bestede middelen gedeeld door het budget. De "
-            "planning loopt lineair van start- tot einddatum.",
-            f"{DONE.symbol} {DONE.label_nl}: de geplande output is volledig gerealiseerd.",
-            f"{NOT_STARTED.symbol} {NOT_STARTED.label_nl}: de startdatum is nog niet bereikt, of "
-            f"er is nog niets gerealiseerd en minder dan {grace}% van de looptijd is verstreken.",
-            f"{AT_RISK.symbol} {AT_RISK.label_nl}: de einddatum is verstreken zonder volledige "
-            f"output, de voortgang is minder dan {risk}% van wat volgens planning verwacht mag "
-            f"worden, of de uitgaven zijn hoger dan {over}% van het budget.",
-            f"{BEHIND.symbol} {BEHIND.label_nl}: de voortgang is minder dan {behind}% van de "
-            f"planning, of het aandeel bestede middelen ligt meer dan {ahead} procentpunt boven "
-            "het aandeel gerealiseerde output.",
-            f"{ON_SCHEDULE.symbol} {ON_SCHEDULE.label_nl}: in alle andere gevallen.",
-        ]
-    return [
-        "Progress is realised output divided by planned output; for a measure without countable "
-        "output, money spent divided by budget. The plan runs linearly from start to end date.",
-        f"{DONE.symbol} {DONE.label_en}: the planned output has been fully delivered.",
-        f"{NOT_STARTED.symbol} {NOT_STARTED.label_en}: the start date has not been reached, or "
-        f"nothing has been realised and less than {grace}% of the planned duration has passed.",
-        f"{AT_RISK.symbol} {AT_RISK.label_en}: the end date has passed without full output, "
-        f"progress is below {risk}% of what the plan expects by now, or spending exceeds "
-        f"{over}% of the budget.",
-        f"{BEHIND.symbol} {BEHIND.label_en}: progress is below {behind}% of the plan, or the "
-        f"share of the budget spent exceeds the share of output delivered by more than {ahead} "
-        "percentage points.",
-        f"{ON_SCHEDULE.symbol} {ON_SCHEDULE.label_en}: in all other cases.",
-    ]
+    values = {
+        "behind": round(BEHIND_RATIO * 100),
+        "risk": round(AT_RISK_RATIO * 100),
+        "grace": round(NOT_STARTED_GRACE * 100),
+        "ahead": round(SPEND_AHEAD_MARGIN * 100),
+        "over": round(OVERSPEND * 100),
+    }
+    rules = [msg(f"rules.measure.{c.code}", lang, symbol=c.symbol, label=c.label(lang), **values)
+             for c in (DONE, NOT_STARTED, AT_RISK, BEHIND, ON_SCHEDULE)]
+    return [msg("rules.measure.intro", lang), *rules]

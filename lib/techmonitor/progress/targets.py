@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from techmonitor.errors import ParameterError
+from techmonitor.messages import msg
 from techmonitor.periods import to_decimal_year
 from techmonitor.progress.categories import (
     ACCELERATION_NEEDED,
@@ -236,39 +237,30 @@ def assess_target(
 
 
 def target_rules_text(lang: str = "nl") -> list[str]:
-    """The target and trend classification rules as plain sentences for the method annex."""
+    """The target and trend classification rules as plain sentences for the method annex.
+
+    Parameters
+    ----------
+    lang
+        ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    list[str]
+        One sentence per rule (messages ``rules.target.*``), with the thresholds filled in from
+        the module constants (so the annex can never disagree with the code).
+    """
     on, acc = round(ON_TRACK_RATIO * 100), round(ACCELERATION_RATIO * 100)
-    if lang == "nl":
-        return [
-            "Voor indicatoren met een doel wordt de gemiddelde jaarlijkse groei sinds het "
-            "basisjaar vergeleken met de groei die nodig is om het doel in het doeljaar te "
-            "halen (methode van Eurostat en Statistics Canada).",
-            f"{ON_TRACK.symbol} {ON_TRACK.label_nl}: de groei is minstens {on}% van de benodigde "
-            "groei.",
-            f"{ACCELERATION_NEEDED.symbol} {ACCELERATION_NEEDED.label_nl}: {acc}% tot {on}%.",
-            f"{LIMITED_PROGRESS.symbol} {LIMITED_PROGRESS.label_nl}: 0% tot {acc}%.",
-            f"{MOVING_AWAY.symbol} {MOVING_AWAY.label_nl}: de indicator beweegt in de verkeerde "
-            "richting.",
-            f"{ACHIEVED.symbol} {ACHIEVED.label_nl}: de laatste waarde haalt het doel al.",
-            "De kans om het doel te halen volgt uit de voorspelverdeling van het gekozen "
-            "trendmodel in het doeljaar.",
-            f"Zonder doel: {SIGNIFICANT_RISE.label_nl} of {SIGNIFICANT_FALL.label_nl} als het "
-            "95%-betrouwbaarheidsinterval van de gemiddelde jaarlijkse verandering (lineaire "
-            "trend) geheel boven of onder nul ligt; anders "
-            f"{NO_SIGNIFICANT_CHANGE.label_nl}.",
-        ]
+
+    def rule(cat: Category) -> str:
+        return msg(f"rules.target.{cat.code}", lang, symbol=cat.symbol, label=cat.label(lang),
+                   on=on, acc=acc)
+
     return [
-        "For indicators with a target, the average annual growth since the baseline year is "
-        "compared with the growth needed to reach the target in the target year (method of "
-        "Eurostat and Statistics Canada).",
-        f"{ON_TRACK.symbol} {ON_TRACK.label_en}: growth is at least {on}% of the required growth.",
-        f"{ACCELERATION_NEEDED.symbol} {ACCELERATION_NEEDED.label_en}: {acc}% to {on}%.",
-        f"{LIMITED_PROGRESS.symbol} {LIMITED_PROGRESS.label_en}: 0% to {acc}%.",
-        f"{MOVING_AWAY.symbol} {MOVING_AWAY.label_en}: the indicator moves the wrong way.",
-        f"{ACHIEVED.symbol} {ACHIEVED.label_en}: the latest value already meets the target.",
-        "The probability of meeting the target comes from the chosen trend model's predictive "
-        "distribution in the target year.",
-        f"Without a target: {SIGNIFICANT_RISE.label_en} or {SIGNIFICANT_FALL.label_en} when the "
-        "95% confidence interval of the average annual change (linear trend) lies entirely above "
-        f"or below zero; otherwise {NO_SIGNIFICANT_CHANGE.label_en}.",
+        msg("rules.target.intro", lang),
+        *(rule(c) for c in (ON_TRACK, ACCELERATION_NEEDED, LIMITED_PROGRESS, MOVING_AWAY,
+                            ACHIEVED)),
+        msg("rules.target.probability", lang),
+        msg("rules.target.no_target", lang, rise=SIGNIFICANT_RISE.label(lang),
+            fall=SIGNIFICANT_FALL.label(lang), flat=NO_SIGNIFICANT_CHANGE.label(lang)),
     ]

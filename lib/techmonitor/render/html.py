@@ -15,10 +15,12 @@ from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
 from techmonitor import __version__
 from techmonitor.errors import RenderError
+from techmonitor.messages import PerLanguage
 
 TEMPLATE_DIR = Path(str(files("techmonitor") / "render" / "nbtemplate"))
 CSS_FILE = Path(str(files("techmonitor") / "render" / "static" / "report.css"))
-SKIP_TEXT = {"nl": "Naar de inhoud", "en": "Skip to content"}
+#: text of the skip link, by language (message ``page.skip``)
+SKIP_TEXT = PerLanguage("page.skip")
 
 
 class ReportExporter(HTMLExporter):
