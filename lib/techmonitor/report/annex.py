@@ -66,8 +66,9 @@ def sources_table(report: Report) -> doc.Table:
         s = info.get(key)
         labels = []
         for v in sorted(vintages):
+            # vintage labels exist in Dutch only; an English report names the vintage code
             label = next((ind.vintages[v].label_nl for ind in report.catalogue.values()
-                          if v in ind.vintages), v)
+                          if v in ind.vintages), v) if report.lang == "nl" else v
             labels.append(label)
         version = "; ".join(x for x in [s.vintage if s else "", *labels] if x)
         rows.append([key, (s.title if s else "") or report.t("none"),
