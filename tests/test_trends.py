@@ -366,15 +366,25 @@ def test_quarterly_stl_trend_and_year_on_year() -> None:
 
 
 def test_quarterly_bands_cover_new_observations() -> None:
-    """25 simulated series: share of next-year quarters (4 each) inside the 80% band. Expected
-    about 0.80; with 100 correlated outcomes we accept [0.65, 0.95]."""
+    """25 simulated series: share of next-year quarters (4 each) inside the textbook 80% band
+    (``calibrated=False``). The simulated series are a line + season + i.i.d. noise, so the
+    textbook band is right: expected about 0.80; with 100 correlated outcomes we accept
+    [0.65, 0.95]. The calibrated band (real series bend; see test_calibration.py) is the
+    textbook band with its standard error times the table's factor, checked exactly."""
     hits: list[bool] = []
     for seed in range(25):
         s = _quarterly(n_years=12, seed=seed)
         res = estimate(s.iloc[:-4], kind="quarterly")
-        fc = res.forecast(4)
+        fc = res.forecast(4, calibrated=False)
         new = s.iloc[-4:].to_numpy()
         hits.extend(((fc["lo80"] <= new) & (new <= fc["hi80"])).tolist())
+        if res.calibration is not None:
+            cal = res.forecast(4)
+            c = res.calibration.factor("quarterly", np.arange(1.0, 5.0), res.n)
+            assert_allclose(cal["hi80"] - cal["mean"], c * (fc["hi80"] - fc["mean"]),
+                            rtol=1e-10)
+            assert_allclose(cal["mean"] - cal["lo95"], c * (fc["mean"] - fc["lo95"]),
+                            rtol=1e-10)
     assert 0.65 <= np.mean(hits) <= 0.95, np.mean(hits)
 
 

@@ -560,7 +560,8 @@ def exceedance_probabilities(
         vv = np.where(share, np.clip(v, 1e-6, 100 - 1e-6), v)
         with np.errstate(invalid="ignore", divide="ignore"):
             zv = np.where(share, np.log(vv / (100 - vv)), vv)
-        sc = (zv - records["mean"].to_numpy(float)) / (records["se"].to_numpy(float) * c)
+            # a zero standard error (a perfectly straight window) gives a certain forecast
+            sc = (zv - records["mean"].to_numpy(float)) / (records["se"].to_numpy(float) * c)
         p = np.where(np.isfinite(df), stats.t.sf(sc, np.where(np.isfinite(df), df, 1.0)),
                      stats.norm.sf(sc))
         parts.append(pd.DataFrame({
@@ -876,6 +877,12 @@ def report_markdown(study: Study) -> str:
         ok = "–" if r.ok is None else ("yes" if r.ok else "no")
         lines.append(f"| {r.kind} | {r.bin} | {r.n} | {r.predicted:.3f} | {r.observed:.3f} | "
                      f"{ok} | {gap} |")
+    judged = study.reliability.dropna(subset=["ok"])
+    lines += ["", f"Bins within tolerance: {int(judged['ok'].sum())} of {len(judged)}. Widening "
+              "the bands pulls probabilities towards one half but cannot fix a biased centre: "
+              "where the projected line rises (falls) steeply the realised values fall short "
+              "(overshoot) — the lines bend. Central interval coverage is symmetric and does "
+              "not see this; the reliability of target probabilities does."]
     return "\n".join(lines) + "\n"
 
 
@@ -915,7 +922,11 @@ def summary(table: CalibrationTable | None = None) -> dict[str, Any]:
         * ``validation``, ``calibration``, ``external``: ``coverage80``/``coverage95`` each
           ``{"pooled", "min", "max"}`` over horizons (fractions, calibrated bands),
           ``textbook80``/``textbook95`` (the same for the uncalibrated bands), ``n_forecasts``,
-          ``horizons`` (e.g. ``"1-5"``), ``within_target``.
+          ``horizons`` (e.g. ``"1-5"``), ``within_target``;
+        * ``reliability``: probabilities of exceeding a value on the validation part:
+          ``tolerance``, ``bins_judged``, ``bins_ok``, ``max_gap`` (largest |observed −
+          predicted| over bins with enough events) and ``top_bin`` (predicted and observed
+          frequency in the 0.9–1.0 bin), or ``None``.
 
         Without a table: ``{"calibrated": False, "kinds": {}}``.
     """
@@ -936,6 +947,25 @@ def summary(table: CalibrationTable | None = None) -> dict[str, Any]:
         for part in ("validation", "calibration", "external"):
             if key in checks.get(part, {}):
                 entry[part] = checks[part][key]
+        entry["reliability"] = _reliability_summary(t.meta.get("reliability_validation", []), key)
         kinds[key] = entry
     return {"calibrated": True, "version": t.version, "created": t.meta.get("created"),
             "path": t.path, "kinds": kinds}
+
+
+def _reliability_summary(rows: list[dict[str, Any]], key: str) -> dict[str, Any] | None:
+    mine = [r for r in rows if r.get("kind") == key]
+    if not mine:
+        return None
+    judged = [r for r in mine if r.get("ok") is not None]
+    top = next((r for r in mine if str(r["bin"]).startswith("0.9")), None)
+    return {
+        "tolerance": RELIABILITY_TOLERANCE,
+        "bins_judged": len(judged),
+        "bins_ok": sum(bool(r["ok"]) for r in judged),
+        "max_gap": round(max((abs(r["observed"] - r["predicted"]) for r in judged),
+                             default=0.0), 4),
+        "top_bin": None if top is None else {"predicted": top["predicted"],
+                                             "observed": top["observed"], "n": top["n"]},
+        "reliable": bool(judged) and all(bool(r["ok"]) for r in judged),
+    }

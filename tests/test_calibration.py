@@ -1,0 +1,313 @@
+"""Calibration study and calibrated bands, checked on simulated series with known answers.
+
+Random walks with drift are the known case: a straight line through a 5-point window of a
+random walk does not know that the walk wanders, so its textbook intervals under-cover. The
+backtest must measure exactly what an independent numpy computation of the textbook interval
+gives; the calibrated factor learned on one half of the simulated series must bring the other
+half to nominal.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from scipy import stats
+from techmonitor.trends import LinearTrend, calibration, estimate, newey_west_lags
+from techmonitor.trends.calibration import (
+    CalibrationTable,
+    StudySeries,
+    backtest_series,
+    coverage,
+    coverage_table,
+    fit_factor,
+    fit_table,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+OBS = ROOT / "data" / "observations.csv"
+
+
+def _table(count: tuple[float, ...] = (2.0, 2.5, 3.0), **kw: tuple[float, ...]) -> CalibrationTable:
+    factors = {"count": count, "share": (1.5, 1.6), "quarterly": (1.2, 1.4, 1.6, 1.8),
+               "quarterly_short": (3.0, 3.5)}
+    factors.update(kw)
+    return CalibrationTable("test", factors, {"created": "2024-01-01"})
+
+
+@pytest.fixture
+def table_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "calibration.json"
+    calibration.write_table(_table(), path)
+    monkeypatch.setenv(calibration.ENV_PATH, str(path))
+    return path
+
+
+def _random_walks(n_series: int, n: int, seed: int, part: str = "calibration",
+                  drift: float = 0.5, sd: float = 1.0) -> list[StudySeries]:
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n_series):
+        y = 100 + np.cumsum(drift + rng.normal(0, sd, n))
+        s = pd.Series(y, index=[str(1990 + k) for k in range(n)])
+        out.append(StudySeries(f"rw{seed}-{i}", f"rw{seed}-{i}", "count", s, "sim",
+                               part))  # type: ignore[arg-type]
+    return out
+
+
+# ------------------------------------------------------------------ factor fitting, exact case
+def test_coverage_and_factor_recover_a_known_scale() -> None:
+    """Standardized errors drawn from 2 × t(4): the textbook 80% interval (t(4) quantile)
+    covers P(|T| <= q/2) exactly; the fitted factor is 2; calibrated coverage is nominal.
+    20 000 independent draws: binomial sd of a coverage 0.003, tolerance 0.012 (4 sd)."""
+    rng = np.random.default_rng(11)
+    n = 20_000
+    rec = pd.DataFrame({"z": 2.0 * rng.standard_t(4, n), "mean": 0.0, "se": 1.0, "df": 4.0})
+    for level in (0.80, 0.95):
+        q = stats.t.ppf(0.5 + level / 2, 4)
+        known = 2 * stats.t.cdf(q / 2, 4) - 1
+        assert_allclose(coverage(rec, level), known, atol=0.012)
+    c = fit_factor(rec)
+    assert_allclose(c, 2.0, rtol=0.04)
+    assert_allclose(coverage(rec, 0.80, c), 0.80, atol=0.012)
+    assert_allclose(coverage(rec, 0.95, c), 0.95, atol=0.012)
+    # normal shape (df NaN) is handled by the normal quantile
+    recn = rec.assign(z=1.5 * rng.standard_normal(n), df=math.nan)
+    assert_allclose(fit_factor(recn), 1.5, rtol=0.04)
+
+
+# ------------------------------------------------------- random walk: backtest = by-hand numpy
+def _textbook_interval(y: np.ndarray, h: int, level: float) -> tuple[float, float]:
+    """OLS line on t = 0..n-1, Newey–West HAC slope variance (Bartlett, n/(n-2) correction)
+    floored at the classical one, t(n-2) prediction interval h steps ahead: by hand."""
+    n = len(y)
+    t = np.arange(n, dtype=float)
+    x = np.column_stack([np.ones(n), t - t.mean()])
+    xtx_inv = np.linalg.inv(x.T @ x)
+    beta = xtx_inv @ x.T @ y
+    u = y - x @ beta
+    s2 = u @ u / (n - 2)
+    cov = s2 * xtx_inv
+    lags = newey_west_lags(n)
+    s = (x * u[:, None]).T @ (x * u[:, None])
+    for lag in range(1, lags + 1):
+        w = 1 - lag / (lags + 1)
+        g = (x[lag:] * u[lag:, None]).T @ (x[:-lag] * u[:-lag, None])
+        s += w * (g + g.T)
+    hac = xtx_inv @ s @ xtx_inv * n / (n - 2)
+    if hac[1, 1] >= cov[1, 1]:
+        cov = hac
+    x0 = np.array([1.0, n - 1 + h - t.mean()])
+    se = math.sqrt(x0 @ cov @ x0 + s2)
+    q = stats.t.ppf(0.5 + level / 2, n - 2)
+    m = x0 @ beta
+    return m - q * se, m + q * se
+
+
+def _by_hand_hits(y: np.ndarray, window: int, hmax: int, level: float) -> dict[int, list[bool]]:
+    hits: dict[int, list[bool]] = {h: [] for h in range(1, hmax + 1)}
+    for k in range(window, len(y)):
+        for h in range(1, hmax + 1):
+            if k + h - 1 < len(y):
+                lo, hi = _textbook_interval(y[k - window:k], h, level)
+                hits[h].append(bool(lo <= y[k + h - 1] <= hi))
+    return hits
+
+
+def test_random_walk_backtest_recovers_the_known_textbook_coverage() -> None:
+    """The backtest through estimate() measures exactly the coverage that the textbook
+    interval computed by hand has on the same random walks; and that coverage is the known
+    (Monte Carlo, 2 000 independent walks) coverage of a 5-point line on a random walk with
+    drift, within the backtest's sampling error (±0.06: 30 walks × 10 origins, correlated)."""
+    walks = _random_walks(30, 14, seed=5)
+    rec = pd.concat([pd.DataFrame(backtest_series(w, windows=(5,), horizon=3)) for w in walks],
+                    ignore_index=True)
+    for level in (0.80, 0.95):
+        hand = {h: [] for h in (1, 2, 3)}  # type: dict[int, list[bool]]
+        for w in walks:
+            for h, v in _by_hand_hits(w.values.to_numpy(), 5, 3, level).items():
+                hand[h].extend(v)
+        for h in (1, 2, 3):
+            assert_allclose(coverage(rec[rec["h"] == h], level), np.mean(hand[h]), atol=1e-12)
+    # the known coverage: independent walks, one forecast each
+    rng = np.random.default_rng(99)
+    known = {h: [] for h in (1, 2, 3)}  # type: dict[int, list[bool]]
+    for _ in range(2000):
+        y = 100 + np.cumsum(0.5 + rng.normal(0, 1, 8))
+        for h in (1, 2, 3):
+            lo, hi = _textbook_interval(y[:5], h, 0.80)
+            known[h].append(bool(lo <= y[4 + h] <= hi))
+    for h in (1, 2, 3):
+        measured = coverage(rec[rec["h"] == h], 0.80)
+        assert abs(measured - np.mean(known[h])) < 0.06, (h, measured, np.mean(known[h]))
+    # and it is well below nominal at 3 years: the reason for the calibration
+    assert np.mean(known[3]) < 0.72
+
+
+def test_calibrated_method_reaches_nominal_on_held_out_random_walks() -> None:
+    """Factors learned on 50 walks bring 50 other walks (5-point windows, h 1–3) to nominal:
+    80% within 0.73–0.87 and 95% within 0.90–0.98 at every horizon (≥ 250 forecasts each,
+    correlated within a walk).
+
+    For a random walk the score (error / textbook se) of a 5-point line is close to a scaled
+    t(3), so one factor per horizon fixes both levels. (Pooling windows of 4 and 5 points, whose
+    factors differ, gives a mixture: 80% then lands at ~0.71 and 95% at ~0.94 — the reason the
+    real study's check is made per horizon on the real mix of windows, see calibration.md.)"""
+    walks = (_random_walks(50, 13, seed=1) + _random_walks(50, 13, seed=2, part="validation"))
+    rec = pd.concat([pd.DataFrame(backtest_series(w, windows=(5,), horizon=3))
+                     for w in walks], ignore_index=True)
+    table = fit_table(rec)
+    assert all(c >= 1.0 for c in table.factors["count"])
+    assert table.factors["count"][2] > table.factors["count"][0]  # wider further ahead
+    cov = coverage_table(rec, table)
+    val = cov[cov["part"] == "validation"]
+    assert len(val) == 3 and (val["n"] >= 250).all()
+    assert (val["raw80"] < 0.75).all()  # textbook bands under-cover a random walk
+    assert val["cal80"].between(0.73, 0.87).all(), val
+    assert val["cal95"].between(0.90, 0.98).all(), val
+
+
+def test_well_specified_line_needs_no_widening() -> None:
+    """Straight line + i.i.d. noise: the textbook interval is right (HAC floor can only widen),
+    so the learned factors stay close to 1 (at most 1.25)."""
+    rng = np.random.default_rng(3)
+    series = []
+    for i in range(40):
+        y = 50 + 2.0 * np.arange(12) + rng.normal(0, 3, 12)
+        series.append(StudySeries(f"l{i}", f"l{i}", "count",
+                                  pd.Series(y, index=[str(2000 + k) for k in range(12)]),
+                                  "sim", "calibration"))
+    rec = pd.concat([pd.DataFrame(backtest_series(s, windows=(6,), horizon=3)) for s in series],
+                    ignore_index=True)
+    table = fit_table(rec)
+    assert max(table.factors["count"][:3]) <= 1.25, table.factors["count"]
+
+
+# ---------------------------------------------------------------------------- the table
+def test_factor_interpolates_and_extrapolates() -> None:
+    t = _table(count=(2.0, 2.5, 3.0))
+    assert_allclose(t.factor("count", [0, 1, 2, 3]), [1.0, 2.0, 2.5, 3.0])
+    assert_allclose(t.factor("count", [0.5, 1.5, -2.0]), [1.5, 2.25, 1.0])
+    assert_allclose(t.factor("count", [5.0]), [4.0])  # slope 0.5 per year beyond h = 3
+    assert_allclose(t.factor("quarterly", [1.0], n=12), [3.0])  # short quarterly series
+    assert_allclose(t.factor("quarterly", [1.0], n=40), [1.2])
+    flat = _table(count=(2.0, 2.0, 1.9))
+    assert_allclose(flat.factor("count", [6.0]), [1.9])  # never decreasing further out
+
+
+def test_table_roundtrip_and_cached_loading(table_file: Path) -> None:
+    first = calibration.active_table()
+    assert first is not None and first.factors == _table().factors
+    assert calibration.active_table() is first  # read once (cached by path and mtime)
+    doc = json.loads(table_file.read_text())
+    doc["factors"]["count"] = [0, 1]
+    with pytest.raises(ValueError, match="positive"):
+        calibration.table_from_json(doc)
+
+
+def test_estimate_uses_the_table_for_bands_and_probabilities(table_file: Path) -> None:
+    """Calibrated band = textbook band with the standard error times the factor; computed here
+    from the textbook LinearTrend fit and the t quantile."""
+    y = pd.Series([10.0, 12.0, 13.5, 15.0, 16.0, 18.5], index=[str(y) for y in range(2014, 2020)])
+    res = estimate(y, target_period="2023")
+    assert res.calibrated and res.calibration is not None
+    text = LinearTrend(y).fit()
+    raw = text.forecast(target="2023")
+    fc = res.forecast()
+    assert_allclose(res.forecast(calibrated=False)[["lo80", "hi95"]], raw[["lo80", "hi95"]])
+    df = text.core.df_resid  # type: ignore[union-attr]
+    c = np.array([2.0, 2.5, 3.0, 3.5])  # h = 1, 2, 3 and the extrapolated 4
+    for level, tag in ((0.80, "80"), (0.95, "95")):
+        q = stats.t.ppf(0.5 + level / 2, df)
+        se = (raw[f"hi{tag}"] - raw["mean"]).to_numpy() / q
+        assert_allclose(fc[f"hi{tag}"], raw["mean"] + q * c * se, rtol=1e-10)
+        assert_allclose(fc[f"lo{tag}"], raw["mean"] - q * c * se, rtol=1e-10)
+    # probability of at least 25 in 2023: t survival of the widened score
+    q80 = stats.t.ppf(0.9, df)
+    se4 = (raw["hi80"].iloc[-1] - raw["mean"].iloc[-1]) / q80
+    expected = stats.t.sf((25 - raw["mean"].iloc[-1]) / (3.5 * se4), df)
+    assert_allclose(res.exceedance_probability(25, "2023"), expected, rtol=1e-10)
+    # a wider distribution pulls every probability towards one half
+    p_cal, p_raw = res.exceedance_probability(25, "2023"), text.exceedance_probability(25, "2023")
+    assert abs(p_cal - 0.5) < abs(p_raw - 0.5)
+    assert "calibration:  table test" in res.summary()
+    assert not estimate(y, calibrated=False).calibrated
+
+
+def test_missing_table_gives_textbook_bands(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(calibration.ENV_PATH, str(tmp_path / "none.json"))
+    assert calibration.active_table() is None
+    res = estimate(pd.Series([1.0, 2.0, 2.5, 4.0, 5.0], index=[str(y) for y in range(2015, 2020)]))
+    assert not res.calibrated
+    assert calibration.summary() == {"calibrated": False, "version": None, "created": None,
+                                     "path": None, "kinds": {}}
+
+
+def test_committed_table_is_valid_and_meets_its_targets() -> None:
+    """The committed table names its series and version; its stored validation coverage meets
+    the issue's targets (80% → 75–85%, 95% → 90–98% at every checked horizon)."""
+    path = ROOT / "data" / "calibration.json"
+    if not path.exists():
+        pytest.skip("data/calibration.json not built yet (techmonitor calibrate)")
+    table = calibration.table_from_json(json.loads(path.read_text()), str(path))
+    assert table.version == calibration.TABLE_VERSION
+    prov = table.meta["provenance"]
+    assert prov["calibration_series"] and prov["validation_series"]
+    assert not set(prov["calibration_series"]) & set(prov["validation_series"])
+    s = calibration.summary(table)
+    for kind in ("count", "share", "quarterly"):
+        v = s["kinds"][kind]["validation"]
+        assert v["within_target"], (kind, v)
+        assert 0.75 <= v["coverage80"]["min"] and v["coverage80"]["max"] <= 0.85
+        assert 0.90 <= v["coverage95"]["min"] and v["coverage95"]["max"] <= 0.98
+
+
+# ------------------------------------------------------------------- the study on real data
+def _small_obs() -> pd.DataFrame:
+    obs = pd.read_csv(OBS, dtype=str)
+    keep = ((obs["indicator"] == "vacancies_open") & (obs["vintage"] == "cbs-83599ned")
+            & obs["sector"].isin(["all", "sbi-F"]) & obs["region"].isin(["NL", "PV26"]))
+    edu = ((obs["indicator"] == "inflow_tech") & (obs["sector"] == "all")
+           & (obs["region"] == "NL"))
+    return obs[keep | edu]
+
+
+def test_study_on_a_small_real_subset(tmp_path: Path) -> None:
+    obs = _small_obs()
+    series = calibration.study_series(obs)
+    kinds = {(s.kind, s.part) for s in series}
+    assert ("quarterly", "calibration") in kinds or ("quarterly", "validation") in kinds
+    assert any(s.kind == "share" for s in series) and any(s.part == "external" for s in series)
+    # the split is by base series: each base key's series share one part
+    parts: dict[str, set[str]] = {}
+    for s in series:
+        parts.setdefault(s.base_key, set()).add(s.part)
+    assert all(len(p) == 1 for p in parts.values())
+    study = calibration.run_study(obs, series=series, obs_path=OBS, created="2024-01-01")
+    rec = study.records
+    assert set(rec["h"][rec["kind"] == "quarterly"]) == set(range(1, 9))
+    assert set(rec["window"][rec["kind"] == "count"]) <= set(calibration.WINDOWS)
+    assert set(study.table.factors) == set(calibration.TABLE_KEYS)
+    calibration.write_table(study.table, tmp_path / "calibration.json")
+    files = calibration.write_report(study, tmp_path / "report")
+    md = (tmp_path / "report" / "calibration.md").read_text()
+    assert "## Coverage of the 80% and 95% intervals" in md and "coverage.png" in md
+    assert all(f.exists() for f in files)
+    loaded = calibration.table_from_json(json.loads((tmp_path / "calibration.json").read_text()))
+    s = calibration.summary(loaded)
+    assert s["calibrated"] and s["version"] == calibration.TABLE_VERSION
+    entry = s["kinds"]["count"]
+    assert entry["approach"] == "widening" and len(entry["factors"]) == 6
+    some = next(entry[p] for p in ("validation", "calibration") if p in entry)
+    assert {"pooled", "min", "max"} <= set(some["coverage80"])
+    assert some["n_forecasts"] > 0
+    rel = calibration.reliability(calibration.exceedance_probabilities(rec, study.table))
+    assert not rel.empty and set(rel.columns) >= {"bin", "n", "predicted", "observed", "ok"}
+    assert rel["n"].sum() > len(rec)  # several thresholds per forecast
+    assert ((rel["predicted"] >= 0) & (rel["predicted"] <= 1)).all()
