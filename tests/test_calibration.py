@@ -18,9 +18,8 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
-from techmonitor.trends import LinearTrend, calibration, estimate, newey_west_lags
+from techmonitor.trends import LinearTrend, calibration, estimate, newey_west_lags, widening
 from techmonitor.trends.calibration import (
-    CalibrationTable,
     StudySeries,
     backtest_series,
     coverage,
@@ -28,6 +27,7 @@ from techmonitor.trends.calibration import (
     fit_factor,
     fit_table,
 )
+from techmonitor.trends.widening import CalibrationTable
 
 ROOT = Path(__file__).resolve().parents[1]
 OBS = ROOT / "data" / "observations.csv"
@@ -44,7 +44,7 @@ def _table(count: tuple[float, ...] = (2.0, 2.5, 3.0), **kw: tuple[float, ...]) 
 def table_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "calibration.json"
     calibration.write_table(_table(), path)
-    monkeypatch.setenv(calibration.ENV_PATH, str(path))
+    monkeypatch.setenv(widening.ENV_PATH, str(path))
     return path
 
 
@@ -201,13 +201,13 @@ def test_factor_interpolates_and_extrapolates() -> None:
 
 
 def test_table_roundtrip_and_cached_loading(table_file: Path) -> None:
-    first = calibration.active_table()
+    first = widening.active_table()
     assert first is not None and first.factors == _table().factors
-    assert calibration.active_table() is first  # read once (cached by path and mtime)
+    assert widening.active_table() is first  # read once (cached by path and mtime)
     doc = json.loads(table_file.read_text())
     doc["factors"]["count"] = [0, 1]
     with pytest.raises(ValueError, match="positive"):
-        calibration.table_from_json(doc)
+        widening.table_from_json(doc)
 
 
 def test_estimate_uses_the_table_for_bands_and_probabilities(table_file: Path) -> None:
@@ -241,11 +241,11 @@ def test_estimate_uses_the_table_for_bands_and_probabilities(table_file: Path) -
 
 def test_missing_table_gives_textbook_bands(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(calibration.ENV_PATH, str(tmp_path / "none.json"))
-    assert calibration.active_table() is None
+    monkeypatch.setenv(widening.ENV_PATH, str(tmp_path / "none.json"))
+    assert widening.active_table() is None
     res = estimate(pd.Series([1.0, 2.0, 2.5, 4.0, 5.0], index=[str(y) for y in range(2015, 2020)]))
     assert not res.calibrated
-    assert calibration.summary() == {"calibrated": False, "version": None, "created": None,
+    assert widening.summary() == {"calibrated": False, "version": None, "created": None,
                                      "path": None, "kinds": {}}
 
 
@@ -255,12 +255,12 @@ def test_committed_table_is_valid_and_meets_its_targets() -> None:
     path = ROOT / "data" / "calibration.json"
     if not path.exists():
         pytest.skip("data/calibration.json not built yet (techmonitor calibrate)")
-    table = calibration.table_from_json(json.loads(path.read_text()), str(path))
-    assert table.version == calibration.TABLE_VERSION
+    table = widening.table_from_json(json.loads(path.read_text()), str(path))
+    assert table.version == widening.TABLE_VERSION
     prov = table.meta["provenance"]
     assert prov["calibration_series"] and prov["validation_series"]
     assert not set(prov["calibration_series"]) & set(prov["validation_series"])
-    s = calibration.summary(table)
+    s = widening.summary(table)
     for kind in ("count", "share", "quarterly"):
         v = s["kinds"][kind]["validation"]
         assert v["within_target"], (kind, v)
@@ -293,15 +293,15 @@ def test_study_on_a_small_real_subset(tmp_path: Path) -> None:
     rec = study.records
     assert set(rec["h"][rec["kind"] == "quarterly"]) == set(range(1, 9))
     assert set(rec["window"][rec["kind"] == "count"]) <= set(calibration.WINDOWS)
-    assert set(study.table.factors) == set(calibration.TABLE_KEYS)
+    assert set(study.table.factors) == set(widening.TABLE_KEYS)
     calibration.write_table(study.table, tmp_path / "calibration.json")
     files = calibration.write_report(study, tmp_path / "report")
     md = (tmp_path / "report" / "calibration.md").read_text()
     assert "## Coverage of the 80% and 95% intervals" in md and "coverage.png" in md
     assert all(f.exists() for f in files)
-    loaded = calibration.table_from_json(json.loads((tmp_path / "calibration.json").read_text()))
-    s = calibration.summary(loaded)
-    assert s["calibrated"] and s["version"] == calibration.TABLE_VERSION
+    loaded = widening.table_from_json(json.loads((tmp_path / "calibration.json").read_text()))
+    s = widening.summary(loaded)
+    assert s["calibrated"] and s["version"] == widening.TABLE_VERSION
     entry = s["kinds"]["count"]
     assert entry["approach"] == "widening" and len(entry["factors"]) == 6
     some = next(entry[p] for p in ("validation", "calibration") if p in entry)

@@ -143,18 +143,24 @@ def test_categories_monotone_in_actual_growth(latest: list[float], target: float
 def test_probability_from_predictive_distribution() -> None:
     rng = np.random.default_rng(1)
     y = 1000 + 40 * np.arange(10) + rng.normal(0, 30, 10)
-    res = estimate(pd.Series(y, index=[str(2010 + i) for i in range(10)]))
-    fc = res.forecast(target="2025").iloc[-1]
-    for value, p_up in ((fc["mean"], 0.5), (fc["lo80"], 0.9), (fc["hi80"], 0.1),
-                        (fc["lo95"], 0.975)):
-        a = assess_target(res, value, "2025", baseline_period="2010")
-        assert a.category is not ACHIEVED  # every target lies above the latest value
-        assert_allclose(a.probability, p_up, atol=1e-6)
-        down = assess_target(res, value, "2025", direction="down", baseline_period="2010")
-        assert down.probability is not None
-        assert_allclose(down.probability, 1 - p_up, atol=1e-6)
-    plain = pd.Series(y, index=[str(2010 + i) for i in range(10)])
-    assert assess_target(plain, 5000, "2025").probability is None  # plain data: no model
+    series = pd.Series(y, index=[str(2010 + i) for i in range(10)])
+    # textbook bands and the calibrated (wider) ones: the probability of a band edge is the
+    # band's level either way, because both come from one predictive distribution
+    for calibrated in (False, True):
+        res = estimate(series, calibrated=calibrated)
+        fc = res.forecast(target="2025").iloc[-1]
+        for value, p_up in ((fc["mean"], 0.5), (fc["lo80"], 0.9), (fc["hi80"], 0.1),
+                            (fc["lo95"], 0.975)):
+            if value <= y[-1]:  # the calibrated lo95 lies below the latest value: achieved
+                assert calibrated and p_up == 0.975
+                continue
+            a = assess_target(res, value, "2025", baseline_period="2010")
+            assert a.category is not ACHIEVED
+            assert_allclose(a.probability, p_up, atol=1e-6)
+            down = assess_target(res, value, "2025", direction="down", baseline_period="2010")
+            assert down.probability is not None
+            assert_allclose(down.probability, 1 - p_up, atol=1e-6)
+    assert assess_target(series, 5000, "2025").probability is None  # plain data: no model
 
 
 def test_share_probability_uses_logit_scale() -> None:

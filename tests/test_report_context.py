@@ -4,7 +4,9 @@ the HTML and the PDF of a report say the same thing (also for hostile text)."""
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +18,7 @@ from techmonitor.errors import DataValidationError
 from techmonitor.report import analysis, store
 from techmonitor.report.context import build_context
 
-from .report_helpers import make_report, render, render_pdf, section_outputs
+from .report_helpers import ROOT, make_report, render, render_pdf, section_outputs
 
 
 @pytest.fixture
@@ -116,6 +118,33 @@ def test_a_report_that_changes_its_data_does_not_change_the_next_report(
     after = (_numbers(make_report("sectors/energie.yaml")),
              _numbers(make_report("regions/zeeland.yaml")))
     assert after == before
+
+
+def test_items_are_fitted_once_per_process_and_again_after_a_data_edit(
+        monkeypatch: pytest.MonkeyPatch, fresh_cache: None, tmp_path: Any) -> None:
+    """The one cache layer: a rerun in a kept-alive kernel fits nothing again, yet every
+    report gets results of its own; an edited data file is read and fitted again."""
+    project = tmp_path / "p"
+    shutil.copytree(ROOT / "data", project / "data", ignore=shutil.ignore_patterns(".cache"))
+    calls: list[int] = []
+    real = trends.estimate
+
+    def counting(series: Any, **kw: Any) -> Any:
+        calls.append(1)
+        return real(series, **kw)
+
+    monkeypatch.setattr(analysis.trends, "estimate", counting)
+    first = make_report("regions/utrecht.yaml", project_dir=str(project)).context
+    fitted = len(calls)
+    assert fitted == sum(1 for i in first.items if i.trend is not None) > 0
+    again = make_report("regions/utrecht.yaml", project_dir=str(project)).context
+    assert len(calls) == fitted  # nothing fitted twice
+    assert again.items[0] is not first.items[0]  # but each report has its own items
+    assert again.items[0].series is not first.items[0].series
+    obs = project / "data" / "observations.csv"
+    os.utime(obs, ns=(obs.stat().st_atime_ns, obs.stat().st_mtime_ns + 10**9))  # edited
+    edited = make_report("regions/utrecht.yaml", project_dir=str(project)).context
+    assert len(calls) == 2 * fitted and len(edited.items) == len(first.items)
 
 
 def _pdf_text(pdf: bytes) -> str:

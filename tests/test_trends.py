@@ -397,25 +397,3 @@ def test_no_warnings_escape_and_messages_are_recorded() -> None:
         res = estimate(nasty)
         res.forecast(2)
     assert isinstance(res.messages, list)
-
-
-def test_repeated_estimate_is_served_from_cache_without_sharing_target() -> None:
-    import sys
-
-    est_mod = sys.modules["techmonitor.trends.estimate"]  # the module, not the function
-
-    series = pd.Series([10.0, 12.0, 13.5, 15.0, 16.0, 18.5],
-                       index=[str(y) for y in range(2014, 2020)])
-    first = estimate(series, target_period="2025")
-    calls = []
-    original = est_mod._estimate
-    est_mod._estimate = lambda *a, **k: calls.append(a) or original(*a, **k)
-    try:
-        second = estimate(series.copy(), target_period="2030")
-        changed = estimate(series.replace(18.5, 19.0))
-    finally:
-        est_mod._estimate = original
-    assert len(calls) == 1  # only the changed series was fitted again
-    assert first.target_period == "2025" and second.target_period == "2030"
-    assert_allclose(first.slope, second.slope)
-    assert changed.slope != first.slope

@@ -4,7 +4,7 @@ Use :func:`estimate` in reports; the model classes follow the statsmodels patter
 (``model = LinearTrend(df); result = model.fit(); result.forecast(target="2030")``).
 """
 
-from techmonitor.trends import calibration
+from techmonitor.trends import widening
 from techmonitor.trends._data import SeriesData, prepare
 from techmonitor.trends.estimate import (
     DEFAULT_WINDOW,
@@ -38,7 +38,7 @@ __all__ = [
     "SeasonalTrend",
     "SeriesData",
     "TrendResult",
-    "calibration",
+    "widening",
     "estimate",
     "future_periods",
     "newey_west_lags",

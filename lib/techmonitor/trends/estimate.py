@@ -21,8 +21,6 @@ Choices, with reasons
 
 from __future__ import annotations
 
-import copy
-import hashlib
 import math
 from collections.abc import Callable
 from functools import partial
@@ -34,7 +32,6 @@ import pandas as pd
 from techmonitor.errors import DataValidationError, ParameterError
 from techmonitor.periods import shift_quarter
 from techmonitor.trends._data import SeriesData, prepare
-from techmonitor.trends.calibration import active_table
 from techmonitor.trends.models import (
     Core,
     fit_binomial,
@@ -44,6 +41,7 @@ from techmonitor.trends.models import (
     fit_seasonal,
 )
 from techmonitor.trends.result import Backtest, Scale, TrendResult
+from techmonitor.trends.widening import active_table
 
 MIN_POINTS = 4
 MIN_POINTS_FULL = 8
@@ -435,36 +433,13 @@ def estimate(
              if not 0 <= v <= 100],
         )
 
-    key = _cache_key(series, kind, select, window)
-    cached = _RESULTS.get(key)
-    if cached is None:
-        cached = _estimate(series, kind, select, window)
-        if len(_RESULTS) >= _RESULTS_MAX:
-            _RESULTS.pop(next(iter(_RESULTS)))
-        _RESULTS[key] = cached
-    # A shallow copy, so setting the target period never changes the cached result.
-    result = copy.copy(cached)
+    # Not cached here: the report layer memoises whole analysed items (one cache layer,
+    # :mod:`techmonitor.report.store`), and every call returns a result of its own.
+    result = _estimate(series, kind, select, window)
     result.target_period = target_period
     # the calibrated predictive distribution (data/calibration.json, read once per process)
     result.calibration = active_table() if calibrated else None
     return result
-
-
-# Reports share series (the national inflow appears in many reports) and a batch worker keeps
-# one kernel alive across reports, so the same fit is asked for again and again. Results are
-# keyed by the exact input arrays; model selection with backtests costs ~0.1-0.3 s per series.
-_RESULTS: dict[str, TrendResult] = {}
-_RESULTS_MAX = 512
-
-
-def _cache_key(series: SeriesData, kind: str, select: str, window: int) -> str:
-    h = hashlib.sha256(f"{kind}|{select}|{window}|{series.vintage}|".encode())
-    h.update("\x1f".join(series.periods).encode())
-    for arr in (series.y, series.numerator, series.denominator):
-        h.update(b"|" if arr is None else np.ascontiguousarray(arr, dtype=float).tobytes())
-    h.update(repr(None if series.status is None else tuple(series.status)).encode())
-    h.update(series.excluded.to_csv(index=False).encode())
-    return h.hexdigest()
 
 
 def _estimate(series: SeriesData, kind: str, select: str, window: int) -> TrendResult:

@@ -16,7 +16,7 @@ from techmonitor.trends._data import SeriesData
 from techmonitor.trends.models import BinomialCore, Core, OLSCore, Prediction, SeasonalCore
 
 if TYPE_CHECKING:
-    from techmonitor.trends.calibration import CalibrationTable
+    from techmonitor.trends.widening import CalibrationTable
 
 #: Central interval levels reported by :meth:`TrendResult.forecast`.
 LEVELS = (0.80, 0.95)

@@ -1,0 +1,215 @@
+"""The calibration table: widening factors of the predictive standard error per kind and horizon.
+
+The factors are learned by the rolling-origin study in :mod:`techmonitor.trends.calibration`
+and committed as ``data/calibration.json``; this module only reads them (once per process,
+cached by path and modification time), so :func:`techmonitor.trends.estimate` can attach the
+table to every result without importing the study (which itself calls ``estimate``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+#: Keys of the factor table: the kinds, and short quarterly series.
+TABLE_KEYS = ("count", "share", "quarterly", "quarterly_short")
+#: Version of the table format and method; bump when the method changes.
+TABLE_VERSION = "2"
+#: Quarterly series shorter than the reports' line window (20 quarters) have their own factors
+#: (``quarterly_short``): with 8–19 quarters the seasonal pattern and the line are both poorly
+#: known and the textbook bands are far too narrow.
+SHORT_QUARTERS = 20
+DEFAULT_PATH = Path(__file__).resolve().parents[3] / "data" / "calibration.json"
+ENV_PATH = "TECHMONITOR_CALIBRATION"
+RELIABILITY_TOLERANCE = 0.05
+
+
+@dataclass(frozen=True)
+class CalibrationTable:
+    """Widening factors of the predictive standard error per kind and horizon.
+
+    Attributes
+    ----------
+    version
+        Table/method version (:data:`TABLE_VERSION`) and the data it was computed from.
+    factors
+        ``{kind: [c(1), c(2), …]}``; ``c(h)`` multiplies the model's predictive standard error
+        ``h`` periods (years; quarters for ``quarterly``) after the last observation.
+    meta
+        Everything else stored with the table (provenance, measured coverage, method text).
+    path
+        File the table was read from (``None`` when built in memory).
+    """
+
+    version: str
+    factors: dict[str, tuple[float, ...]]
+    meta: dict[str, Any] = field(default_factory=dict)
+    path: str | None = None
+
+    def factor(self, kind: str, h: np.ndarray | float, n: int | None = None) -> np.ndarray:
+        """Widening factor for ``kind`` at (possibly fractional) horizons ``h``.
+
+        Parameters
+        ----------
+        kind
+            ``count``, ``share`` or ``quarterly`` (an unknown kind gets the ``count`` factors).
+        h
+            Horizons in periods after the last observation (years; quarters for quarterly).
+        n
+            Number of observations fitted: quarterly series with fewer than
+            :data:`SHORT_QUARTERS` use the ``quarterly_short`` factors.
+
+        Returns
+        -------
+        numpy.ndarray
+            1 at or before the last observation (``h <= 0``); between 0 and 1 interpolated from
+            1; between calibrated horizons linearly; beyond the largest calibrated horizon
+            along the line through the last three factors, never decreasing.
+        """
+        hs = np.atleast_1d(np.asarray(h, dtype=float))
+        key = table_key(kind, n)
+        c = np.asarray(self.factors.get(key) or self.factors.get(kind)
+                       or self.factors["count"], dtype=float)
+        grid = np.arange(0, len(c) + 1, dtype=float)
+        vals = np.concatenate([[1.0], c])
+        out = np.interp(hs, grid, vals)
+        beyond = hs > grid[-1]
+        if beyond.any():
+            k = min(3, len(c))
+            slope = max(0.0, float(np.polyfit(grid[-k:], vals[-k:], 1)[0])) if k >= 2 else 0.0
+            out[beyond] = vals[-1] + slope * (hs[beyond] - grid[-1])
+        out[hs <= 0] = 1.0
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """The table as stored in ``data/calibration.json``."""
+        return {"version": self.version, "factors": {k: list(v) for k, v in self.factors.items()},
+                **self.meta}
+
+
+def table_key(kind: str, n: int | None = None) -> str:
+    """Key of the factor table for a series of ``kind`` with ``n`` observations."""
+    if kind == "quarterly" and n is not None and n < SHORT_QUARTERS:
+        return "quarterly_short"
+    return kind
+
+
+def table_from_json(doc: dict[str, Any], path: str | None = None) -> CalibrationTable:
+    """Build a :class:`CalibrationTable` from its JSON form (see :meth:`CalibrationTable.to_json`).
+
+    Raises
+    ------
+    ValueError
+        When ``factors`` is missing, a kind is missing or a factor is not a positive number.
+    """
+    factors = doc.get("factors")
+    if not isinstance(factors, dict):
+        raise ValueError("calibration table: 'factors' missing")
+    out: dict[str, tuple[float, ...]] = {}
+    for kind in TABLE_KEYS:
+        vals = factors.get(kind)
+        if not vals or not all(isinstance(v, int | float) and v > 0 for v in vals):
+            raise ValueError(f"calibration table: factors of {kind!r} must be positive numbers")
+        out[kind] = tuple(float(v) for v in vals)
+    meta = {k: v for k, v in doc.items() if k not in ("version", "factors")}
+    return CalibrationTable(str(doc.get("version", "")), out, meta, path)
+
+
+@lru_cache(maxsize=8)
+def _load(path: str, mtime_ns: int) -> CalibrationTable:
+    with open(path, encoding="utf-8") as fh:
+        return table_from_json(json.load(fh), path)
+
+
+def table_path() -> Path:
+    """Path of the active table: ``$TECHMONITOR_CALIBRATION`` or ``data/calibration.json``."""
+    env = os.environ.get(ENV_PATH)
+    return Path(env) if env else DEFAULT_PATH
+
+
+def active_table() -> CalibrationTable | None:
+    """The committed calibration table, read once per process (cached by path and mtime).
+
+    Returns ``None`` when the file does not exist (results then say their bands are
+    uncalibrated; see :attr:`techmonitor.trends.TrendResult.calibration`).
+    """
+    path = table_path()
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    return _load(str(path), mtime)
+
+
+def summary(table: CalibrationTable | None = None) -> dict[str, Any]:
+    """What the method annex says about the bands, from the committed table.
+
+    Parameters
+    ----------
+    table
+        Table to summarise (default :func:`active_table`).
+
+    Returns
+    -------
+    dict
+        ``calibrated`` (bool), ``version``, ``created``, ``path`` and ``kinds``: per kind
+        (``count``, ``share``, ``quarterly``, ``quarterly_short``) a dict with
+
+        * ``approach``: ``"widening"``; ``factors``: the factor per horizon;
+          ``factor_min``/``factor_max``; ``horizon_unit`` (``year``/``quarter``);
+        * ``validation``, ``calibration``, ``external``: ``coverage80``/``coverage95`` each
+          ``{"pooled", "min", "max"}`` over horizons (fractions, calibrated bands),
+          ``textbook80``/``textbook95`` (the same for the uncalibrated bands), ``n_forecasts``,
+          ``horizons`` (e.g. ``"1-5"``), ``within_target``;
+        * ``reliability``: probabilities of exceeding a value on the validation part:
+          ``tolerance``, ``bins_judged``, ``bins_ok``, ``max_gap`` (largest |observed −
+          predicted| over bins with enough events) and ``top_bin`` (predicted and observed
+          frequency in the 0.9–1.0 bin), or ``None``.
+
+        Without a table: ``{"calibrated": False, "kinds": {}}``.
+    """
+    t = active_table() if table is None else table
+    if t is None:
+        return {"calibrated": False, "version": None, "created": None, "path": None,
+                "kinds": {}}
+    checks = t.meta.get("checks", {})
+    kinds: dict[str, Any] = {}
+    for key, vals in t.factors.items():
+        entry: dict[str, Any] = {
+            "approach": "widening",
+            "factors": list(vals),
+            "factor_min": min(vals),
+            "factor_max": max(vals),
+            "horizon_unit": "quarter" if key.startswith("quarterly") else "year",
+        }
+        for part in ("validation", "calibration", "external"):
+            if key in checks.get(part, {}):
+                entry[part] = checks[part][key]
+        entry["reliability"] = _reliability_summary(t.meta.get("reliability_validation", []), key)
+        kinds[key] = entry
+    return {"calibrated": True, "version": t.version, "created": t.meta.get("created"),
+            "path": t.path, "kinds": kinds}
+
+
+def _reliability_summary(rows: list[dict[str, Any]], key: str) -> dict[str, Any] | None:
+    mine = [r for r in rows if r.get("kind") == key]
+    if not mine:
+        return None
+    judged = [r for r in mine if r.get("ok") is not None]
+    top = next((r for r in mine if str(r["bin"]).startswith("0.9")), None)
+    return {
+        "tolerance": RELIABILITY_TOLERANCE,
+        "bins_judged": len(judged),
+        "bins_ok": sum(bool(r["ok"]) for r in judged),
+        "max_gap": round(max((abs(r["observed"] - r["predicted"]) for r in judged),
+                             default=0.0), 4),
+        "top_bin": None if top is None else {"predicted": top["predicted"],
+                                             "observed": top["observed"], "n": top["n"]},
+        "reliable": bool(judged) and all(bool(r["ok"]) for r in judged),
+    }
