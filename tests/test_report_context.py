@@ -4,6 +4,7 @@ the HTML and the PDF of a report say the same thing (also for hostile text)."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -182,3 +183,15 @@ def test_hostile_text_is_text_in_html_and_pdf() -> None:
     assert HOSTILE in text
     reader = PdfReader(io.BytesIO(pdf))
     assert reader.metadata is not None and HOSTILE in str(reader.metadata.title)
+
+
+def test_method_annex_states_the_measured_coverage_of_the_bands() -> None:
+    """The sentence quotes the committed table's validation coverage, read here directly."""
+    table = json.loads((ROOT / "data" / "calibration.json").read_text(encoding="utf-8"))
+    check = table["checks"]["validation"]["count"]
+    c80 = round(100 * check["coverage80"]["pooled"])
+    c95 = round(100 * check["coverage95"]["pooled"])
+    soup = BeautifulSoup(render(make_report("national.yaml")), "html.parser")
+    text = " ".join(soup.find(id="methode").get_text(" ").split())
+    assert f"aantallen {c80}% en {c95}%" in text
+    assert "niet gekalibreerd" not in text

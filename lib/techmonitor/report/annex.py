@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from techmonitor import progress
+from techmonitor import fmt, progress
 from techmonitor.messages import unit_name
 from techmonitor.report import document as doc
 from techmonitor.report.ids import SECTION_IDS
@@ -40,12 +40,61 @@ def method_section(report: Report) -> doc.Section:
                               report.t("met.col_unit"), report.t("met.col_goal")], rows))
     out += [doc.Heading(report.t("met.trend"), 3, "methode-trend"),
             doc.Paragraph(report.t("met.trend_text")),
+            doc.Paragraph(bands_text(report)),
             doc.Heading(report.t("met.progress"), 3, "methode-voortgang"),
             doc.BulletList(tuple(progress.target_rules_text(lang))),
             doc.BulletList(tuple(progress.measure_rules_text(lang))),
             doc.Heading(report.t("met.sources"), 3, "bronnen"),
             sources_table(report)]
     return doc.section(report.t("sec.method"), SECTION_IDS["method"], out)
+
+
+def bands_text(report: Report) -> str:
+    """How wide the bands are and how often they held in backtests, for the kinds shown.
+
+    The numbers come from the committed calibration table (its validation part: series the
+    widening was not learned on); the probability sentence says whether probabilities of
+    meeting a target came true as often as they claimed.
+    """
+    cal = report.calibration
+    kinds = {k: v for k, v in (cal.get("kinds") or {}).items() if k in _shown_kinds(report)}
+    if not cal.get("calibrated") or not kinds:
+        return report.t("met.uncalibrated")
+    lang = report.lang
+    pct = lambda x: fmt.percent(100 * float(x), 0, lang)  # noqa: E731
+    parts = []
+    for kind, entry in kinds.items():
+        check = entry.get("validation")
+        if not check:
+            continue
+        parts.append(report.t("met.coverage_part", kind=report.t(f"met.kind.{kind}"),
+                              c80=pct(check["coverage80"]["pooled"]),
+                              c95=pct(check["coverage95"]["pooled"]),
+                              n=fmt.number(float(check["n_forecasts"]), 0, lang)))
+    num = lambda x: fmt.number(float(x), 1, lang)  # noqa: E731
+    text = report.t("met.bands", fmin=num(min(e["factor_min"] for e in kinds.values())),
+                    fmax=num(max(e["factor_max"] for e in kinds.values())))
+    if parts:
+        text += " " + report.t("met.coverage", parts="; ".join(parts))
+    rel = [e["reliability"] for e in kinds.values() if e.get("reliability")]
+    if rel and all(r["reliable"] for r in rel):
+        text += " " + report.t("met.probability_reliable", gap=num(
+            100 * max(r["max_gap"] for r in rel)))
+    elif rel:
+        worst = max((r for r in rel if r.get("top_bin")),
+                    key=lambda r: r["top_bin"]["predicted"] - r["top_bin"]["observed"],
+                    default=None)
+        if worst is not None:
+            text += " " + report.t("met.probability_unreliable",
+                                   pred=pct(worst["top_bin"]["predicted"]),
+                                   obs=pct(worst["top_bin"]["observed"]))
+    return text
+
+
+def _shown_kinds(report: Report) -> set[str]:
+    from techmonitor.report.analysis import kind_for
+
+    return {kind_for(i.ind) for i in report.items if i.trend is not None}
 
 
 def used_sources(report: Report) -> dict[str, set[str]]:

@@ -31,6 +31,7 @@ from techmonitor.report.analysis import measure_rows as compute_measure_rows
 from techmonitor.report.ids import SECTION_IDS
 from techmonitor.report.store import SourceInfo
 from techmonitor.titles import report_title
+from techmonitor.trends import widening
 
 #: indicators shown in their own table of the national report, not as monitoring series
 SPECIAL_CODES = ("roa_openings_2011_2016", "roa_inflow_2011_2016")
@@ -80,6 +81,7 @@ class ReportContext:
     sources: Mapping[str, SourceInfo] = field(default_factory=dict)
     data_hash: str = ""
     code_version: str = ""
+    calibration: Mapping[str, Any] = field(default_factory=dict)
 
     # -- parameters and words ---------------------------------------------------------------
     @property
@@ -220,4 +222,4 @@ def build_context(params: ReportParams) -> ReportContext:
         params, project, MappingProxyType(dict(catalogue)), tuple(items), rows,
         tuple(findings), tuple(sectors), tuple(national_targets),
         MappingProxyType(store.load_sources(data_dir)), store.data_hash(data_dir),
-        store.code_version(project))
+        store.code_version(project), MappingProxyType(widening.summary()))
