@@ -32,7 +32,8 @@ def _planned(row: MeasureRow, report: Report) -> str:
     if ot is None:
         return report.t("none")
     if ot.value is None:  # the letter words it in Dutch only; English shows the unit
-        return ot.description_nl if report.lang == "nl" else (ot.unit or report.t("none"))
+        unit = ot.unit or report.t("none")
+        return ot.description_nl if report.lang == "nl" else unit
     value = fmt.number(ot.value, 0, report.lang)  # type: ignore[arg-type]
     # the Dutch description names the unit ("groepen in het po met …"); English uses the unit
     return f"{value} {ot.description_nl}" if report.lang == "nl" else (
