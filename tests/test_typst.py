@@ -105,16 +105,16 @@ def appendix(chart_svg: str) -> tuple[bytes, list[AppendixPart], list[bytes]]:
     return render_appendix_pdf(parts, meta), parts, alone
 
 
-def _elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
+def _elements(pdf: pikepdf.Pdf) -> Iterator[Any]:
     """The structure elements in document (reading) order."""
-    stack = [pdf.Root.StructTreeRoot]
+    stack: list[Any] = [pdf.Root.StructTreeRoot]
     while stack:
         el = stack.pop()
         yield el
-        kids = el.get("/K")
-        if kids is None:
+        k = el.get("/K")
+        if k is None:
             continue
-        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        kids: list[Any] = list(k) if isinstance(k, pikepdf.Array) else [k]
         stack.extend(k for k in reversed(kids)
                      if isinstance(k, pikepdf.Dictionary) and "/S" in k)
 
@@ -161,7 +161,7 @@ def test_report_headings_contents_and_bookmarks(report_pdf: bytes) -> None:
     assert tags.count("/TOCI") == len(SECTIONS) and "/TOC" in tags
     (top, children), = _outline(report_pdf)
     assert top == TITLE
-    assert [c for c in children if c != "Inhoud"] == list(SECTIONS)
+    assert children == list(SECTIONS)  # the sections only: not the contents, not the H3
     contents = _texts(report_pdf)[1]
     assert all(s in contents for s in SECTIONS)
 
@@ -215,12 +215,11 @@ def test_fonts_are_embedded(report_pdf: bytes) -> None:
         for font in fonts:
             if font.get("/Subtype") == "/Type3":  # glyphs drawn in the file itself
                 continue
-            if font.get("/Subtype") == "/Type0":
-                font = font.DescendantFonts[0]
-            names.add(str(font.BaseFont))
-            desc = font.FontDescriptor
+            target: Any = font.DescendantFonts[0] if font.get("/Subtype") == "/Type0" else font
+            names.add(str(target.BaseFont))
+            desc = target.FontDescriptor
             assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")), \
-                font.BaseFont
+                target.BaseFont
     assert any("FiraSans" in n for n in names)
 
 
@@ -292,9 +291,7 @@ def test_heading_levels_stay_consecutive(chart_svg: str) -> None:
 def test_appendix_outline_one_entry_per_report_with_sections(
         appendix: tuple[bytes, list[AppendixPart], list[bytes]]) -> None:
     pdf, parts, _ = appendix
-    outline = _outline(pdf)
-    assert outline[0][0] == "Techniek Monitor – bijlage, 3e kwartaal 2023"
-    reports = outline[1:]
+    reports = _outline(pdf)  # one bookmark per report (the cover is none)
     assert [title for title, _ in reports] == [p.title for p in parts]
     assert reports[0][1] == list(SECTIONS)
     assert reports[1][1][0] == "Key messages"
@@ -341,9 +338,69 @@ def test_appendix_english_part_is_tagged_english(
     assert parts[0].title not in english
 
 
-def test_appendix_rejects_nothing_and_bad_language(chart_svg: str) -> None:
+def test_appendix_rejects_nothing_twice_and_bad_language(chart_svg: str) -> None:
     meta = _meta("Techniek Monitor – bijlage, 3e kwartaal 2023")
     with pytest.raises(RenderError, match="no reports"):
         render_appendix_pdf([], meta)
     with pytest.raises(RenderError, match="report x has language 'fr'"):
         render_appendix_pdf([AppendixPart("x", "X", _report(chart_svg), "fr")], meta)
+    part = AppendixPart("x", "X", _report(chart_svg), "nl")
+    with pytest.raises(RenderError, match="report x is in it twice"):
+        render_appendix_pdf([part, part], meta)
+
+
+# ---- layout ---------------------------------------------------------------------------------
+
+def _pages_of(pdf: pikepdf.Pdf, element: pikepdf.Dictionary) -> list[int]:
+    """The pages of an element's marked content, the captions inside it left out."""
+    pages = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+    out: list[int] = []
+    stack: list[Any] = [element]
+    while stack:
+        el = stack.pop()
+        k = el.get("/K")
+        kids: list[Any] = list(k) if isinstance(k, pikepdf.Array) else [k]
+        for k in reversed(kids):
+            if isinstance(k, pikepdf.Dictionary) and "/S" in k:
+                if k.S != "/Caption":
+                    stack.append(k)
+            elif isinstance(k, int) and "/Pg" in el:
+                out.append(pages[el.Pg.objgen])
+    return sorted(set(out))
+
+
+def test_long_table_takes_its_caption_and_headings_along() -> None:
+    """Wherever a long table starts, its caption and the headings above it are on the page of
+    its first rows: none is left alone at a page bottom."""
+    definition = "Eerstejaars ingeschreven op 1 oktober in opleidingen van het onderdeel " * 3
+    rows = [[d.Cell(f"Indicator {i} met een naam over twee regels"), d.Cell(definition),
+             d.Cell("personen")] for i in range(50)]  # rows of several lines
+    table = d.table("Alle indicatoren", ["Indicator", "Definitie", "Eenheid"], rows)
+    for lines in range(40, 62, 2):  # the table starting lower and lower on a page
+        filler = d.Paragraph(" ".join(["woord"] * 14 * lines))
+        doc = [d.Front("T", "t", (), "Inhoud", ()).to_json(),
+               d.section("Methode", "m", filler).to_json(),
+               d.section("Bronnen", "b", d.Heading("Definities", 3), table).to_json()]
+        with pikepdf.open(io.BytesIO(render_report_pdf(doc, _meta("T")))) as pdf:
+            els = list(_elements(pdf))
+            (tbl,) = [e for e in els if e.get("/S") == "/Table"]
+            first = _pages_of(pdf, tbl)[0]
+            for e in els:
+                if e.get("/S") in ("/H2", "/H3") and str(e.T) in ("Bronnen", "Definities"):
+                    assert _pages_of(pdf, e) == [first], (lines, str(e.T))
+            captions = [e for e in els if e.get("/S") == "/Caption"]
+            assert [_pages_of(pdf, c) for c in captions] == [[first]], lines
+
+
+def test_minus_sign_reads_as_hyphen_minus() -> None:
+    """A hyphenated line break would make Typst write the font's hyphen glyph as U+00AD, for
+    every hyphen of that font: "-108" would read as a soft hyphen and 108."""
+    words = "Arbeidsmarktrelevantie beroepsbevolkingsonderzoek techniekonderwijs " * 30
+    doc = [d.Front("T", "t", (), "Inhoud", ()).to_json(),
+           d.section("S", "s", d.Paragraph(words + "daling -108 t.o.v. 2018"),
+                     d.table("t", ["Indicator", "Verandering"],
+                             [["Werkzame beroepsbevolking", "-24.400 t.o.v. K2 2023"]])
+                     ).to_json()]
+    text = "".join(_texts(render_report_pdf(doc, _meta("T"))))
+    assert "\xad" not in text
+    assert "-108" in text and "-24.400" in text

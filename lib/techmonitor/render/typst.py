@@ -166,12 +166,18 @@ def render_appendix_pdf(parts: Sequence[AppendixPart], meta: PdfMeta) -> bytes:
     Raises
     ------
     RenderError
-        If there are no parts, the metadata or a part are invalid, or Typst cannot typeset
-        the document.
+        If there are no parts, a report is in it twice, the metadata or a part are invalid,
+        or Typst cannot typeset the document.
     """
     check_meta(meta)
     if not parts:
         raise RenderError("appendix: no reports to put in it")
+    seen: set[str] = set()
+    for p in parts:
+        if p.report_id in seen:
+            raise RenderError(f"appendix: report {p.report_id} is in it twice: give each "
+                              "report once")
+        seen.add(p.report_id)
     data_parts = []
     for p in parts:
         if p.language not in LANGUAGES:
