@@ -14,9 +14,11 @@ the catalogue's ``vintages`` order is used unless a vintage is asked for explici
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -158,8 +160,8 @@ def catalogue_problems(data_dir: Path, obs: pd.DataFrame | None = None) -> list[
     return problems
 
 
-def _worst(statuses: pd.Series) -> str:
-    return max(statuses, key=lambda s: _STATUS_RANK.get(s, 3)) if len(statuses) else "definitive"
+def _worst(statuses: Iterable[str]) -> str:
+    return max(statuses, key=lambda s: _STATUS_RANK.get(s, 3), default="definitive")
 
 
 def _pick_vintage(ind: Indicator, present: set[str], vintage: str | None) -> str | None:
@@ -178,8 +180,11 @@ def _empty() -> pd.DataFrame:
 
 def _stored(obs: pd.DataFrame, ind: Indicator, level: str, sector: str, region: str, sex: str,
             vintage: str | None) -> pd.DataFrame:
-    m = ((obs["indicator"] == ind.code) & (obs["level"] == level) & (obs["sector"] == sector)
-         & (obs["region"] == region) & (obs["sex"] == sex))
+    # plain numpy comparisons: pandas' per-operation overhead dominates on these small slices
+    m = np.ones(len(obs), dtype=bool)
+    for col, want in (("indicator", ind.code), ("level", level), ("sector", sector),
+                      ("region", region), ("sex", sex)):
+        m &= obs[col].to_numpy() == want
     rows = obs[m]
     v = _pick_vintage(ind, set(rows["vintage"]), vintage)
     return rows[rows["vintage"] == v][SERIES_COLUMNS] if v else _empty()
@@ -279,7 +284,7 @@ def series_for(
         out = pd.DataFrame({
             "period": j["period"],
             "value": 100.0 * j["value_n"] / j["value_d"],
-            "status": [_worst(pd.Series([a, b])) for a, b in
+            "status": [_worst((a, b)) for a, b in
                        zip(j["status_n"], j["status_d"], strict=True)],
             "vintage": j["vintage_n"],
             "source": j["source_n"],

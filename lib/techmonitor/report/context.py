@@ -198,7 +198,9 @@ def build_context(params: ReportParams) -> ReportContext:
 
             def compute(ind: Indicator = ind, level: str = level, target: Any = target
                         ) -> Item | None:
-                obs = store.obs_for(data_dir, params.period, _codes(ind))
+                obs = store.obs_for(data_dir, params.period, _codes(ind), params.region)
+                if obs.empty:  # nothing of this indicator in the report's region
+                    return None
                 return analyse(obs, catalogue, ind, level, sector=params.sector,
                                region=params.region, sectors_ref=sectors_ref, target=target,
                                horizon_year=params.target_year)
@@ -212,7 +214,7 @@ def build_context(params: ReportParams) -> ReportContext:
     findings += [Finding(f"measure {r.measure.id}", "status", r.error) for r in rows if r.error]
     sectors: list[SectorSeries] = []
     if params.kind == "national" and VACANCIES in catalogue:
-        obs = store.obs_for(data_dir, params.period, _codes(catalogue[VACANCIES]))
+        obs = store.obs_for(data_dir, params.period, _codes(catalogue[VACANCIES]), "NL")
         for s in sectors_ref.top_sectors:
             df = series_for(obs, dict(catalogue), VACANCIES, sector=s.slug, region="NL",
                             sectors_ref=sectors_ref)

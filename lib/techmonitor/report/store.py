@@ -41,13 +41,18 @@ def _mtime(path: Path) -> int:
 
 
 def cached(name: str, path: Path, load: Callable[[], T]) -> T:
-    """``load()`` once per ``(name, path, mtime of path)`` in this process."""
+    """``load()`` once per ``(name, path, mtime of path)`` in this process (a safe view)."""
+    return _safe(_raw(name, path, load))  # type: ignore[no-any-return]
+
+
+def _raw(name: str, path: Path, load: Callable[[], T]) -> T:
+    """The cached object itself: only for callers that hand out safe views of its parts."""
     key = (name, str(path), _mtime(path))
     if key not in _CACHE:
         for old in [k for k in _CACHE if k[:2] == key[:2]]:
             del _CACHE[old]  # an edited file replaces its stale entry
         _CACHE[key] = load()
-    return _safe(_CACHE[key])  # type: ignore[no-any-return]
+    return _CACHE[key]  # type: ignore[no-any-return]
 
 
 def _safe(value: Any) -> Any:
@@ -100,21 +105,31 @@ def obs_until(data_dir: Path, quarter: str) -> pd.DataFrame:
     return cached(f"obs-until-{quarter}", data_dir / "observations.csv", compute)
 
 
-def obs_for(data_dir: Path, quarter: str, codes: tuple[str, ...]) -> pd.DataFrame:
-    """The rows of ``codes`` only: selecting from a few hundred rows instead of the whole
-    table makes each series look-up a hundred times cheaper."""
+def obs_for(data_dir: Path, quarter: str, codes: tuple[str, ...],
+            region: str | None = None) -> pd.DataFrame:
+    """The rows of ``codes`` (and of ``region`` when given) only.
 
-    def split() -> dict[str, pd.DataFrame]:
+    A series of a report lies in one region, so selecting from a few hundred rows of one
+    indicator and region, split once per process, instead of the whole table makes each
+    series look-up many times cheaper.
+    """
+
+    def split() -> dict[tuple[str, str], pd.DataFrame]:
         obs = obs_until(data_dir, quarter)
-        return {str(k): g for k, g in obs.groupby("indicator", sort=False)}
+        return {(str(k[0]), str(k[1])): g.reset_index(drop=True)
+                for k, g in obs.groupby(["indicator", "region"], sort=False)}
 
-    parts = cached(f"obs-split-{quarter}", data_dir / "observations.csv", split)
+    parts = _raw(f"obs-split-{quarter}", data_dir / "observations.csv", split)
     # a share whose numerator and denominator are the same indicator (women's share of the
     # technical inflow) names it twice: take each indicator's rows once
-    frames = [parts[c] for c in dict.fromkeys(codes) if c in parts]
+    wanted = dict.fromkeys(codes)
+    frames = [f for (code, reg), f in parts.items()
+              if code in wanted and (region is None or reg == region)]
     if not frames:
         return obs_until(data_dir, quarter).iloc[0:0]
-    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if len(frames) == 1:
+        return frames[0].copy(deep=False)  # copy-on-write view, as :func:`cached` gives
+    return pd.concat(frames, ignore_index=True)
 
 
 def load_catalogue(data_dir: Path) -> dict[str, indicators.Indicator]:
