@@ -30,7 +30,8 @@ _CACHE: dict[tuple[str, str, int], Any] = {}
 
 #: files whose content defines the data of a report (hashed for provenance)
 DATA_FILES = ("observations.csv", "indicators.yaml", "targets.yaml", "measures.yaml",
-              "measure_progress.csv", "sectors.yaml", "regions.yaml", "SOURCES.md")
+              "measure_progress.csv", "sectors.yaml", "regions.yaml", "SOURCES.md",
+              "calibration.json")
 
 
 def _mtime(path: Path) -> int:
