@@ -13,7 +13,8 @@ exists: the running header and footer stamped on as form XObjects and taken off 
 appendix (``pdfpages``), the merged structure trees and IDTrees of report PDFs put together
 into the appendix (header-cell ids per report, ``/Part`` per report, prefixed destinations),
 the repair of lower-cased SVG names in serialised HTML, the inline fallback for an SVG that is
-not XML, foreign PDFs as appendix parts, and the ``tm-long`` class on long tables.
+not XML (now a clear error), foreign PDFs as appendix parts, and the ``tm-long`` class on
+long tables.
 """
 
 from __future__ import annotations
@@ -1036,6 +1037,15 @@ def test_figure_without_alt_text_is_an_error(national: Built) -> None:
                "children": [{**figure, "alt": ""}]}
     with pytest.raises(RenderError, match="no alt text"):
         render_report_pdf([national.front, section], national.meta)
+
+
+def test_svg_that_is_not_xml_is_an_error(national: Built) -> None:
+    """A broken chart stops the PDF with the parser's words, it is not left out silently."""
+    broken = d.Figure('<svg viewBox="0 0 10 10"><rect width="10" height="10"></svg>',
+                      "Een vierkant", "Vierkant")
+    doc = [national.front, d.section("S", "s", broken).to_json()]
+    with pytest.raises(RenderError, match=r"could not typeset the report: failed to parse SVG"):
+        render_report_pdf(doc, national.meta)
 
 
 @pytest.mark.parametrize(
