@@ -44,6 +44,7 @@ from techmonitor import fmt
 from techmonitor.errors import RenderError
 from techmonitor.messages import msg
 from techmonitor.periods import QUARTER_RE
+from techmonitor.render.tablelayout import table_layout
 from techmonitor.report.document import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
@@ -263,16 +264,56 @@ def _check_node(node: Any, where: str) -> None:
     if kind == "heading" and not str(node.get("text", "")).strip():
         raise RenderError(f"{where}: heading {node.get('id', '')!r} has no text (PDF/UA "
                           "needs a text for every heading)")
+    if kind == "table":
+        _check_table(node, where)
     if kind == "section":
         for j, child in enumerate(node.get("children", [])):
             _check_node(child, f"{where} ({node.get('id', '')}) child {j}")
+
+
+def _check_table(node: dict[str, Any], where: str) -> None:
+    caption = node.get("caption", "")
+    columns = node.get("columns")
+    if not isinstance(columns, list) or not all(isinstance(c, dict) and "text" in c
+                                                for c in columns):
+        raise RenderError(f"{where}: table {caption!r}: every column needs a text")
+    for i, row in enumerate(node.get("rows") or []):
+        if not isinstance(row, list) or len(row) != len(columns):
+            raise RenderError(f"{where}: table {caption!r}, row {i}: "
+                              f"{len(row) if isinstance(row, list) else 0} cells for "
+                              f"{len(columns)} columns")
+        for j, cell in enumerate(row):
+            if not isinstance(cell, dict) or not isinstance(cell.get("text"), str):
+                raise RenderError(f"{where}: table {caption!r}, row {i}, column {j}: "
+                                  "a cell needs a text")
 
 
 def _part(title: str, language: str, front: dict[str, Any] | None,
           body: list[dict[str, Any]], period: str) -> dict[str, Any]:
     return {"title": title, "running": running_title(title, period, language),
             "language": language, "period_words": fmt.quarter(period, language),  # type: ignore[arg-type]
-            "front": front, "body": body}
+            "front": front, "body": [_laid_out(node) for node in body]}
+
+
+def _laid_out(node: dict[str, Any]) -> dict[str, Any]:
+    """The node with every table's column widths and estimated height (``layout``, points),
+    computed here rather than in the template's scripting language (see
+    :mod:`techmonitor.render.tablelayout`)."""
+    if node.get("type") == "section":
+        return {**node, "children": [_laid_out(c) for c in node.get("children", [])]}
+    if node.get("type") != "table" or not node.get("columns"):
+        return node
+    texts = []
+    for j, col in enumerate(node["columns"]):
+        column = [f"{col['text']} ({col['unit']})" if col.get("unit") else col["text"]]
+        for row in node["rows"]:
+            cell = row[j]
+            sign = cell.get("symbol", "")
+            column.append(f"{sign}\u00a0{cell['text']}" if sign else cell["text"])
+        texts.append(column)
+    layout = table_layout(texts)
+    return {**node, "layout": {"widths": None if layout.widths is None else list(layout.widths),
+                               "height": None if layout.widths is None else layout.height}}
 
 
 def _data(mode: str, meta: PdfMeta, parts: list[dict[str, Any]], *, running: str
