@@ -26,7 +26,7 @@ import yaml
 from techmonitor import __version__, indicators, observations, periods, reference
 
 T = TypeVar("T")
-_CACHE: dict[tuple[str, str, int], Any] = {}
+_CACHE: dict[tuple[str, str, object], Any] = {}
 
 #: files whose content defines the data of a report (hashed for provenance)
 DATA_FILES = ("observations.csv", "indicators.yaml", "targets.yaml", "measures.yaml",
@@ -46,9 +46,13 @@ def cached(name: str, path: Path, load: Callable[[], T]) -> T:
     return _safe(_raw(name, path, load))  # type: ignore[no-any-return]
 
 
-def _raw(name: str, path: Path, load: Callable[[], T]) -> T:
-    """The cached object itself: only for callers that hand out safe views of its parts."""
-    key = (name, str(path), _mtime(path))
+def _raw(name: str, path: Path, load: Callable[[], T], stamp: object = None) -> T:
+    """The cached object itself: only for callers that hand out safe views of its parts.
+
+    ``stamp`` (default: the modification time of ``path``) says which state of the files
+    the entry belongs to; a new stamp replaces the stale entry.
+    """
+    key = (name, str(path), _mtime(path) if stamp is None else stamp)
     if key not in _CACHE:
         for old in [k for k in _CACHE if k[:2] == key[:2]]:
             del _CACHE[old]  # an edited file replaces its stale entry
@@ -67,14 +71,12 @@ def _safe(value: Any) -> Any:
 
 def memo(data_dir: Path, key: tuple[object, ...], compute: Callable[[], T]) -> T:
     """``compute()`` once per ``key`` and state of the data files in this process."""
-    stamp = _dir_stamp(data_dir)
-    return cached(repr(key), stamp, compute)
+    return _safe(_raw(repr(key), data_dir, compute, stamp=data_stamp(data_dir)))
 
 
-def _dir_stamp(data_dir: Path) -> Path:
-    """The newest data file: a change in any of them invalidates combined results."""
-    files = [data_dir / f for f in DATA_FILES if (data_dir / f).exists()]
-    return max(files, key=_mtime) if files else data_dir
+def data_stamp(data_dir: Path) -> tuple[int, ...]:
+    """Modification times of every data file: an edit to any of them changes it."""
+    return tuple(_mtime(data_dir / f) for f in DATA_FILES)
 
 
 def load_obs(data_dir: Path) -> pd.DataFrame:
@@ -184,7 +186,7 @@ def data_hash(data_dir: Path) -> str:
             h.update(p.read_bytes() if p.exists() else b"-")
         return h.hexdigest()
 
-    return cached("hash", _dir_stamp(data_dir), compute)
+    return _raw("hash", data_dir, compute, stamp=data_stamp(data_dir))
 
 
 def code_version(project: Path) -> str:
