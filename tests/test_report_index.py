@@ -51,3 +51,19 @@ def test_index_links_pdfs_and_the_appendix_in_the_page_language() -> None:
     assert "✓ done" in soup.find("tbody").get_text()
     without = BeautifulSoup(index_html("2023Q3", entries, "nl"), "html.parser")
     assert "bijlage-2023Q3.pdf" not in {a["href"] for a in without.find_all("a")}
+
+
+def test_index_stylesheet_is_inserted_as_css_and_warnings_are_listed() -> None:
+    from techmonitor.render.html import report_css
+
+    entries = [{"report": "sector-energie", "kind": "sector", "title": "Energie", "status": "ok",
+                "html": "sector-energie.html", "error": None,
+                "summary": {**SUMMARY, "warnings": ["inflow_tech-hbo: trend: <kapot>"]}}]
+    html = index_html("2023Q3", entries, "nl")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("style").get_text().strip() == report_css().strip()  # not escaped
+    assert '"Fira Sans"' in html and "&#34;" not in html
+    details = soup.find("details")
+    assert details.find("summary").get_text() == "1 waarschuwing(en)"
+    assert details.find("li").get_text() == "inflow_tech-hbo: trend: <kapot>"
+    assert "1 waarschuwing(en)" in soup.find(class_="note-warning").get_text()

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+from markupsafe import Markup
+
 from techmonitor import fmt
 from techmonitor.messages import msg
 from techmonitor.periods import QUARTER_RE
@@ -103,7 +105,8 @@ def index_html(period: str, entries: Sequence[Mapping[str, Any]], language: str 
         link = {"href": appendix, "link": msg("index.appendix_link", lang),
                 "before": before, "after": after}
     return environment().get_template("index.html.j2").render(
-        lang=lang, title=title, css=report_css(), skip=SKIP_TEXT[lang],
+        # the stylesheet is the package's own static file, not data: inserted as it is
+        lang=lang, title=title, css=Markup(report_css()), skip=SKIP_TEXT[lang],
         counts=msg("index.counts", lang, n=len(entries), ok=len(entries) - failed,
                    failed=failed),
         warnings_line=msg("index.warnings_total", lang, n=n_warn) if n_warn else "",
