@@ -48,7 +48,17 @@ class Node:
 
         data = self.to_json()
         data["schema"] = SCHEMA_VERSION
-        return {DOCUMENT_MIMETYPE: data, "text/html": render_node(self)}
+        # a short text/plain, or IPython would print the whole tree (SVGs included) as one
+        return {DOCUMENT_MIMETYPE: data, "text/html": render_node(self),
+                "text/plain": f"<{self.TYPE}: {self.label()}>"}
+
+    def label(self) -> str:
+        """A short name of the node for plain-text displays."""
+        for name in ("title", "text", "caption"):
+            value = getattr(self, name, None)
+            if isinstance(value, str):
+                return value[:80]
+        return self.TYPE
 
 
 def _plain(value: Any) -> Any:
