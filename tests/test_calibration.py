@@ -49,11 +49,12 @@ def table_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _random_walks(n_series: int, n: int, seed: int, part: str = "calibration",
-                  drift: float = 0.5, sd: float = 1.0) -> list[StudySeries]:
+                  drift: float = 0.5, sd: float = 1.0, level: float = 100.0
+                  ) -> list[StudySeries]:
     rng = np.random.default_rng(seed)
     out = []
     for i in range(n_series):
-        y = 100 + np.cumsum(drift + rng.normal(0, sd, n))
+        y = level + np.cumsum(drift + rng.normal(0, sd, n))
         s = pd.Series(y, index=[str(1990 + k) for k in range(n)])
         out.append(StudySeries(f"rw{seed}-{i}", f"rw{seed}-{i}", "count", s, "sim",
                                part))  # type: ignore[arg-type]
@@ -149,27 +150,71 @@ def test_random_walk_backtest_recovers_the_known_textbook_coverage() -> None:
     assert np.mean(known[3]) < 0.72
 
 
-def test_calibrated_method_reaches_nominal_on_held_out_random_walks() -> None:
-    """Factors learned on 50 walks bring 50 other walks (5-point windows, h 1–3) to nominal:
-    80% within 0.73–0.87 and 95% within 0.90–0.98 at every horizon (≥ 250 forecasts each,
-    correlated within a walk).
+def _true_probabilities(rec: pd.DataFrame, drift: float = 0.5, sd: float = 1.0
+                        ) -> pd.DataFrame:
+    """The exceedance events of :func:`exceedance_probabilities` with their *true*
+    probabilities: for a random walk with drift P(y[k+h] >= v | y[k]) is the normal survival
+    of (v − y[k] − drift h) / (sd √h)."""
+    parts = []
+    for g in calibration.EVENT_CHANGES:
+        v = rec["base"].to_numpy() * (1 + g)
+        h = rec["h"].to_numpy(float)
+        p = stats.norm.sf((v - rec["base"].to_numpy() - drift * h) / (sd * np.sqrt(h)))
+        parts.append(pd.DataFrame({"kind": "count", "h": h, "part": rec["part"].to_numpy(),
+                                   "p": p, "hit": rec["y"].to_numpy() >= v,
+                                   "origin_t": rec["origin_t"].to_numpy(),
+                                   "base_key": rec["base_key"].to_numpy()}))
+    return pd.concat(parts, ignore_index=True)
 
-    For a random walk the score (error / textbook se) of a 5-point line is close to a scaled
-    t(3), so one factor per horizon fixes both levels. (Pooling windows of 4 and 5 points, whose
-    factors differ, gives a mixture: 80% then lands at ~0.71 and 95% at ~0.94 — the reason the
-    real study's check is made per horizon on the real mix of windows, see calibration.md.)"""
-    walks = (_random_walks(50, 13, seed=1) + _random_walks(50, 13, seed=2, part="validation"))
+
+def test_calibrated_method_reaches_nominal_on_held_out_random_walks() -> None:
+    """Centre and factors learned on 50 walks bring 50 other walks (5-point windows, h 1–3) to
+    nominal coverage and make their probabilities of exceeding a value reliable.
+
+    Coverage: 80% within 0.73–0.87 and 95% within 0.90–0.98 at every horizon (≥ 250
+    forecasts each, correlated within a walk). For a random walk the score (error / textbook
+    se) of a 5-point line is close to a scaled t(3), so one factor per horizon fixes both
+    levels. (Pooling windows of 4 and 5 points, whose factors differ, gives a mixture: 80% then
+    lands at ~0.71 and 95% at ~0.94 — the reason the real study's check is made per horizon on
+    the real mix of windows, see calibration.md.)
+
+    Reliability: the events are those of the real study (at least the last value × (1 + g),
+    g in ±20%; walks around 20 with sd 1, so most events are uncertain). The true
+    probabilities are known (:func:`_true_probabilities`), and they are the measure of the
+    check's own sampling noise: on these 2 100 forecasts even the true probabilities miss
+    their bins' observed frequencies by up to ~0.08. So the calibrated probabilities must be
+    reliable within 0.10 in every bin with ≥ 300 events, with an event-weighted mean gap (the
+    square root of the reliability term) at most 0.04 — no worse than 1.5 × the truth's — and
+    the drift must be kept (no damping: φ = 1; a damped drift gives 0.55 where 0.71 happens).
+    """
+    walks = (_random_walks(50, 13, seed=1, level=20.0)
+             + _random_walks(50, 13, seed=2, part="validation", level=20.0))
     rec = pd.concat([pd.DataFrame(backtest_series(w, windows=(5,), horizon=3))
                      for w in walks], ignore_index=True)
     table = fit_table(rec)
     assert all(c >= 1.0 for c in table.factors["count"])
     assert table.factors["count"][2] > table.factors["count"][0]  # wider further ahead
+    assert table.phi("count") == 1.0
     cov = coverage_table(rec, table)
     val = cov[cov["part"] == "validation"]
     assert len(val) == 3 and (val["n"] >= 250).all()
     assert (val["raw80"] < 0.75).all()  # textbook bands under-cover a random walk
     assert val["cal80"].between(0.73, 0.87).all(), val
     assert val["cal95"].between(0.90, 0.98).all(), val
+
+    held = rec[rec["part"] == "validation"]
+    ev = calibration.exceedance_probabilities(held, table)
+    truth = _true_probabilities(held)
+    rel = calibration.reliability(ev)
+    big = rel[rel["n"] >= 300]
+    assert len(big) >= 6
+    assert ((big["observed"] - big["predicted"]).abs() <= 0.10).all(), big
+    rms_cal = math.sqrt(calibration.reliability_term(ev))
+    rms_true = math.sqrt(calibration.reliability_term(truth))
+    assert rms_cal <= 0.04 and rms_cal <= 1.5 * rms_true + 0.005, (rms_cal, rms_true)
+    # the textbook probabilities are the overconfident ones
+    raw = calibration.exceedance_probabilities(held, None)
+    assert calibration.reliability_term(raw) > 2 * calibration.reliability_term(ev)
 
 
 def test_well_specified_line_needs_no_widening() -> None:
@@ -239,6 +284,82 @@ def test_estimate_uses_the_table_for_bands_and_probabilities(table_file: Path) -
     assert not estimate(y, calibrated=False).calibrated
 
 
+def test_damped_steps_and_kept_share() -> None:
+    """D(h) = φ + … + φ^h (continuous in h); the centre keeps D(h)/h of the projected change."""
+    assert_allclose(widening.damped_steps([1, 2, 3], 0.5), [0.5, 0.75, 0.875])
+    assert_allclose(widening.damped_steps([1, 2.5], 1.0), [1.0, 2.5])
+    assert_allclose(widening.damped_steps([1, 4], 0.0), [0.0, 0.0])
+    assert_allclose(widening.damped_steps([0.0, -1.0], 0.7), [0.0, 0.0])
+    t = CalibrationTable("t", {"count": (1.0,)}, {}, None, {"count": 0.5}, {"count": 0.25})
+    assert_allclose(t.trend_share("count", [0.0, 1.0, 2.0]), [1.0, 0.5, 0.375])
+    assert t.phi("share") == 1.0 and t.alpha("share") == 0.0  # kinds without entries
+    assert t.alpha("count") == 0.25 and t.adjusts_centre
+    assert not _table().adjusts_centre
+
+
+def test_calibrated_centre_and_probability_by_hand(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """With damping φ and anchor α the calibrated centre h years ahead is
+    (1 − α) × line(t_last) + α × y_last + slope × D(h); the band is that centre ± t quantile ×
+    factor × textbook se; the probability of a value is the t survival of the same
+    distribution. Line and slope here from numpy's polyfit, the se from the textbook fit."""
+    table = CalibrationTable("test", _table().factors, {"created": "2024-01-01"}, None,
+                             {"count": 0.5}, {"count": 0.25})
+    path = tmp_path / "calibration.json"
+    calibration.write_table(table, path)
+    monkeypatch.setenv(widening.ENV_PATH, str(path))
+    assert widening.active_table() == widening.table_from_json(json.loads(path.read_text()),
+                                                               str(path))
+    y = pd.Series([10.0, 12.0, 13.5, 15.0, 16.0, 18.5], index=[str(y) for y in range(2014, 2020)])
+    res = estimate(y, target_period="2022")
+    assert res.model == "linear"
+    slope, icpt = np.polyfit(np.arange(2014, 2020) + 0.5, y.to_numpy(), 1)
+    line_last = icpt + slope * 2019.5
+    start = 0.75 * line_last + 0.25 * 18.5
+    d = np.array([0.5, 0.75, 0.875])
+    centre = start + slope * d
+    fc = res.forecast()
+    assert_allclose(fc["mean"], centre, rtol=1e-10)
+    raw = LinearTrend(y).fit().forecast(target="2022")
+    df = res.linear.df_resid  # type: ignore[union-attr]
+    q = stats.t.ppf(0.9, df)
+    se = (raw["hi80"] - raw["mean"]).to_numpy() / q
+    c = np.array([2.0, 2.5, 3.0])
+    assert_allclose(fc["hi80"], centre + q * c * se, rtol=1e-10)
+    assert_allclose(fc["lo80"], centre - q * c * se, rtol=1e-10)
+    expected = stats.t.sf((21.0 - centre[-1]) / (c[-1] * se[-1]), df)
+    assert_allclose(res.exceedance_probability(21.0, "2022"), expected, rtol=1e-10)
+    # the band's edges carry their levels: one distribution for bands and probabilities
+    assert_allclose(res.exceedance_probability(float(fc["lo80"].iloc[-1]), "2022"), 0.9)
+    # the textbook projection is untouched
+    assert_allclose(res.forecast(calibrated=False)["mean"], raw["mean"], rtol=1e-10)
+    doc = json.loads(path.read_text())
+    doc["damping"]["count"] = 1.5
+    with pytest.raises(ValueError, match="damping"):
+        widening.table_from_json(doc)
+
+
+def test_calibrated_centre_keeps_the_seasonal_pattern(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Quarterly series: the centre damps the seasonally adjusted trend and keeps the seasonal
+    effects; with φ = 0 and α = 1 it is the mean of the last four quarters plus the seasonal
+    effect of each quarter."""
+    table = CalibrationTable("test", _table().factors, {}, None,
+                             {"quarterly": 0.0}, {"quarterly": 1.0})
+    path = tmp_path / "calibration.json"
+    calibration.write_table(table, path)
+    monkeypatch.setenv(widening.ENV_PATH, str(path))
+    rng = np.random.default_rng(4)
+    idx = [f"{2015 + i // 4}Q{i % 4 + 1}" for i in range(24)]
+    y = 100 + 2 * np.arange(24) + np.tile([5.0, -3.0, 1.0, -3.0], 6) + rng.normal(0, 1, 24)
+    res = estimate(pd.Series(y, index=idx), kind="quarterly")
+    fc = res.forecast(horizon=4)
+    core = res.core
+    t_new = fc["t"].to_numpy()
+    season = core.seasonal_effect(t_new)  # type: ignore[union-attr]
+    assert_allclose(fc["mean"], np.mean(y[-4:]) + season, rtol=1e-10)
+
+
 def test_missing_table_gives_textbook_bands(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(widening.ENV_PATH, str(tmp_path / "none.json"))
@@ -304,10 +425,13 @@ def test_study_on_a_small_real_subset(tmp_path: Path) -> None:
     assert s["calibrated"] and s["version"] == widening.TABLE_VERSION
     entry = s["kinds"]["count"]
     assert entry["approach"] == "widening" and len(entry["factors"]) == 6
+    assert set(entry["centre"]) == {"anchor", "damping"}
+    assert 0.0 <= entry["centre"]["damping"] <= 1.0
     some = next(entry[p] for p in ("validation", "calibration") if p in entry)
     assert {"pooled", "min", "max"} <= set(some["coverage80"])
     assert some["n_forecasts"] > 0
     rel = calibration.reliability(calibration.exceedance_probabilities(rec, study.table))
-    assert not rel.empty and set(rel.columns) >= {"bin", "n", "predicted", "observed", "ok"}
+    assert not rel.empty
+    assert set(rel.columns) >= {"bin", "n", "predicted", "observed", "ok", "se", "ok_sampling"}
     assert rel["n"].sum() > len(rec)  # several thresholds per forecast
     assert ((rel["predicted"] >= 0) & (rel["predicted"] <= 1)).all()

@@ -151,8 +151,12 @@ def test_probability_from_predictive_distribution() -> None:
         fc = res.forecast(target="2025").iloc[-1]
         for value, p_up in ((fc["mean"], 0.5), (fc["lo80"], 0.9), (fc["hi80"], 0.1),
                             (fc["lo95"], 0.975)):
-            if value <= y[-1]:  # the calibrated lo95 lies below the latest value: achieved
-                assert calibrated and p_up == 0.975
+            if value <= y[-1]:
+                # a calibrated lower edge (wider band around a damped centre) can lie below
+                # the latest value: that target is already met
+                assert calibrated and p_up > 0.5
+                assert assess_target(res, value, "2025", baseline_period="2010").category \
+                    is ACHIEVED
                 continue
             a = assess_target(res, value, "2025", baseline_period="2010")
             assert a.category is not ACHIEVED

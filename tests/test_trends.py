@@ -114,7 +114,15 @@ def test_irregular_points_use_real_time() -> None:
     assert res.model == "linear"
     assert res.reason_code == "short_linear_only"
     assert_allclose(res.slope, 2.0, rtol=1e-9)
-    assert_allclose(res.forecast(target="2025")["mean"].iloc[-1], 2 * 2025.5, rtol=1e-9)
+    assert_allclose(res.forecast(target="2025", calibrated=False)["mean"].iloc[-1],
+                    2 * 2025.5, rtol=1e-9)
+    # the calibrated centre: start level between the line (exact here) and the last value,
+    # which coincide, plus the damped slope: 2 per year × D(4) = 2 (φ + φ² + φ³ + φ⁴)
+    if res.calibration is not None:
+        phi = res.calibration.phi("count")
+        d4 = sum(phi**i for i in range(1, 5))
+        assert_allclose(res.forecast(target="2025")["mean"].iloc[-1], 2 * 2021.5 + 2 * d4,
+                        rtol=1e-9)
 
 
 def test_irregular_long_series_gets_linear_only() -> None:

@@ -46,57 +46,71 @@ import json
 import math
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from techmonitor.trends.calibration_fit import (
+    ALPHA_GRID,
+    EVENT_CHANGES,
+    FIT_LEVELS,
+    HORIZONS,
+    PHI_GRID,
+    RELIABILITY_BINS,
+    RELIABILITY_MIN_N,
+    RELIABILITY_NEAR,
+    brier,
+    coverage,
+    coverage_table,
+    exceedance_probabilities,
+    factors_for,
+    fit_factor,
+    fit_table,
+    last_level_z,
+    reliability,
+    reliability_term,
+    scores,
+    with_centre,
+)
 from techmonitor.trends.widening import (
     RELIABILITY_TOLERANCE,
     SHORT_QUARTERS,
     TABLE_KEYS,
-    TABLE_VERSION,
     CalibrationTable,
     table_key,
 )
+
+__all__ = [
+    "ALPHA_GRID", "CHECK_HORIZONS", "EVENT_CHANGES", "FIT_LEVELS", "HORIZONS", "KINDS",
+    "MIN_TRAIN_QUARTERS", "PHI_GRID", "RECORD_COLUMNS", "RELIABILITY_BINS", "RELIABILITY_MIN_N",
+    "RELIABILITY_NEAR", "TARGET_RANGES", "VALIDATION_MODULUS", "WINDOWS", "StudySeries",
+    "Study", "backtest_series", "brier", "coverage", "coverage_table",
+    "exceedance_probabilities", "factors_for", "fit_factor", "fit_table", "last_level_z",
+    "reliability", "reliability_term", "run_backtests", "run_study", "scores", "split_part",
+    "study_series", "with_centre", "write_report", "write_table",
+]
 
 Kind = Literal["count", "share", "quarterly"]
 Part = Literal["calibration", "validation", "external"]
 KINDS: tuple[Kind, ...] = ("count", "share", "quarterly")
 
-#: Training windows (annual points) and horizons the study uses.
+#: Training windows (annual points) the study uses (horizons: :data:`HORIZONS`).
 WINDOWS = (4, 5, 6, 7, 8)
-HORIZONS: dict[str, int] = {"count": 6, "share": 6, "quarterly": 8, "quarterly_short": 8}
 #: Horizons the "done when" criterion covers (counts and shares 1–5 years, quarterly 1–8).
 CHECK_HORIZONS: dict[str, int] = {"count": 5, "share": 5, "quarterly": 8}
 #: Fewest quarters the reports' quarterly model accepts (two full years).
 MIN_TRAIN_QUARTERS = 8
-#: Central interval levels the factor is fitted to: the two bands every chart shows. (Fitting
-#: 50/80/90/95% together was tried: the 80% bands of counts then came out too wide on the
-#: validation part, 85–87% at 2–5 years; the two published levels are what must hold.)
-FIT_LEVELS = (0.80, 0.95)
 #: One series in VALIDATION_MODULUS (by a hash of its base key) is held out for validation.
 VALIDATION_MODULUS = 3
 #: Target ranges of the issue: nominal 80% → 75–85%, nominal 95% → 90–98%.
 TARGET_RANGES = {0.80: (0.75, 0.85), 0.95: (0.90, 0.98)}
-#: Reliability of exceedance probabilities: bins of predicted probability and the tolerance of
-#: |observed frequency − mean predicted probability| in a bin with at least RELIABILITY_MIN_N
-#: events.
-RELIABILITY_BINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
-RELIABILITY_MIN_N = 100
-#: Thresholds of the exceedance events: the value ``base * (1 + g)`` for these ``g``, with base
-#: the last observed value (annual) or the mean of the last four quarters (quarterly) — the
-#: shape of a target ("at least 5% more than now").
-EVENT_CHANGES = (-0.20, -0.10, -0.05, 0.0, 0.05, 0.10, 0.20)
-
-
 #: Columns of the backtest record frame.
 RECORD_COLUMNS = [
     "key", "base_key", "kind", "table_key", "part", "source", "window", "origin", "origin_t", "h",
-    "model", "y", "z", "mean", "se", "df", "base",
+    "model", "y", "z", "mean", "se", "df", "base", "m0", "madj",
 ]
 
 
@@ -284,6 +298,8 @@ def backtest_series(
                 continue
             t_new = np.array([_decimal_year(periods[i]) for i in idx])
             pred = res.prediction(t_new, calibrated=False)
+            madj = res.prediction(t_new, calibrated=False, adjusted=True).mean
+            m0 = res.trend_origin()
             z = res.scale.fwd(y[idx])
             base = float(np.mean(y[max(start, end - 4):end])) if s.kind == "quarterly" \
                 else float(y[end - 1])
@@ -296,6 +312,7 @@ def backtest_series(
                     "model": res.model, "y": float(y[i]), "z": float(z[j]),
                     "mean": float(pred.mean[j]), "se": float(pred.se[j]),
                     "df": math.nan if pred.df is None else float(pred.df), "base": base,
+                    "m0": m0, "madj": float(madj[j]),
                 })
     return rows
 
@@ -339,172 +356,16 @@ def run_backtests(
     return pd.DataFrame(rows, columns=RECORD_COLUMNS)
 
 
-# ---------------------------------------------------------------------- scores and fitting
-def scores(records: pd.DataFrame) -> np.ndarray:
-    """Standardized errors ``(z - mean) / se`` of backtest records (model scale)."""
-    return ((records["z"] - records["mean"]) / records["se"]).to_numpy(float)
-
-
-def _quantiles(records: pd.DataFrame, p: float) -> np.ndarray:
-    df = records["df"].to_numpy(float)
-    q = np.where(np.isfinite(df), stats.t.ppf(p, np.where(np.isfinite(df), df, 1.0)),
-                 stats.norm.ppf(p))
-    return np.asarray(q, float)
-
-
-def coverage(records: pd.DataFrame, level: float, factor: np.ndarray | float = 1.0) -> float:
-    """Share of records whose realised value lies in the central ``level`` interval, with the
-    standard error multiplied by ``factor`` (scalar or one per record)."""
-    if not len(records):
-        return math.nan
-    q = _quantiles(records, 0.5 + level / 2)
-    return float(np.mean(np.abs(scores(records)) <= q * np.asarray(factor, float)))
-
-
-def fit_factor(records: pd.DataFrame, levels: Sequence[float] = FIT_LEVELS) -> float:
-    """The widening factor ``c`` that makes the coverage at ``levels`` closest to nominal
-    (least squares over the levels; a grid search, so ties resolve to the smallest ``c``)."""
-    if not len(records):
-        return 1.0
-    s = np.abs(scores(records))
-    qs = [_quantiles(records, 0.5 + lv / 2) for lv in levels]
-    grid = np.exp(np.linspace(math.log(0.5), math.log(12.0), 1200))
-    # ratio r = |score| / q: covered at level lv with factor c iff r <= c
-    ratios = [np.sort(s / q) for q in qs]
-    loss = np.zeros_like(grid)
-    for lv, r in zip(levels, ratios, strict=True):
-        cov = np.searchsorted(r, grid, side="right") / len(r)
-        loss += (cov - lv) ** 2
-    return float(grid[int(np.argmin(loss))])
-
-
-def fit_table(records: pd.DataFrame, meta: dict[str, Any] | None = None) -> CalibrationTable:
-    """Learn the factors per table key (kind) and horizon from the calibration part.
-
-    Factors are made non-decreasing in the horizon (a later year is never more certain than an
-    earlier one with the same model): a running maximum over horizons. They are at least 1:
-    the method only widens the textbook bands (which already hold the parameter uncertainty);
-    narrower bands would be fitting the noise of a small study. A horizon with fewer than 20
-    forecasts keeps the previous horizon's factor.
-    """
-    cal = records[records["part"] == "calibration"]
-    factors: dict[str, tuple[float, ...]] = {}
-    for key in TABLE_KEYS:
-        sub = cal[cal["table_key"] == key]
-        vals: list[float] = []
-        for h in range(1, HORIZONS[key] + 1):
-            rh = sub[sub["h"] == h]
-            c = fit_factor(rh) if len(rh) >= 20 else (vals[-1] if vals else 1.0)
-            vals.append(round(max([c, 1.0, *vals]), 4))
-        factors[key] = tuple(vals)
-    return CalibrationTable(TABLE_VERSION, factors, dict(meta or {}))
-
-
-def factors_for(records: pd.DataFrame, table: CalibrationTable | None) -> np.ndarray:
-    """The table's factor for each record (1 without a table)."""
-    out = np.ones(len(records))
-    if table is None or not len(records):
-        return out
-    keys = records["table_key"].to_numpy()
-    hs = records["h"].to_numpy(float)
-    for key in TABLE_KEYS:
-        m = keys == key
-        if m.any():
-            n = 1 if key == "quarterly_short" else None
-            out[m] = table.factor(key if key != "quarterly_short" else "quarterly", hs[m], n)
-    return out
-
-
-def exceedance_probabilities(
-    records: pd.DataFrame, table: CalibrationTable | None
-) -> pd.DataFrame:
-    """Exceedance events of the backtest forecasts and their predicted probabilities.
-
-    For each forecast and each ``g`` in :data:`EVENT_CHANGES` the event is "the realised value is
-    at least ``base * (1 + g)``" (``base``: last observed value, or mean of the last four
-    quarters). Returns ``kind`` (table key), ``h``, ``part``, ``p`` (predicted probability under the
-    calibrated distribution, or the textbook one without a table) and ``hit`` (the event
-    happened).
-    """
-    if not len(records):
-        return pd.DataFrame(columns=["kind", "h", "part", "p", "hit"])
-    c = factors_for(records, table)
-    df = records["df"].to_numpy(float)
-    parts = []
-    for g in EVENT_CHANGES:
-        v = records["base"].to_numpy(float) * (1 + g)
-        share = (records["kind"] == "share").to_numpy()
-        ok = ~share | ((v > 0) & (v < 100))
-        vv = np.where(share, np.clip(v, 1e-6, 100 - 1e-6), v)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            zv = np.where(share, np.log(vv / (100 - vv)), vv)
-            # a zero standard error (a perfectly straight window) gives a certain forecast
-            sc = (zv - records["mean"].to_numpy(float)) / (records["se"].to_numpy(float) * c)
-        p = np.where(np.isfinite(df), stats.t.sf(sc, np.where(np.isfinite(df), df, 1.0)),
-                     stats.norm.sf(sc))
-        parts.append(pd.DataFrame({
-            "kind": records["table_key"].to_numpy()[ok], "h": records["h"].to_numpy()[ok],
-            "part": records["part"].to_numpy()[ok], "p": p[ok],
-            "hit": (records["y"].to_numpy(float) >= v)[ok],
-        }))
-    return pd.concat(parts, ignore_index=True)
-
-
-def reliability(events: pd.DataFrame) -> pd.DataFrame:
-    """Reliability table: per kind and probability bin the number of events, the mean predicted
-    probability, the observed frequency and whether they agree within
-    :data:`RELIABILITY_TOLERANCE` (bins with fewer than :data:`RELIABILITY_MIN_N` events are
-    not judged: ``ok`` is ``None``)."""
-    rows = []
-    edges = np.asarray(RELIABILITY_BINS)
-    for kind, g in events.groupby("kind", sort=False):
-        b = np.clip(np.digitize(g["p"].to_numpy(float), edges[1:-1]), 0, len(edges) - 2)
-        for i in range(len(edges) - 1):
-            m = b == i
-            n = int(m.sum())
-            if not n:
-                continue
-            pm = float(g["p"].to_numpy(float)[m].mean())
-            obs = float(g["hit"].to_numpy(float)[m].mean())
-            rows.append({
-                "kind": kind, "bin": f"{edges[i]:.1f}–{edges[i + 1]:.1f}", "n": n,
-                "predicted": round(pm, 4), "observed": round(obs, 4),
-                "ok": None if n < RELIABILITY_MIN_N
-                else bool(abs(obs - pm) <= RELIABILITY_TOLERANCE),
-            })
-    return pd.DataFrame(rows, columns=["kind", "bin", "n", "predicted", "observed", "ok"])
-
-
-def coverage_table(records: pd.DataFrame, table: CalibrationTable | None) -> pd.DataFrame:
-    """Coverage of the 80% and 95% intervals per part, table key (``kind``) and horizon,
-    textbook and calibrated.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``part``, ``kind`` (table key), ``h``, ``n``, ``raw80``, ``raw95``, ``cal80``,
-        ``cal95``.
-    """
-    rows = []
-    records = records.reset_index(drop=True)
-    c = factors_for(records, table)
-    groups = records.groupby(["part", "table_key", "h"], sort=True).groups
-    for (part, kind, h), idx in groups.items():
-        g = records.loc[idx]
-        cg = c[np.asarray(idx)]
-        rows.append({
-            "part": part, "kind": kind, "h": int(h), "n": len(g),
-            "raw80": coverage(g, 0.80), "raw95": coverage(g, 0.95),
-            "cal80": coverage(g, 0.80, cg), "cal95": coverage(g, 0.95, cg),
-        })
-    return pd.DataFrame(rows, columns=["part", "kind", "h", "n", "raw80", "raw95", "cal80",
-                                       "cal95"])
-
-
 # ---------------------------------------------------------------------------- the study
 @dataclass
 class Study:
-    """Result of :func:`run_study`: the records, the learned table and its checks."""
+    """Result of :func:`run_study`: the records, the learned table and its checks.
+
+    ``reliability`` (calibrated) and ``reliability_raw`` (textbook) are measured on the
+    validation part; ``time_split`` is the coverage table of the time split (table learned on
+    origins before 2014) and ``reliability_time`` its reliability on the later origins;
+    ``reliability_external`` is measured on the external education series.
+    """
 
     records: pd.DataFrame
     table: CalibrationTable
@@ -512,6 +373,9 @@ class Study:
     reliability: pd.DataFrame
     reliability_raw: pd.DataFrame
     time_split: pd.DataFrame
+    reliability_time: pd.DataFrame = field(default_factory=pd.DataFrame)
+    reliability_external: pd.DataFrame = field(default_factory=pd.DataFrame)
+    time_table: CalibrationTable | None = None
 
 
 def _pooled(cov: pd.DataFrame, part: str, key: str, col: str, hmax: int) -> dict[str, Any]:
@@ -581,12 +445,21 @@ def _provenance(series: Sequence[StudySeries], obs_path: Path | None) -> dict[st
     return prov
 
 
-def _time_split(records: pd.DataFrame, cut: float = 2014.0) -> pd.DataFrame:
-    """Coverage when the factors are learned on forecast origins before ``cut`` (all series)
-    and checked on the origins from ``cut`` on (a harder check: it includes 2020)."""
+#: Forecast origins before this year train the time split's table; later ones check it.
+TIME_CUT = 2014.0
+
+
+def _time_split(records: pd.DataFrame, cut: float = TIME_CUT
+                ) -> tuple[pd.DataFrame, CalibrationTable, pd.DataFrame]:
+    """The time split: centre and factors learned on forecast origins before ``cut`` (all
+    series), checked on the origins from ``cut`` on (a harder check: the later origins are the
+    long rise of 2014–2022 and 2020). Returns the coverage table, the table and the
+    reliability of the later origins."""
     r = records[records["part"] != "external"].copy()
     r["part"] = np.where(r["origin_t"] < cut, "calibration", "validation")
-    return coverage_table(r, fit_table(r))
+    table = fit_table(r)
+    rel = reliability(exceedance_probabilities(r[r["part"] == "validation"], table))
+    return coverage_table(r, table), table, rel
 
 
 def run_study(
@@ -595,6 +468,7 @@ def run_study(
     series: Sequence[StudySeries] | None = None,
     obs_path: Path | None = None,
     created: str | None = None,
+    records: pd.DataFrame | None = None,
 ) -> Study:
     """The whole calibration study: backtests, factors, coverage and reliability.
 
@@ -610,6 +484,9 @@ def run_study(
         Path of observations.csv, hashed into the table's provenance.
     created
         Date stamp stored in the table (default: today).
+    records
+        Backtest records of ``series`` from an earlier :func:`run_backtests` (the backtests
+        are the slow part; the fitting and checks take about a minute).
 
     Returns
     -------
@@ -618,15 +495,27 @@ def run_study(
     import datetime as dt
 
     chosen = list(study_series(obs)) if series is None else list(series)
-    records = run_backtests(chosen, workers=workers)
+    if records is None:
+        records = run_backtests(chosen, workers=workers)
     meta: dict[str, Any] = {
         "created": created or dt.date.today().isoformat(),
         "method": {
-            "en": "The predictive standard error of each trend model is multiplied by a factor "
-                  "per kind and horizon, learned from rolling-origin backtests of the reports' "
-                  "own trend estimate on CBS vacancy series, so that 80% and 95% intervals "
-                  "held as often as stated (least squares over the two levels).",
+            "en": "The calibrated predictive distribution of each trend model has a moved "
+                  "centre and a widened scale, both learned per kind from rolling-origin "
+                  "backtests of the reports' own trend estimate on CBS vacancy series. The "
+                  "centre starts from a mix of the model's trend level and the last observed "
+                  "level (weight alpha) and keeps a damped share D(h)/h of the projected "
+                  "change (D(h) = phi + ... + phi^h); alpha and phi make the probabilities of "
+                  "exceeding a value as reliable as possible on the calibration part (the "
+                  "reliability term of the Brier score; among near ties the lowest Brier "
+                  "score); when no centre is reliable on the calibration part the model's own "
+                  "centre is kept (alpha 0, phi 1). The model's predictive standard error is then multiplied by a "
+                  "factor per kind and horizon so that 80% and 95% intervals around that "
+                  "centre held as often as stated (least squares over the two levels).",
             "fit_levels": list(FIT_LEVELS),
+            "alpha_grid": list(ALPHA_GRID),
+            "phi_grid": list(PHI_GRID),
+            "reliability_near": RELIABILITY_NEAR,
             "windows": list(WINDOWS),
             "horizons": HORIZONS,
             "quarterly": f"fitted from the first quarter, at least {MIN_TRAIN_QUARTERS} "
@@ -637,18 +526,35 @@ def run_study(
     }
     table = fit_table(records, meta)
     cov = coverage_table(records, table)
-    rel = reliability(exceedance_probabilities(records[records["part"] == "validation"], table))
-    rel_raw = reliability(exceedance_probabilities(records[records["part"] == "validation"],
-                                                    None))
-    ts = _time_split(records)
+    val = records[records["part"] == "validation"]
+    rel = reliability(exceedance_probabilities(val, table))
+    rel_raw = reliability(exceedance_probabilities(val, None))
+    rel_ext = reliability(exceedance_probabilities(records[records["part"] == "external"],
+                                                   table))
+    ts, ts_table, rel_ts = _time_split(records)
     table.meta["checks"] = _checks(cov)
     table.meta["checks"]["time_split_2014"] = _checks(ts).get("validation", {})
+    table.meta["time_split_2014_centre"] = {
+        "anchor": ts_table.anchor, "damping": ts_table.damping,
+        "factors": {k: list(v) for k, v in ts_table.factors.items()}}
     table.meta["coverage"] = cov.round(4).to_dict(orient="records")
-    table.meta["reliability_validation"] = rel.to_dict(orient="records")
+    table.meta["reliability_validation"] = _records(rel)
+    table.meta["reliability_time_split_2014"] = _records(rel_ts)
+    table.meta["reliability_external"] = _records(rel_ext)
+    table.meta["reliability_validation_textbook"] = _records(rel_raw)
     table.meta["targets"] = {"80": list(TARGET_RANGES[0.80]), "95": list(TARGET_RANGES[0.95]),
                              "reliability_tolerance": RELIABILITY_TOLERANCE,
-                             "reliability_min_n": RELIABILITY_MIN_N}
-    return Study(records, table, cov, rel, rel_raw, ts)
+                             "reliability_min_n": RELIABILITY_MIN_N,
+                             "reliability_sampling": "ok_sampling: |gap| <= max(tolerance, "
+                                                     "2 x block-bootstrap se over origin "
+                                                     "years)"}
+    return Study(records, table, cov, rel, rel_raw, ts, rel_ts, rel_ext, ts_table)
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame as JSON-safe records (NaN → None)."""
+    out = df.astype(object).where(df.notna(), None).to_dict(orient="records")
+    return [{str(k): v for k, v in r.items()} for r in out]
 
 
 # ------------------------------------------------------------------------ report writing
@@ -660,123 +566,9 @@ def write_table(table: CalibrationTable, path: Path) -> Path:
     return path
 
 
-def coverage_figure(cov: pd.DataFrame) -> Any:
-    """Figure: nominal against observed coverage by horizon, per kind (textbook and
-    calibrated, calibration and validation part)."""
-    import matplotlib.pyplot as plt
-
-    keys = [k for k in TABLE_KEYS if k in set(cov["kind"])]
-    fig, axes = plt.subplots(1, len(keys), figsize=(3.6 * len(keys), 3.4), sharey=True,
-                             squeeze=False)
-    styles = {("validation", "cal"): ("C0", "-", "calibrated, validation"),
-              ("calibration", "cal"): ("C0", ":", "calibrated, calibration"),
-              ("validation", "raw"): ("C3", "-", "textbook, validation")}
-    for ax, key in zip(axes[0], keys, strict=True):
-        for lv, marker in ((80, "o"), (95, "s")):
-            lo, hi = TARGET_RANGES[lv / 100]
-            ax.axhspan(lo, hi, color="0.9" if lv == 80 else "0.95", zorder=0)
-            ax.axhline(lv / 100, color="0.5", lw=0.8)
-            for (part, which), (col, ls, label) in styles.items():
-                g = cov[(cov["part"] == part) & (cov["kind"] == key)].sort_values("h")
-                if len(g):
-                    ax.plot(g["h"], g[f"{which}{lv}"], color=col, ls=ls, marker=marker, ms=3,
-                            label=f"{label} ({lv}%)")
-        ax.set_title(key)
-        ax.set_xlabel("horizon (quarters)" if key.startswith("quarterly") else "horizon (years)")
-        ax.set_ylim(0.2, 1.0)
-    axes[0][0].set_ylabel("observed coverage")
-    axes[0][-1].legend(fontsize=6, loc="lower left")
-    fig.suptitle("Nominal 80% / 95% intervals: observed coverage in rolling-origin backtests "
-                 "(grey bands: target ranges)", fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def report_markdown(study: Study) -> str:
-    """The study report (markdown): method, factors, coverage tables, reliability."""
-    t = study.table
-    checks = t.meta.get("checks", {})
-    lines = [
-        "# Calibration of prediction intervals",
-        "",
-        f"Table version {t.version}, created {t.meta.get('created')}; "
-        f"{len(study.records)} backtest forecasts.",
-        "",
-        str(t.meta.get("method", {}).get("en", "")),
-        "",
-        "![coverage by horizon](coverage.png)",
-        "",
-        "## Widening factors (multiply the model's predictive standard error)",
-        "",
-        "| kind | " + " | ".join(f"h={h}" for h in range(1, 9)) + " |",
-        "|---|" + "---|" * 8,
-    ]
-    for key, vals in t.factors.items():
-        cells = [f"{v:.2f}" for v in vals] + [""] * (8 - len(vals))
-        lines.append(f"| {key} | " + " | ".join(cells) + " |")
-    lines += ["", "## Coverage of the 80% and 95% intervals",
-              "", "Target on the validation part: 80% → 75–85%, 95% → 90–98% at every horizon "
-              "1–5 years (counts, shares), 1–8 quarters (quarterly).", ""]
-    for part in ("calibration", "validation", "external"):
-        lines += [f"### {part}", "", "| kind | h | n | textbook 80 | calibrated 80 | "
-                  "textbook 95 | calibrated 95 |", "|---|---|---|---|---|---|---|"]
-        g = study.coverage[study.coverage["part"] == part]
-        for r in g.itertuples(index=False):
-            lines.append(f"| {r.kind} | {r.h} | {r.n} | {r.raw80:.1%} | {r.cal80:.1%} | "
-                         f"{r.raw95:.1%} | {r.cal95:.1%} |")
-        lines.append("")
-        for key, c in checks.get(part, {}).items():
-            lines.append(f"- {key}: 80% pooled {c['coverage80'].get('pooled', 0):.1%} "
-                         f"(min {c['coverage80'].get('min', 0):.1%}, max "
-                         f"{c['coverage80'].get('max', 0):.1%}); 95% pooled "
-                         f"{c['coverage95'].get('pooled', 0):.1%} (min "
-                         f"{c['coverage95'].get('min', 0):.1%}, max "
-                         f"{c['coverage95'].get('max', 0):.1%}); within target: "
-                         f"{'yes' if c['within_target'] else 'no'}")
-        lines.append("")
-    lines += ["### time split (factors from origins before 2014, checked on 2014 and later)",
-              "", "A harder check than the series split: the later origins include 2020.", ""]
-    for key, c in checks.get("time_split_2014", {}).items():
-        lines.append(f"- {key}: 80% {c['coverage80'].get('min', 0):.1%}–"
-                     f"{c['coverage80'].get('max', 0):.1%}, 95% "
-                     f"{c['coverage95'].get('min', 0):.1%}–{c['coverage95'].get('max', 0):.1%} "
-                     f"over horizons ({c['n_forecasts']} forecasts)")
-    lines += ["", "## Reliability of exceedance probabilities (validation part)", "",
-              "Events: the realised value is at least the last value × (1 + g), g in "
-              f"{', '.join(f'{g:+.0%}' for g in EVENT_CHANGES)}. Tolerance: |observed − "
-              f"predicted| ≤ {RELIABILITY_TOLERANCE:.2f} in bins with at least "
-              f"{RELIABILITY_MIN_N} events.", "",
-              "| kind | bin | n | predicted | observed (calibrated) | ok | observed−predicted "
-              "textbook |", "|---|---|---|---|---|---|---|"]
-    raw = {(r.kind, r.bin): r for r in study.reliability_raw.itertuples(index=False)}
-    for r in study.reliability.itertuples(index=False):
-        rr = raw.get((r.kind, r.bin))
-        gap = "" if rr is None else f"{rr.observed - rr.predicted:+.3f} (n={rr.n})"
-        ok = "–" if r.ok is None else ("yes" if r.ok else "no")
-        lines.append(f"| {r.kind} | {r.bin} | {r.n} | {r.predicted:.3f} | {r.observed:.3f} | "
-                     f"{ok} | {gap} |")
-    judged = study.reliability.dropna(subset=["ok"])
-    lines += ["", f"Bins within tolerance: {int(judged['ok'].sum())} of {len(judged)}. Widening "
-              "the bands pulls probabilities towards one half but cannot fix a biased centre: "
-              "where the projected line rises (falls) steeply the realised values fall short "
-              "(overshoot) — the lines bend. Central interval coverage is symmetric and does "
-              "not see this; the reliability of target probabilities does."]
-    return "\n".join(lines) + "\n"
-
-
 def write_report(study: Study, out: Path) -> list[Path]:
-    """Write ``coverage.png``, ``calibration.md`` and ``records.csv.gz`` into ``out``."""
-    import matplotlib
+    """Write the study report into ``out`` (see
+    :func:`techmonitor.trends.calibration_report.write_report`)."""
+    from techmonitor.trends.calibration_report import write_report as _write
 
-    out.mkdir(parents=True, exist_ok=True)
-    fig = coverage_figure(study.coverage)
-    png = out / "coverage.png"
-    fig.savefig(png, dpi=130)
-    matplotlib.pyplot.close(fig)
-    md = out / "calibration.md"
-    md.write_text(report_markdown(study), encoding="utf-8")
-    rec = out / "records.csv.gz"
-    study.records.to_csv(rec, index=False)
-    return [md, png, rec]
-
-
+    return _write(study, out)

@@ -134,8 +134,9 @@ class TrendResult:
         Period of the indicator's target (set by ``estimate``); default end of
         :meth:`forecast`.
     calibration
-        Calibration table (:mod:`techmonitor.trends.calibration`) whose widening factor
-        multiplies the predictive standard error of every forecast, band and probability.
+        Calibration table (:mod:`techmonitor.trends.widening`) whose centre (anchor and
+        damping) and widening factor give the predictive distribution of every forecast,
+        band and probability.
         :func:`~techmonitor.trends.estimate` attaches the committed table; results of the
         model classes fitted directly have ``None`` (the textbook intervals).
     """
@@ -281,6 +282,32 @@ class TrendResult:
         t_last = float(self.data.t[-1])
         return (np.asarray(t_new, float) - t_last) / self.data.step
 
+    def trend_origin(self) -> float:
+        """Level of the projected trend at the last observation (model scale, seasonally
+        adjusted): the mean one period ahead minus the step from one to two periods ahead.
+
+        For the straight-line models this is the fitted line at the last observation; for the
+        state-space models it extrapolates their first projected step back. The damped centre
+        of the calibrated distribution (:meth:`prediction`) shrinks the projected change from
+        this level.
+        """
+        core = self._require_model()
+        t_last = float(self.data.t[-1])
+        t12 = t_last + self.data.step * np.array([1.0, 2.0])
+        if isinstance(core, SeasonalCore):
+            m = core.predict(t12, adjusted=True).mean
+        else:
+            m = core.predict(t12).mean
+        return float(2.0 * m[0] - m[1])
+
+    def last_level(self) -> float:
+        """Last observed level on the model scale: the last value; for quarterly series the
+        mean of the last four quarters (a level free of the seasonal pattern)."""
+        y = np.asarray(self.data.y, float)
+        if self.kind == "quarterly":
+            return float(np.mean(self.scale.fwd(y[-4:])))
+        return float(self.scale.fwd(y[-1:])[0])
+
     def prediction(
         self, t_new: np.ndarray, *, calibrated: bool = True, adjusted: bool = False
     ) -> Prediction:
@@ -291,8 +318,12 @@ class TrendResult:
         t_new
             Decimal years.
         calibrated
-            Multiply the model's standard error by the calibration factor of this kind and
-            horizon (:attr:`calibration`); ``False`` gives the model's own (textbook) one.
+            The calibrated predictive distribution (:attr:`calibration`): the centre starts at
+            ``(1 − α)`` × :meth:`trend_origin` + ``α`` × :meth:`last_level` and keeps the
+            share ``D(h) / h`` of the model's projected change (see
+            :meth:`~techmonitor.trends.widening.CalibrationTable.trend_share`); the scale is
+            the model's standard error times the widening factor of this kind and horizon.
+            ``False`` gives the model's own (textbook) distribution.
         adjusted
             Quarterly series: the seasonally adjusted level.
 
@@ -310,8 +341,21 @@ class TrendResult:
             pred = core.predict(t_new)
         if not calibrated or self.calibration is None:
             return pred
-        c = self.calibration.factor(self.kind, self.horizons(t_new), self.n)
-        return Prediction(pred.mean, pred.se * c, pred.df)
+        h = self.horizons(t_new)
+        mean = pred.mean
+        if self.calibration.adjusts_centre:
+            # the calibrated centre: a start level between the model's trend level and the
+            # last observed level, plus the kept share of the model's projected (seasonally
+            # adjusted) change; seasonal effects stay
+            keep = self.calibration.trend_share(self.kind, h, self.n)
+            alpha = self.calibration.alpha(self.kind, self.n)
+            trend = (core.predict(t_new, adjusted=True).mean
+                     if isinstance(core, SeasonalCore) and not adjusted else pred.mean)
+            m0 = self.trend_origin()
+            shift = alpha * (self.last_level() - m0) * (h > 0)
+            mean = pred.mean - (trend - m0) * (1.0 - keep) + shift
+        c = self.calibration.factor(self.kind, h, self.n)
+        return Prediction(mean, pred.se * c, pred.df)
 
     def _target_rows(self, target: str) -> tuple[list[str], np.ndarray]:
         try:
@@ -459,7 +503,9 @@ class TrendResult:
                 lines.append(
                     f"calibration:  table {self.calibration.version} "
                     f"({self.calibration.meta.get('created', '?')}); standard error x "
-                    f"{c[0]:.2f} one period ahead, x {c[1]:.2f} three periods ahead"
+                    f"{c[0]:.2f} one period ahead, x {c[1]:.2f} three periods ahead; centre "
+                    f"from {self.calibration.alpha(self.kind, self.n):.2f} x last level, "
+                    f"trend damped with phi {self.calibration.phi(self.kind, self.n):.1f}"
                 )
         if len(self.candidates):
             lines.append("candidates:")

@@ -1,4 +1,5 @@
-"""The calibration table: widening factors of the predictive standard error per kind and horizon.
+"""The calibration table: damping of the projected trend and widening factors of the predictive
+standard error, per kind and horizon.
 
 The factors are learned by the rolling-origin study in :mod:`techmonitor.trends.calibration`
 and committed as ``data/calibration.json``; this module only reads them (once per process,
@@ -20,7 +21,7 @@ import numpy as np
 #: Keys of the factor table: the kinds, and short quarterly series.
 TABLE_KEYS = ("count", "share", "quarterly", "quarterly_short")
 #: Version of the table format and method; bump when the method changes.
-TABLE_VERSION = "2"
+TABLE_VERSION = "3"
 #: Quarterly series shorter than the reports' line window (20 quarters) have their own factors
 #: (``quarterly_short``): with 8–19 quarters the seasonal pattern and the line are both poorly
 #: known and the textbook bands are far too narrow.
@@ -30,9 +31,22 @@ ENV_PATH = "TECHMONITOR_CALIBRATION"
 RELIABILITY_TOLERANCE = 0.05
 
 
+def damped_steps(h: np.ndarray | float, phi: float) -> np.ndarray:
+    """``D(h) = φ + φ² + … + φ^h``: the number of trend steps a damped trend has taken after
+    ``h`` periods (continuous in ``h``: ``φ (1 − φ^h) / (1 − φ)``; ``h`` for ``φ = 1``; 0 for
+    ``φ = 0``; 0 for ``h <= 0``)."""
+    hs = np.maximum(np.atleast_1d(np.asarray(h, dtype=float)), 0.0)
+    if phi >= 1.0:
+        return hs
+    if phi <= 0.0:
+        return np.zeros_like(hs)
+    return phi * (1.0 - phi**hs) / (1.0 - phi)
+
+
 @dataclass(frozen=True)
 class CalibrationTable:
-    """Widening factors of the predictive standard error per kind and horizon.
+    """Damping of the projected trend and widening factors of the predictive standard error,
+    per kind and horizon.
 
     Attributes
     ----------
@@ -45,12 +59,50 @@ class CalibrationTable:
         Everything else stored with the table (provenance, measured coverage, method text).
     path
         File the table was read from (``None`` when built in memory).
+    damping
+        ``{kind: φ}``: the calibrated centre lets the model's projected change die out;
+        ``h`` periods ahead it has taken ``D(h)`` of its ``h`` steps (:func:`damped_steps`).
+        ``φ = 1`` (or a kind missing): the model's own projection; ``φ = 0``: no trend.
+    anchor
+        ``{kind: α}``: the calibrated centre starts from ``(1 − α)`` × the model's trend level
+        at the last observation plus ``α`` × the last observed level (the last value; for
+        quarterly series the mean of the last four quarters). ``α = 0`` (or a kind missing):
+        the model's level; ``α = 1``: the last observation, as a random walk would.
     """
 
     version: str
     factors: dict[str, tuple[float, ...]]
     meta: dict[str, Any] = field(default_factory=dict)
     path: str | None = None
+    damping: dict[str, float] = field(default_factory=dict)
+    anchor: dict[str, float] = field(default_factory=dict)
+
+    def phi(self, kind: str, n: int | None = None) -> float:
+        """Damping parameter ``φ`` of ``kind`` (1: no damping)."""
+        key = table_key(kind, n)
+        return float(self.damping.get(key, self.damping.get(kind, 1.0)))
+
+    def alpha(self, kind: str, n: int | None = None) -> float:
+        """Weight ``α`` of the last observed level in the centre's starting level (0: the
+        model's trend level)."""
+        key = table_key(kind, n)
+        return float(self.anchor.get(key, self.anchor.get(kind, 0.0)))
+
+    @property
+    def adjusts_centre(self) -> bool:
+        """True when the table moves the centre of some kind (damping or anchor)."""
+        return any(v < 1.0 for v in self.damping.values()) or any(
+            v > 0.0 for v in self.anchor.values())
+
+    def trend_share(self, kind: str, h: np.ndarray | float, n: int | None = None) -> np.ndarray:
+        """Share ``D(h) / h`` of the model's projected change (from the trend level at the last
+        observation) the calibrated centre keeps ``h`` periods ahead; 1 for ``h <= 0``."""
+        hs = np.atleast_1d(np.asarray(h, dtype=float))
+        phi = self.phi(kind, n)
+        out = np.ones_like(hs)
+        pos = hs > 1e-12
+        out[pos] = damped_steps(hs[pos], phi) / hs[pos]
+        return out
 
     def factor(self, kind: str, h: np.ndarray | float, n: int | None = None) -> np.ndarray:
         """Widening factor for ``kind`` at (possibly fractional) horizons ``h``.
@@ -90,7 +142,7 @@ class CalibrationTable:
     def to_json(self) -> dict[str, Any]:
         """The table as stored in ``data/calibration.json``."""
         return {"version": self.version, "factors": {k: list(v) for k, v in self.factors.items()},
-                **self.meta}
+                "damping": dict(self.damping), "anchor": dict(self.anchor), **self.meta}
 
 
 def table_key(kind: str, n: int | None = None) -> str:
@@ -117,8 +169,23 @@ def table_from_json(doc: dict[str, Any], path: str | None = None) -> Calibration
         if not vals or not all(isinstance(v, int | float) and v > 0 for v in vals):
             raise ValueError(f"calibration table: factors of {kind!r} must be positive numbers")
         out[kind] = tuple(float(v) for v in vals)
-    meta = {k: v for k, v in doc.items() if k not in ("version", "factors")}
-    return CalibrationTable(str(doc.get("version", "")), out, meta, path)
+    damping = _unit_map(doc, "damping")
+    anchor = _unit_map(doc, "anchor")
+    meta = {k: v for k, v in doc.items() if k not in ("version", "factors", "damping", "anchor")}
+    return CalibrationTable(str(doc.get("version", "")), out, meta, path, damping, anchor)
+
+
+def _unit_map(doc: dict[str, Any], name: str) -> dict[str, float]:
+    """``doc[name]`` as ``{kind: number in [0, 1]}`` (missing: empty)."""
+    raw = doc.get(name) or {}
+    if not isinstance(raw, dict):
+        raise ValueError(f"calibration table: {name!r} must map kinds to numbers")
+    out: dict[str, float] = {}
+    for kind, v in raw.items():
+        if isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= v <= 1.0:
+            raise ValueError(f"calibration table: {name} of {kind!r} must be in [0, 1]")
+        out[str(kind)] = float(v)
+    return out
 
 
 @lru_cache(maxsize=8)
@@ -161,7 +228,9 @@ def summary(table: CalibrationTable | None = None) -> dict[str, Any]:
         ``calibrated`` (bool), ``version``, ``created``, ``path`` and ``kinds``: per kind
         (``count``, ``share``, ``quarterly``, ``quarterly_short``) a dict with
 
-        * ``approach``: ``"widening"``; ``factors``: the factor per horizon;
+        * ``approach``: ``"widening"``; ``centre``: ``{"anchor": α, "damping": φ}`` of the
+          calibrated centre (see :class:`CalibrationTable`); ``factors``: the factor per
+          horizon;
           ``factor_min``/``factor_max``; ``horizon_unit`` (``year``/``quarter``);
         * ``validation``, ``calibration``, ``external``: ``coverage80``/``coverage95`` each
           ``{"pooled", "min", "max"}`` over horizons (fractions, calibrated bands),
@@ -169,8 +238,11 @@ def summary(table: CalibrationTable | None = None) -> dict[str, Any]:
           ``horizons`` (e.g. ``"1-5"``), ``within_target``;
         * ``reliability``: probabilities of exceeding a value on the validation part:
           ``tolerance``, ``bins_judged``, ``bins_ok``, ``max_gap`` (largest |observed −
-          predicted| over bins with enough events) and ``top_bin`` (predicted and observed
-          frequency in the 0.9–1.0 bin), or ``None``.
+          predicted| over bins with enough events), ``reliable`` (every judged bin within
+          the tolerance), ``bins_ok_sampling``/``reliable_sampling`` (the same against
+          ``max(tolerance, 2 × block-bootstrap se)``) and ``top_bin`` (predicted and observed
+          frequency in the 0.9–1.0 bin), or ``None``; ``reliability_time_split``: the same on
+          the later origins of the time split.
 
         Without a table: ``{"calibrated": False, "kinds": {}}``.
     """
@@ -183,6 +255,7 @@ def summary(table: CalibrationTable | None = None) -> dict[str, Any]:
     for key, vals in t.factors.items():
         entry: dict[str, Any] = {
             "approach": "widening",
+            "centre": {"anchor": t.alpha(key), "damping": t.phi(key)},
             "factors": list(vals),
             "factor_min": min(vals),
             "factor_max": max(vals),
@@ -192,6 +265,8 @@ def summary(table: CalibrationTable | None = None) -> dict[str, Any]:
             if key in checks.get(part, {}):
                 entry[part] = checks[part][key]
         entry["reliability"] = _reliability_summary(t.meta.get("reliability_validation", []), key)
+        entry["reliability_time_split"] = _reliability_summary(
+            t.meta.get("reliability_time_split_2014", []), key)
         kinds[key] = entry
     return {"calibrated": True, "version": t.version, "created": t.meta.get("created"),
             "path": t.path, "kinds": kinds}
@@ -203,10 +278,13 @@ def _reliability_summary(rows: list[dict[str, Any]], key: str) -> dict[str, Any]
         return None
     judged = [r for r in mine if r.get("ok") is not None]
     top = next((r for r in mine if str(r["bin"]).startswith("0.9")), None)
+    sampling = [r for r in judged if r.get("ok_sampling") is not None]
     return {
         "tolerance": RELIABILITY_TOLERANCE,
         "bins_judged": len(judged),
         "bins_ok": sum(bool(r["ok"]) for r in judged),
+        "bins_ok_sampling": sum(bool(r["ok_sampling"]) for r in sampling),
+        "reliable_sampling": bool(sampling) and all(bool(r["ok_sampling"]) for r in sampling),
         "max_gap": round(max((abs(r["observed"] - r["predicted"]) for r in judged),
                              default=0.0), 4),
         "top_bin": None if top is None else {"predicted": top["predicted"],
