@@ -508,10 +508,11 @@ def run_study(
                   "change (D(h) = phi + ... + phi^h); alpha and phi make the probabilities of "
                   "exceeding a value as reliable as possible on the calibration part (the "
                   "reliability term of the Brier score; among near ties the lowest Brier "
-                  "score); when no centre is reliable on the calibration part the model's own "
-                  "centre is kept (alpha 0, phi 1). The model's predictive standard error is then multiplied by a "
-                  "factor per kind and horizon so that 80% and 95% intervals around that "
-                  "centre held as often as stated (least squares over the two levels).",
+                  "score); when no centre is reliable on the calibration part the model's "
+                  "own centre is kept (alpha 0, phi 1). The model's predictive standard "
+                  "error is then multiplied by a factor per kind and horizon so that 80% "
+                  "and 95% intervals around that centre held as often as stated (least "
+                  "squares over the two levels).",
             "fit_levels": list(FIT_LEVELS),
             "alpha_grid": list(ALPHA_GRID),
             "phi_grid": list(PHI_GRID),

@@ -174,10 +174,10 @@ def fit_table(
     every origin year weighing the same). When no centre is reliable (root mean squared gap
     above :data:`~techmonitor.trends.widening.RELIABILITY_TOLERANCE` for all of them) the
     model's own centre (``α = 0``, ``φ = 1``) is kept: a criterion that cannot tell the
-    centres apart is no reason to move the projection. The Brier score alone prefers shrinking a noisy
-    slope to zero even when the series share a drift: sharper on average, but then the
-    probabilities are biased (on simulated random walks with drift: observed 0.71 where 0.55
-    was predicted), which is what the study must avoid.
+    centres apart is no reason to move the projection. The Brier score alone prefers
+    shrinking a noisy slope to zero even when the series share a drift: sharper on average,
+    but then the probabilities are biased (on simulated random walks with drift: observed
+    0.71 where 0.55 was predicted), which is what the study must avoid.
 
     Factors are made non-decreasing in the horizon (a later year is never more certain than an
     earlier one with the same model): a running maximum over horizons. They are at least 1:

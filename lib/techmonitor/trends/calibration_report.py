@@ -18,17 +18,23 @@ if TYPE_CHECKING:
 _TARGETS = {80: (0.75, 0.85), 95: (0.90, 0.98)}
 
 
-def coverage_figure(cov: pd.DataFrame) -> Any:
+def coverage_figure(cov: pd.DataFrame, time_split: pd.DataFrame | None = None) -> Any:
     """Figure: nominal against observed coverage by horizon, per kind (textbook and
-    calibrated, calibration and validation part)."""
+    calibrated, calibration and validation part; with ``time_split`` also the calibrated
+    coverage of the time split's later origins)."""
     import matplotlib.pyplot as plt
+
+    if time_split is not None and len(time_split):
+        later = time_split[time_split["part"] == "validation"].assign(part="time split")
+        cov = pd.concat([cov, later], ignore_index=True)
 
     keys = [k for k in TABLE_KEYS if k in set(cov["kind"])]
     fig, axes = plt.subplots(1, max(1, len(keys)), figsize=(3.6 * max(1, len(keys)), 3.4),
                              sharey=True, squeeze=False)
     styles = {("validation", "cal"): ("C0", "-", "calibrated, validation"),
               ("calibration", "cal"): ("C0", ":", "calibrated, calibration"),
-              ("validation", "raw"): ("C3", "-", "textbook, validation")}
+              ("validation", "raw"): ("C3", "-", "textbook, validation"),
+              ("time split", "cal"): ("C2", "--", "calibrated, time split ≥ 2014")}
     for ax, key in zip(axes[0], keys, strict=False):
         for lv, marker in ((80, "o"), (95, "s")):
             lo, hi = _TARGETS[lv]
@@ -196,7 +202,7 @@ def write_report(study: Study, out: Path) -> list[Path]:
     import matplotlib.pyplot as plt
 
     out.mkdir(parents=True, exist_ok=True)
-    fig = coverage_figure(study.coverage)
+    fig = coverage_figure(study.coverage, study.time_split)
     png = out / "coverage.png"
     fig.savefig(png, dpi=130)
     plt.close(fig)
