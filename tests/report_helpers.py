@@ -13,7 +13,7 @@ from techmonitor.render.html import notebook_to_html
 from techmonitor.report import Report, report_title
 
 ROOT = Path(__file__).resolve().parents[1]
-SECTIONS = ("title_block", "key_messages", "goal1", "goal2", "goal3", "goal4",
+SECTIONS = ("title_block", "key_messages", "changes", "goal1", "goal2", "goal3", "goal4",
             "labour_market", "measures", "national_overview", "method", "provenance")
 
 

@@ -39,6 +39,7 @@ from techmonitor import __version__
 from techmonitor.cache import (
     CACHE_SCHEMA,
     combined_key,
+    compared_hash,
     data_fingerprint,
     file_hash,
     library_fingerprint,
@@ -53,6 +54,8 @@ from techmonitor.fsutil import (
     exclusive_lock,
     remove_stale_temps,
 )
+from techmonitor.periods import shift_quarter
+from techmonitor.report.results import csv_name, csv_text, results_path
 from techmonitor.worker import FORMATS, Task, TaskResult, WorkerSettings
 
 EventHandler = Callable[[dict[str, Any]], None]
@@ -153,6 +156,9 @@ class RunOptions:
         ``warm_data`` loads the observations once per kernel.
     validate
         Data validator (``data_dir -> problems``); None: :func:`observations.validate_data`.
+    compare_with
+        Earlier run folder whose ``results/<report>.json`` each report is compared with;
+        None: the previous quarter's folder in the same output root.
     """
 
     formats: tuple[str, ...] = FORMATS
@@ -165,6 +171,7 @@ class RunOptions:
     warm_imports: tuple[str, ...] = ("techmonitor.report.core",)
     warm_data: bool = True
     validate: Validator | None = None
+    compare_with: Path | None = None
 
 
 def parse_formats(value: str) -> tuple[str, ...]:
@@ -181,6 +188,55 @@ def plan(project: Path, *, only: set[tuple[str, str]] | None = None,
          overrides: dict[str, Any] | None = None) -> list[Job]:
     """The jobs a run would execute (params validated, nothing executed)."""
     return expand(project, only=only, overrides=overrides)
+
+
+def compared_path(project: Path, job: Job) -> Path | None:
+    """The earlier results file a job's ``compare_with`` parameter names (None: none)."""
+    name = job.params.compare_with
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.is_absolute() else project / path
+
+
+def with_comparison(project: Path, out_root: Path, jobs: list[Job],
+                    compare_with: Path | None) -> list[Job]:
+    """Jobs with ``compare_with`` set: the earlier run's ``results/<report>.json``.
+
+    Without ``compare_with`` the earlier run is the previous quarter's folder in
+    ``out_root``; when that has no results file for a report, the report compares with
+    nothing (the first run of a series) and says so. A folder named with ``--compare-with``
+    must exist; a report whose file is missing there gets a warning. A value set in the
+    params files is kept. Paths inside the project are passed relative to it.
+
+    Raises
+    ------
+    ParameterError
+        If ``compare_with`` is not a folder.
+    """
+    if compare_with is not None and not Path(compare_with).is_dir():
+        raise ParameterError(f"--compare-with {compare_with}: no such run folder; name the "
+                             "folder of an earlier run, e.g. reports/2023Q2")
+    out = []
+    for job in jobs:
+        p = job.params
+        if p.compare_with:
+            out.append(job)
+            continue
+        if compare_with is not None:
+            path = results_path(Path(compare_with).resolve(), p.report_id)
+        else:
+            path = results_path(Path(out_root).resolve() / shift_quarter(p.period, -1),
+                                p.report_id)
+            if not path.is_file():
+                out.append(job)
+                continue
+        try:
+            name = path.relative_to(project).as_posix()
+        except ValueError:
+            name = str(path)
+        out.append(dataclasses.replace(job, params=p.model_copy(update={"compare_with": name})))
+    return out
 
 
 def default_workers() -> int:
@@ -226,8 +282,9 @@ class _Batch:
                     raise ParameterError(f"{job.template}: template missing for "
                                          f"{job.report_id}")
                 templates[job.template] = file_hash(job.template)
-            self.keys[job.report_id] = report_key(job, library=self.library, data=self.data,
-                                                  template=templates[job.template])
+            self.keys[job.report_id] = report_key(
+                job, library=self.library, data=self.data, template=templates[job.template],
+                compared=compared_hash(compared_path(project, job)))
 
     # -- cache -------------------------------------------------------------------------------
     def expected_outputs(self, rid: str) -> dict[str, str]:
@@ -244,8 +301,11 @@ class _Batch:
         if entry.get("key") != self.keys[job.report_id]:
             return False
         have = entry.get("outputs") or {}
+        # outputs the last run recorded beyond the expected ones (results file, CSV) must
+        # still be there too: a cached report keeps them
         return all(have.get(k) == v and (self.out_dir / v).is_file()
-                   for k, v in self.expected_outputs(job.report_id).items())
+                   for k, v in self.expected_outputs(job.report_id).items()) and all(
+            (self.out_dir / v).is_file() for v in have.values())
 
     # -- manifest ----------------------------------------------------------------------------
     def entries(self) -> list[dict[str, Any]]:
@@ -300,10 +360,13 @@ class _Batch:
             if "pdf" in self.options.formats and result.pdf is not None:
                 atomic_write_bytes(self.out_dir / f"{rid}.pdf", result.pdf)
                 outcome.outputs["pdf"] = f"{rid}.pdf"
+            if result.results is not None:
+                self.write_results(rid, result.results, outcome)
         else:
             # never leave last run's report under its name when this run failed it
-            for fmt in ("html", "pdf"):
+            for fmt in ("html", "pdf", "csv"):
                 (self.out_dir / f"{rid}.{fmt}").unlink(missing_ok=True)
+            results_path(self.out_dir, rid).unlink(missing_ok=True)
             outcome.key = None
             if outcome.cell_source and outcome.cell is not None and outcome.error:
                 outcome.error = outcome.error.replace(
@@ -312,6 +375,14 @@ class _Batch:
         self.outcomes[rid] = outcome
         self.write_manifest()
         return outcome
+
+    def write_results(self, rid: str, results: dict[str, Any], outcome: ReportOutcome) -> None:
+        """The report's results file and its open-data CSV (made from the results alone)."""
+        path = results_path(self.out_dir, rid)
+        atomic_write_text(path, json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+        outcome.outputs["results"] = path.relative_to(self.out_dir).as_posix()
+        atomic_write_text(self.out_dir / csv_name(rid), csv_text(results))
+        outcome.outputs["csv"] = csv_name(rid)
 
     # -- appendix ----------------------------------------------------------------------------
     def build_appendix(self) -> None:
@@ -456,8 +527,11 @@ def run_batch(
     overrides = dict(overrides or {})
     if period:
         overrides["period"] = period
-    jobs = plan(project, overrides=overrides)
-    selected = plan(project, only=only, overrides=overrides) if only else jobs
+    jobs = with_comparison(project, out_root, plan(project, overrides=overrides),
+                           options.compare_with)
+    selected = [j for j in jobs if (j.params.kind, j.params.slug) in only] if only else jobs
+    if only:
+        plan(project, only=only, overrides=overrides)  # names an unknown report, if any
     if not jobs:
         raise ParameterError(f"{project / 'params'}: no report parameter files found")
     periods = {j.params.period for j in jobs}

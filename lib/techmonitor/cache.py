@@ -96,7 +96,8 @@ def key_params(job: Job) -> dict[str, Any]:
     return values
 
 
-def report_key(job: Job, *, library: str, data: str, template: str) -> str:
+def report_key(job: Job, *, library: str, data: str, template: str,
+               compared: str = "") -> str:
     """The cache key of one report.
 
     Parameters
@@ -106,9 +107,22 @@ def report_key(job: Job, *, library: str, data: str, template: str) -> str:
     library, data, template
         :func:`library_fingerprint`, :func:`data_fingerprint` and the template's
         :func:`file_hash` (computed once per batch by the caller).
+    compared
+        :func:`compared_hash` of the earlier results file the report compares with (its
+        ``compare_with`` parameter), so a changed earlier run reruns the report.
     """
     return _digest({"schema": CACHE_SCHEMA, "library": library, "data": data,
-                    "template": template, "params": key_params(job)})
+                    "template": template, "params": key_params(job), "compared": compared})
+
+
+def compared_hash(path: Path | None) -> str:
+    """Content hash of an earlier results file; ``""`` for none, ``missing`` when absent."""
+    if path is None:
+        return ""
+    try:
+        return file_hash(path)
+    except OSError:
+        return "missing"
 
 
 def combined_key(keys: list[str]) -> str:

@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "failure)")
     run.add_argument("--timeout", type=int, default=600, metavar="SECONDS",
                      help="seconds one notebook cell may take (default: 600)")
+    run.add_argument("--compare-with", type=Path, default=None, metavar="PATH",
+                     help="earlier run folder (e.g. reports/2023Q2) whose results/ each report "
+                     "is compared with (default: the previous quarter in --out)")
     run.add_argument("--quiet", action="store_true", help="print only the summary")
     run.add_argument("--strict", action="store_true",
                      help="exit 1 when any report has a warning (a step that could not be done)")
@@ -167,7 +170,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     options = RunOptions(formats=parse_formats(args.formats), force=args.force,
                          workers=args.workers, executor=args.executor,
                          scheduler=args.scheduler, restart_every=args.restart_every,
-                         timeout=args.timeout)
+                         timeout=args.timeout, compare_with=args.compare_with)
     log_file = None
     if args.log_json:
         try:

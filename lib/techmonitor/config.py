@@ -97,6 +97,12 @@ class ReportParams(BaseModel):
         "(empty: take the delineation in data/sectors.yaml)",
     )
     targets: list[TargetParam] = Field(default_factory=list)
+    compare_with: str = Field(
+        default="",
+        description="results file of the earlier report this one is compared with "
+        "(relative to project_dir, or absolute); the batch sets it to the previous "
+        "quarter's results/<report>.json or to --compare-with; empty: no comparison",
+    )
     project_dir: str = Field(
         default="..",
         description="project root as seen from the kernel; the batch passes an absolute path",

@@ -81,6 +81,7 @@ class TaskResult:
     html: str | None = None
     pdf: bytes | None = None
     summary: dict[str, Any] | None = None
+    results: dict[str, Any] | None = None
     error: str | None = None
     cell: int | None = None
     cell_source: str | None = None
@@ -244,12 +245,14 @@ class Worker:
     def _render(self, nb: Any, p: ReportParams, result: TaskResult) -> None:
         from techmonitor.render.html import notebook_to_html
         from techmonitor.render.index import summary_from_notebook
+        from techmonitor.report.results import results_from_notebook
 
         t = time.perf_counter()
         try:
             result.stage = "html"
             html = notebook_to_html(nb, title=result.title, language=p.language, kind=p.kind)
             result.summary = summary_from_notebook(nb)
+            result.results = results_from_notebook(nb)
             result.html = html
             result.timings["html"] = round(time.perf_counter() - t, 3)
             if "pdf" in self.settings.formats:

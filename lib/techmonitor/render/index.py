@@ -60,6 +60,18 @@ def _summary_cells(summary: Mapping[str, Any] | None, language: str) -> list[str
     return [str(summary.get("indicators", "–")), _counts_text(cats) or "–", status_words or "–"]
 
 
+def changes_cell(summary: Mapping[str, Any] | None, language: str) -> str:
+    """Number of changes since the earlier report; ``–`` when there was none to compare."""
+    if not summary:
+        return "–"
+    n = summary.get("changes")
+    if isinstance(n, int):
+        return str(n)
+    if summary.get("compared") not in (None, "none", "ok"):
+        return msg("index.not_compared", language)
+    return "–"
+
+
 def index_html(period: str, entries: Sequence[Mapping[str, Any]], language: str = "nl",
                appendix: str | None = None) -> str:
     """Build the index page.
@@ -71,7 +83,7 @@ def index_html(period: str, entries: Sequence[Mapping[str, Any]], language: str 
     entries
         Manifest entries: ``report``, ``kind``, ``title``, ``status``, ``html`` and ``pdf``
         (relative links or None), ``error`` (text or None) and optionally ``summary`` (from
-        :func:`summary_from_notebook`).
+        :func:`summary_from_notebook`; its ``changes`` count fills the changes column).
     language
         Page language (``nl`` or ``en``).
     appendix
@@ -93,6 +105,7 @@ def index_html(period: str, entries: Sequence[Mapping[str, Any]], language: str 
                 "status": msg(f"index.status.{e['status']}", lang)
                 if e["status"] in ("ok", "failed") else str(e["status"]),
                 "indicators": indicators, "progress": progress, "data": data_words,
+                "changes": changes_cell(e.get("summary"), lang),
                 "error": e.get("error") or "", "warnings": warnings,
                 "warnings_summary": msg("index.warnings", lang, n=len(warnings))})
         if rows:
@@ -112,7 +125,8 @@ def index_html(period: str, entries: Sequence[Mapping[str, Any]], language: str 
         warnings_line=msg("index.warnings_total", lang, n=n_warn) if n_warn else "",
         appendix=link, groups=groups,
         header=[msg(f"index.col.{c}", lang)
-                for c in ("report", "status", "indicators", "progress", "data", "details")])
+                for c in ("report", "status", "indicators", "progress", "data", "changes",
+                          "details")])
 
 
 def warnings_of(entry: Mapping[str, Any]) -> list[str]:

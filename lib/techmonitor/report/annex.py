@@ -11,6 +11,7 @@ from techmonitor.messages import unit_name
 from techmonitor.report import document as doc
 from techmonitor.report.ids import SECTION_IDS
 from techmonitor.report.intro import STATUS_ORDER, latest_period
+from techmonitor.report.results import csv_name
 
 if TYPE_CHECKING:
     from techmonitor.report.context import ReportContext as Report
@@ -145,6 +146,7 @@ def provenance_section(report: Report) -> doc.Section:
         doc.Paragraph(report.t("prov.intro")),
         doc.KeyValue(((report.t("prov.data_hash"), report.data_hash[:16]),
                       (report.t("prov.code"), report.code_version))),
+        doc.Paragraph(report.t("prov.csv"), href=csv_name(report.params.report_id)),
         doc.Paragraph(report.t("prov.command") + ":"),
         doc.Code(report.reproduce_command),
         doc.table(report.t("prov.params"),

@@ -13,10 +13,10 @@ a context carries its own views of the cached frames.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -25,13 +25,16 @@ from techmonitor.config import ReportParams
 from techmonitor.indicators import Indicator, series_for
 from techmonitor.messages import Lang, msg
 from techmonitor.reference import Target
-from techmonitor.report import store
+from techmonitor.report import changes, store
 from techmonitor.report.analysis import Item, MeasureRow, analyse, levels_for, match_target
 from techmonitor.report.analysis import measure_rows as compute_measure_rows
 from techmonitor.report.ids import SECTION_IDS
 from techmonitor.report.store import SourceInfo
 from techmonitor.titles import report_title
 from techmonitor.trends import widening
+
+if TYPE_CHECKING:
+    from techmonitor.report.changes import Comparison
 
 #: indicators shown in their own table of the national report, not as monitoring series
 SPECIAL_CODES = ("roa_openings_2011_2016", "roa_inflow_2011_2016")
@@ -82,6 +85,8 @@ class ReportContext:
     data_hash: str = ""
     code_version: str = ""
     calibration: Mapping[str, Any] = field(default_factory=dict)
+    #: what changed since the earlier report (``compare_with``); set by build_context
+    comparison: Comparison | None = None
 
     # -- parameters and words ---------------------------------------------------------------
     @property
@@ -142,7 +147,8 @@ class ReportContext:
 
     def sections(self) -> list[tuple[str, str]]:
         """``(id, title)`` of the sections this report shows, in order (for the contents)."""
-        out = [(SECTION_IDS["key"], self.t("sec.key"))]
+        out = [(SECTION_IDS["key"], self.t("sec.key")),
+               (changes.SECTION_ID, changes.title(self))]
         for n in (1, 2, 3, 4):
             out.append((SECTION_IDS[f"goal{n}"],
                         self.t("sec.goal", n=n, title=self.t(f"goal.{n}"))))
@@ -220,8 +226,13 @@ def build_context(params: ReportParams) -> ReportContext:
                             sectors_ref=sectors_ref)
             if not df.empty:
                 sectors.append(SectorSeries(s.slug, s.name_nl, s.name_en, df))
-    return ReportContext(
+    context = ReportContext(
         params, project, MappingProxyType(dict(catalogue)), tuple(items), rows,
         tuple(findings), tuple(sectors), tuple(national_targets),
         MappingProxyType(store.load_sources(data_dir)), store.data_hash(data_dir),
         store.code_version(project), MappingProxyType(widening.summary()))
+    # the comparison reads this report's own results, so it is made from the context
+    comparison = changes.compare(context)
+    extra = (Finding("comparison", "changes", comparison.problem),) if comparison.problem \
+        else ()
+    return replace(context, comparison=comparison, findings=context.findings + extra)

@@ -8,9 +8,10 @@ from typing import Any
 
 from techmonitor.config import FIELDS, ReportParams
 from techmonitor.errors import ParameterError
-from techmonitor.report import annex, goals, intro, labour, measures, national
+from techmonitor.report import annex, changes, goals, intro, labour, measures, national
 from techmonitor.report import document as doc
 from techmonitor.report.context import ReportContext, build_context
+from techmonitor.report.results import ResultsOutput, results_of
 
 
 class Report:
@@ -65,6 +66,10 @@ class Report:
         """3–6 generated sentences and the table of all indicators."""
         return intro.key_messages(self.context)
 
+    def changes(self) -> doc.Section:
+        """What changed since the earlier report: new data, revisions, assessments, chances."""
+        return changes.section(self.context)
+
     def goal(self, n: int) -> doc.Section:
         """Section for goal ``n`` (1–4) of the cabinet letter."""
         if n not in (1, 2, 3, 4):
@@ -92,5 +97,18 @@ class Report:
         return annex.provenance_section(self.context)
 
     def summary(self) -> doc.Summary:
-        """Machine-readable summary for the batch (invisible in HTML and PDF)."""
-        return annex.summary(self.context)
+        """Machine-readable summary for the batch (invisible in HTML and PDF).
+
+        Besides :func:`annex.summary`'s counts it holds ``changes``: the number of changes
+        since the earlier report (None when nothing was compared) and ``compared``: the
+        comparison's state (``ok``, ``none``, ``missing``, ``unreadable``, ``schema``).
+        """
+        out = annex.summary(self.context)
+        comparison = self.context.comparison
+        out.data["changes"] = comparison.count if comparison is not None else None
+        out.data["compared"] = comparison.state if comparison is not None else "none"
+        return out
+
+    def results(self) -> ResultsOutput:
+        """The report's results as data, for the batch's results file and CSV (invisible)."""
+        return ResultsOutput(results_of(self.context))

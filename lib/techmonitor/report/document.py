@@ -71,11 +71,16 @@ def _plain(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Paragraph(Node):
-    """A paragraph of plain text; ``role`` names its purpose (``lead``, ``caveat``)."""
+    """A paragraph of plain text; ``role`` names its purpose (``lead``, ``caveat``).
+
+    ``href`` (a relative file name, e.g. the report's CSV) follows the text as a link in
+    HTML and as plain text in the PDF, so the printed page still names the file.
+    """
 
     TYPE: ClassVar[str] = "paragraph"
     text: str
     role: str = ""
+    href: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from techmonitor import narrative, progress
 from techmonitor.periods import sort_key
+from techmonitor.report import changes
 from techmonitor.report import document as doc
 from techmonitor.report.analysis import Item, change_since, trend_word
 from techmonitor.report.ids import SECTION_IDS
@@ -78,7 +79,8 @@ def key_sentences(report: Report) -> list[str]:
     else:
         out.append(report.t("key.no_targets"))
     annual = [i for i in items if i.ind.frequency != "quarter"]
-    for item in sorted(annual, key=_priority)[:3]:
+    change = changes.key_sentence(report)  # the most important change since last time
+    for item in sorted(annual, key=_priority)[:3 if change is None else 2]:
         assert item.trend is not None
         sentence = narrative.change_sentence(item.name(lang), item.trend, lang, item.unit())
         if isinstance(item.assessment, progress.TargetAssessment):
@@ -91,6 +93,8 @@ def key_sentences(report: Report) -> list[str]:
         text = narrative.yoy_sentence(v.name(lang).lower(), v.trend, lang, v.unit())
         if text:
             out.append(text)
+    if change is not None:
+        out.append(change)
     return out[:6]
 
 

@@ -1,0 +1,261 @@
+"""A report's results as data: the results file the batch stores and the open-data CSV.
+
+Per report, a run writes ``reports/<period>/results/<id>.json`` (the data of
+:func:`results_of`, checked by :func:`load_results`) and ``reports/<period>/<id>.csv``
+(:func:`csv_text`, made from the results file alone). The next quarter's report compares
+itself with the results file (:mod:`techmonitor.report.changes`).
+
+The notebook emits the results as one display output of mimetype :data:`RESULTS_MIMETYPE`
+(``report.results()``, invisible in HTML and PDF); the batch reads it back with
+:func:`results_from_notebook`. This module imports only the standard library at run time,
+so the batch can write and read results without pandas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from techmonitor.report.analysis import Item
+    from techmonitor.report.context import ReportContext as Report
+
+RESULTS_MIMETYPE = "application/vnd.techmonitor.results+json"
+#: names the format inside the file (so a stray JSON file is recognised as not ours)
+RESULTS_FORMAT = "techmonitor-results"
+#: bumped when the meaning or shape of the results file changes; an earlier report is
+#: compared only when its file has exactly this version
+RESULTS_VERSION = 1
+#: columns of the open-data CSV, in order
+CSV_COLUMNS = ("report", "period_of_report", "series", "indicator", "level", "name", "unit",
+               "row_type", "period", "value", "lower80", "upper80", "lower95", "upper95",
+               "status", "source", "vintage")
+
+
+def results_path(out_dir: Path, report_id: str) -> Path:
+    """Where a run folder keeps one report's results file: ``results/<id>.json``."""
+    return out_dir / "results" / f"{report_id}.json"
+
+
+def csv_name(report_id: str) -> str:
+    """File name of a report's open-data CSV (next to its HTML): ``<id>.csv``."""
+    return f"{report_id}.csv"
+
+
+def _num(x: Any) -> float | None:
+    """A finite float or None (JSON has no NaN)."""
+    if x is None:
+        return None
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _observations(frame: Any) -> list[dict[str, Any]]:
+    return [{"period": str(r.period), "value": _num(r.value), "status": str(r.status),
+             "source": str(r.source), "vintage": str(r.vintage)}
+            for r in frame.itertuples()]
+
+
+def item_results(item: Item, lang: str) -> dict[str, Any]:
+    """One indicator series of the report as plain data (see :func:`results_of`)."""
+    from techmonitor import progress
+
+    last = item.latest
+    trend = item.trend
+    cat = item.category
+    probability = None
+    if isinstance(item.assessment, progress.TargetAssessment):
+        probability = _num(item.assessment.probability)
+    projection: list[dict[str, Any]] = []
+    if item.band is not None and len(item.band) > 1:
+        # the first row only joins the band to the series (the last fitted value)
+        projection = [{"period": str(r.period), "value": _num(r.mean),
+                       "lower80": _num(r.lo80), "upper80": _num(r.hi80),
+                       "lower95": _num(r.lo95), "upper95": _num(r.hi95)}
+                      for r in item.band.iloc[1:].itertuples()]
+    adjusted: list[dict[str, Any]] = []
+    if trend is not None and item.ind.frequency == "quarter" and trend.adjusted is not None:
+        adj = trend.adjusted
+        adjusted = [{"period": str(p), "value": _num(v)} for p, v in adj.items()]
+    return {
+        "key": item.key,
+        "indicator": item.ind.code,
+        "level": item.level,
+        "unit": item.unit(),
+        "name": item.name(lang),
+        "latest": {"period": str(last["period"]), "value": _num(last["value"]),
+                   "status": str(last["status"])},
+        "observations": _observations(item.series),
+        "trend": {"slope": _num(trend.slope) if trend is not None else None,
+                  "model": trend.model if trend is not None else None},
+        "category": cat.code if cat is not None else None,
+        "category_symbol": cat.symbol if cat is not None else None,
+        "target": None if item.target is None else {
+            "value": _num(item.target.value), "period": item.target.period,
+            "illustrative": item.target.illustrative},
+        "probability": probability,
+        "projection_end": projection[-1] if projection else None,
+        "projection": projection,
+        "adjusted": adjusted,
+        "error": item.error,
+    }
+
+
+def results_of(report: Report) -> dict[str, Any]:
+    """The report's results: per indicator series the numbers the report shows.
+
+    Parameters
+    ----------
+    report
+        The report context.
+
+    Returns
+    -------
+    dict
+        ``format``, ``schema_version``, ``report``, ``period``, ``language``, ``title``,
+        ``data_hash`` (full SHA-256), ``code_version`` and ``items``: per (indicator, level)
+        ``key``, ``indicator``, ``level``, ``unit``, ``latest`` (period, value), every
+        observation (period, value, status, source, vintage), ``trend`` (slope per year),
+        ``category`` (code), ``probability`` (of meeting the target, 0–1, if there is one),
+        ``projection_end`` (period, value and 80%/95% interval) and the whole ``projection``;
+        ``series`` holds other series the report shows (the national report's vacancies per
+        top sector).
+    """
+    lang = report.lang
+    p = report.params
+    series = [{"key": f"vacancies_open-{s.slug}", "indicator": "vacancies_open",
+               "level": "all", "unit": "count",
+               "name": s.name_en if lang == "en" else s.name_nl,
+               "observations": _observations(s.series)} for s in report.sector_vacancies]
+    return {
+        "format": RESULTS_FORMAT,
+        "schema_version": RESULTS_VERSION,
+        "report": p.report_id,
+        "period": p.period,
+        "language": lang,
+        "title": report.title,
+        "data_hash": report.data_hash,
+        "code_version": report.code_version,
+        "items": [item_results(i, lang) for i in report.items],
+        "series": series,
+    }
+
+
+@dataclass
+class ResultsOutput:
+    """The results as a notebook display output (only :data:`RESULTS_MIMETYPE`)."""
+
+    data: dict[str, Any]
+
+    def _repr_mimebundle_(self, include: object = None,
+                          exclude: object = None) -> dict[str, object]:
+        return {RESULTS_MIMETYPE: self.data}
+
+
+def results_from_notebook(nb: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The results an executed report notebook emitted (the last such output), or None."""
+    found = None
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            data = output.get("data") or {}
+            if isinstance(data.get(RESULTS_MIMETYPE), Mapping):
+                found = dict(data[RESULTS_MIMETYPE])
+    return found
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """An earlier results file as read: its data, or why it cannot be compared.
+
+    ``problem`` is ``""`` (readable, right version), ``missing``, ``unreadable``,
+    ``schema`` (another format or version; ``found`` says which) or ``report`` (the file
+    belongs to another report).
+    """
+
+    path: Path
+    data: dict[str, Any] | None
+    problem: str = ""
+    found: str = ""
+
+
+def load_results(path: Path, report_id: str | None = None) -> Loaded:
+    """Read and check an earlier run's results file; never raises for a bad file.
+
+    Parameters
+    ----------
+    path
+        The results file.
+    report_id
+        When given, the file must belong to this report.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Loaded(path, None, "missing")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Loaded(path, None, "unreadable", type(exc).__name__)
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        return Loaded(path, None, "unreadable", f"JSON: {exc}")
+    if not isinstance(data, dict) or data.get("format") != RESULTS_FORMAT:
+        return Loaded(path, None, "schema", "?")
+    version = data.get("schema_version")
+    if version != RESULTS_VERSION:
+        return Loaded(path, None, "schema", str(version))
+    if not isinstance(data.get("items"), list) or not isinstance(data.get("period"), str):
+        return Loaded(path, None, "unreadable", "items")
+    if report_id is not None and data.get("report") != report_id:
+        return Loaded(path, None, "report", str(data.get("report")))
+    return Loaded(path, data)
+
+
+def _cell(x: Any) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, float):
+        return repr(x)
+    return str(x)
+
+
+def csv_text(results: Mapping[str, Any]) -> str:
+    """The open-data CSV of one report, from its results (UTF-8 text, header row).
+
+    One row per shown number: ``row_type`` is ``observation`` (with status, source and
+    vintage), ``projection`` (value and 80%/95% interval; source and vintage of the data the
+    projection was made from) or ``seasonally_adjusted``. Values are full precision; the
+    report prints them rounded.
+    """
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    rid, period = results.get("report", ""), results.get("period", "")
+    entries = list(results.get("items") or []) + list(results.get("series") or [])
+    for it in entries:
+        head = [rid, period, it["key"], it["indicator"], it["level"], it.get("name", ""),
+                it.get("unit", "")]
+        obs = it.get("observations") or []
+        for o in obs:
+            w.writerow(head + ["observation", o["period"], _cell(o["value"]), "", "", "", "",
+                               o["status"], o["source"], o["vintage"]])
+        last = obs[-1] if obs else {}
+        for r in it.get("projection") or []:
+            w.writerow(head + ["projection", r["period"], _cell(r["value"]),
+                               _cell(r["lower80"]), _cell(r["upper80"]), _cell(r["lower95"]),
+                               _cell(r["upper95"]), "", last.get("source", ""),
+                               last.get("vintage", "")])
+        by_period = {o["period"]: o for o in obs}
+        for r in it.get("adjusted") or []:
+            o = by_period.get(r["period"], last)
+            w.writerow(head + ["seasonally_adjusted", r["period"], _cell(r["value"]), "", "",
+                               "", "", "", o.get("source", ""), o.get("vintage", "")])
+    return buf.getvalue()
