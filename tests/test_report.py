@@ -35,8 +35,8 @@ def test_national_report_has_every_section_in_order_with_one_h1() -> None:
     soup = page("national.yaml")
     assert len(soup.find_all("h1")) == 1
     ids = [s["id"] for s in soup.find_all("section")]
-    expected = ["kernboodschappen", "veranderingen", "doel-1", "doel-2", "doel-3", "doel-4", "arbeidsmarkt",
-                "maatregelen", "topsectoren", "methode", "verantwoording"]
+    expected = ["kernboodschappen", "veranderingen", "doel-1", "doel-2", "doel-3", "doel-4",
+                "arbeidsmarkt", "maatregelen", "topsectoren", "methode", "verantwoording"]
     assert ids == expected
     for sec in soup.find_all("section"):
         h2 = sec.find("h2")

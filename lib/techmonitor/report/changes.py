@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from techmonitor import fmt
-from techmonitor.messages import msg
+from techmonitor.messages import has, msg
 from techmonitor.periods import shift_quarter, sort_key
 from techmonitor.report import document as doc
 from techmonitor.report.results import RESULTS_VERSION, load_results, results_of
@@ -252,7 +252,10 @@ def _pct(p: float, report: Report) -> str:
 
 
 def _cat(code: str | None, report: Report) -> str:
-    return msg(f"cat.{code}", report.lang) if code else report.t("none")
+    if not code:
+        return report.t("none")
+    # an earlier file may name a category this version does not know: show its code
+    return msg(f"cat.{code}", report.lang) if has(f"cat.{code}") else code
 
 
 def _source(source: str, vintage: str) -> str:
