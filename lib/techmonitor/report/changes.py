@@ -268,6 +268,14 @@ def shown_file(name: str) -> str:
     return "/".join(parts[-3:])
 
 
+def _in_sentence(name: str) -> str:
+    """A series name inside a sentence: ``Openstaande vacatures`` → ``openstaande vacatures``
+    (an abbreviation such as ``ROA`` stays as it is)."""
+    if len(name) > 1 and name[0].isupper() and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
 def key_sentence(report: Report) -> str | None:
     """The one sentence of the key messages about the most important change (or None).
 
@@ -282,20 +290,20 @@ def key_sentence(report: Report) -> str | None:
         return report.t("chg.key.problem", section=title(report))
     if c.categories:
         ch = sorted(c.categories, key=lambda x: not x.targeted)[0]
-        return report.t("chg.key.category", when=when, name=ch.name,
+        return report.t("chg.key.category", when=when, name=_in_sentence(ch.name),
                         old=_cat(ch.old, report), new=_cat(ch.new, report))
     if c.probabilities:
         mv = max(c.probabilities, key=lambda x: abs(x.points))
-        return report.t("chg.key.probability", when=when, name=mv.name,
+        return report.t("chg.key.probability", when=when, name=_in_sentence(mv.name),
                         old=_pct(mv.old, report), new=_pct(mv.new, report))
     if c.revised:
         r = max(c.revised, key=lambda x: x.size)
-        return report.t("chg.key.revised", when=when, name=r.name,
+        return report.t("chg.key.revised", when=when, name=_in_sentence(r.name),
                         period=report.fmt_period(r.period, "short"),
                         old=_value(r.old, r.unit, report), new=_value(r.new, r.unit, report))
     if c.new:
         latest = max(c.new, key=lambda x: sort_key(x.period))
-        return report.t("chg.key.new", when=when, n=len(c.new), name=latest.name,
+        return report.t("chg.key.new", when=when, n=len(c.new), name=_in_sentence(latest.name),
                         period=report.fmt_period(latest.period, "short"),
                         value=_value(latest.value, latest.unit, report))
     return report.t("chg.key.nothing", when=when)
