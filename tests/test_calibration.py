@@ -360,6 +360,25 @@ def test_calibrated_centre_keeps_the_seasonal_pattern(tmp_path: Path,
     assert_allclose(fc["mean"], np.mean(y[-4:]) + season, rtol=1e-10)
 
 
+def test_standard_error_floor_gives_an_exact_fit_a_band(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exactly straight window has a textbook se of zero; with a floor r the calibrated se
+    is at least r × the last value before widening (here 0.1 × 18 × factor 2 at h = 1)."""
+    table = CalibrationTable("test", _table().factors, {}, None, {}, {}, {"count": 0.1})
+    path = tmp_path / "calibration.json"
+    calibration.write_table(table, path)
+    monkeypatch.setenv(widening.ENV_PATH, str(path))
+    assert widening.active_table().floor("count") == 0.1  # type: ignore[union-attr]
+    y = pd.Series([12.0, 14.0, 16.0, 18.0], index=[str(y) for y in range(2016, 2020)])
+    res = estimate(y)
+    raw = res.forecast(horizon=1, calibrated=False).iloc[0]
+    fc = res.forecast(horizon=1).iloc[0]
+    assert_allclose(raw["hi95"] - raw["lo95"], 0.0, atol=1e-6)
+    q = stats.t.ppf(0.975, res.linear.df_resid)  # type: ignore[union-attr]
+    assert_allclose(fc["hi95"] - fc["mean"], q * 2.0 * 0.1 * 18.0, rtol=1e-6)
+    assert_allclose(fc["mean"], 20.0, rtol=1e-9)
+
+
 def test_missing_table_gives_textbook_bands(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(widening.ENV_PATH, str(tmp_path / "none.json"))

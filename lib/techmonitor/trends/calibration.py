@@ -57,6 +57,8 @@ from techmonitor.trends.calibration_fit import (
     ALPHA_GRID,
     EVENT_CHANGES,
     FIT_LEVELS,
+    FLOOR_GAIN,
+    FLOOR_QUANTILES,
     HORIZONS,
     PHI_GRID,
     RELIABILITY_BINS,
@@ -68,6 +70,7 @@ from techmonitor.trends.calibration_fit import (
     exceedance_probabilities,
     factors_for,
     fit_factor,
+    fit_floor,
     fit_table,
     last_level_z,
     reliability,
@@ -88,7 +91,8 @@ __all__ = [
     "MIN_TRAIN_QUARTERS", "PHI_GRID", "RECORD_COLUMNS", "RELIABILITY_BINS", "RELIABILITY_MIN_N",
     "RELIABILITY_NEAR", "TARGET_RANGES", "VALIDATION_MODULUS", "WINDOWS", "StudySeries",
     "Study", "backtest_series", "brier", "coverage", "coverage_table",
-    "exceedance_probabilities", "factors_for", "fit_factor", "fit_table", "last_level_z",
+    "exceedance_probabilities", "factors_for", "fit_factor", "fit_floor", "fit_table",
+    "last_level_z",
     "reliability", "reliability_term", "run_backtests", "run_study", "scores", "split_part",
     "study_series", "with_centre", "write_report", "write_table",
 ]
@@ -512,11 +516,17 @@ def run_study(
                   "own centre is kept (alpha 0, phi 1). The model's predictive standard "
                   "error is then multiplied by a factor per kind and horizon so that 80% "
                   "and 95% intervals around that centre held as often as stated (least "
-                  "squares over the two levels).",
+                  "squares over the two levels). Where forecasts with an exactly fitting "
+                  "window (a standard error of about zero) keep intervals from holding, the "
+                  "standard error is first raised to a floor, a share of the last level "
+                  "(a quantile of the relative standard errors, kept only when it halves "
+                  "the calibration part's coverage loss).",
             "fit_levels": list(FIT_LEVELS),
             "alpha_grid": list(ALPHA_GRID),
             "phi_grid": list(PHI_GRID),
             "reliability_near": RELIABILITY_NEAR,
+            "floor_quantiles": list(FLOOR_QUANTILES),
+            "floor_gain": FLOOR_GAIN,
             "windows": list(WINDOWS),
             "horizons": HORIZONS,
             "quarterly": f"fitted from the first quarter, at least {MIN_TRAIN_QUARTERS} "

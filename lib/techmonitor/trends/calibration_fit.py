@@ -114,7 +114,10 @@ def with_centre(records: pd.DataFrame, table: CalibrationTable | None) -> pd.Dat
     the model's projected, seasonally adjusted change (``madj − m0``); seasonal effects stay.
     Without a table, or when it leaves the centre alone, the records are returned as they are.
     """
-    if table is None or not table.adjusts_centre or not len(records):
+    if table is None or not len(records) or not (table.adjusts_centre or table.se_floor):
+        return records
+    records = _floored(records, table)
+    if not table.adjusts_centre:
         return records
     keep = np.ones(len(records))
     alpha = np.zeros(len(records))
@@ -130,6 +133,65 @@ def with_centre(records: pd.DataFrame, table: CalibrationTable | None) -> pd.Dat
     out["mean"] = (records["mean"].to_numpy(float) - change * (1.0 - keep)
                    + alpha * (last_level_z(records) - m0))
     return out
+
+
+def _floored(records: pd.DataFrame, table: CalibrationTable) -> pd.DataFrame:
+    """The records with ``se`` raised to the table's floor (share of the last level; only
+    identity-scale kinds), as :meth:`techmonitor.trends.TrendResult.prediction` does."""
+    if not table.se_floor:
+        return records
+    r = np.zeros(len(records))
+    keys = records["table_key"].to_numpy()
+    for key in set(keys.tolist()):
+        r[keys == key] = table.floor(key)
+    r[(records["kind"] == "share").to_numpy()] = 0.0
+    if not r.any():
+        return records
+    out = records.copy()
+    out["se"] = np.maximum(records["se"].to_numpy(float),
+                           r * np.abs(last_level_z(records)))
+    return out
+
+
+#: Quantiles of the relative standard error (se / last level) tried as the floor, and the
+#: share of the no-floor coverage loss a floor must get below to be kept.
+FLOOR_QUANTILES = (0.0, 0.05, 0.1, 0.2, 0.3)
+FLOOR_GAIN = 0.5
+
+
+def fit_floor(sub: pd.DataFrame, key: str) -> float:
+    """The standard-error floor of one table key: the quantile (of :data:`FLOOR_QUANTILES`)
+    of the relative standard errors ``se / |last level|`` of the calibration records that
+    brings their 80% and 95% coverage closest to nominal over all horizons once the factors
+    are refitted (least squares), kept only when it at least halves the loss without a floor
+    (:data:`FLOOR_GAIN`). Shares (logit scale) get none."""
+    if not len(sub) or key == "share":
+        return 0.0
+    rel = (sub["se"] / np.abs(last_level_z(sub))).to_numpy(float)
+    rel = rel[np.isfinite(rel) & (rel > 1e-6)]
+    if not len(rel):
+        return 0.0
+    best = (math.inf, 0.0)
+    loss0 = math.inf
+    for q in FLOOR_QUANTILES:
+        r = round(float(np.quantile(rel, q)), 5) if q > 0 else 0.0
+        trial = CalibrationTable(TABLE_VERSION, {}, {}, None, {}, {}, {key: r} if r else {})
+        floored = _floored(sub, trial)
+        fac = _fit_factors(floored, HORIZONS[key])
+        loss = 0.0
+        for h in range(1, HORIZONS[key] + 1):
+            rh = floored[floored["h"] == h]
+            if len(rh):
+                c = fac[h - 1]
+                loss += (coverage(rh, 0.80, c) - 0.80) ** 2 + (coverage(rh, 0.95, c) - 0.95) ** 2
+        if q == 0:
+            loss0 = loss
+        if loss < best[0] - 1e-12:
+            best = (loss, r)
+    # a floor must repair something (halve the loss), not fine-tune: it is a share of the
+    # level learned on vacancy series, and would widen the bands of calmer series (education
+    # counts) that never needed it
+    return best[1] if best[0] <= FLOOR_GAIN * loss0 else 0.0
 
 
 def _fit_factors(sub: pd.DataFrame, hmax: int) -> tuple[float, ...]:
@@ -163,8 +225,9 @@ def fit_table(
     phi_grid: Sequence[float] = PHI_GRID,
     alpha_grid: Sequence[float] = ALPHA_GRID,
 ) -> CalibrationTable:
-    """Learn the centre (anchor ``α``, damping ``φ``) and the widening factors per table key
-    (kind) and horizon from the calibration part.
+    """Learn the standard-error floor (:func:`fit_floor`), the centre (anchor ``α``, damping
+    ``φ``) and the widening factors per table key (kind) and horizon from the calibration
+    part.
 
     For each ``(α, φ)`` of the grids the centre is moved (:func:`with_centre`), the widening
     factors are fitted to the errors around it (80%/95% coverage, :func:`fit_factor`) and the
@@ -190,8 +253,13 @@ def fit_table(
     damping: dict[str, float] = {}
     anchor: dict[str, float] = {}
     scored: dict[str, dict[str, Any]] = {}
+    floors: dict[str, float] = {}
     for key in TABLE_KEYS:
         sub = cal[cal["table_key"] == key]
+        floors[key] = fit_floor(sub, key)
+        if floors[key] > 0.0:
+            sub = _floored(sub, CalibrationTable(TABLE_VERSION, {}, {}, None, {}, {},
+                                                 {key: floors[key]}))
         trials: list[tuple[float, float, float, float, tuple[float, ...]]] = []
         scored[key] = {}
         for alpha in alpha_grid:
@@ -213,7 +281,8 @@ def fit_table(
         _, _, anchor[key], damping[key], factors[key] = min(near, key=lambda t: t[1])
     m = dict(meta or {})
     m.setdefault("centre_scores_calibration", scored)
-    return CalibrationTable(TABLE_VERSION, factors, m, None, damping, anchor)
+    return CalibrationTable(TABLE_VERSION, factors, m, None, damping, anchor,
+                            {k: v for k, v in floors.items() if v > 0.0})
 
 
 def reliability_term(events: pd.DataFrame) -> float:

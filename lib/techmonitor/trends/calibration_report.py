@@ -164,15 +164,16 @@ def report_markdown(study: Study) -> str:
         "",
         "Centre: start level (1 − α) × model trend level + α × last observed level; projected "
         "change × D(h)/h, D(h) = φ + … + φ^h. Factors multiply the model's predictive "
-        "standard error.",
+        "standard error, after raising it to the floor (share of the last level; kept only "
+        "where it halves the calibration part's coverage loss).",
         "",
-        "| kind | α | φ | " + " | ".join(f"h={h}" for h in range(1, 9)) + " |",
-        "|---|---|---|" + "---|" * 8,
+        "| kind | α | φ | se floor | " + " | ".join(f"h={h}" for h in range(1, 9)) + " |",
+        "|---|---|---|---|" + "---|" * 8,
     ]
     for key, vals in t.factors.items():
         cells = [f"{v:.2f}" for v in vals] + [""] * (8 - len(vals))
         lines.append(f"| {key} | {t.alpha(key):.2f} | {t.phi(key):.1f} | "
-                     + " | ".join(cells) + " |")
+                     f"{t.floor(key):.3f} | " + " | ".join(cells) + " |")
     lines += ["", "## Coverage of the 80% and 95% intervals", "",
               "Target on the validation part: 80% → 75–85%, 95% → 90–98% at every horizon "
               "1–5 years (counts, shares), 1–8 quarters (quarterly).", ""]

@@ -354,8 +354,12 @@ class TrendResult:
             m0 = self.trend_origin()
             shift = alpha * (self.last_level() - m0) * (h > 0)
             mean = pred.mean - (trend - m0) * (1.0 - keep) + shift
+        se = pred.se
+        r = self.calibration.floor(self.kind, self.n)
+        if r > 0.0 and self.scale.name == "identity":
+            se = np.where(h > 0, np.maximum(se, r * abs(self.last_level())), se)
         c = self.calibration.factor(self.kind, h, self.n)
-        return Prediction(mean, pred.se * c, pred.df)
+        return Prediction(mean, se * c, pred.df)
 
     def _target_rows(self, target: str) -> tuple[list[str], np.ndarray]:
         try:

@@ -68,6 +68,9 @@ class CalibrationTable:
         at the last observation plus ``α`` × the last observed level (the last value; for
         quarterly series the mean of the last four quarters). ``α = 0`` (or a kind missing):
         the model's level; ``α = 1``: the last observation, as a random walk would.
+    se_floor
+        ``{kind: r}``: the model's predictive standard error is at least ``r`` × the last
+        observed level before it is widened (identity-scale kinds; see :meth:`floor`).
     """
 
     version: str
@@ -76,6 +79,15 @@ class CalibrationTable:
     path: str | None = None
     damping: dict[str, float] = field(default_factory=dict)
     anchor: dict[str, float] = field(default_factory=dict)
+    se_floor: dict[str, float] = field(default_factory=dict)
+
+    def floor(self, kind: str, n: int | None = None) -> float:
+        """Smallest predictive standard error of ``kind`` before widening, as a fraction of
+        the last observed level (0: none). A 4-point window of equal values, or a quarterly
+        line through 8 seasonally adjusted quarters, can fit exactly and would get a band of
+        zero width."""
+        key = table_key(kind, n)
+        return float(self.se_floor.get(key, self.se_floor.get(kind, 0.0)))
 
     def phi(self, kind: str, n: int | None = None) -> float:
         """Damping parameter ``φ`` of ``kind`` (1: no damping)."""
@@ -142,7 +154,8 @@ class CalibrationTable:
     def to_json(self) -> dict[str, Any]:
         """The table as stored in ``data/calibration.json``."""
         return {"version": self.version, "factors": {k: list(v) for k, v in self.factors.items()},
-                "damping": dict(self.damping), "anchor": dict(self.anchor), **self.meta}
+                "damping": dict(self.damping), "anchor": dict(self.anchor),
+                "se_floor": dict(self.se_floor), **self.meta}
 
 
 def table_key(kind: str, n: int | None = None) -> str:
@@ -171,8 +184,11 @@ def table_from_json(doc: dict[str, Any], path: str | None = None) -> Calibration
         out[kind] = tuple(float(v) for v in vals)
     damping = _unit_map(doc, "damping")
     anchor = _unit_map(doc, "anchor")
-    meta = {k: v for k, v in doc.items() if k not in ("version", "factors", "damping", "anchor")}
-    return CalibrationTable(str(doc.get("version", "")), out, meta, path, damping, anchor)
+    se_floor = _unit_map(doc, "se_floor")
+    meta = {k: v for k, v in doc.items()
+            if k not in ("version", "factors", "damping", "anchor", "se_floor")}
+    return CalibrationTable(str(doc.get("version", "")), out, meta, path, damping, anchor,
+                            se_floor)
 
 
 def _unit_map(doc: dict[str, Any], name: str) -> dict[str, float]:
@@ -256,6 +272,7 @@ def summary(table: CalibrationTable | None = None) -> dict[str, Any]:
         entry: dict[str, Any] = {
             "approach": "widening",
             "centre": {"anchor": t.alpha(key), "damping": t.phi(key)},
+            "se_floor": t.floor(key),
             "factors": list(vals),
             "factor_min": min(vals),
             "factor_max": max(vals),
