@@ -25,7 +25,7 @@ def test_target_sentence_nl_and_en() -> None:
     a = assess_target(res, 14_000, "2024/25")
     nl = describe(NAME, res, a)
     assert nl.startswith("De technische instroom in het hbo steeg van 10.000 in 2012/'13 naar "
-                         "12.299 in 2019/'20; bij dit tempo wordt het doel van 14.000 in "
+                         "12.299 in 2019/'20; volgens de projectie wordt het doel van 14.000 in "
                          "2024/'25 met een kans van ")
     assert f"met een kans van {fmt.probability(a.probability)} gehaald." in nl
     assert f"Oordeel: {a.category.label_nl} ({a.category.symbol})" in nl
@@ -100,7 +100,7 @@ def test_illustrative_target_is_named_as_such() -> None:
     a = assess_target(res, 14_000, "2024/25", target_illustrative=True)
     assert "wordt het illustratieve doel van 14.000 in 2024/'25 met een kans van" in describe(
         NAME, res, a)
-    assert "at this pace the illustrative target of 14,000" in describe(NAME, res, a, lang="en")
+    assert "according to the projection the illustrative target of 14,000" in describe(NAME, res, a, lang="en")
     met = assess_target(res, 11_000, "2024/25", target_illustrative=True)
     assert "het illustratieve doel van 11.000 in 2024/'25 is daarmee al gehaald" in describe(
         NAME, res, met)

@@ -8,8 +8,8 @@ catalogue's ``name_nl``/``name_en``) and is used as the subject of the first sen
 
 Example (nl)::
 
-    De technische instroom in het hbo steeg van 12.345 in 2015/'16 naar 15.678 in 2019/'20; bij
-    dit tempo wordt het doel van 17.000 in 2024/'25 met een kans van 64% gehaald. Oordeel: op koers
+    De technische instroom in het hbo steeg van 12.345 in 2015/'16 naar 15.678 in 2019/'20; volgens
+    de projectie wordt het doel van 17.000 in 2024/'25 met een kans van 64% gehaald. Oordeel: op koers
     (✓): nodig is +330 per jaar, de afgelopen jaren was dat gemiddeld +333 per jaar.
 """
 
