@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from techmonitor import fmt
 from techmonitor.messages import has
-from techmonitor.narrative import describe, yoy_sentence
+from techmonitor.narrative import describe, target_clause, yoy_sentence
 from techmonitor.progress import assess_target
 from techmonitor.trends import estimate
 
@@ -100,7 +100,8 @@ def test_illustrative_target_is_named_as_such() -> None:
     a = assess_target(res, 14_000, "2024/25", target_illustrative=True)
     assert "wordt het illustratieve doel van 14.000 in 2024/'25 met een kans van" in describe(
         NAME, res, a)
-    assert "according to the projection the illustrative target of 14,000" in describe(NAME, res, a, lang="en")
+    assert "according to the projection the illustrative target of 14,000" in describe(
+        NAME, res, a, lang="en")
     met = assess_target(res, 11_000, "2024/25", target_illustrative=True)
     assert "het illustratieve doel van 11.000 in 2024/'25 is daarmee al gehaald" in describe(
         NAME, res, met)
@@ -131,3 +132,13 @@ def test_english_paragraphs_have_no_dutch_words() -> None:
     for text in texts:
         words = set(text.replace(".", " ").replace(",", " ").split())
         assert not words & {"het", "de", "van", "doel", "jaar", "gegevens", "Oordeel"}, text
+
+
+def test_an_overconfident_probability_says_so_beside_the_number() -> None:
+    res = estimate(pd.Series([100.0, 104, 109, 111, 118, 121],
+                             index=[str(y) for y in range(2014, 2020)]))
+    a = assess_target(res, 160, "2025", baseline_period="2014")
+    assert a.probability is not None and 0 < a.probability < 1
+    plain = target_clause(a, "nl", "count")
+    warned = target_clause(a, "nl", "count", overconfident=True)
+    assert warned == plain + " (zulke kansen bleken in terugtoetsen niet betrouwbaar; zie de methode)"

@@ -8,9 +8,10 @@ catalogue's ``name_nl``/``name_en``) and is used as the subject of the first sen
 
 Example (nl)::
 
-    De technische instroom in het hbo steeg van 12.345 in 2015/'16 naar 15.678 in 2019/'20; volgens
-    de projectie wordt het doel van 17.000 in 2024/'25 met een kans van 64% gehaald. Oordeel: op koers
-    (✓): nodig is +330 per jaar, de afgelopen jaren was dat gemiddeld +333 per jaar.
+    De technische instroom in het hbo steeg van 12.345 in 2015/'16 naar 15.678 in 2019/'20;
+    volgens de projectie wordt het doel van 17.000 in 2024/'25 met een kans van 64% gehaald.
+    Oordeel: op koers (✓): nodig is +330 per jaar, de afgelopen jaren was dat gemiddeld +333 per
+    jaar.
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ def change_sentence(name: str, result: TrendResult, lang: Lang = "nl",
     return msg(key, lang, name=subject, first_value=a, first=p0, last_value=b, last=p1)
 
 
-def target_clause(target: TargetAssessment, lang: Lang = "nl", unit: str = "count") -> str:
+def target_clause(target: TargetAssessment, lang: Lang = "nl", unit: str = "count",
+                  overconfident: bool = False) -> str:
     """The part after the semicolon: chance of meeting the target, or that it is already met.
 
     Parameters
@@ -98,6 +100,9 @@ def target_clause(target: TargetAssessment, lang: Lang = "nl", unit: str = "coun
         ``"nl"`` or ``"en"``.
     unit
         Indicator unit for formatting the target value.
+    overconfident
+        Backtests showed that probabilities of this kind of series did not come true as often
+        as they said: the clause says so beside the number.
 
     Returns
     -------
@@ -112,8 +117,9 @@ def target_clause(target: TargetAssessment, lang: Lang = "nl", unit: str = "coun
         return msg(f"nar.target.met{ill}", lang, **values)
     if target.probability is None:
         return msg(f"nar.target.is{ill}", lang, **values)
-    return msg(f"nar.target.chance{ill}", lang, chance=_chance(target.probability, lang),
-               **values)
+    clause = msg(f"nar.target.chance{ill}", lang, chance=_chance(target.probability, lang),
+                 **values)
+    return clause + (msg("nar.target.overconfident", lang) if overconfident else "")
 
 
 def judgement_sentence(target: TargetAssessment, lang: Lang = "nl", unit: str = "count") -> str:
@@ -230,6 +236,7 @@ def describe(
     trend: TrendAssessment | None = None,
     lang: Lang = "nl",
     unit: str | None = None,
+    overconfident: bool = False,
 ) -> str:
     """One paragraph on an indicator: movement, target or trend, and caveats.
 
@@ -249,6 +256,8 @@ def describe(
         ``"nl"`` (default) or ``"en"``.
     unit
         Indicator unit (``"count"``, ``"share"``, ``"eur"`` …); default from ``result.kind``.
+    overconfident
+        See :func:`target_clause`.
 
     Returns
     -------
@@ -274,7 +283,7 @@ def describe(
     else:
         first = change_sentence(name, result, lang, u) + flag
     if target is not None:
-        first += "; " + target_clause(target, lang, u)
+        first += "; " + target_clause(target, lang, u, overconfident)
     parts.append(first + ".")
 
     if not result.has_model:

@@ -285,6 +285,16 @@ def trend_word(item: Item, lang: str) -> str:
     return msg("trend.per_year", lang, arrow=arrow, change=per_year)
 
 
+def overconfident(item: Item, calibration: Mapping[str, Any]) -> bool:
+    """True when backtests found probabilities of this item's kind of series too confident
+    (the committed calibration table's reliability check, within sampling error, failed)."""
+    entry = (calibration.get("kinds") or {}).get(kind_for(item.ind)) or {}
+    rel = entry.get("reliability") or {}
+    if not rel:
+        return False
+    return not rel.get("reliable_sampling", rel.get("reliable", True))
+
+
 def finite(x: float | None) -> bool:
     """True for a real, finite number."""
     return x is not None and isinstance(x, int | float) and math.isfinite(x)

@@ -10,7 +10,7 @@ from techmonitor import charts, narrative, progress
 from techmonitor.messages import join_words
 from techmonitor.periods import to_decimal_year, to_decimal_years
 from techmonitor.report import document as doc
-from techmonitor.report.analysis import Item
+from techmonitor.report.analysis import Item, overconfident
 from techmonitor.report.ids import SECTION_IDS
 
 if TYPE_CHECKING:
@@ -53,8 +53,9 @@ def indicator_blocks(report: Report, item: Item) -> list[doc.Node]:
         out.append(trend_chart(report, item))
     target = item.assessment if isinstance(item.assessment, progress.TargetAssessment) else None
     trend = item.assessment if isinstance(item.assessment, progress.TrendAssessment) else None
-    out.append(doc.Paragraph(narrative.describe(name, item.trend, target, trend, lang,
-                                                item.unit())))
+    out.append(doc.Paragraph(narrative.describe(
+        name, item.trend, target, trend, lang, item.unit(),
+        overconfident=overconfident(item, report.calibration))))
     note = failure_note(report, item)
     if note is not None:
         out.append(note)

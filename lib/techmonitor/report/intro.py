@@ -9,7 +9,7 @@ from techmonitor import narrative, progress
 from techmonitor.periods import sort_key
 from techmonitor.report import changes
 from techmonitor.report import document as doc
-from techmonitor.report.analysis import Item, change_since, trend_word
+from techmonitor.report.analysis import Item, change_since, overconfident, trend_word
 from techmonitor.report.ids import SECTION_IDS
 
 if TYPE_CHECKING:
@@ -84,7 +84,8 @@ def key_sentences(report: Report) -> list[str]:
         assert item.trend is not None
         sentence = narrative.change_sentence(item.name(lang), item.trend, lang, item.unit())
         if isinstance(item.assessment, progress.TargetAssessment):
-            sentence += "; " + narrative.target_clause(item.assessment, lang, item.unit())
+            sentence += "; " + narrative.target_clause(
+                item.assessment, lang, item.unit(), overconfident(item, report.calibration))
         out.append(sentence + ".")
     vacancies = [i for i in items if i.ind.frequency == "quarter" and i.trend.yoy]  # type: ignore[union-attr]
     if vacancies:
