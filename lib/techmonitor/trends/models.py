@@ -25,8 +25,10 @@ import numpy as np
 import pandas as pd
 
 # statsmodels is imported at module level but not used at import time (DESIGN: nothing at import
-# time beyond imports)
-import statsmodels.api as sm
+# time beyond imports); the modules themselves, not statsmodels.api, which loads everything
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.regression.linear_model import OLS
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.seasonal import STL
 from statsmodels.tsa.statespace.structural import UnobservedComponents
@@ -174,7 +176,7 @@ def fit_ols(
     if cov_type not in ("HAC", "nonrobust"):
         raise ValueError(f"cov_type={cov_type!r}; use 'HAC' or 'nonrobust'")
     with quiet(messages):
-        model = sm.OLS(z, x)
+        model = OLS(z, x)
         res = model.fit()
         cov = np.asarray(res.cov_params())
         used, lags = "nonrobust", None
@@ -245,7 +247,7 @@ def fit_binomial(k: np.ndarray, m: np.ndarray, t: np.ndarray) -> BinomialCore:
         # proportions with the denominators as variance weights: the same likelihood as the
         # two-column (successes, failures) form, but statsmodels 0.15 computes the Pearson
         # scale of the two-column form on the wrong footing
-        res = sm.GLM(k / m, x, family=sm.families.Binomial(), var_weights=m).fit(scale="X2")
+        res = GLM(k / m, x, family=families.Binomial(), var_weights=m).fit(scale="X2")
         params = pd.Series(np.asarray(res.params), index=["const", "slope"])
         core = BinomialCore(
             params=params,
