@@ -166,6 +166,8 @@ def test_csv_rows_equal_the_numbers_the_report_prints(two_quarters: Path) -> Non
         assert {r["row_type"] for r in rows} <= {"observation", "projection",
                                                  "seasonally_adjusted"}
         soup = _soup(two_quarters, "2023Q3", rid)
+        # the results are data for the batch: nothing of them on the page
+        assert "techmonitor-results" not in soup.get_text() and "<results" not in soup.get_text()
         prov = soup.find("section", id="verantwoording")
         assert prov.find("a", href=f"{rid}.csv") is not None
         checked = 0

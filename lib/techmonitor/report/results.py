@@ -156,6 +156,10 @@ class ResultsOutput:
 
     data: dict[str, Any]
 
+    def __repr__(self) -> str:
+        # IPython stores this as the output's text/plain: short, not the whole results
+        return f"<results: {self.data.get('report')}, {len(self.data.get('items') or [])} series>"
+
     def _repr_mimebundle_(self, include: object = None,
                           exclude: object = None) -> dict[str, object]:
         return {RESULTS_MIMETYPE: self.data}
