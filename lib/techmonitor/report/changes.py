@@ -264,8 +264,8 @@ def _source(source: str, vintage: str) -> str:
 
 def shown_file(name: str) -> str:
     """The compared file as the section names it: ``2023Q2/results/<id>.json``."""
-    parts = Path(name).parts
-    return "/".join(parts[-3:])
+    path = Path(name)
+    return Path(*path.parts[-3:]).as_posix() if len(path.parts) > 3 else path.as_posix()
 
 
 def _in_sentence(name: str) -> str:
