@@ -141,4 +141,5 @@ def test_an_overconfident_probability_says_so_beside_the_number() -> None:
     assert a.probability is not None and 0 < a.probability < 1
     plain = target_clause(a, "nl", "count")
     warned = target_clause(a, "nl", "count", overconfident=True)
-    assert warned == plain + " (zulke kansen bleken in terugtoetsen niet betrouwbaar; zie de methode)"
+    caveat = " (zulke kansen bleken in terugtoetsen niet betrouwbaar; zie de methode)"
+    assert warned == plain + caveat
