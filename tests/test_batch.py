@@ -128,7 +128,6 @@ def test_one_broken_report_does_not_stop_the_batch(tmp_path: Path, monkeypatch: 
 
 def test_a_report_whose_pdf_fails_is_failed_and_the_rest_are_printed(tmp_path: Path) -> None:
     """A report whose PDF cannot be printed (an image without alt text) fails alone."""
-    pytest.importorskip("weasyprint")
     project = copy_project(tmp_path)
     alpha = project / "params" / "sectors" / "alpha.yaml"
     (project / "params" / "sectors" / "noalt.yaml").write_text(
@@ -150,7 +149,6 @@ def test_a_report_whose_pdf_fails_is_failed_and_the_rest_are_printed(tmp_path: P
 
 
 def test_pdf_and_appendix_rebuilt_only_when_a_part_changed(tmp_path: Path) -> None:
-    pytest.importorskip("weasyprint")
     project = copy_project(tmp_path)
     out = project / "reports" / "2023Q3"
     result, _ = run(project, workers=2, formats=("html", "pdf"))
