@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from techmonitor.errors import ParameterError
 from techmonitor.report.analysis import _flows
 
 
@@ -32,9 +33,11 @@ def test_relative_target_takes_its_baseline_from_the_series() -> None:
     assert spec is not None
     assert spec.value == pytest.approx(230.0) and spec.baseline_value == 200.0
     assert spec.illustrative
-    assert RelativeTarget(15, "2025/26", "2014/15", "x", True).resolve(series) is None
+    with pytest.raises(ParameterError, match="no value in 2014/15"):
+        RelativeTarget(15, "2025/26", "2014/15", "x", True).resolve(series)
     zero = series.assign(value=[0.0, 3.0])
-    assert RelativeTarget(15, "2025/26", "2015/16", "x", True).resolve(zero) is None
+    with pytest.raises(ParameterError, match="value in 2015/16 is 0"):
+        RelativeTarget(15, "2025/26", "2015/16", "x", True).resolve(zero)
 
 
 def test_a_measure_without_reported_progress_has_no_status() -> None:

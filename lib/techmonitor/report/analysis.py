@@ -18,7 +18,7 @@ import pandas as pd
 
 from techmonitor import fmt, progress, trends
 from techmonitor.config import ReportParams
-from techmonitor.errors import TechmonitorError
+from techmonitor.errors import ParameterError, TechmonitorError
 from techmonitor.indicators import Indicator, series_for
 from techmonitor.messages import msg
 from techmonitor.periods import sort_key, to_decimal_year
@@ -53,13 +53,26 @@ class RelativeTarget:
     source: str
     illustrative: bool
 
-    def resolve(self, series: pd.DataFrame) -> TargetSpec | None:
-        """The absolute target; None when the baseline period is not in ``series`` or its
-        value is not positive (a percentage of nothing is no target)."""
+    def resolve(self, series: pd.DataFrame) -> TargetSpec:
+        """The absolute target from the series' value in the baseline period.
+
+        Raises
+        ------
+        ParameterError
+            When the baseline period is not in ``series`` or its value is not positive (a
+            percentage of nothing is no target): the report then says so where the target's
+            assessment would stand, instead of dropping the target.
+        """
         base = series.loc[series["period"] == self.baseline_period, "value"]
-        if base.empty or not float(base.iloc[-1]) > 0:
-            return None
+        what = f"target {self.change_pct:+g}% on {self.baseline_period}"
+        if base.empty:
+            raise ParameterError(f"{what}: the series has no value in {self.baseline_period}; "
+                                 "choose a baseline period with data or give target_value")
         baseline = float(base.iloc[-1])
+        if not baseline > 0:
+            raise ParameterError(f"{what}: the value in {self.baseline_period} is "
+                                 f"{baseline:g}, and a percentage of that is no target; choose "
+                                 "another baseline period or give target_value")
         return TargetSpec(baseline * (1 + self.change_pct / 100), self.period,
                           self.baseline_period, baseline, self.source, self.illustrative)
 
@@ -192,12 +205,17 @@ def analyse(
                         region=region, sectors_ref=sectors_ref)
     if series.empty:
         return None
+    target_error = None
     if isinstance(target, RelativeTarget):
-        target = target.resolve(series)
+        try:
+            target = target.resolve(series)
+        except ParameterError as exc:  # shown where the target's assessment would stand
+            target, target_error = None, str(exc)
     direction: Literal["up", "down"] = "down" if ind.direction == "down" else "up"
     if ind.frequency == "irregular" and series["period"].str.contains("Q").any():
         # single dated readings (UWV's "begin 2016") are no time series: nothing to fit
-        return Item(ind, level, series, None, target, None, None)
+        return Item(ind, level, series, None, target, None, None, target_error,
+                    "target" if target_error else None)
     with warnings.catch_warnings():
         # statsmodels warnings are recorded on the result (messages); never in the report
         warnings.simplefilter("ignore")
@@ -205,9 +223,10 @@ def analyse(
             trend = trends.estimate(series, kind=kind_for(ind),
                                     target_period=target.period if target else None)
         except EXPECTED_ERRORS as exc:
-            return Item(ind, level, series, None, target, None, None, _reason(exc), "trend")
+            reason = _reason(exc) + (f"; {target_error}" if target_error else "")
+            return Item(ind, level, series, None, target, None, None, reason, "trend")
         assessment: progress.TargetAssessment | progress.TrendAssessment | None = None
-        error = step = None
+        error, step = target_error, "target" if target_error else None
         if target is not None:
             try:
                 assessment = progress.assess_target(

@@ -70,14 +70,18 @@ def key_sentences(report: Report) -> list[str]:
     items = [i for i in report.items if i.trend is not None]
     out = [report.t("key.intro", n=len(report.items), scope=report.scope)]
     targeted = [i for i in items if isinstance(i.assessment, progress.TargetAssessment)]
+    undetermined = [i for i in report.items if i.target is None and i.error_step == "target"]
     if targeted:
         counts = Counter(i.category for i in targeted if i.category is not None)
         parts = [f"{n} {cat.label(lang)} ({cat.symbol})"
                  for cat, n in sorted(counts.items(), key=lambda kv: -kv[0].rank)]
         key = "key.count_one" if len(targeted) == 1 else "key.counts"
         out.append(report.t(key, n=len(targeted), parts=", ".join(parts)))
-    else:
+    elif not undetermined:
         out.append(report.t("key.no_targets"))
+    if undetermined:  # a target the params ask for but that could not be worked out
+        out.append(report.t("key.targets_undetermined", n=len(undetermined),
+                            names=", ".join(i.name(lang) for i in undetermined)))
     annual = [i for i in items if i.ind.frequency != "quarter"]
     change = changes.key_sentence(report)  # the most important change since last time
     for item in sorted(annual, key=_priority)[:3 if change is None else 2]:
@@ -108,9 +112,10 @@ def status_of(item: Item, report: Report) -> doc.Cell:
 
 
 def target_text(item: Item, report: Report) -> str:
-    """``17.000 in 2025`` or ``geen doel``."""
+    """``17.000 in 2025``, ``geen doel``, or ``doel niet te bepalen`` when the params name a
+    target that could not be worked out (the note under the indicator says why)."""
     if item.target is None:
-        return report.t("no_target")
+        return report.t("target.undetermined" if item.error_step == "target" else "no_target")
     text = report.t("target.value", value=item.value(item.target.value, report.lang),
                     period=report.fmt_period(item.target.period, "short"))
     return text + (report.t("target.illustrative") if item.target.illustrative else "")
