@@ -3,6 +3,7 @@ the HTML and the PDF of a report say the same thing (also for hostile text)."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -15,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 from techmonitor import trends
-from techmonitor.errors import DataValidationError
+from techmonitor.errors import DataValidationError, ParameterError
 from techmonitor.report import analysis, store
 from techmonitor.report.context import build_context
 
@@ -213,3 +214,25 @@ def test_a_target_that_cannot_be_worked_out_is_said_not_dropped() -> None:
     assert row.find_all("td")[3].get_text() == "doel niet te bepalen"
     assert "Voor deze selectie zijn geen indicatoren met een doel" not in soup.get_text(" ")
     assert any(f.where == item.key and f.step == "target" for f in report.context.findings)
+
+
+def test_sbi_in_the_params_replaces_the_sectors_vacancy_delineation() -> None:
+    """``sbi: [sbi-C]`` for Energie: its vacancies become CBS's industry (C) series, read here
+    straight from observations.csv."""
+    report = make_report("sectors/energie.yaml", sbi=["sbi-C"])
+    vac = next(i for i in report.context.items if i.ind.code == "vacancies_open")
+    default = next(i for i in make_report("sectors/energie.yaml").context.items
+                   if i.ind.code == "vacancies_open")
+    vintage = str(vac.series["vintage"].iloc[-1])
+    with (ROOT / "data" / "observations.csv").open(encoding="utf-8") as fh:
+        expected = {r["period"]: float(r["value"]) for r in csv.DictReader(fh)
+                    if (r["indicator"], r["sector"], r["region"], r["sex"], r["level"],
+                        r["vintage"]) == ("vacancies_open", "sbi-C", "NL", "all", "all",
+                                          vintage)}
+    got = dict(zip(vac.series["period"], vac.series["value"], strict=True))
+    assert got and all(expected[p] == v for p, v in got.items())
+    assert float(vac.latest["value"]) != float(default.latest["value"])  # it did something
+    with pytest.raises(ParameterError, match="'sbi-ZZ' is not an SBI sector code"):
+        build_context(make_report("sectors/energie.yaml", sbi=["sbi-ZZ"]).params)
+    with pytest.raises(ParameterError, match="only applies to a sector report"):
+        build_context(make_report("regions/utrecht.yaml", sbi=["sbi-C"]).params)

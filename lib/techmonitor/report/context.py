@@ -22,9 +22,10 @@ import pandas as pd
 
 from techmonitor import fmt
 from techmonitor.config import ReportParams
+from techmonitor.errors import ParameterError
 from techmonitor.indicators import Indicator, series_for
 from techmonitor.messages import Lang, msg
-from techmonitor.reference import Target
+from techmonitor.reference import SectorsRef, Target
 from techmonitor.report import changes, store
 from techmonitor.report.analysis import Item, MeasureRow, analyse, levels_for, match_target
 from techmonitor.report.analysis import measure_rows as compute_measure_rows
@@ -166,6 +167,34 @@ def _codes(ind: Indicator) -> tuple[str, ...]:
                                if part is not None)
 
 
+def with_sbi(ref: SectorsRef, params: ReportParams) -> SectorsRef:
+    """The delineation with the report's own ``sbi`` list as its sector's vacancy part.
+
+    Raises
+    ------
+    ParameterError
+        When ``sbi`` is given for a report that is not a sector report, or names a code that
+        is not an SBI sector of ``data/sectors.yaml`` or not kept in the observations.
+    """
+    if not params.sbi:
+        return ref
+    where = f"params sbi for {params.report_id}"
+    if params.kind != "sector":
+        raise ParameterError(f"{where}: sbi only applies to a sector report; remove it")
+    stored = ref.stored_sbi_codes()
+    for code in params.sbi:
+        if code not in ref.sbi_codes:
+            raise ParameterError(f"{where}: {code!r} is not an SBI sector code; use one of "
+                                 f"{', '.join(ref.sbi_codes)}")
+        if code not in stored:
+            raise ParameterError(f"{where}: {code!r} is not kept in data/observations.csv; "
+                                 "add it to extra_sbi_stored in data/sectors.yaml and run "
+                                 "`techmonitor data build`")
+    top = [s.model_copy(update={"vacancies": {v: list(params.sbi) for v in s.vacancies}})
+           if s.slug == params.sector else s for s in ref.top_sectors]
+    return ref.model_copy(update={"top_sectors": top})
+
+
 def build_context(params: ReportParams) -> ReportContext:
     """Analyse one report: every indicator series, its trend and assessment, the measures.
 
@@ -185,7 +214,7 @@ def build_context(params: ReportParams) -> ReportContext:
     project = Path(params.project_dir).resolve()
     data_dir = project / "data"
     catalogue = store.load_catalogue(data_dir)
-    sectors_ref = store.load_sectors(data_dir)
+    sectors_ref = with_sbi(store.load_sectors(data_dir), params)
     national_targets = store.load_targets(data_dir)
     # Totals that only serve as the denominator of a share (all first-years, all diplomas)
     # are not policy indicators: the share says what they mean, and leaving them out keeps
@@ -200,7 +229,7 @@ def build_context(params: ReportParams) -> ReportContext:
             target = match_target(ind, level, params.sector, params.region, national_targets,
                                   list(params.targets))
             key = ("item", params.period, ind.code, level, params.sector, params.region,
-                   repr(target), params.target_year)
+                   tuple(params.sbi), repr(target), params.target_year)
 
             def compute(ind: Indicator = ind, level: str = level, target: Any = target
                         ) -> Item | None:
