@@ -236,3 +236,17 @@ def test_sbi_in_the_params_replaces_the_sectors_vacancy_delineation() -> None:
         build_context(make_report("sectors/energie.yaml", sbi=["sbi-ZZ"]).params)
     with pytest.raises(ParameterError, match="only applies to a sector report"):
         build_context(make_report("regions/utrecht.yaml", sbi=["sbi-C"]).params)
+
+
+def test_single_readings_are_shown_as_readings_without_a_finding() -> None:
+    """UWV's vacancies in technical occupations: dated readings of several page versions."""
+    report = make_report("national.yaml")
+    item = next(i for i in report.context.items if i.ind.code == "vacancies_tech_occupations")
+    assert item.trend is None and item.error is None
+    assert all(f.where != item.key for f in report.context.findings)
+    soup = BeautifulSoup(render(report), "html.parser")
+    rows = soup.find(id="kernboodschappen").find("table").find("tbody").find_all("tr")
+    row = next(r for r in rows if r.find("th").get_text() == item.name("nl"))
+    assert row.find_all("td")[2].get_text() == "– losse waarnemingen"
+    para = soup.find(id=f"ind-{item.key}").find_next_sibling("p")
+    assert "losse waarnemingen op onregelmatige momenten" in para.get_text()

@@ -296,6 +296,8 @@ def trend_word(item: Item, lang: str) -> str:
     trend = item.trend
     if trend is None and item.error:
         return msg("not_estimated", lang)
+    if trend is None and item.ind.frequency == "irregular":
+        return msg("trend.readings", lang)
     if trend is None or trend.slope is None or not finite(trend.slope):
         return msg("trend.none", lang)
     slope = trend.slope
