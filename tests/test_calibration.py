@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -454,3 +455,37 @@ def test_study_on_a_small_real_subset(tmp_path: Path) -> None:
     assert set(rel.columns) >= {"bin", "n", "predicted", "observed", "ok", "se", "ok_sampling"}
     assert rel["n"].sum() > len(rec)  # several thresholds per forecast
     assert ((rel["predicted"] >= 0) & (rel["predicted"] <= 1)).all()
+
+
+def test_a_window_that_cannot_be_fitted_is_counted_and_a_bug_is_not_hidden(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import sys
+
+    from techmonitor.errors import DataValidationError
+
+    est = sys.modules["techmonitor.trends.estimate"]  # the module, not the exported function
+
+    values = pd.Series(np.linspace(100.0, 130.0, 12), index=[str(y) for y in range(2005, 2017)])
+    series = StudySeries("lin", "lin", "count", values, "sim", "calibration")
+    whole = backtest_series(series, windows=(5,), horizon=2)
+    real = est.estimate
+
+    def refuse_early(train: Any, **kw: Any) -> Any:
+        if train.index[0] == "2005":
+            raise DataValidationError("refused by the test")
+        return real(train, **kw)
+
+    monkeypatch.setattr(est, "estimate", refuse_early)
+    with caplog.at_level("WARNING", logger="techmonitor.trends.calibration"):
+        rows = backtest_series(series, windows=(5,), horizon=2)
+    lost = [r for r in whole if r["origin"] == "2009"]
+    assert lost and len(rows) == len(whole) - len(lost)
+    assert "lin: 1 of 7 training windows could not be fitted" in caplog.text
+    assert "refused by the test" in caplog.text
+
+    def bug(train: Any, **kw: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(est, "estimate", bug)
+    with pytest.raises(RuntimeError, match="a bug"):
+        backtest_series(series, windows=(5,), horizon=2)

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import warnings
 from collections.abc import Iterable, Sequence
@@ -53,6 +54,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from techmonitor.errors import TechmonitorError
 from techmonitor.trends.calibration_fit import (
     ALPHA_GRID,
     EVENT_CHANGES,
@@ -85,6 +87,8 @@ from techmonitor.trends.widening import (
     CalibrationTable,
     table_key,
 )
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "ALPHA_GRID", "CHECK_HORIZONS", "EVENT_CHANGES", "FIT_LEVELS", "HORIZONS", "KINDS",
@@ -287,13 +291,17 @@ def backtest_series(
         for w in windows:
             jobs.extend((k - w, k) for k in range(w, n, origin_step))
     rows: list[dict[str, Any]] = []
+    failed: list[str] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for start, end in jobs:
             train = pd.Series(y[start:end], index=periods[start:end])
             try:
                 res = estimate(train, kind=s.kind)
-            except Exception:  # noqa: BLE001 - a study counts failures, it does not stop
+            except (TechmonitorError, np.linalg.LinAlgError) as exc:
+                # the errors a report's fit may meet (it would then say so): no forecast to
+                # score, but the study says how many windows it lost and why
+                failed.append(f"{periods[start]}–{periods[end - 1]}: {exc}")
                 continue
             if not res.has_model:
                 continue
@@ -318,6 +326,9 @@ def backtest_series(
                     "df": math.nan if pred.df is None else float(pred.df), "base": base,
                     "m0": m0, "madj": float(madj[j]),
                 })
+    if failed:
+        log.warning("calibration study, %s: %d of %d training windows could not be fitted "
+                    "(first: %s)", s.key, len(failed), len(jobs), failed[0])
     return rows
 
 
