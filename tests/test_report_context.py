@@ -105,9 +105,11 @@ def test_a_report_that_changes_its_data_does_not_change_the_next_report(
     ctx = make_report("sectors/energie.yaml").context
     obs = ctx.obs
     obs.loc[:, "value"] = -1.0
-    for ind in ctx.catalogue.values():
-        part = ctx.obs_of(ind)
-        part.loc[:, "value"] = -2.0
+    zeeland = make_report("regions/zeeland.yaml").params.region
+    for ind in ctx.catalogue.values():  # every cached slice a report can be handed
+        for region in (ctx.params.region, zeeland):
+            part = store.obs_for(ctx.data_dir, ctx.params.period, (ind.code,), region)
+            part.loc[:, "value"] = -2.0
     for item in ctx.items:
         item.series.loc[:, "value"] = -3.0
         if item.band is not None:

@@ -133,10 +133,6 @@ class ReportContext:
         """Observations known at the end of the reporting quarter (a copy-on-write view)."""
         return store.obs_until(self.data_dir, self.params.period)
 
-    def obs_of(self, ind: Indicator) -> pd.DataFrame:
-        """Observations of one indicator and of the parts of a derived share."""
-        return store.obs_for(self.data_dir, self.params.period, _codes(ind))
-
     def goal_items(self, goal: int) -> list[Item]:
         """Items of one goal, quarterly labour-market series excluded (own section)."""
         return [i for i in self.items if i.ind.goal == goal and i.ind.frequency != "quarter"]

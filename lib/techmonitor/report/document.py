@@ -12,12 +12,11 @@ In a notebook a node displays itself as two outputs: the document as JSON under
 (for JupyterLab and nbconvert).
 
 JSON shape: every node is an object with ``"type"`` (the class's ``TYPE``) and its fields;
-tuples become lists. :func:`from_json` reads it back.
+tuples become lists. The renderers read that JSON, never these classes.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Literal
@@ -291,40 +290,3 @@ class Summary:
     def _repr_mimebundle_(self, include: object = None,
                           exclude: object = None) -> dict[str, object]:
         return {SUMMARY_MIMETYPE: self.data}
-
-
-_TYPES: dict[str, type[Node]] = {cls.TYPE: cls for cls in (
-    Paragraph, Heading, BulletList, KeyValue, Code, Note, Callout, Figure, Table, Front,
-    Section)}
-
-
-def from_json(data: dict[str, Any]) -> Node:
-    """A node from its JSON form (inverse of :meth:`Node.to_json`).
-
-    Raises
-    ------
-    ValueError
-        On an unknown ``type``.
-    """
-    kind = data.get("type")
-    cls = _TYPES.get(str(kind))
-    if cls is None:
-        raise ValueError(f"document: unknown node type {kind!r}")
-    values = {k: v for k, v in data.items() if k not in ("type", "schema")}
-    if cls is Section:
-        values["children"] = tuple(from_json(c) for c in values.get("children", []))
-    elif cls is Table:
-        values["columns"] = tuple(Column(**c) for c in values["columns"])
-        values["rows"] = tuple(tuple(Cell(**c) for c in row) for row in values["rows"])
-    elif cls in (KeyValue, Front):
-        for key in ("pairs", "facts", "contents"):
-            if key in values:
-                values[key] = tuple(tuple(p) for p in values[key])
-    elif cls is BulletList:
-        values["items"] = tuple(values["items"])
-    return cls(**values)
-
-
-def dumps(nodes: Sequence[Node]) -> str:
-    """A list of nodes as a JSON string (UTF-8 text, no ASCII escaping)."""
-    return json.dumps([n.to_json() for n in nodes], ensure_ascii=False)
