@@ -525,6 +525,12 @@ class TrendResult:
             lines.extend(f"  {m}" for m in self.messages)
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        """JupyterLab display: facts, model, slope, backtest and calibrated forecast."""
+        from techmonitor.trends.display import trend_html
+
+        return trend_html(self)
+
     def __repr__(self) -> str:
         return (
             f"TrendResult(kind={self.kind!r}, model={self.model!r}, n={self.n}, "
