@@ -215,8 +215,10 @@ def build_context(params: ReportParams) -> ReportContext:
     # Totals that only serve as the denominator of a share (all first-years, all diplomas)
     # are not policy indicators: the share says what they mean, and leaving them out keeps
     # the printed report short. Their definitions stay in the method annex.
-    denominators = {ind.denominator.indicator for ind in catalogue.values()
-                    if ind.denominator is not None}
+    # The same holds for counts that only serve as a numerator (people who did not change
+    # occupation): the retention share is the indicator.
+    denominators = {part.indicator for ind in catalogue.values()
+                    for part in (ind.numerator, ind.denominator) if part is not None}
     items: list[Item] = []
     for ind in catalogue.values():
         if ind.code in SPECIAL_CODES or (ind.code in denominators and ind.direction == "none"):

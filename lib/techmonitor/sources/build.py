@@ -29,7 +29,7 @@ from techmonitor.reference import (
     load_sectors,
     yaml_text,
 )
-from techmonitor.sources import KEY_COLUMNS, TIDY_COLUMNS, cbs, duo, published
+from techmonitor.sources import KEY_COLUMNS, TIDY_COLUMNS, cbs, duo, occupations, published
 
 HAND_CURATED = [
     "indicators.yaml", "targets.yaml", "measures.yaml", "sectors.yaml", "regions.yaml",
@@ -132,6 +132,21 @@ def _cbs(raw_dir: Path, region_names: dict[str, str], summary: dict[str, Any]
     return frames
 
 
+def _occupations(raw_dir: Path, summary: dict[str, Any]) -> list[pd.DataFrame]:
+    """Retention (CBS wisseling van beroepsklasse) and Techniekpact technical employment."""
+    frames = []
+    for stem, reader in (("wisseling_beroepsklasse_07_08", occupations.read_wisseling),
+                         ("technical_occupations_published",
+                          occupations.read_technical_occupations)):
+        path = _find(raw_dir, stem)
+        if path is None:
+            summary["missing"].append(stem)
+            continue
+        frames.append(reader(path))
+        summary["files"].append(str(path))
+    return frames
+
+
 def _write_atomic(path: Path, text: str | bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -216,6 +231,7 @@ def build_data(raw_dir: Path, out_dir: Path) -> dict[str, Any]:
     keep = sectors.stored_sbi_codes() | {"all"}
     frames += [f[f["sector"].isin(keep)] for f in _cbs(raw_dir, regions_ref.names(), summary)]
     frames += published.read_all(raw_dir, out_dir, summary)
+    frames += _occupations(raw_dir, summary)
     frames = [f for f in frames if not f.empty]
     if not frames:
         msg = f"{raw_dir}: no known raw files found (looked for DUO, CBS and published files)"

@@ -45,14 +45,9 @@ FACTS = {
         ("tech_educated_in_tech_job_share", "man", "cbs-press-2017", "press-citing-cbs"),
     ("share of technically educated men with a technical job", "trade press"):
         ("tech_educated_in_tech_job_share", "man", "cbs-press-2013", "press-citing-cbs"),
-    ("persons with a technical occupation", "Monitor Techniekpact"):
-        ("employment_tech_occupations", "all", "tp-2022-05", "techniekpact-monitor"),
-    ("women with a technical occupation", "Monitor Techniekpact"):
-        ("employment_tech_occupations", "vrouw", "tp-2022-05", "techniekpact-monitor"),
-    ("men with a technical occupation", "Monitor Techniekpact"):
-        ("employment_tech_occupations", "man", "tp-2022-05", "techniekpact-monitor"),
-    ("werkzame mensen in de techniek", "bedrijvenbeleidinbeeld.nl"):
-        ("employment_tech_occupations", "all", "bbib", "bedrijvenbeleidinbeeld"),
+    # Persons with a technical occupation (Techniekpact, bedrijvenbeleidinbeeld.nl) are read
+    # from techniekpact_technical_occupations/ by sources.occupations, which keeps the monitor
+    # editions apart (this file put the 2018 and 2023 editions into one vintage).
     ("persons without technical education working in a technical occupation", "nu.nl"):
         ("lateral_tech_occupations_no_tech_education", "all", "cbs-press-2017",
          "press-citing-cbs"),
