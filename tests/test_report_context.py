@@ -12,6 +12,7 @@ import shutil
 from collections.abc import Iterator
 from typing import Any
 
+import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
@@ -201,12 +202,16 @@ def test_method_annex_states_the_measured_coverage_of_the_bands() -> None:
 
 
 def test_a_target_that_cannot_be_worked_out_is_said_not_dropped() -> None:
-    """Energie's params ask +10% hbo inflow on 2015/16, whose value is 0 (no programme yet)."""
-    params = (ROOT / "params" / "sectors" / "energie.yaml").read_text(encoding="utf-8")
-    report = make_report("sectors/energie.yaml")
-    item = next((i for i in report.context.items if i.target is None and i.error), None)
-    if "target_change_pct" not in params or item is None:
-        pytest.skip("the bundled Energie params no longer carry an unresolvable target")
+    """+10% Energie hbo inflow on 2015/16, whose value is 0: the programmes started later."""
+    zero = {"indicator": "inflow_sector", "level": "hbo", "baseline_period": "2015/16",
+            "target_period": "2025/26", "target_change_pct": 10, "source": "illustrative"}
+    obs = pd.read_csv(ROOT / "data" / "observations.csv", dtype=str)
+    base = obs[(obs.indicator == "inflow_sector") & (obs.period == "2015/16")
+               & (obs.level == "hbo") & (obs.sector == "energie") & (obs.sex == "all")]
+    assert float(base["value"].iloc[0]) == 0  # the case this test is about
+    report = make_report("sectors/energie.yaml", targets=[zero])
+    item = next(i for i in report.context.items if i.key == "inflow_sector-hbo")
+    assert item.target is None and item.error
     assert item.error_step == "target" and "value in" in str(item.error)
     soup = BeautifulSoup(render(report), "html.parser")
     note = soup.find(id=f"ind-{item.key}").find_next_sibling(class_="note-failure")

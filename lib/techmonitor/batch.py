@@ -38,6 +38,7 @@ from typing import Any
 from techmonitor import __version__
 from techmonitor.cache import (
     CACHE_SCHEMA,
+    analysis_hash,
     combined_key,
     compared_hash,
     data_fingerprint,
@@ -284,7 +285,8 @@ class _Batch:
                 templates[job.template] = file_hash(job.template)
             self.keys[job.report_id] = report_key(
                 job, library=self.library, data=self.data, template=templates[job.template],
-                compared=compared_hash(compared_path(project, job)))
+                compared=compared_hash(compared_path(project, job)),
+                analysis=analysis_hash(project, job))
 
     # -- cache -------------------------------------------------------------------------------
     def expected_outputs(self, rid: str) -> dict[str, str]:

@@ -97,7 +97,7 @@ def key_params(job: Job) -> dict[str, Any]:
 
 
 def report_key(job: Job, *, library: str, data: str, template: str,
-               compared: str = "") -> str:
+               compared: str = "", analysis: str = "") -> str:
     """The cache key of one report.
 
     Parameters
@@ -110,9 +110,25 @@ def report_key(job: Job, *, library: str, data: str, template: str,
     compared
         :func:`compared_hash` of the earlier results file the report compares with (its
         ``compare_with`` parameter), so a changed earlier run reruns the report.
+    analysis
+        :func:`file_hash` of the report's own analysis file (params ``analysis``), so an
+        edit to it reruns only that report.
     """
     return _digest({"schema": CACHE_SCHEMA, "library": library, "data": data,
-                    "template": template, "params": key_params(job), "compared": compared})
+                    "template": template, "params": key_params(job), "compared": compared,
+                    "analysis": analysis})
+
+
+def analysis_hash(project: Path, job: Job) -> str:
+    """Content hash of the report's analysis file; ``""`` for none, ``missing`` when absent."""
+    name = job.params.analysis
+    if not name:
+        return ""
+    path = Path(name) if Path(name).is_absolute() else project / name
+    try:
+        return file_hash(path)
+    except OSError:
+        return "missing"
 
 
 def compared_hash(path: Path | None) -> str:

@@ -143,13 +143,22 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from techmonitor import observations
     from techmonitor.batch import plan
     from techmonitor.config import parse_only, parse_set
+    from techmonitor.report.checks import analysis_problems, target_problems
 
     problems: list[str] = []
     try:
         jobs = plan(args.project, only=parse_only(args.only), overrides=parse_set(args.sets))
-        print(f"params: {len(jobs)} report(s) valid")
     except TechmonitorError as exc:
         problems += str(exc).splitlines()
+    else:
+        found: list[str] = []
+        for job in jobs:  # what only the data can tell: do the targets mean what they say?
+            where = str(job.files[-1])
+            found += target_problems(job.params, where, args.project)
+            found += analysis_problems(job.params, where, args.project)
+        problems += found
+        if not found:
+            print(f"params: {len(jobs)} report(s) valid")
     data_problems = observations.validate_data(args.project / "data")
     problems += data_problems
     if not data_problems:

@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from techmonitor.errors import ParameterError
-from techmonitor.periods import QUARTER_RE
+from techmonitor.periods import QUARTER_RE, to_decimal_year
 from techmonitor.periods import is_valid as is_valid_period
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -71,6 +71,12 @@ class TargetParam(BaseModel):
             value = getattr(self, name)
             if value is not None and not is_valid_period(value):
                 raise ValueError(f"{name} {value!r} is not a period such as 2025 or 2025/26")
+        if self.baseline_period is not None and (
+                to_decimal_year(self.target_period) <= to_decimal_year(self.baseline_period)):
+            raise ValueError(
+                f"target for {self.indicator!r}: target_period {self.target_period!r} is not "
+                f"after baseline_period {self.baseline_period!r}; a target lies after its "
+                "baseline")
         return self
 
 
@@ -97,6 +103,12 @@ class ReportParams(BaseModel):
         "(empty: take the delineation in data/sectors.yaml)",
     )
     targets: list[TargetParam] = Field(default_factory=list)
+    analysis: str = Field(
+        default="",
+        description="the author's own analysis: a Python file (relative to project_dir, "
+        "e.g. analyses/energie.py) whose sections(report) adds sections to this report; "
+        "empty: none",
+    )
     compare_with: str = Field(
         default="",
         description="results file of the earlier report this one is compared with "
@@ -280,13 +292,83 @@ def resolve(
             f"{override}: key 'slug' = {params.slug!r} must equal the file name "
             f"{override.stem!r}; rename the file or fix the slug"
         )
-    if params.kind == "sector" and params.sector != params.slug:
-        raise ParameterError(
-            f"{override}: key 'sector' = {params.sector!r} must equal the slug {params.slug!r}"
-        )
+    found = cross_checks(params, str(override))
+    if found:
+        raise ParameterError(found[0] if len(found) == 1 else "invalid parameters:\n  - "
+                             + "\n  - ".join(found))
     templates = templates_dir or base.parent.parent / "templates"
     return Job(params=params, files=(base, override),
                template=templates / f"{params.kind}.ipynb")
+
+
+def cross_checks(params: ReportParams, where: str) -> list[str]:
+    """Rules that tie parameters together, the same for the batch and a notebook.
+
+    Parameters
+    ----------
+    params
+        Parameters that passed the schema.
+    where
+        What to name in a message: the params file, or ``template parameters``.
+
+    Returns
+    -------
+    list of str
+        One line per broken rule (empty: all hold).
+    """
+    problems = []
+    if params.kind == "sector" and params.sector != params.slug:
+        problems.append(f"{where}: key 'sector' = {params.sector!r} must equal the slug "
+                        f"{params.slug!r} in a sector report")
+    if params.kind != "sector" and params.sector != "all":
+        problems.append(f"{where}: key 'sector' = {params.sector!r} only applies to a sector "
+                        f"report; a {params.kind} report covers all sectors (sector: all)")
+    if params.kind == "national" and params.region != "NL":
+        problems.append(f"{where}: key 'region' = {params.region!r}, but the national report "
+                        "covers NL; remove the key or set region: NL")
+    if params.kind == "region" and params.region == "NL":
+        problems.append(f"{where}: key 'region' = 'NL' in a region report; set the "
+                        "province's CBS code, e.g. region: PV26")
+    if params.sbi and params.kind != "sector":
+        problems.append(f"{where}: key 'sbi' = {params.sbi!r} only applies to a sector "
+                        "report; remove it")
+    seen: set[tuple[str, str]] = set()
+    for i, t in enumerate(params.targets):
+        if (t.indicator, t.level) in seen:
+            problems.append(f"{where}: targets[{i}] repeats the target for {t.indicator!r} "
+                            f"level {t.level!r}; keep one")
+        seen.add((t.indicator, t.level))
+    return problems
+
+
+def from_values(values: dict[str, Any], where: str = "template parameters") -> ReportParams:
+    """Validate parameters given as values (a notebook's parameters cell), as the batch does.
+
+    The schema and :func:`cross_checks` apply; what only a params file has (its folder and
+    name) cannot be checked here.
+
+    Raises
+    ------
+    ParameterError
+        Naming every key that is wrong, its value and the rule.
+    """
+    try:
+        params = ReportParams.model_validate(values)
+    except ValidationError as exc:
+        found = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            if err["type"] == "missing":
+                found.append(f"{where}: missing {loc!r}; set it in the parameters cell")
+            else:
+                found.append(f"{where}: {loc} = {err.get('input')!r}: {err['msg']}")
+        raise ParameterError(found[0] if len(found) == 1 else "invalid parameters:\n  - "
+                             + "\n  - ".join(found)) from None
+    found = cross_checks(params, where)
+    if found:
+        raise ParameterError(found[0] if len(found) == 1 else "invalid parameters:\n  - "
+                             + "\n  - ".join(found))
+    return params
 
 
 def _kind_of(path: Path) -> str | None:

@@ -88,6 +88,8 @@ class ReportContext:
     calibration: Mapping[str, Any] = field(default_factory=dict)
     #: what changed since the earlier report (``compare_with``); set by build_context
     comparison: Comparison | None = None
+    #: ``(id, title)`` of the author's own sections (params ``analysis``), for the contents
+    own_contents: tuple[tuple[str, str], ...] = field(default=())
 
     # -- parameters and words ---------------------------------------------------------------
     @property
@@ -153,6 +155,7 @@ class ReportContext:
         out.append((SECTION_IDS["measures"], self.t("sec.measures")))
         if self.params.kind == "national":
             out.append((SECTION_IDS["national"], self.t("sec.national")))
+        out.extend(self.own_contents)
         out.append((SECTION_IDS["method"], self.t("sec.method")))
         out.append((SECTION_IDS["provenance"], self.t("sec.provenance")))
         return out
@@ -244,6 +247,11 @@ def build_context(params: ReportParams) -> ReportContext:
     rows = tuple(compute_measure_rows(
         store.load_measures(data_dir), store.load_progress(data_dir), params))
     findings = [Finding(i.key, i.error_step or "trend", i.error) for i in items if i.error]
+    shown = {(i.ind.code, i.level) for i in items}
+    for n, t in enumerate(params.targets):  # a target never vanishes without a word
+        if (t.indicator, t.level) not in shown:
+            findings.append(Finding(f"targets[{n}]", "target", msg(
+                "target.unmatched", params.language, indicator=t.indicator, level=t.level)))
     findings += [Finding(f"measure {r.measure.id}", "status", r.error) for r in rows if r.error]
     sectors: list[SectorSeries] = []
     if params.kind == "national" and VACANCIES in catalogue:

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cached_property
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from techmonitor.config import FIELDS, ReportParams
+from techmonitor.config import FIELDS, ReportParams, from_values
 from techmonitor.errors import ParameterError
-from techmonitor.report import annex, changes, goals, intro, labour, measures, national
+from techmonitor.report import annex, author, changes, goals, intro, labour, measures, national
 from techmonitor.report import document as doc
-from techmonitor.report.context import ReportContext, build_context
+from techmonitor.report.context import Finding, ReportContext, build_context
 from techmonitor.report.results import ResultsOutput, results_of
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from techmonitor.trends import TrendResult
 
 
 class Report:
@@ -31,6 +39,8 @@ class Report:
 
     def __init__(self, params: ReportParams) -> None:
         self.params = params
+        self._made = 0  # sections and charts made, for unique chart ids
+        self._ids: set[str] = set()  # ids of the author's sections, kept unique
 
     @classmethod
     def from_namespace(cls, namespace: Mapping[str, Any]) -> Report:
@@ -39,19 +49,107 @@ class Report:
         Raises
         ------
         ParameterError
-            If the parameters do not satisfy the schema.
+            If the parameters do not satisfy the schema or the rules that tie them together
+            (the same checks as the batch's, :func:`techmonitor.config.cross_checks`).
         """
         values = {k: namespace[k] for k in FIELDS if k in namespace}
-        try:
-            params = ReportParams.model_validate(values)
-        except Exception as exc:  # pydantic's message already names the key
-            raise ParameterError(f"template parameters: {exc}") from exc
-        return cls(params)
+        return cls(from_values(values))
 
     @cached_property
-    def context(self) -> ReportContext:
-        """The analysed report (computed on first use, then read-only)."""
+    def _analysed(self) -> ReportContext:
         return build_context(self.params)
+
+    @property
+    def context(self) -> ReportContext:
+        """The analysed report (computed on first use, then read-only), with the contents
+        and any failure of the author's own analysis (params ``analysis``)."""
+        base = self._analysed
+        sections, failure = self._own
+        contents = tuple((s.id, s.title) for s in sections)
+        if failure is not None:
+            contents = ((author.OWN_PREFIX + "analyse", base.t("own.title")),)
+        extra = (Finding(self.params.analysis, "analysis", failure),) if failure else ()
+        if not contents and not extra:
+            return base
+        return replace(base, own_contents=contents, findings=base.findings + extra)
+
+    # -- the author's API ----------------------------------------------------------------------
+    def series(self, indicator: str, level: str = "all", sex: str = "all") -> pd.DataFrame:
+        """One series of this report's sector or region as a tidy frame.
+
+        Columns ``period, value, status, vintage, source``; see
+        :func:`techmonitor.report.author.series`.
+        """
+        return author.series(self._analysed, indicator, level, sex)
+
+    def trend(self, indicator: str, level: str = "all", sex: str = "all") -> TrendResult:
+        """The calibrated trend of :meth:`series` (shows itself as a table in JupyterLab)."""
+        return author.trend(self._analysed, indicator, level, sex)
+
+    def figure(self, indicator: str, level: str = "all", sex: str = "all", *,
+               with_trend: bool = True) -> Figure:
+        """A house-style matplotlib chart of one series, its trend and 80/95% band.
+
+        It carries its alt text, caption and source, for :meth:`section`.
+        """
+        return author.figure(self._analysed, indicator, level, sex, with_trend=with_trend)
+
+    def chart(self, fig: Figure, *, alt: str, caption: str = "", source: str) -> doc.Figure:
+        """Any matplotlib figure as a report figure, with the alt text and source it needs."""
+        self._made += 1
+        return author.chart(fig, alt=alt, caption=caption, source=source,
+                            salt=f"{self.params.report_id}-chart-{self._made}")
+
+    def section(self, title: str, *blocks: Any) -> doc.Section:
+        """A section of the author's own: a title, then text, figures, tables or nodes.
+
+        Shown where the cell stands, in the HTML and the PDF, in house style. ``str`` is a
+        paragraph, a :meth:`figure` a chart, a DataFrame a table (``frame.attrs["caption"]``
+        its caption).
+        """
+        self._made += 1
+        made = author.section(self._analysed, title, blocks, self._made)
+        sid, n = made.id, 2
+        while sid in self._ids:
+            sid, n = f"{made.id}-{n}", n + 1
+        self._ids.add(sid)
+        return made if sid == made.id else replace(made, id=sid)
+
+    @cached_property
+    def _own(self) -> tuple[tuple[doc.Section, ...], str | None]:
+        """The sections of the params ``analysis`` file, or why it failed."""
+        if not self.params.analysis:
+            return (), None
+        path = author.analysis_path(Path(self.params.project_dir).resolve(),
+                                    self.params.analysis)
+        try:
+            made = author.run_analysis(self, path)
+        except author.AnalysisError as exc:
+            return (), str(exc)
+        # say whose analysis it is: it is not the shared method of every report
+        by = doc.Paragraph(self._analysed.t("own.by", file=self.params.analysis), "caveat")
+        return tuple(replace(sec, children=(by, *sec.children)) for sec in made), None
+
+    def analysis(self) -> doc.Section | None:
+        """The author's own sections from the params ``analysis`` file, shown in place.
+
+        Without an analysis file nothing is shown. When the file fails, a failure note
+        naming file and line stands where its sections would, and the batch reports it as a
+        warning.
+        """
+        sections, failure = self._own
+        ctx = self._analysed
+        if failure is not None:
+            return doc.Section(ctx.t("own.title"), author.OWN_PREFIX + "analyse",
+                               (doc.Note(ctx.t("own.failed", reason=failure), "failure"),),
+                               role="own")
+        if not sections:
+            return None
+        from IPython.display import display
+
+        for sec in sections[:-1]:  # a cell shows one value; the others are displayed
+            display(sec)
+        return sections[-1]
 
     @property
     def title(self) -> str:

@@ -1,0 +1,176 @@
+"""The author's own analysis: params ``analysis: analyses/<slug>.py`` through the real batch.
+
+Its sections appear in the HTML and the PDF in house style (alt text, source); an error in
+it names the file and line where the sections would stand and in the batch summary; an edit
+to it reruns only that report. Also the author's API on its own (series, trend, figure,
+section), checked against the observations read independently.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+from techmonitor.cli import main
+from techmonitor.config import resolve
+from techmonitor.errors import ParameterError
+from techmonitor.report import Report
+from techmonitor.report import document as doc
+
+from .conftest import ROOT
+
+ANALYSIS = '''"""Utrecht's own analysis: women in technical hbo inflow."""
+
+
+def sections(report):
+    frame = report.series("inflow_tech", level="hbo", sex="vrouw")
+    table = frame[["period", "value"]].tail(3)
+    table.attrs["caption"] = "Vrouwen in technisch hbo, laatste drie jaren"
+    return [
+        report.section("Vrouwen in technisch hbo",
+                       "Deze sectie is van de auteur van het rapport.",
+                       report.figure("inflow_tech", level="hbo", sex="vrouw"), table),
+        report.section("Tweede eigen sectie", "Nog een alinea."),
+    ]
+'''
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "params", tmp_path / "params")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    (tmp_path / "analyses").mkdir()
+    (tmp_path / "analyses" / "utrecht.py").write_text(ANALYSIS, encoding="utf-8")
+    path = tmp_path / "params" / "regions" / "utrecht.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "analysis: analyses/utrecht.py\n",
+                    encoding="utf-8")
+    return tmp_path
+
+
+def _women_hbo() -> pd.DataFrame:
+    obs = pd.read_csv(ROOT / "data" / "observations.csv", dtype=str)
+    s = obs[(obs.indicator == "inflow_tech") & (obs.level == "hbo") & (obs.region == "PV26")
+            & (obs.sex == "vrouw") & (obs.sector == "all")]
+    return s
+
+
+@pytest.mark.slow
+def test_own_sections_in_html_and_pdf_and_errors_name_file_and_line(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = project / "reports"
+    args = ["run", "--project", str(project), "--only", "region:utrecht",
+            "--only", "region:zeeland", "--out", str(out), "--workers", "1"]
+    assert main(args) == 0
+    folder = out / "2023Q3"
+    soup = BeautifulSoup((folder / "region-utrecht.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    own = soup.find("section", id="eigen-vrouwen-in-technisch-hbo")
+    assert own is not None and own.find("h2").get_text(strip=True) == "Vrouwen in technisch hbo"
+    assert soup.find("section", id="eigen-tweede-eigen-sectie") is not None
+    # in the contents, before the method annex
+    nav = [a["href"] for a in soup.find("nav").find_all("a")]
+    assert nav.index("#eigen-vrouwen-in-technisch-hbo") < nav.index("#methode")
+    figure = own.find("figure")
+    svg = figure.find("svg")
+    assert svg is not None and svg.get("role") == "img"
+    alt = svg.find("title").get_text() + " " + (svg.find("desc").get_text()
+                                                if svg.find("desc") else "")
+    women = _women_hbo()
+    assert "vrouwen" in figure.get_text(" ").lower() or "vrouwen" in alt.lower()
+    assert "duo" in figure.get_text(" ").lower()  # the source line
+    # the table holds the last three values, formatted in Dutch
+    last = [int(float(v)) for v in women.sort_values("period")["value"].tail(3)]
+    cells = [td.get_text(strip=True) for td in own.find("table").find_all("td")]
+    assert f"{last[-1]:,}".replace(",", ".") in cells
+    pdf = PdfReader(folder / "region-utrecht.pdf")
+    text = " ".join(page.extract_text() or "" for page in pdf.pages)
+    assert "Vrouwen in technisch hbo" in text and "Tweede eigen sectie" in text
+    assert "Deze sectie is een eigen analyse" in text
+    assert "Vrouwen in technisch hbo" in _titles(pdf.outline)  # a bookmark of its own
+
+    # unchanged: nothing reruns; an edit to the analysis reruns Utrecht only
+    capsys.readouterr()
+    assert main(args) == 0
+    assert "2 unchanged" in capsys.readouterr().out
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    before = {r["report"]: r["key"] for r in manifest["reports"]}
+    bad = ANALYSIS.replace('    return [', '    frame["missing"].sum()\n    return [')
+    (project / "analyses" / "utrecht.py").write_text(bad, encoding="utf-8")
+    assert main(args + ["--log-json", str(project / "log.jsonl")]) == 0
+    ran = [json.loads(line)["report"] for line in
+           (project / "log.jsonl").read_text(encoding="utf-8").splitlines()
+           if json.loads(line).get("event") == "start"]
+    assert ran == ["region-utrecht"]
+    err = capsys.readouterr().err
+    line = bad.splitlines().index('    frame["missing"].sum()') + 1
+    assert f"analyses/utrecht.py line {line}: KeyError" in err
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    after = {r["report"]: r["key"] for r in manifest["reports"]}
+    assert after["region-zeeland"] == before["region-zeeland"]
+    assert after["region-utrecht"] != before["region-utrecht"]
+    soup = BeautifulSoup((folder / "region-utrecht.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    note = soup.find("section", id="eigen-analyse").find(class_="note-failure")
+    assert f"line {line}" in note.get_text() and "KeyError" in note.get_text()
+    assert main(args + ["--strict"]) == 1  # a failed analysis is a warning
+
+
+def _titles(outline: list[object]) -> list[str]:
+    out: list[str] = []
+    for entry in outline:
+        out += _titles(entry) if isinstance(entry, list) else [str(entry.title)]  # type: ignore[attr-defined]
+    return out
+
+
+def _report(**overrides: object) -> Report:
+    job = resolve(ROOT / "params" / "base.yaml", ROOT / "params" / "regions" / "utrecht.yaml",
+                  overrides={"project_dir": str(ROOT), **overrides})
+    return Report(job.params)
+
+
+def test_series_is_the_data_and_errors_say_what_exists() -> None:
+    report = _report()
+    frame = report.series("inflow_tech", level="hbo", sex="vrouw")
+    women = _women_hbo().sort_values("period")
+    # the default vintage: the first catalogue vintage with data, as the report shows
+    assert list(frame["period"])[-3:] == list(women["period"])[-3:]
+    assert list(frame["value"])[-1] == pytest.approx(float(women["value"].iloc[-1]))
+    frame.loc[0, "value"] = -1  # a copy: the next call is untouched
+    assert report.series("inflow_tech", level="hbo", sex="vrouw")["value"].iloc[0] != -1
+    with pytest.raises(ParameterError, match="no such indicator.*close: inflow_tech"):
+        report.series("inflow_tek")
+    with pytest.raises(ParameterError, match="has levels hbo, wo, ho"):
+        report.series("inflow_tech", level="vwo")
+
+
+def test_trend_and_figure_match_the_shared_sections() -> None:
+    report = _report()
+    trend = report.trend("inflow_tech", level="hbo")
+    item = next(i for i in report.context.items if i.key == "inflow_tech-hbo")
+    assert item.trend is not None and trend.slope == pytest.approx(item.trend.slope)
+    html = trend._repr_html_()
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("caption").get_text() == "Trend estimate"
+    assert "80% band" in html and trend.data.periods[-1] in html
+    fig = report.figure("inflow_tech", level="hbo")
+    section = report.section("Eigen grafiek", fig, "Tekst.")
+    figure = section.children[0]
+    assert isinstance(figure, doc.Figure) and "<svg" in figure.svg and figure.alt
+    assert figure.source.startswith("Bron")
+    # a plain matplotlib figure must say what it shows
+    from matplotlib.figure import Figure
+
+    with pytest.raises(ParameterError, match="report.chart"):
+        report.section("Zonder alt", Figure())
+    chart = report.chart(Figure(), alt="Een lege grafiek", source="eigen berekening")
+    assert isinstance(chart, doc.Figure)
+    with pytest.raises(ParameterError, match="alt text"):
+        report.chart(Figure(), alt=" ", source="x")
+    # the same title twice gets two anchors
+    assert report.section("Eigen grafiek", "x").id != section.id

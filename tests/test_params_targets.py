@@ -1,0 +1,151 @@
+"""Parameter files mean what they say: targets are checked against the data, the notebook
+path applies the batch's rules, and the shipped Energie target resolves."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from techmonitor.cli import main
+from techmonitor.config import cross_checks, from_values, resolve
+from techmonitor.errors import ParameterError
+from techmonitor.report import Report
+
+from .conftest import ROOT
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the params with the bundled data and templates linked in (read-only)."""
+    shutil.copytree(ROOT / "params", tmp_path / "params")
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    (tmp_path / "templates").symlink_to(ROOT / "templates")
+    return tmp_path
+
+
+def _set_target(project: Path, line: str) -> Path:
+    path = project / "params" / "regions" / "utrecht.yaml"
+    text = path.read_text(encoding="utf-8")
+    head = text[:text.index("targets:")]
+    path.write_text(head + "targets:\n  - {" + line + "}\n", encoding="utf-8")
+    return path
+
+
+def _validate(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["validate", "--project", str(project)])
+    return code, capsys.readouterr().err
+
+
+BASE = "source: illustrative, status: illustrative, target_period: 2025/26"
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    (f"indicator: inflow_tecnh, level: hbo, target_value: 5, {BASE}",
+     ["targets[0]: indicator = 'inflow_tecnh' is not in data/indicators.yaml",
+      "did you mean 'inflow_tech'"]),
+    (f"indicator: inflow_tech, level: vwo, target_value: 5, {BASE}",
+     ["targets[0]: level = 'vwo': inflow_tech has levels", "pick one of them"]),
+    (f"indicator: inflow_tech, level: ho, target_value: 5, {BASE}",
+     ["level = 'ho': this report shows inflow_tech for hbo, wo only", "add 'ho' to levels"]),
+    (f"indicator: inflow_tech, level: hbo, baseline_period: 2009/10, target_change_pct: 10, "
+     f"{BASE}",
+     ["baseline_period = '2009/10' is not in the data of inflow_tech hbo",
+      "choose a period with data"]),
+])
+def test_validate_names_file_key_value_and_fix(project: Path, target: str,
+                                               expected: list[str],
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    path = _set_target(project, target)
+    code, err = _validate(project, capsys)
+    assert code == 1
+    line = next(ln for ln in err.splitlines() if "targets[0]" in ln)
+    assert str(path) in line
+    for part in expected:
+        assert part in line
+
+
+def test_validate_rejects_a_zero_baseline_for_a_relative_target(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Energie hbo first-years in 2015/16 are 0 in the data: +10% of that is no target."""
+    obs = pd.read_csv(ROOT / "data" / "observations.csv", dtype=str)
+    row = obs[(obs.indicator == "inflow_sector") & (obs.period == "2015/16")
+              & (obs.level == "hbo") & (obs.sector == "energie") & (obs.sex == "all")]
+    assert float(row["value"].iloc[0]) == 0
+    path = project / "params" / "sectors" / "energie.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("baseline_period: 2018/19",
+                                                             "baseline_period: 2015/16"))
+    code, err = _validate(project, capsys)
+    assert code == 1
+    line = next(ln for ln in err.splitlines() if "targets[0]" in ln)
+    assert str(path) in line and "the value in 2015/16 is 0" in line
+    assert "choose another baseline period or give target_value" in line
+
+
+def test_a_target_period_before_its_baseline_is_a_schema_error(project: Path) -> None:
+    path = _set_target(project, "indicator: inflow_tech, level: hbo, baseline_period: 2020/21, "
+                                "target_change_pct: 5, target_period: 2018/19, "
+                                "source: illustrative")
+    with pytest.raises(ParameterError) as info:
+        resolve(project / "params" / "base.yaml", path)
+    assert str(path) in str(info.value)
+    assert "target_period '2018/19' is not after baseline_period '2020/21'" in str(info.value)
+
+
+def test_the_bundled_params_validate_and_energie_has_its_target(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--project", str(ROOT)]) == 0
+    report = Report(resolve(ROOT / "params" / "base.yaml",
+                            ROOT / "params" / "sectors" / "energie.yaml",
+                            overrides={"project_dir": str(ROOT)}).params)
+    item = next(i for i in report.context.items if i.key == "inflow_sector-hbo")
+    assert item.error is None and item.target is not None
+    obs = pd.read_csv(ROOT / "data" / "observations.csv", dtype=str)
+    base = obs[(obs.indicator == "inflow_sector") & (obs.period == "2018/19")
+               & (obs.level == "hbo") & (obs.sector == "energie") & (obs.sex == "all")]
+    baseline = float(base["value"].iloc[0])
+    assert baseline > 0
+    assert item.target.value == pytest.approx(baseline * 1.10)
+    assert item.target.baseline_period == "2018/19"
+
+
+def test_a_target_that_matches_no_series_is_a_finding_not_a_silence() -> None:
+    """Run anyway (no validate), a target for a level the report does not show is listed."""
+    job = resolve(ROOT / "params" / "base.yaml", ROOT / "params" / "regions" / "utrecht.yaml",
+                  overrides={"project_dir": str(ROOT), "targets": [
+                      {"indicator": "inflow_tech", "level": "ho", "target_value": 10,
+                       "target_period": "2025/26", "source": "illustrative"}]})
+    report = Report(job.params)
+    found = [f for f in report.context.findings if f.where == "targets[0]"]
+    assert len(found) == 1 and "inflow_tech (ho)" in found[0].reason
+    assert any("targets[0]" in w for w in report.summary().data["warnings"])  # type: ignore[union-attr]
+
+
+def _namespace(**changes: object) -> dict[str, object]:
+    job = resolve(ROOT / "params" / "base.yaml", ROOT / "params" / "sectors" / "energie.yaml",
+                  overrides={"project_dir": str(ROOT)})
+    return {**job.params.model_dump(), **changes}
+
+
+def test_the_notebook_path_applies_the_batch_rules() -> None:
+    with pytest.raises(ParameterError) as info:
+        Report.from_namespace(_namespace(sector="chemie"))
+    assert "template parameters: key 'sector' = 'chemie' must equal the slug 'energie'" \
+        in str(info.value)
+    with pytest.raises(ParameterError, match="key 'sbi'.*only applies to a sector report"):
+        from_values(_namespace(kind="region", slug="utrecht", sector="all", region="PV26",
+                               sbi=["sbi-C"]))
+    with pytest.raises(ParameterError, match=r"target_year = 1900"):
+        Report.from_namespace(_namespace(target_year=1900))
+    # the same rules as a params file: the batch and the notebook agree
+    ok = from_values(_namespace())
+    assert cross_checks(ok, "x") == []
+
+
+def test_a_region_file_with_a_sector_is_rejected(project: Path) -> None:
+    path = project / "params" / "regions" / "utrecht.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "sector: energie\n")
+    with pytest.raises(ParameterError, match="key 'sector' = 'energie' only applies to a "
+                                             "sector report"):
+        resolve(project / "params" / "base.yaml", path)
