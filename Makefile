@@ -8,24 +8,49 @@ RAW    ?= ../shared/data/raw
 INSTALLED      := $(VENV)/.installed-run
 INSTALLED_TEST := $(VENV)/.installed-test
 
-.PHONY: reports test lint typecheck pytest data validate clean help preview benchmark
+.PHONY: reports test lint typecheck pytest data validate clean help preview benchmark lab lock
 
 help:
 	@echo "make reports   build the quarterly batch ($(PERIOD)) into reports/$(PERIOD)/"
 	@echo "make test      ruff, mypy and pytest (installs test extras)"
 	@echo "make data      rebuild data/ from the raw public files in $(RAW)"
+	@echo "make lab       install JupyterLab for techmonitor open (sector authors)"
+	@echo "make lock      update the lock files from pyproject.toml"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Installs come from the lock files (exact versions, the same on every machine); the project
+# itself is installed on top without resolving again. `make lock` updates the locks.
+$(INSTALLED): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-$(INSTALLED_TEST): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(INSTALLED_TEST): pyproject.toml requirements-test.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-test.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@ $(INSTALLED) $(INSTALLED_LAB)
+
+# The author's workbench: JupyterLab for `techmonitor open` (README: "For sector authors").
+INSTALLED_LAB := $(VENV)/.installed-lab
+$(INSTALLED_LAB): pyproject.toml requirements-lab.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-lab.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@ $(INSTALLED)
+
+lab: $(INSTALLED_LAB)
+	@echo "JupyterLab installed: $(BIN)/techmonitor open sector:SLUG"
+
+# Re-resolve the lock files from pyproject.toml (needs PyPI). Commit the three .lock files.
+LOCK_FLAGS := --python-version 3.11 --python-platform linux --quiet
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/python -m uv pip compile pyproject.toml $(LOCK_FLAGS) -o requirements.lock
+	$(BIN)/python -m uv pip compile pyproject.toml --extra lab $(LOCK_FLAGS) -o requirements-lab.lock
+	$(BIN)/python -m uv pip compile pyproject.toml --extra test --extra lab $(LOCK_FLAGS) \
+	  -o requirements-test.lock
 
 reports: $(INSTALLED)
 	$(BIN)/techmonitor run --period $(PERIOD) --out reports
@@ -69,12 +94,13 @@ screenshots: $(INSTALLED_TEST) browser-deps
 
 # The batch against the naive papermill → nbconvert → WeasyPrint chain (README: figures).
 INSTALLED_BENCH := $(VENV)/.installed-bench
-$(INSTALLED_BENCH): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
-	@touch $@ $(INSTALLED) $(INSTALLED_TEST)
+$(INSTALLED_BENCH): $(INSTALLED_TEST)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	@touch $@
 
 benchmark: $(INSTALLED_BENCH)
 	$(BIN)/python benchmarks/batch.py
+	$(BIN)/python benchmarks/preview.py
 
 # First pages of the quarter's appendix as PNG (pdftoppm), for review without a PDF viewer.
 preview: $(INSTALLED_TEST) browser-deps

@@ -1,4 +1,4 @@
-"""Command line: ``techmonitor run | list | validate | data build | data fetch | measures``.
+"""Command line: ``techmonitor run | list | validate | new | open | preview | data | measures``.
 
 Library errors (:class:`TechmonitorError`) become one clear line per problem and a non-zero
 exit; ``--debug`` shows the traceback instead.
@@ -89,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--cache", type=Path, default=Path(".cache/cbs"))
     fetch.add_argument("--filter", dest="filters",
                        help="OData filter, e.g. \"Perioden eq '2023KW02'\"")
+    update = dsub.add_parser("update", help="fetch every configured CBS/DUO table, validate, "
+                             "then replace data/ in one step (unchanged on any failure)")
+    update.add_argument("--table", dest="tables", action="append",
+                        help="only this table (repeatable), e.g. 83120NED")
+    update.add_argument("--data", type=Path, default=Path("data"),
+                        help="data folder to update (default: data)")
 
     measures = sub.add_parser("measures", help="measure progress workbook")
     msub = measures.add_subparsers(dest="measures_command", required=True)
@@ -107,6 +113,33 @@ def build_parser() -> argparse.ArgumentParser:
                        help="folder for the PNGs (default: <reports>/<period>/screenshots)")
     shots.add_argument("--only", action="append", metavar="REPORT",
                        help="report id such as sector-energie (repeatable)")
+
+    new = sub.add_parser("new", help="write a commented params file for a sector or "
+                                     "region report (and a starter analysis)")
+    new.add_argument("kind", choices=["sector", "region"])
+    new.add_argument("slug", help="a top sector of data/sectors.yaml or a province of "
+                                  "data/regions.yaml, e.g. energie or utrecht")
+    new.add_argument("--analysis", action="store_true",
+                     help="also write analyses/SLUG.py with a function sections(report)")
+    new.add_argument("--project", type=Path, default=Path("."))
+
+    opn = sub.add_parser("open", help="open a report's prepared notebook in JupyterLab "
+                                      "(work/<report>.ipynb; `make lab` installs JupyterLab)")
+    opn.add_argument("report", metavar="KIND:SLUG", help="e.g. sector:energie")
+    opn.add_argument("--project", type=Path, default=Path("."))
+    opn.add_argument("--port", type=int, default=None, help="JupyterLab port (default: free)")
+    opn.add_argument("--no-browser", dest="browser", action="store_false",
+                     help="do not open a browser; print the URL")
+    opn.add_argument("--set", dest="sets", action="append", metavar="KEY=VALUE")
+
+    prv = sub.add_parser("preview", help="serve a report's HTML on localhost and re-render "
+                                         "it on every saved edit (warm kernel)")
+    prv.add_argument("report", metavar="KIND:SLUG", help="e.g. sector:energie")
+    prv.add_argument("--project", type=Path, default=Path("."))
+    prv.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    prv.add_argument("--no-browser", dest="browser", action="store_false",
+                     help="do not open a browser; print the URL")
+    prv.add_argument("--set", dest="sets", action="append", metavar="KEY=VALUE")
 
     cal = sub.add_parser("calibrate",
                          help="backtest the trend bands on the CBS series, write the "
@@ -306,6 +339,12 @@ def _cmd_data(args: argparse.Namespace) -> int:
         for key, value in summary.items():
             print(f"{key}: {value}")
         return 0
+    if args.data_command == "update":
+        from techmonitor.sources.update import describe, update_data
+
+        for key, value in describe(update_data(args.data, tables=args.tables)).items():
+            print(f"{key}: {value}")
+        return 0
     from techmonitor.sources.cbs import fetch_cbs
 
     frame = fetch_cbs(args.table_id, args.cache, filters=args.filters)
@@ -332,7 +371,49 @@ def _cmd_screenshots(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_report(value: str) -> tuple[str, str]:
+    from techmonitor.config import parse_only
+
+    only = parse_only([value])
+    assert only is not None
+    return next(iter(only))
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from techmonitor.workbench.scaffold import new_report
+
+    for path in new_report(args.project, args.kind, args.slug, analysis=args.analysis):
+        print(f"wrote {path}")
+    print(f"next: techmonitor preview {args.kind}:{args.slug}")
+    return 0
+
+
+def _cmd_open(args: argparse.Namespace) -> int:
+    from techmonitor.config import parse_set
+    from techmonitor.workbench.prepare import job_for, lab_command, open_lab, prepare
+
+    kind, slug = _one_report(args.report)
+    project = args.project.resolve()
+    job = job_for(project, kind, slug, parse_set(args.sets))
+    lab_command(project, project, port=0, browser=False)  # JupyterLab missing: say so first
+    notebook = prepare(project, job)
+    print(f"prepared {notebook}")
+    return open_lab(project, notebook, port=args.port, browser=args.browser)
+
+
+def _cmd_preview(args: argparse.Namespace) -> int:
+    from techmonitor.config import parse_set
+    from techmonitor.workbench.prepare import job_for
+    from techmonitor.workbench.preview import serve
+
+    kind, slug = _one_report(args.report)
+    job_for(args.project, kind, slug, parse_set(args.sets))  # fail fast on a bad selection
+    return serve(args.project, kind, slug, port=args.port, browser=args.browser,
+                 overrides=parse_set(args.sets))
+
+
 COMMANDS = {"run": _cmd_run, "list": _cmd_list, "validate": _cmd_validate,
+            "new": _cmd_new, "open": _cmd_open, "preview": _cmd_preview,
             "data": _cmd_data, "measures": _cmd_measures, "screenshots": _cmd_screenshots}
 
 

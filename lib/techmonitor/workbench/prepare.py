@@ -1,0 +1,115 @@
+"""``techmonitor open KIND:SLUG``: the report's template, parametrised, opened in JupyterLab.
+
+The copy is papermill's *prepare-only* output: the template with the report's resolved
+parameters injected after its ``parameters`` cell, not executed. It goes into the
+git-ignored ``work/`` folder of the project, so the shared template is never edited by
+accident; an author who wants a change in every report moves it into an analysis file or
+into the template by a reviewed commit.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from techmonitor.config import Job, expand
+from techmonitor.errors import ParameterError, TechmonitorError
+
+#: the author's work folder inside the project (listed in .gitignore)
+WORK_DIR = "work"
+
+
+def job_for(project: Path, kind: str, slug: str, overrides: dict[str, object] | None = None
+            ) -> Job:
+    """The validated job of one report (every params file is checked, as the batch does)."""
+    jobs = expand(project, only={(kind, slug)}, overrides=overrides)
+    return jobs[0]
+
+
+def prepare(project: Path, job: Job) -> Path:
+    """Write ``work/<report>.ipynb``: the template with this report's parameters.
+
+    Returns
+    -------
+    Path
+        The prepared notebook. An existing one is kept as ``<report>.ipynb.bak`` (the
+        author's edits are never lost by a second ``open``).
+
+    Raises
+    ------
+    TechmonitorError
+        If papermill cannot read the template.
+    """
+    import papermill as pm
+
+    folder = project / WORK_DIR
+    folder.mkdir(exist_ok=True)
+    out = folder / f"{job.report_id}.ipynb"
+    if out.exists():
+        shutil.copy2(out, out.with_suffix(".ipynb.bak"))
+    values = job.params.model_dump(mode="json")
+    values["project_dir"] = ".."  # the notebook sits in work/, one below the project
+    try:
+        pm.execute_notebook(str(job.template), str(out), parameters=values,
+                            prepare_only=True, kernel_name="python3", log_output=False,
+                            progress_bar=False)
+    except Exception as exc:  # noqa: BLE001 - papermill raises many kinds; name the file
+        raise TechmonitorError(f"{job.template}: cannot prepare the notebook "
+                               f"({type(exc).__name__}: {exc})") from exc
+    return out
+
+
+def free_port() -> int:
+    """A free TCP port on localhost."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def lab_command(project: Path, notebook: Path, *, port: int, browser: bool,
+                token: str | None = None) -> list[str]:
+    """The command that starts JupyterLab on the project, bound to localhost.
+
+    Raises
+    ------
+    ParameterError
+        When JupyterLab is not installed (``make lab`` installs it).
+    """
+    try:
+        import jupyterlab  # noqa: F401
+    except ImportError:
+        raise ParameterError("JupyterLab is not installed in this environment; run "
+                             "`make lab` (installs the 'lab' extra) and try again") from None
+    rel = notebook.relative_to(project).as_posix()
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={project}",
+           "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+           "--ServerApp.port_retries=0", f"--LabApp.default_url=/lab/tree/{rel}"]
+    if not browser:
+        cmd.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI often run as root
+        cmd.append("--allow-root")
+    if token is not None:
+        cmd.append(f"--IdentityProvider.token={token}")
+    return cmd
+
+
+def open_lab(project: Path, notebook: Path, *, port: int | None, browser: bool) -> int:
+    """Run JupyterLab in the foreground until it is stopped; returns its exit status.
+
+    Prints the URL of the prepared notebook (with its access token) first.
+    """
+    import secrets
+
+    port = port or free_port()
+    token = secrets.token_hex(24)
+    cmd = lab_command(project, notebook, port=port, browser=browser, token=token)
+    rel = notebook.relative_to(project).as_posix()
+    print(f"JupyterLab: http://127.0.0.1:{port}/lab/tree/{rel}?token={token}", flush=True)
+    try:
+        return subprocess.call(cmd, cwd=project)
+    except KeyboardInterrupt:
+        return 0

@@ -1,0 +1,263 @@
+"""``techmonitor preview KIND:SLUG``: the report's HTML, re-rendered on every saved edit.
+
+One warm kernel (the batch's :class:`~techmonitor.worker.Worker`, HTML only) runs the report
+whenever a watched file changes: the params files (``base.yaml`` and the report's own),
+the template, every file under ``data/`` and the author's analysis file. A small HTTP server,
+bound to 127.0.0.1 only, serves the latest page; the page asks ``/__state`` four times a
+second and reloads itself when a newer render is there. An edit that breaks the report (bad
+YAML, a failing cell, an analysis error) shows its error in the page; the server keeps
+running and the next good save shows the report again.
+
+Files are watched by polling their modification times and sizes (every
+:data:`POLL_SECONDS`): no extra dependency, and the same on every file system.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from html import escape
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from techmonitor.config import Job, expand
+from techmonitor.errors import TechmonitorError
+
+POLL_SECONDS = 0.1
+#: the only script in a preview page (reports themselves have none): reload on a new render
+RELOAD_SCRIPT = """<script>
+(function () {
+  var seen = %d;
+  function poll() {
+    fetch('/__state', {cache: 'no-store'}).then(function (r) { return r.json(); })
+      .then(function (s) { if (s.version !== seen) { location.reload(); } })
+      .catch(function () {}).finally(function () { setTimeout(poll, 250); });
+  }
+  setTimeout(poll, 250);
+})();
+</script>"""
+
+
+@dataclass
+class PreviewState:
+    """What the server shows: the latest render (or error) and when it was made."""
+
+    version: int = 0
+    html: str = ""
+    error: str | None = None
+    building: bool = False
+    changed: list[str] = field(default_factory=list)
+    render_seconds: float = 0.0
+    rendered_at: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def as_json(self) -> dict[str, Any]:
+        with self.lock:
+            return {"version": self.version, "ok": self.error is None,
+                    "building": self.building, "error": self.error,
+                    "changed": self.changed, "render_seconds": self.render_seconds,
+                    "rendered_at": self.rendered_at}
+
+
+def with_reload(html: str, version: int) -> str:
+    """The page with the reload script before ``</body>``."""
+    script = RELOAD_SCRIPT % version
+    at = html.rfind("</body>")
+    return html[:at] + script + html[at:] if at >= 0 else html + script
+
+
+def error_page(report: str, error: str, version: int) -> str:
+    """A plain page that shows why the report could not be rendered (all text escaped)."""
+    return with_reload(
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>Preview of {escape(report)}: error</title>"
+        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+        "pre{white-space:pre-wrap;background:#fbe9e9;border-left:4px solid #d52b1e;"
+        "padding:1rem}</style></head><body><main>"
+        f"<h1>Preview of {escape(report)}: the last save could not be rendered</h1>"
+        f"<pre id='preview-error'>{escape(error)}</pre>"
+        "<p>Fix the file and save it again; this page reloads by itself.</p>"
+        "</main></body></html>", version)
+
+
+class Preview:
+    """The warm kernel, the watcher and the latest render of one report.
+
+    Parameters
+    ----------
+    project
+        The project folder.
+    kind, slug
+        The report (``sector``, ``energie``).
+    overrides
+        ``--set`` values, as for ``techmonitor run``.
+    """
+
+    def __init__(self, project: Path, kind: str, slug: str,
+                 overrides: dict[str, Any] | None = None) -> None:
+        from techmonitor.worker import Worker, WorkerSettings, default_warm_code
+
+        self.project = project.resolve()
+        self.kind, self.slug = kind, slug
+        self.overrides = overrides
+        self.report = f"{kind}-{slug}"
+        self.state = PreviewState()
+        self.worker = Worker(WorkerSettings(project=self.project, formats=("html",),
+                                            warm_code=default_warm_code(self.project),
+                                            restart_every=10_000))
+        self._analysis: Path | None = None
+        self._stop = threading.Event()
+
+    # -- what is watched -----------------------------------------------------------------------
+    def watched(self) -> list[Path]:
+        """The files whose change re-renders the report."""
+        params = self.project / "params"
+        own = params / "national.yaml" if self.kind == "national" else \
+            params / f"{self.kind}s" / f"{self.slug}.yaml"
+        files = [params / "base.yaml", own, self.project / "templates" / f"{self.kind}.ipynb"]
+        data = self.project / "data"
+        if data.is_dir():
+            files += sorted(p for p in data.rglob("*") if p.is_file()
+                            and not any(part.startswith(".") for part in p.parts))
+        if self._analysis is not None:
+            files.append(self._analysis)
+        return files
+
+    def snapshot(self) -> dict[str, tuple[int, int]]:
+        """``{file: (mtime_ns, size)}`` of the watched files (missing files as (0, -1))."""
+        out = {}
+        for path in self.watched():
+            try:
+                st = path.stat()
+                out[str(path)] = (st.st_mtime_ns, st.st_size)
+            except OSError:
+                out[str(path)] = (0, -1)
+        return out
+
+    # -- rendering -----------------------------------------------------------------------------
+    def _job(self) -> Job:
+        jobs = expand(self.project, only={(self.kind, self.slug)}, overrides=self.overrides)
+        return jobs[0]
+
+    def render(self, changed: list[str] | None = None) -> None:
+        """Run the report in the warm kernel and publish its page or its error."""
+        from techmonitor.worker import Task
+
+        with self.state.lock:
+            self.state.building = True
+        t0 = time.perf_counter()
+        html, error = "", None
+        try:
+            job = self._job()
+            name = job.params.analysis
+            self._analysis = (Path(name) if Path(name).is_absolute() else self.project / name
+                              ) if name else None
+            result = self.worker.process(Task(0, job, "preview"))
+            if result.status == "ok" and result.html is not None:
+                html = result.html
+                warnings = (result.summary or {}).get("warnings") or []
+                if warnings:  # the page shows them too; say so on the terminal as well
+                    for w in warnings:
+                        print(f"warning: {self.report}: {w}", flush=True)
+            else:
+                error = result.error or "the report failed"
+                if result.cell_source:
+                    error += f"\n\nin the cell:\n{result.cell_source}"
+        except TechmonitorError as exc:
+            error = str(exc)
+        seconds = round(time.perf_counter() - t0, 3)
+        with self.state.lock:
+            self.state.version += 1
+            v = self.state.version
+            self.state.html = with_reload(html, v) if error is None else \
+                error_page(self.report, error, v)
+            self.state.error = error
+            self.state.building = False
+            self.state.changed = changed or []
+            self.state.render_seconds = seconds
+            self.state.rendered_at = time.time()
+        status = "error" if error else "ok"
+        print(f"{status:5s} {self.report} rendered in {seconds:.2f} s"
+              f"{' after ' + ', '.join(Path(c).name for c in changed) if changed else ''}"
+              f"{': ' + error.splitlines()[0] if error else ''}", flush=True)
+
+    def watch(self) -> None:
+        """Re-render on every change until :meth:`stop` (call from one thread only)."""
+        before = self.snapshot()
+        while not self._stop.is_set():
+            time.sleep(POLL_SECONDS)
+            now = self.snapshot()
+            if now != before:
+                changed = [f for f in now if now.get(f) != before.get(f)]
+                self.render(changed)
+                before = self.snapshot()  # the render may have named a new analysis file
+
+    def stop(self) -> None:
+        """Stop watching and shut the kernel down."""
+        self._stop.set()
+
+    def close(self) -> None:
+        self.worker.close()
+
+
+def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
+    """The HTTP server of a preview, bound to 127.0.0.1 (never to other interfaces)."""
+    state = preview.state
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            path = self.path.split("?", 1)[0]
+            if path == "/__state":
+                self._send(json.dumps(state.as_json()).encode(), "application/json")
+            elif path in ("/", "/index.html", f"/{preview.report}.html"):
+                with state.lock:
+                    body = state.html or error_page(preview.report, "rendering …", 0)
+                self._send(body.encode("utf-8"), "text/html; charset=utf-8")
+            else:
+                self.send_error(HTTPStatus.NOT_FOUND)
+
+        def _send(self, body: bytes, ctype: str) -> None:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            return  # quiet: the terminal shows renders, not requests
+
+    return ThreadingHTTPServer(("127.0.0.1", port), Handler)
+
+
+def serve(project: Path, kind: str, slug: str, *, port: int, browser: bool,
+          overrides: dict[str, Any] | None = None) -> int:
+    """Run the preview in the foreground until Ctrl-C; returns the exit status."""
+    preview = Preview(project, kind, slug, overrides)
+    try:
+        server = make_server(preview, port)
+    except OSError as exc:
+        raise TechmonitorError(f"--port {port}: cannot listen on 127.0.0.1 ({exc.strerror}); "
+                               "pick another port") from exc
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    print(f"preview of {preview.report}: {url} (Ctrl-C stops)", flush=True)
+    try:
+        preview.render()
+        if browser:
+            import webbrowser
+
+            webbrowser.open(url)
+        preview.watch()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.stop()
+        server.shutdown()
+        preview.close()
+    return 0

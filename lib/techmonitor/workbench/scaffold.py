@@ -1,0 +1,159 @@
+"""``techmonitor new sector|region SLUG``: a commented params file that validates.
+
+The names and codes come from the data contract (``data/sectors.yaml``,
+``data/regions.yaml``), so a new file never holds a typed figure or a code that the data do
+not know. Nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from techmonitor.config import SLUG_RE, resolve
+from techmonitor.errors import ParameterError
+from techmonitor.fsutil import atomic_write_text
+from techmonitor.reference import load_regions, load_sectors
+
+ANALYSIS_STARTER = '''"""Own analysis of the {kind} report {slug}: sections for that report only.
+
+Named in params/{folder}/{slug}.yaml as `analysis: analyses/{slug}.py`. `techmonitor
+preview {kind}:{slug}` shows every save; `techmonitor validate` checks this file.
+Numbers come from the data through `report`: never type a figure into a text.
+"""
+
+
+def sections(report):
+    """The sections this analysis adds, in order (a list of report.section(...))."""
+    frame = report.series("{indicator}", level="hbo", sex="vrouw")
+    latest = frame.iloc[-1]
+    return [
+        report.section(
+            "Eigen analyse: vrouwen in de hbo-instroom",
+            f"De laatste waarneming is van {{latest['period']}}.",
+            report.figure("{indicator}", level="hbo", sex="vrouw"),
+        ),
+    ]
+'''
+
+
+def _indicator(kind: str) -> str:
+    """An inflow series every report of this kind has: the sector's own programmes, or all
+    technical programmes in the province."""
+    return "inflow_sector" if kind == "sector" else "inflow_tech"
+
+
+def _params_text(kind: str, slug: str, name: str, name_en: str, region: str,
+                 analysis: str) -> str:
+    if kind == "sector":
+        head = (f"# Top sector {name}. Owned by the sector's human capital agenda author.\n"
+                "# Written by `techmonitor new`; every key below overrides params/base.yaml.\n"
+                "kind: sector\n"
+                f"slug: {slug}\n"
+                f"name: {name}\n"
+                f"name_en: {name_en}\n"
+                f"sector: {slug}               # must equal slug\n"
+                "# The delineation (which SBI sectors and programmes count) is in\n"
+                "# data/sectors.yaml. To count other SBI sections' vacancies for this report\n"
+                "# only, list them (codes as in data/sectors.yaml):\n"
+                "# sbi: [sbi-C, sbi-D]\n")
+    else:
+        head = (f"# Province {name} (CBS code {region}).\n"
+                "# Written by `techmonitor new`; every key below overrides params/base.yaml.\n"
+                "kind: region\n"
+                f"slug: {slug}\n"
+                f"name: {name}\n"
+                f"name_en: {name_en}\n"
+                f"region: {region}\n")
+    own = (f"analysis: {analysis}      # own sections: see {analysis}\n" if analysis else
+           "# Own sections without touching the shared template: a Python file with a\n"
+           f"# function sections(report); `techmonitor new {kind} {slug} --analysis` writes one.\n"
+           f"# analysis: analyses/{slug}.py\n")
+    return head + own + (
+        "# Targets of this report. Give exactly one of target_value (the value to reach) and\n"
+        "# target_change_pct (percent change on the value in baseline_period, read from the\n"
+        "# data). Mark a target that was not agreed and published as illustrative; the report\n"
+        "# then says so. `techmonitor validate` checks indicator, level and baseline.\n"
+        "targets: []\n"
+        "# targets:\n"
+        f"#   - {{indicator: {_indicator(kind)}, level: hbo, baseline_period: 2018/19,\n"
+        "#      target_period: 2025/26, target_change_pct: 10, source: illustrative,\n"
+        "#      status: illustrative}\n")
+
+
+def new_report(project: Path, kind: str, slug: str, *, analysis: bool = False
+               ) -> list[Path]:
+    """Write ``params/<kind>s/<slug>.yaml`` (and ``analyses/<slug>.py`` with ``analysis``).
+
+    Parameters
+    ----------
+    project
+        The project folder.
+    kind
+        ``sector`` or ``region``.
+    slug
+        A top sector of ``data/sectors.yaml`` or a province of ``data/regions.yaml``.
+    analysis
+        Also write a starter analysis file and name it in the params file.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    ParameterError
+        Unknown kind or slug (with the known ones), or a file that already exists.
+    """
+    if kind not in ("sector", "region"):
+        raise ParameterError(f"new {kind!r}: give sector or region")
+    if not SLUG_RE.match(slug):
+        raise ParameterError(f"new {kind} {slug!r}: a slug is lower-case letters, digits and "
+                             "single hyphens, e.g. agri-food")
+    data_dir = project / "data"
+    if kind == "sector":
+        sectors = {s.slug: s for s in load_sectors(data_dir).top_sectors}
+        if slug not in sectors:
+            close = difflib.get_close_matches(slug, list(sectors), n=1)
+            raise ParameterError(
+                f"new sector {slug!r}: not a top sector of data/sectors.yaml"
+                f"{f' (did you mean {close[0]!r}?)' if close else ''}; known: "
+                f"{', '.join(sectors)}. A new sector needs its delineation there first")
+        s = sectors[slug]
+        name, name_en, region = s.name_nl, s.name_en, "NL"
+    else:
+        provinces = {p.slug: p for p in load_regions(data_dir).provinces}
+        if slug not in provinces:
+            close = difflib.get_close_matches(slug, list(provinces), n=1)
+            raise ParameterError(
+                f"new region {slug!r}: not a province of data/regions.yaml"
+                f"{f' (did you mean {close[0]!r}?)' if close else ''}; known: "
+                f"{', '.join(provinces)}")
+        p = provinces[slug]
+        name, name_en, region = p.name_nl, p.name_nl, p.code
+    folder = project / "params" / f"{kind}s"
+    path = folder / f"{slug}.yaml"
+    own = project / "analyses" / f"{slug}.py"
+    for existing in (path, own) if analysis else (path,):
+        if existing.exists():
+            raise ParameterError(f"{existing}: exists already; edit it, or move it away to "
+                                 "start afresh")
+    text = _params_text(kind, slug, name, name_en, region,
+                        f"analyses/{slug}.py" if analysis else "")
+    written = []
+    if analysis:
+        own.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(own, ANALYSIS_STARTER.format(kind=kind, slug=slug, folder=f"{kind}s",
+                                                       indicator=_indicator(kind)))
+        written.append(own)
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, text)
+    written.insert(0, path)
+    try:  # what we wrote must validate; if not, take it back rather than leave it half-right
+        resolve(project / "params" / "base.yaml", path)
+    except ParameterError:
+        for f in written:
+            f.unlink(missing_ok=True)
+        raise
+    return written
