@@ -1,0 +1,274 @@
+"""``techmonitor data update``: fetch every configured table, validate, swap ``data/`` at once.
+
+Steps, each of which can fail without touching ``data/``:
+
+1. every table of :data:`TABLES` is fetched into a temporary folder next to ``data/``
+   (CBS with ``cbsodata``: rows and ``DataProperties`` in one JSON file; DUO over HTTPS);
+2. its connector turns it into tidy rows (or cohort rows); a renamed column is an error;
+3. if any table failed, the update stops and names every failed table with its reason;
+4. otherwise a copy of ``data/`` gets the new rows (rows of the updated source keys are
+   replaced, every other row is kept), ``SOURCES.md`` is regenerated and the copy is
+   validated exactly like ``techmonitor validate``;
+5. the validated copy replaces ``data/`` by two renames in one folder (the old folder is
+   removed afterwards).
+
+Offline, every fetch fails at step 1 and ``data/`` stays byte-identical.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import tempfile
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from techmonitor.errors import DataValidationError, TechmonitorError
+from techmonitor.fsutil import atomic_write_text
+from techmonitor.sources import KEY_COLUMNS, TIDY_COLUMNS, cbs_tables, duo_current
+
+#: seconds before a download is given up
+TIMEOUT = 60
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One table ``data update`` fetches.
+
+    ``sources`` are the source keys its rows carry: an update replaces exactly those rows.
+    ``urls`` (DUO) are ``(level, url)`` pairs: the files of one dataset, fetched into one
+    folder as ``<level>.csv`` and read together (so ``ho`` = hbo + wo is one vintage).
+    ``output`` says where the rows go (observations or the cohort table).
+    """
+
+    key: str
+    provider: Literal["cbs", "duo"]
+    sources: tuple[str, ...]
+    urls: tuple[tuple[str, str], ...] = ()
+    output: Literal["observations", "cohorts"] = "observations"
+
+
+_DUO = "https://onderwijsdata.duo.nl/dataset"
+TABLES: dict[str, TableSpec] = {
+    "83120NED": TableSpec("83120NED", "cbs", ("cbs-83120ned",)),
+    "85388NED": TableSpec("85388NED", "cbs", ("cbs-85388ned",)),
+    "85574NED": TableSpec("85574NED", "cbs", ("cbs-85574ned",)),
+    "85776NED": TableSpec("85776NED", "cbs", ("cbs-85776ned",)),
+    "83286NED": TableSpec("83286NED", "cbs", ("cbs-83286ned",), output="cohorts"),
+    "p02ho1ejrs": TableSpec(
+        "p02ho1ejrs", "duo", ("duo-p02ho1ejrs",), urls=(
+            ("hbo", f"{_DUO}/eec8c988-66a6-4b06-9bcf-4038d016f2a1/resource/"
+                    "5338f63e-af6a-434c-8086-c4584767c3fc/download/"
+                    "eerstejaarsingeschrevenengeslhbo.csv"),
+            ("wo", f"{_DUO}/eec8c988-66a6-4b06-9bcf-4038d016f2a1/resource/"
+                   "2e0a58a1-f7aa-4ed6-9a76-65bc569edcfc/download/"
+                   "eerstejaarsingeschrevenengeslwo.csv"))),
+    "p04hogdipl": TableSpec(
+        "p04hogdipl", "duo", ("duo-p04hogdipl",), urls=(
+            ("hbo", f"{_DUO}/169aef42-1588-4602-b1ac-d06616db788b/resource/"
+                    "e7b2aabd-1c10-4990-a33c-bf558f02ed12/download/gediplomeerdengeslhbo.csv"),
+            ("wo", f"{_DUO}/169aef42-1588-4602-b1ac-d06616db788b/resource/"
+                   "4938e55f-45f5-4f74-a512-baa2db99f5a9/download/gediplomeerdengeslwo.csv"))),
+    "gediplomeerde-mbo-studenten": TableSpec(
+        "gediplomeerde-mbo-studenten", "duo", ("duo-mbo-gediplomeerden",), urls=(
+            ("mbo", f"{_DUO}/725a741e-77e4-46f5-87be-671a68d27f24/resource/"
+                    "aa057440-a653-41c4-8d73-d63cb0556135/download/"
+                    "2020-2024-gediplomeerden.csv"),)),
+}
+COHORT_FILE = "cohorts.csv"
+OBS_FILE = "observations.csv"
+
+
+class UpdateError(TechmonitorError):
+    """One or more tables could not be fetched or read; ``data/`` was left as it was.
+
+    Parameters
+    ----------
+    failures
+        Table key → reason.
+    """
+
+    def __init__(self, failures: dict[str, str]) -> None:
+        self.failures = dict(failures)
+        lines = "\n".join(f"  - {k}: {v}" for k, v in self.failures.items())
+        super().__init__(f"data update: {len(self.failures)} table(s) failed, data/ left "
+                         f"unchanged:\n{lines}")
+
+
+def fetch_cbs_json(table_id: str, dest: Path) -> Path:
+    """Fetch a CBS table's rows and ``DataProperties`` with ``cbsodata`` into one JSON file."""
+    import cbsodata  # lazily: nothing at import time, and tests monkeypatch it
+
+    data = cbsodata.get_data(table_id)
+    props = cbsodata.get_meta(table_id, "DataProperties")
+    path = dest / f"{table_id}.json"
+    path.write_text(json.dumps({"table": table_id, "DataProperties": props, "data": data},
+                               ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def fetch_url(url: str, dest: Path, name: str) -> Path:
+    """Download ``url`` to ``dest/name`` (HTTPS, :data:`TIMEOUT` seconds)."""
+    path = dest / name
+    with urllib.request.urlopen(url, timeout=TIMEOUT) as resp:  # noqa: S310 (fixed https URLs)
+        path.write_bytes(resp.read())
+    return path
+
+
+def fetch_table(spec: TableSpec, dest: Path) -> Path:
+    """Fetch one table into ``dest``; the default fetcher of :func:`update_data`.
+
+    Returns the CBS JSON file, or for DUO the folder ``dest/<key>/`` with ``<level>.csv``.
+    """
+    if spec.provider == "cbs":
+        return fetch_cbs_json(spec.key, dest)
+    folder = dest / spec.key
+    folder.mkdir(parents=True, exist_ok=True)
+    for level, url in spec.urls:
+        fetch_url(url, folder, f"{level}.csv")
+    return folder
+
+
+def read_fetched(spec: TableSpec, path: Path, data_dir: Path) -> pd.DataFrame:
+    """Run the table's connector on a fetched file (tidy or cohort rows)."""
+    if spec.provider == "cbs":
+        return cbs_tables.CONNECTORS[spec.key](path)
+    return duo_current.CONNECTORS[spec.key](path, spec, data_dir)
+
+
+@dataclass
+class UpdateSummary:
+    """What an update did: tables fetched, rows per table, files written."""
+
+    tables: dict[str, int] = field(default_factory=dict)
+    #: per DUO table, cells published as 4 by the privacy filter (true value 1..4)
+    upper_bound: dict[str, int] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, DataValidationError) and exc.problems:
+        return exc.problems[0]
+    return f"{type(exc).__name__}: {exc}"
+
+
+def update_data(
+    data_dir: Path,
+    *,
+    tables: list[str] | None = None,
+    fetcher: Callable[[TableSpec, Path], Path] = fetch_table,
+) -> UpdateSummary:
+    """Fetch, validate and swap in the configured tables.
+
+    Parameters
+    ----------
+    data_dir
+        The project's ``data/`` folder.
+    tables
+        Keys of :data:`TABLES` to update (default: all).
+    fetcher
+        ``(spec, folder) -> file``; tests pass one that copies fixtures.
+
+    Returns
+    -------
+    UpdateSummary
+
+    Raises
+    ------
+    UpdateError
+        When any table could not be fetched or read (every one is named); nothing changed.
+    DataValidationError
+        When the updated data would break the contract; nothing changed.
+    """
+    from techmonitor.observations import validate_data
+    from techmonitor.sources.build import sources_markdown
+
+    data_dir = Path(data_dir).resolve()
+    if not data_dir.is_dir():
+        raise TechmonitorError(f"{data_dir}: no data folder; run `techmonitor data build`")
+    keys = tables or list(TABLES)
+    unknown = [k for k in keys if k not in TABLES]
+    if unknown:
+        raise TechmonitorError(f"data update: unknown table(s) {unknown}; known: "
+                               f"{', '.join(TABLES)}")
+    work = Path(tempfile.mkdtemp(prefix=".data-update-", dir=data_dir.parent))
+    try:
+        downloads = work / "downloads"
+        downloads.mkdir()
+        frames: dict[str, pd.DataFrame] = {}
+        failures: dict[str, str] = {}
+        for key in keys:
+            spec = TABLES[key]
+            try:
+                frames[key] = read_fetched(spec, fetcher(spec, downloads), data_dir)
+            except Exception as exc:  # network errors come in many types: name each table
+                failures[key] = _reason(exc)
+        if failures:
+            raise UpdateError(failures)
+        new = work / "data"
+        shutil.copytree(data_dir, new, symlinks=True)
+        replaced = {s for k in keys for s in TABLES[k].sources}
+        obs = pd.read_csv(new / OBS_FILE, dtype=str, keep_default_na=False)
+        obs = obs[~obs["source"].isin(replaced)]
+        obs_frames = [frames[k] for k in keys if TABLES[k].output == "observations"]
+        fresh = pd.concat([f[TIDY_COLUMNS] for f in obs_frames], ignore_index=True) \
+            if obs_frames else pd.DataFrame(columns=TIDY_COLUMNS)
+        merged = pd.concat([obs, fresh.astype({"value": float})], ignore_index=True)
+        merged = _sorted(merged)
+        text = _csv(merged)
+        atomic_write_text(new / OBS_FILE, text)
+        cohort_frames = [frames[k] for k in keys if TABLES[k].output == "cohorts"]
+        if cohort_frames:
+            atomic_write_text(new / COHORT_FILE, _cohorts_csv(new, cohort_frames, replaced))
+        built = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        atomic_write_text(new / "SOURCES.md", sources_markdown(new, built, []))
+        problems = validate_data(new)
+        if problems:
+            raise DataValidationError(f"data update: the updated data would break the "
+                                      f"contract ({len(problems)}); data/ left unchanged",
+                                      problems)
+        old = work / "old"
+        os.rename(data_dir, old)
+        try:
+            os.rename(new, data_dir)
+        except OSError:
+            os.rename(old, data_dir)  # put the old folder back before reporting
+            raise
+        return UpdateSummary({k: len(v) for k, v in frames.items()},
+                             {k: int(v.attrs["upper_bound"]) for k, v in frames.items()
+                              if "upper_bound" in v.attrs},
+                             [str(data_dir / OBS_FILE), str(data_dir / "SOURCES.md")])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _sorted(obs: pd.DataFrame) -> pd.DataFrame:
+    obs = obs.assign(value=obs["value"].astype(float))
+    return obs.sort_values(KEY_COLUMNS, kind="stable").reset_index(drop=True)[TIDY_COLUMNS]
+
+
+def _csv(obs: pd.DataFrame) -> str:
+    return obs.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+
+
+def _cohorts_csv(data: Path, frames: list[pd.DataFrame], replaced: set[str]) -> str:
+    path = data / COHORT_FILE
+    old = pd.read_csv(path, dtype={"source": str}) if path.exists() else None
+    parts = [f for f in frames]
+    if old is not None:
+        parts.insert(0, old[~old["source"].isin(replaced)])
+    out = pd.concat(parts, ignore_index=True).sort_values(["table", "cohort", "years"])
+    return out.to_csv(index=False, lineterminator="\n", float_format="%.10g")
+
+
+def describe(summary: UpdateSummary) -> dict[str, Any]:
+    """The summary as key → value lines for the CLI."""
+    return {"tables": summary.tables, "upper_bound_cells": summary.upper_bound,
+            "written": summary.written}

@@ -1,0 +1,60 @@
+"""Current DUO open-data files (p02ho1ejrs, gediplomeerde-mbo-studenten): hand-written fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from techmonitor.errors import DataValidationError
+from techmonitor.reference import default_data_dir
+from techmonitor.sources import duo_current
+from techmonitor.sources.update import TABLES
+
+from ..conftest import ASSETS
+
+FIX = ASSETS / "raw_fixtures" / "duo_current"
+
+
+def test_first_years_hbo_wo_by_hand() -> None:
+    obs = duo_current.first_years(FIX / "p02ho1ejrs", TABLES["p02ho1ejrs"], default_data_dir())
+    nl = obs[(obs.region == "NL") & (obs.sex == "all")]
+    got = nl.set_index(["indicator", "period", "level"])["value"].to_dict()
+    assert got[("inflow_tech", "2022/23", "hbo")] == 124  # 120 men + 4 women (a privacy 4)
+    assert got[("inflow_tech", "2022/23", "wo")] == 30
+    assert got[("inflow_tech", "2022/23", "ho")] == 154
+    assert got[("inflow_total", "2022/23", "ho")] == 458
+    assert got[("inflow_tech", "2023/24", "hbo")] == 90
+    utrecht = obs[(obs.region == "PV26") & (obs.indicator == "inflow_tech") & (obs.sex == "all")
+                  & (obs.level == "hbo")]
+    assert utrecht["value"].tolist() == [124]
+    assert obs.attrs["upper_bound"] == 2  # two cells of 4: flagged, kept as 4
+    assert set(obs["vintage"]) == {"duo-p02ho1ejrs"}
+
+
+def test_first_years_renamed_column() -> None:
+    with pytest.raises(DataValidationError, match=r"hbo\.csv: required column 'CROHO ONDERDEEL'"):
+        duo_current.first_years(FIX / "p02ho1ejrs_renamed", TABLES["p02ho1ejrs"],
+                                default_data_dir())
+
+
+def test_mbo_diplomas_by_hand() -> None:
+    obs = duo_current.mbo_diplomas(FIX / "gediplomeerde-mbo-studenten")
+    got = obs.set_index(["indicator", "period", "level", "sex"])["value"].to_dict()
+    assert got[("mbo_diplomas_tech", "2021", "mbo", "all")] == 78
+    assert got[("mbo_diplomas_tech", "2022", "mbo", "all")] == 95
+    assert got[("mbo_diplomas_total", "2021", "mbo", "all")] == 158
+    assert got[("mbo_diplomas_total", "2022", "mbo", "all")] == 175  # empty cell = 0
+    assert got[("mbo_diplomas_tech", "2021", "mbo-4", "all")] == 54
+    assert got[("mbo_diplomas_tech", "2021", "mbo", "vrouw")] == 8
+    assert obs.attrs["upper_bound"] == 3
+
+
+def test_mbo_diplomas_renamed_and_bad_cell(tmp_path: Path) -> None:
+    src = (FIX / "gediplomeerde-mbo-studenten" / "mbo.csv").read_text(encoding="utf-8")
+    bad = tmp_path / "mbo.csv"
+    bad.write_text(src.replace("SECTORKAMER NAAM", "SECTORKAMER"), encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"\['SECTORKAMER NAAM'\] missing"):
+        duo_current.mbo_diplomas(bad)
+    bad.write_text(src.replace(";50;4;60;6", ";50;vier;60;6"), encoding="utf-8")
+    with pytest.raises(DataValidationError, match="row 2, column DIPVROUW2021: 'vier'"):
+        duo_current.mbo_diplomas(bad)
