@@ -174,3 +174,28 @@ def test_trend_and_figure_match_the_shared_sections() -> None:
         report.chart(Figure(), alt=" ", source="x")
     # the same title twice gets two anchors
     assert report.section("Eigen grafiek", "x").id != section.id
+
+
+def test_an_analysis_may_read_the_context_and_its_failure_is_a_warning(tmp_path: Path) -> None:
+    """The analysis sees the analysed report (no recursion); a raising one is a finding."""
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    own = tmp_path / "own.py"
+    own.write_text("def sections(report):\n"
+                   "    n = len(report.context.items)\n"
+                   "    text = f'Dit rapport toont {n} reeksen.'\n"
+                   "    return [report.section('Aantal reeksen', text)]\n",
+                   encoding="utf-8")
+    report = _report(project_dir=str(tmp_path), analysis=str(own))
+    shown = report.analysis()
+    assert isinstance(shown, doc.Section)
+    n = len(report.context.items)
+    assert f"Dit rapport toont {n} reeksen." in [getattr(c, "text", "") for c in shown.children]
+    assert ("eigen-aantal-reeksen", "Aantal reeksen") in report.context.sections()
+    own.write_text("def sections(report):\n    return [1 / 0]\n", encoding="utf-8")
+    failing = _report(project_dir=str(tmp_path), analysis=str(own))
+    note = failing.analysis()
+    assert isinstance(note, doc.Section) and isinstance(note.children[0], doc.Note)
+    assert f"{own} line 2: ZeroDivisionError" in note.children[0].text
+    assert note.children[0].tone == "failure"
+    assert any(w.startswith(f"{own}: analysis: {own} line 2")
+               for w in failing.summary().data["warnings"])  # type: ignore[union-attr]

@@ -49,6 +49,9 @@ BASE = "source: illustrative, status: illustrative, target_period: 2025/26"
      ["targets[0]: level = 'vwo': inflow_tech has levels", "pick one of them"]),
     (f"indicator: inflow_tech, level: ho, target_value: 5, {BASE}",
      ["level = 'ho': this report shows inflow_tech for hbo, wo only", "add 'ho' to levels"]),
+    (f"indicator: inflow_sector, level: hbo, target_value: 5, {BASE}",
+     ["inflow_sector hbo has no data for this report (sector all, region PV26",
+      "pick an indicator the report shows"]),
     (f"indicator: inflow_tech, level: hbo, baseline_period: 2009/10, target_change_pct: 10, "
      f"{BASE}",
      ["baseline_period = '2009/10' is not in the data of inflow_tech hbo",

@@ -390,12 +390,12 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 def _cmd_open(args: argparse.Namespace) -> int:
     from techmonitor.config import parse_set
-    from techmonitor.workbench.prepare import job_for, lab_command, open_lab, prepare
+    from techmonitor.workbench.prepare import job_for, open_lab, prepare, require_lab
 
     kind, slug = _one_report(args.report)
     project = args.project.resolve()
     job = job_for(project, kind, slug, parse_set(args.sets))
-    lab_command(project, project, port=0, browser=False)  # JupyterLab missing: say so first
+    require_lab()  # before writing anything
     notebook = prepare(project, job)
     print(f"prepared {notebook}")
     return open_lab(project, notebook, port=args.port, browser=args.browser)

@@ -61,8 +61,6 @@ def target_problems(params: ReportParams, where: str, project: Path) -> list[str
                             f"{', '.join(params.levels)}); add {t.level!r} to levels or pick "
                             "a shown level")
             continue
-        if t.baseline_period is None:
-            continue
         try:
             obs = store.obs_for(data_dir, params.period, (ind.code,) + tuple(
                 p.indicator for p in (ind.numerator, ind.denominator) if p is not None),
@@ -75,6 +73,13 @@ def target_problems(params: ReportParams, where: str, project: Path) -> list[str
             problems.append(f"{at}: the series of {t.indicator} {t.level} cannot be read: {exc}")
             continue
         have = list(series["period"])
+        if not have:
+            problems.append(f"{at}: {t.indicator} {t.level} has no data for this report "
+                            f"(sector {params.sector}, region {params.region}, up to "
+                            f"{params.period}); pick an indicator the report shows")
+            continue
+        if t.baseline_period is None or t.baseline_value is not None:
+            continue  # no baseline, or one stated by the target document itself
         if t.baseline_period not in have:
             span = f"{have[0]} to {have[-1]}" if have else "no periods"
             problems.append(f"{at}: baseline_period = {t.baseline_period!r} is not in the data "

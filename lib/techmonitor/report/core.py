@@ -41,6 +41,7 @@ class Report:
         self.params = params
         self._made = 0  # sections and charts made, for unique chart ids
         self._ids: set[str] = set()  # ids of the author's sections, kept unique
+        self._in_analysis = False
 
     @classmethod
     def from_namespace(cls, namespace: Mapping[str, Any]) -> Report:
@@ -64,6 +65,8 @@ class Report:
         """The analysed report (computed on first use, then read-only), with the contents
         and any failure of the author's own analysis (params ``analysis``)."""
         base = self._analysed
+        if self._in_analysis:  # the author's analysis reads the context while it runs
+            return base
         sections, failure = self._own
         contents = tuple((s.id, s.title) for s in sections)
         if failure is not None:
@@ -122,10 +125,13 @@ class Report:
             return (), None
         path = author.analysis_path(Path(self.params.project_dir).resolve(),
                                     self.params.analysis)
+        self._in_analysis = True
         try:
             made = author.run_analysis(self, path)
         except author.AnalysisError as exc:
             return (), str(exc)
+        finally:
+            self._in_analysis = False
         # say whose analysis it is: it is not the shared method of every report
         by = doc.Paragraph(self._analysed.t("own.by", file=self.params.analysis), "caveat")
         return tuple(replace(sec, children=(by, *sec.children)) for sec in made), None

@@ -70,6 +70,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def require_lab() -> None:
+    """Check that JupyterLab is installed.
+
+    Raises
+    ------
+    ParameterError
+        When it is not, saying that ``make lab`` installs it.
+    """
+    try:
+        import jupyterlab  # noqa: F401
+    except ImportError:
+        raise ParameterError("JupyterLab is not installed in this environment; run "
+                             "`make lab` (installs the 'lab' extra) and try again") from None
+
+
 def lab_command(project: Path, notebook: Path, *, port: int, browser: bool,
                 token: str | None = None) -> list[str]:
     """The command that starts JupyterLab on the project, bound to localhost.
@@ -79,11 +94,7 @@ def lab_command(project: Path, notebook: Path, *, port: int, browser: bool,
     ParameterError
         When JupyterLab is not installed (``make lab`` installs it).
     """
-    try:
-        import jupyterlab  # noqa: F401
-    except ImportError:
-        raise ParameterError("JupyterLab is not installed in this environment; run "
-                             "`make lab` (installs the 'lab' extra) and try again") from None
+    require_lab()
     rel = notebook.relative_to(project).as_posix()
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={project}",
            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
