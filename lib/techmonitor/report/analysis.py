@@ -238,7 +238,7 @@ def analyse(
         if assessment is None:
             assessment = progress.assess_trend(
                 trend, direction=None if ind.direction == "none" else direction)
-        band = _band(trend, target, horizon_year)
+        band = projection_band(trend, target, horizon_year)
     return Item(ind, level, series, trend, target, assessment, band, error, step)
 
 
@@ -249,7 +249,7 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _band(trend: trends.TrendResult, target: TargetSpec | None,
+def projection_band(trend: trends.TrendResult, target: TargetSpec | None,
           horizon_year: int) -> pd.DataFrame | None:
     """Projection from the last observation to the target period or the horizon year."""
     if not trend.has_model or trend.kind == "quarterly":

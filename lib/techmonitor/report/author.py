@@ -24,7 +24,7 @@ from techmonitor.indicators import series_for
 from techmonitor.periods import to_decimal_years
 from techmonitor.report import document as doc
 from techmonitor.report import store
-from techmonitor.report.analysis import kind_for
+from techmonitor.report.analysis import kind_for, projection_band
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -139,19 +139,15 @@ def figure(ctx: ReportContext, indicator: str, level: str = "all", sex: str = "a
             result = trends.estimate(frame, kind=kind_for(ind))
         except TechmonitorError:
             result = None  # the chart shows the observations; the alt text says so
+    fc = None
     if result is not None and result.has_model and len(result.fitted):
         fitted = (result.data.t.astype(float), result.fitted.to_numpy(dtype=float))
-        horizon = str(ctx.params.target_year)
-        if result.data.period_kind == "school_year":
-            horizon = f"{ctx.params.target_year - 1}/{ctx.params.target_year % 100:02d}"
-        if result.kind != "quarterly":
-            try:
-                fc = result.forecast(target=horizon)
-            except TechmonitorError:
-                fc = None
-            if fc is not None and len(fc):
-                band = {c: fc[c].to_numpy(dtype=float)
-                        for c in ("t", "mean", "lo80", "hi80", "lo95", "hi95")}
+        # the same projection as the shared charts: from the last fitted value to the
+        # report's horizon year
+        fc = projection_band(result, None, ctx.params.target_year)
+        if fc is not None and len(fc):
+            band = {c: fc[c].to_numpy(dtype=float)
+                    for c in ("t", "mean", "lo80", "hi80", "lo95", "hi95")}
     labels = charts.TrendLabels(
         observed=ctx.t("chart.observed"), trend=ctx.t("chart.trend"),
         band80=ctx.t("chart.band80"), band95=ctx.t("chart.band95"),
@@ -168,7 +164,7 @@ def figure(ctx: ReportContext, indicator: str, level: str = "all", sex: str = "a
                 first_value=_value(ctx, float(first["value"]), unit),
                 last=ctx.fmt_period(str(last["period"])),
                 last_value=_value(ctx, float(last["value"]), unit))
-    if band is not None:
+    if band is not None and fc is not None:
         alt += ctx.t("alt.projection", period=ctx.fmt_period(str(fc["period"].iloc[-1])),
                      lo=_value(ctx, float(band["lo80"][-1]), unit),
                      hi=_value(ctx, float(band["hi80"][-1]), unit))
