@@ -29,7 +29,6 @@ def exact_fixture() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@pytest.mark.filterwarnings("ignore:Perfect separation")  # exact fit: mu equals y
 def test_recovers_the_known_parameters_exactly() -> None:
     fit = fit_cohorts(exact_fixture())
     # observed shares equal the model's: the maximum-likelihood estimate is the truth

@@ -22,6 +22,7 @@ scale (1) is used when there are no residual degrees of freedom or the fit is ex
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,9 +74,9 @@ def check_cohorts(df: pd.DataFrame, where: str = "cohorts") -> pd.DataFrame:
     problems = []
     for col in COLUMNS:
         num = pd.to_numeric(out[col], errors="coerce")
-        for i in np.flatnonzero(num.isna().to_numpy()):
-            problems.append(f"{where}: row {i + 2}, column {col}: {out[col].iloc[i]!r} is not "
-                            "a number")
+        for bad in np.flatnonzero(num.isna().to_numpy()):
+            problems.append(f"{where}: row {bad + 2}, column {col}: {out[col].iloc[bad]!r} is "
+                            "not a number")
         out[col] = num
     if not problems:
         for i, r in enumerate(out.itertuples()):
@@ -122,6 +123,7 @@ def fit_cohorts(df: pd.DataFrame, *, overdispersion: bool = True) -> CohortFit:
     """
     import statsmodels.api as sm
     from scipy import stats
+    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
     data = check_cohorts(df).reset_index(drop=True)
     if data["cohort"].nunique() < 2:
@@ -136,7 +138,11 @@ def fit_cohorts(df: pd.DataFrame, *, overdispersion: bool = True) -> CohortFit:
     endog = np.column_stack([data["retained"], data["entrants"] - data["retained"]])
     model = sm.GLM(endog, x, family=sm.families.Binomial())
     dof = len(data) - x.shape[1]
-    result = model.fit(scale=1.0)
+    with warnings.catch_warnings():
+        # statsmodels calls a fit whose probabilities equal the observed shares "perfect
+        # prediction"; with counts in every cell that is an exact fit, not separation
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        result = model.fit(scale=1.0)
     scale = 1.0
     if overdispersion and dof > 0:
         # Pearson dispersion on the counts: sum (k - n p)^2 / (n p (1 - p)) / dof. (The GLM's
