@@ -270,7 +270,8 @@ def section(ctx: ReportContext, title: str, blocks: Iterable[Any], index: int) -
     """
     if not isinstance(title, str) or not title.strip():
         raise ParameterError("section: give a title (the section's heading)")
-    sid = f"{OWN_PREFIX}{_slug(title)}"
+    slug = _slug(title)
+    sid = slug if slug.startswith(OWN_PREFIX) else f"{OWN_PREFIX}{slug}"  # "Eigen analyse: …"
     children = [block(ctx, b, f"{ctx.params.report_id}-{sid}-{i}-{index}")
                 for i, b in enumerate(blocks)]
     return doc.Section(title, sid, tuple(children), role="own")
