@@ -24,6 +24,7 @@ from scipy import stats
 
 from techmonitor.trends.widening import (
     RELIABILITY_TOLERANCE,
+    SHAPE_PROBS,
     TABLE_KEYS,
     TABLE_VERSION,
     CalibrationTable,
@@ -67,6 +68,18 @@ def coverage(records: pd.DataFrame, level: float, factor: np.ndarray | float = 1
         return math.nan
     q = _quantiles(records, 0.5 + level / 2)
     return float(np.mean(np.abs(scores(records)) <= q * np.asarray(factor, float)))
+
+
+def shape_coverage(records: pd.DataFrame, rows: np.ndarray, level: float) -> float:
+    """Share of records whose standardized error lies in the central ``level`` range of its
+    learned shape ``rows`` (one row per record)."""
+    if not len(records):
+        return math.nan
+    probs = np.asarray(SHAPE_PROBS)
+    lo = rows[:, np.isclose(probs, 0.5 - level / 2)][:, 0]
+    hi = rows[:, np.isclose(probs, 0.5 + level / 2)][:, 0]
+    sc = scores(records)
+    return float(np.mean((sc >= lo) & (sc <= hi)))
 
 
 def fit_factor(records: pd.DataFrame, levels: Sequence[float] = FIT_LEVELS) -> float:
@@ -203,6 +216,101 @@ def _fit_factors(sub: pd.DataFrame, hmax: int) -> tuple[float, ...]:
     return tuple(vals)
 
 
+#: Standardized errors beyond this size (a window fitted exactly, whose standard error is
+#: about zero) count as this size when the shape's quantiles are taken.
+SCORE_CLIP = 1000.0
+#: Fewest forecasts a horizon needs for its own row of the shape (else the previous row).
+SHAPE_MIN_N = 20
+
+
+def fit_shape(sub: pd.DataFrame, hmax: int) -> tuple[tuple[float, ...], ...]:
+    """The learned shape of one table key: per horizon ``1..hmax`` the quantiles at
+    :data:`~techmonitor.trends.widening.SHAPE_PROBS` of the standardized errors
+    ``(z − mean) / se`` of ``sub`` (already centred and floored; conformal: the empirical
+    distribution of the calibration part's errors). A horizon with fewer than
+    :data:`SHAPE_MIN_N` forecasts repeats the previous row; the central 80% and 95% ranges
+    never narrow with the horizon (a running widening, as the factors had)."""
+    rows: list[np.ndarray] = []
+    probs = np.asarray(SHAPE_PROBS)
+    hs = sub["h"].to_numpy()
+    sc = np.clip(np.nan_to_num(scores(sub), nan=0.0), -SCORE_CLIP, SCORE_CLIP)
+    for h in range(1, hmax + 1):
+        e = sc[hs == h]
+        # symmetric around the centre: the width and the tails are learned, not the sign;
+        # a signed shape learns the direction the study's period moved against the trend,
+        # which the time split shows does not carry over (count coverage 23-46% at 80%)
+        e = np.concatenate([e, -e])
+        if len(e) >= SHAPE_MIN_N:
+            q = np.quantile(e, probs)
+        elif rows:
+            q = rows[-1].copy()
+        else:
+            q = stats.norm.ppf(probs)
+        if rows:
+            # a later horizon is never more certain than an earlier one: stretch the row
+            # around its median when its central ranges came out narrower
+            prev = rows[-1]
+            med = _at(q, 0.5)
+            ratio = max(1.0, *[(_at(prev, b) - _at(prev, a)) / max(_at(q, b) - _at(q, a), 1e-12)
+                               for a, b in ((0.1, 0.9), (0.025, 0.975))])
+            q = med + (q - med) * ratio
+        rows.append(np.maximum.accumulate(q))
+    return tuple(tuple(round(float(v), 5) for v in r) for r in rows)
+
+
+def _at(row: np.ndarray, p: float) -> float:
+    """The value of a shape row at the stored probability ``p``."""
+    return float(np.asarray(row)[np.isclose(SHAPE_PROBS, p)][0])
+
+
+def shape_factors(sub: pd.DataFrame, shape: Sequence[Sequence[float]]) -> tuple[float, ...]:
+    """How many times as wide as the textbook bands the learned shape's bands are, per
+    horizon: the mean over ``sub``'s forecasts of the width of the central 80% and 95% ranges
+    against the t distribution's (what the method annex quotes; also used to stretch the
+    shape beyond the largest horizon)."""
+    out: list[float] = []
+    hs = sub["h"].to_numpy()
+    for h, row in enumerate(shape, start=1):
+        r = np.asarray(row)
+        g = sub[hs == h]
+        ratios = []
+        for lv in (0.80, 0.95):
+            w = _at(r, 0.5 + lv / 2) - _at(r, 0.5 - lv / 2)
+            q = _quantiles(g, 0.5 + lv / 2) if len(g) else np.array([stats.norm.ppf(0.5 + lv / 2)])
+            ratios.append(float(np.mean(w / (2 * q))))
+        out.append(round(max([float(np.mean(ratios)), *out]), 4))
+    return tuple(out)
+
+
+def shape_rows_for(records: pd.DataFrame, table: CalibrationTable) -> np.ndarray | None:
+    """The table's shape rows of each record (``None`` when no record's kind has a shape;
+    rows of kinds without one are NaN)."""
+    keys = records["table_key"].to_numpy()
+    if not any(table.has_shape(k) for k in set(keys.tolist())):
+        return None
+    out = np.full((len(records), len(SHAPE_PROBS)), np.nan)
+    hs = records["h"].to_numpy(float)
+    for key in set(keys.tolist()):
+        if table.has_shape(key):
+            m = keys == key
+            out[m] = table.shape_rows(key, hs[m])
+    return out
+
+
+def _grouped_sf(rows: np.ndarray, x: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """``P(score >= x)`` row by row (as :func:`~techmonitor.trends.widening.shape_sf`, but
+    vectorised over ``groups`` of records that share one row: a table key and horizon)."""
+    probs = np.asarray(SHAPE_PROBS)
+    out = np.full(len(x), np.nan)
+    for gi in np.unique(groups):
+        m = groups == gi
+        r = rows[np.argmax(m)]
+        xv = x[m]
+        cdf = np.interp(xv, r, probs, left=probs[0], right=probs[-1])
+        out[m] = np.where(np.isnan(xv), np.nan, 1.0 - cdf)
+    return out
+
+
 def brier(events: pd.DataFrame, per_year: bool = True) -> float:
     """Brier score ``(p − hit)²`` of exceedance events (lower is better).
 
@@ -226,11 +334,13 @@ def fit_table(
     alpha_grid: Sequence[float] = ALPHA_GRID,
 ) -> CalibrationTable:
     """Learn the standard-error floor (:func:`fit_floor`), the centre (anchor ``α``, damping
-    ``φ``) and the widening factors per table key (kind) and horizon from the calibration
-    part.
+    ``φ``) and the learned shape per table key (kind) and horizon from the calibration part.
 
-    For each ``(α, φ)`` of the grids the centre is moved (:func:`with_centre`), the widening
-    factors are fitted to the errors around it (80%/95% coverage, :func:`fit_factor`) and the
+    For each ``(α, φ)`` of the grids and each family (:data:`FAMILIES`) the centre is moved
+    (:func:`with_centre`), the distribution around it is learned (``learned_shape``:
+    :func:`fit_shape`, empirical quantiles of the standardized errors, symmetric around the
+    centre; ``widening``: the model's t distribution with the standard error times a factor
+    per horizon, :func:`fit_factor`) and the
     exceedance events of the calibration part are scored: the reliability term of the Brier
     score (:func:`reliability_term`) decides, and among the centres within
     :data:`RELIABILITY_NEAR` of the most reliable one the lowest Brier score (:func:`brier`,
@@ -242,14 +352,13 @@ def fit_table(
     but then the probabilities are biased (on simulated random walks with drift: observed
     0.71 where 0.55 was predicted), which is what the study must avoid.
 
-    Factors are made non-decreasing in the horizon (a later year is never more certain than an
-    earlier one with the same model): a running maximum over horizons. They are at least 1:
-    the method only widens the textbook bands (which already hold the parameter uncertainty);
-    narrower bands would be fitting the noise of a small study. A horizon with fewer than 20
-    forecasts keeps the previous horizon's factor.
+    The shape's central ranges never narrow with the horizon (see :func:`fit_shape`). The
+    stored ``factors`` say how many times as wide as the textbook bands the learned bands are
+    (:func:`shape_factors`); they stretch the shape beyond the largest horizon.
     """
     cal = records[records["part"] == "calibration"]
     factors: dict[str, tuple[float, ...]] = {}
+    shapes: dict[str, tuple[tuple[float, ...], ...]] = {}
     damping: dict[str, float] = {}
     anchor: dict[str, float] = {}
     scored: dict[str, dict[str, Any]] = {}
@@ -260,29 +369,44 @@ def fit_table(
         if floors[key] > 0.0:
             sub = _floored(sub, CalibrationTable(TABLE_VERSION, {}, {}, None, {}, {},
                                                  {key: floors[key]}))
-        trials: list[tuple[float, float, float, float, tuple[float, ...]]] = []
+        trials: list[tuple[float, float, float, float, str, Any]] = []
         scored[key] = {}
-        for alpha in alpha_grid:
-            for phi in phi_grid:
-                rel, b, fac = _trial(sub, key, float(alpha), float(phi))
-                scored[key][f"{alpha:.2f}/{phi:.1f}"] = {
-                    "reliability": round(rel, 6) if math.isfinite(rel) else None,
-                    "brier": round(b, 5) if math.isfinite(b) else None}
-                trials.append((rel, b, float(alpha), float(phi), fac))
+        for family in FAMILIES:
+            for alpha in alpha_grid:
+                for phi in phi_grid:
+                    rel, b, fit = _trial(sub, key, float(alpha), float(phi), family)
+                    scored[key][f"{family}:{alpha:.2f}/{phi:.1f}"] = {
+                        "reliability": round(rel, 6) if math.isfinite(rel) else None,
+                        "brier": round(b, 5) if math.isfinite(b) else None}
+                    trials.append((rel, b, float(alpha), float(phi), family, fit))
         finite = [t for t in trials if math.isfinite(t[0])]
-        own = next(t for t in trials if t[2] == 0.0 and t[3] == 1.0) if trials else None
-        rel_min = min((t[0] for t in finite), default=math.nan)
-        if own is not None and not rel_min <= RELIABILITY_TOLERANCE**2:
-            # no centre makes the probabilities reliable (or no records): the criterion
-            # cannot tell the centres apart, so the model's own projection is kept
-            anchor[key], damping[key], factors[key] = 0.0, 1.0, own[4]
+        if not finite:
+            # no records: the model's own centre and its t distribution
+            anchor[key], damping[key], factors[key] = 0.0, 1.0, (1.0,) * HORIZONS[key]
             continue
-        near = [t for t in finite if t[0] <= RELIABILITY_NEAR * rel_min + 1e-5]
-        _, _, anchor[key], damping[key], factors[key] = min(near, key=lambda t: t[1])
+        rel_min = min(t[0] for t in finite)
+        if rel_min <= RELIABILITY_TOLERANCE**2:
+            pool = finite
+        else:
+            # no centre makes the probabilities reliable: the criterion cannot tell the
+            # centres apart, so the model's own projection is kept (moving it to the most
+            # reliable one, the last level, fails the time split: 80% bands of counts held
+            # for 23-47% of the later origins); only the family is chosen
+            pool = [t for t in finite if t[2] == 0.0 and t[3] == 1.0]
+            rel_min = min(t[0] for t in pool)
+        near = [t for t in pool if t[0] <= RELIABILITY_NEAR * rel_min + 1e-5]
+        _, _, anchor[key], damping[key], family, fit = min(near, key=lambda t: t[1])
+        if family == "widening":
+            factors[key] = fit
+            continue
+        shapes[key] = fit
+        centred = with_centre(sub, CalibrationTable(TABLE_VERSION, {}, {}, None,
+                                                    {key: damping[key]}, {key: anchor[key]}))
+        factors[key] = shape_factors(centred, shapes[key])
     m = dict(meta or {})
     m.setdefault("centre_scores_calibration", scored)
     return CalibrationTable(TABLE_VERSION, factors, m, None, damping, anchor,
-                            {k: v for k, v in floors.items() if v > 0.0})
+                            {k: v for k, v in floors.items() if v > 0.0}, shapes)
 
 
 def reliability_term(events: pd.DataFrame) -> float:
@@ -302,16 +426,28 @@ def reliability_term(events: pd.DataFrame) -> float:
     return float(np.sum(n * sq) / np.sum(n))
 
 
-def _trial(sub: pd.DataFrame, key: str, alpha: float, phi: float
-           ) -> tuple[float, float, tuple[float, ...]]:
-    """Calibration-part reliability term, Brier score and widening factors of one centre
+Shape = tuple[tuple[float, ...], ...]
+#: The two families of calibrated distributions :func:`fit_table` chooses between per kind.
+FAMILIES = ("learned_shape", "widening")
+
+
+def _trial(sub: pd.DataFrame, key: str, alpha: float, phi: float,
+           family: str = "learned_shape") -> tuple[float, float, Shape | tuple[float, ...]]:
+    """Calibration-part reliability term, Brier score and learned shape (or, for the
+    ``widening`` family, the widening factors of the t distribution) of one centre
     ``(α, φ)``."""
     trial = CalibrationTable(TABLE_VERSION, {}, {}, None, {key: phi}, {key: alpha})
     centred = with_centre(sub, trial)
-    fac = _fit_factors(centred, HORIZONS[key])
-    trial = CalibrationTable(TABLE_VERSION, {key: fac}, {}, None, {key: phi}, {key: alpha})
+    if family == "widening":
+        fac = _fit_factors(centred, HORIZONS[key])
+        trial = CalibrationTable(TABLE_VERSION, {key: fac}, {}, None, {key: phi}, {key: alpha})
+        ev = exceedance_probabilities(centred, trial, centred=True)
+        return reliability_term(ev), brier(ev), fac
+    shape = fit_shape(centred, HORIZONS[key])
+    trial = CalibrationTable(TABLE_VERSION, {key: (1.0,)}, {}, None, {key: phi},
+                             {key: alpha}, {}, {key: shape})
     ev = exceedance_probabilities(centred, trial, centred=True)
-    return reliability_term(ev), brier(ev), fac
+    return reliability_term(ev), brier(ev), shape
 
 
 def factors_for(records: pd.DataFrame, table: CalibrationTable | None) -> np.ndarray:
@@ -345,6 +481,10 @@ def exceedance_probabilities(
     if not centred:
         records = with_centre(records, table)
     c = factors_for(records, table)
+    rows = None if table is None else shape_rows_for(records, table)
+    # records of one table key and horizon share their shape row
+    groups = pd.factorize(records["table_key"].astype(str) + "|"
+                          + records["h"].astype(float).astype(str))[0]
     df = records["df"].to_numpy(float)
     parts = []
     for g in EVENT_CHANGES:
@@ -358,6 +498,9 @@ def exceedance_probabilities(
             sc = (zv - records["mean"].to_numpy(float)) / (records["se"].to_numpy(float) * c)
         p = np.where(np.isfinite(df), stats.t.sf(sc, np.where(np.isfinite(df), df, 1.0)),
                      stats.norm.sf(sc))
+        if rows is not None:
+            learned = ~np.isnan(rows[:, 0])
+            p[learned] = _grouped_sf(rows[learned], sc[learned], groups[learned])
         # a threshold exactly at a certain forecast (0 / 0): the event happens
         p = np.where(np.isnan(p), (zv <= records["mean"].to_numpy(float)).astype(float), p)
         parts.append(pd.DataFrame({
@@ -433,15 +576,21 @@ def coverage_table(records: pd.DataFrame, table: CalibrationTable | None) -> pd.
     records = records.reset_index(drop=True)
     centred = with_centre(records, table)
     c = factors_for(records, table)
+    shape = None if table is None else shape_rows_for(centred, table)
     groups = records.groupby(["part", "table_key", "h"], sort=True).groups
     for (part, kind, h), idx in groups.items():
         g = records.loc[idx]
         gc = centred.loc[idx]
-        cg = c[np.asarray(idx)]
+        ix = np.asarray(idx)
+        if shape is not None and not np.isnan(shape[ix[0], 0]):
+            cal80 = shape_coverage(gc, shape[ix], 0.80)
+            cal95 = shape_coverage(gc, shape[ix], 0.95)
+        else:
+            cal80, cal95 = coverage(gc, 0.80, c[ix]), coverage(gc, 0.95, c[ix])
         rows.append({
             "part": part, "kind": kind, "h": int(h), "n": len(g),
             "raw80": coverage(g, 0.80), "raw95": coverage(g, 0.95),
-            "cal80": coverage(gc, 0.80, cg), "cal95": coverage(gc, 0.95, cg),
+            "cal80": cal80, "cal95": cal95,
         })
     return pd.DataFrame(rows, columns=["part", "kind", "h", "n", "raw80", "raw95", "cal80",
                                        "cal95"])

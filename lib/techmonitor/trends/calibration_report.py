@@ -160,12 +160,15 @@ def report_markdown(study: Study) -> str:
         "",
         "![reliability diagram](reliability.png)",
         "",
-        "## Centre and widening factors",
+        "## Centre and learned shape",
         "",
         "Centre: start level (1 − α) × model trend level + α × last observed level; projected "
-        "change × D(h)/h, D(h) = φ + … + φ^h. Factors multiply the model's predictive "
-        "standard error, after raising it to the floor (share of the last level; kept only "
-        "where it halves the calibration part's coverage loss).",
+        "change × D(h)/h, D(h) = φ + … + φ^h. Shape: per kind and horizon the quantiles of "
+        "the standardized errors (z − centre) / se of the calibration part, symmetric around "
+        "the centre (se: the model's predictive standard error, first raised to the floor, a "
+        "share of the last level, kept only where it halves the calibration part's coverage "
+        "loss). The factors below say how many times as wide as the textbook bands the "
+        "learned 80%/95% bands are on average.",
         "",
         "| kind | α | φ | se floor | " + " | ".join(f"h={h}" for h in range(1, 9)) + " |",
         "|---|---|---|---|" + "---|" * 8,

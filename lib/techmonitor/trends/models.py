@@ -36,11 +36,18 @@ from statsmodels.tsa.statespace.structural import UnobservedComponents
 
 @dataclass(frozen=True)
 class Prediction:
-    """Predictive distribution of new observations on the model scale."""
+    """Predictive distribution of new observations on the model scale.
+
+    ``(z - mean) / se`` follows a t distribution with ``df`` degrees of freedom (``None``:
+    normal), unless ``shape`` is given: then it follows the learned distribution whose
+    quantiles at :data:`~techmonitor.trends.widening.SHAPE_PROBS` are ``shape[i]`` for the
+    ``i``-th time (one row per time; see :func:`~techmonitor.trends.widening.shape_ppf`).
+    """
 
     mean: np.ndarray
     se: np.ndarray
     df: float | None  # degrees of freedom of a t distribution; None means normal
+    shape: np.ndarray | None = None
 
 
 class Core(Protocol):

@@ -14,6 +14,7 @@ from techmonitor.errors import ParameterError, TechmonitorError
 from techmonitor.periods import period_kind, shift_quarter, to_decimal_year
 from techmonitor.trends._data import SeriesData
 from techmonitor.trends.models import BinomialCore, Core, OLSCore, Prediction, SeasonalCore
+from techmonitor.trends.widening import SHAPE_PROBS, shape_ppf, shape_sf
 
 if TYPE_CHECKING:
     from techmonitor.trends.widening import CalibrationTable
@@ -358,6 +359,13 @@ class TrendResult:
         r = self.calibration.floor(self.kind, self.n)
         if r > 0.0 and self.scale.name == "identity":
             se = np.where(h > 0, np.maximum(se, r * abs(self.last_level())), se)
+        if self.calibration.has_shape(self.kind, self.n):
+            # the learned shape: quantiles of the standardized backtest errors ahead; the
+            # model's own t distribution inside the data (h <= 0)
+            rows = self.calibration.shape_rows(self.kind, h, self.n)
+            own = np.array([_quantile(p, pred.df) for p in SHAPE_PROBS])
+            rows[h <= 0] = own
+            return Prediction(mean, se, pred.df, rows)
         c = self.calibration.factor(self.kind, h, self.n)
         return Prediction(mean, se * c, pred.df)
 
@@ -436,10 +444,9 @@ class TrendResult:
         pred = self.prediction(ts, adjusted=adjusted, calibrated=calibrated)
         out: dict[str, Any] = {"period": periods, "t": ts, "mean": self.scale.inv(pred.mean)}
         for level in LEVELS:
-            q = _quantile(0.5 + level / 2, pred.df)
             tag = int(round(level * 100))
-            out[f"lo{tag}"] = self.scale.inv(pred.mean - q * pred.se)
-            out[f"hi{tag}"] = self.scale.inv(pred.mean + q * pred.se)
+            out[f"lo{tag}"] = self.scale.inv(pred.mean + _ppf(pred, 0.5 - level / 2) * pred.se)
+            out[f"hi{tag}"] = self.scale.inv(pred.mean + _ppf(pred, 0.5 + level / 2) * pred.se)
         return pd.DataFrame(out)
 
     def exceedance_probability(
@@ -460,8 +467,12 @@ class TrendResult:
             above = 1.0 if value <= 0.0 else 0.0
         else:
             zv = float(self.scale.fwd(np.array([value]))[0])
-            score = (zv - float(pred.mean[0])) / float(pred.se[0])
-            above = float(_sf(score, pred.df))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                score = (zv - float(pred.mean[0])) / float(pred.se[0])
+            if pred.shape is not None:
+                above = float(shape_sf(pred.shape[:1], np.array([score]))[0])
+            else:
+                above = float(_sf(score, pred.df))
         return above if direction == "up" else 1.0 - above
 
     # ------------------------------------------------------------------ text
@@ -540,6 +551,14 @@ class TrendResult:
 
 def _quantile(p: float, df: float | None) -> float:
     return float(stats.norm.ppf(p) if df is None else stats.t.ppf(p, df))
+
+
+def _ppf(pred: Prediction, p: float) -> np.ndarray:
+    """The ``p`` quantile of the standardized predictive distribution of each time: the
+    learned shape's (:attr:`Prediction.shape`) or the t distribution's."""
+    if pred.shape is not None:
+        return shape_ppf(pred.shape, p)
+    return np.full(len(np.atleast_1d(pred.mean)), _quantile(p, pred.df))
 
 
 def _sf(x: float, df: float | None) -> float:

@@ -1,5 +1,10 @@
-"""The calibration table: damping of the projected trend and widening factors of the predictive
-standard error, per kind and horizon.
+"""The calibration table: the calibrated predictive distribution per kind and horizon.
+
+Its centre damps the projected trend and moves its start towards the last observed level; its
+shape is learned: the quantiles of the standardized backtest errors ``(z − centre) / se`` per
+kind and horizon (:attr:`CalibrationTable.shape`, conformal: an empirical distribution, used
+for both the bands and the probabilities of exceeding a value). Tables without a shape (format
+3) widen the model's t distribution by a factor per horizon instead.
 
 The factors are learned by the rolling-origin study in :mod:`techmonitor.trends.calibration`
 and committed as ``data/calibration.json``; this module only reads them (once per process,
@@ -21,7 +26,14 @@ import numpy as np
 #: Keys of the factor table: the kinds, and short quarterly series.
 TABLE_KEYS = ("count", "share", "quarterly", "quarterly_short")
 #: Version of the table format and method; bump when the method changes.
-TABLE_VERSION = "3"
+TABLE_VERSION = "4"
+#: Probabilities at which the learned shape stores the quantiles of the standardized errors.
+#: Beyond the outer ones a probability is given as 0.001 or 0.999 (the study cannot tell
+#: rarer events apart).
+SHAPE_PROBS: tuple[float, ...] = (
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4,
+    0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.925, 0.95, 0.975, 0.99, 0.995,
+    0.9975, 0.999)
 #: Quarterly series shorter than the reports' line window (20 quarters) have their own factors
 #: (``quarterly_short``): with 8–19 quarters the seasonal pattern and the line are both poorly
 #: known and the textbook bands are far too narrow.
@@ -80,6 +92,40 @@ class CalibrationTable:
     damping: dict[str, float] = field(default_factory=dict)
     anchor: dict[str, float] = field(default_factory=dict)
     se_floor: dict[str, float] = field(default_factory=dict)
+    shape: dict[str, tuple[tuple[float, ...], ...]] = field(default_factory=dict)
+
+    def has_shape(self, kind: str, n: int | None = None) -> bool:
+        """True when ``kind`` has a learned shape (else: the t distribution times a factor)."""
+        return bool(self.shape.get(table_key(kind, n)) or self.shape.get(kind))
+
+    def shape_rows(self, kind: str, h: np.ndarray | float, n: int | None = None) -> np.ndarray:
+        """Quantiles of the standardized error at :data:`SHAPE_PROBS` for each horizon ``h``
+        (one row per horizon).
+
+        Between calibrated horizons the quantile functions are interpolated linearly (a
+        mixture of quantile functions is one); from 0 to 1 period ahead the first row is
+        used; beyond the largest calibrated horizon the last row is stretched by the ratio
+        of the extrapolated factors (:meth:`factor`), so bands keep widening as they did.
+
+        Raises
+        ------
+        KeyError
+            When ``kind`` has no shape (see :meth:`has_shape`).
+        """
+        hs = np.atleast_1d(np.asarray(h, dtype=float))
+        key = table_key(kind, n)
+        rows = np.asarray(self.shape.get(key) or self.shape[kind], dtype=float)
+        hmax = rows.shape[0]
+        hc = np.clip(hs, 1.0, float(hmax))
+        lo = np.floor(hc).astype(int)
+        hi = np.minimum(lo + 1, hmax)
+        w = (hc - lo)[:, None]
+        out = (1.0 - w) * rows[lo - 1] + w * rows[hi - 1]
+        beyond = hs > hmax
+        if beyond.any():
+            f = self.factor(kind, hs[beyond], n) / self.factor(kind, float(hmax), n)
+            out[beyond] = rows[-1][None, :] * f[:, None]
+        return out
 
     def floor(self, kind: str, n: int | None = None) -> float:
         """Smallest predictive standard error of ``kind`` before widening, as a fraction of
@@ -155,7 +201,9 @@ class CalibrationTable:
         """The table as stored in ``data/calibration.json``."""
         return {"version": self.version, "factors": {k: list(v) for k, v in self.factors.items()},
                 "damping": dict(self.damping), "anchor": dict(self.anchor),
-                "se_floor": dict(self.se_floor), **self.meta}
+                "se_floor": dict(self.se_floor),
+                "shape": {k: [list(r) for r in v] for k, v in self.shape.items()},
+                "shape_probs": list(SHAPE_PROBS), **self.meta}
 
 
 def table_key(kind: str, n: int | None = None) -> str:
@@ -185,10 +233,59 @@ def table_from_json(doc: dict[str, Any], path: str | None = None) -> Calibration
     damping = _unit_map(doc, "damping")
     anchor = _unit_map(doc, "anchor")
     se_floor = _unit_map(doc, "se_floor")
+    shape = _shape_map(doc)
     meta = {k: v for k, v in doc.items()
-            if k not in ("version", "factors", "damping", "anchor", "se_floor")}
+            if k not in ("version", "factors", "damping", "anchor", "se_floor", "shape",
+                         "shape_probs")}
     return CalibrationTable(str(doc.get("version", "")), out, meta, path, damping, anchor,
-                            se_floor)
+                            se_floor, shape)
+
+
+def _shape_map(doc: dict[str, Any]) -> dict[str, tuple[tuple[float, ...], ...]]:
+    """``doc["shape"]`` checked: per kind one row of non-decreasing finite quantiles at
+    :data:`SHAPE_PROBS` per horizon (missing: no shape)."""
+    raw = doc.get("shape") or {}
+    if not isinstance(raw, dict):
+        raise ValueError("calibration table: 'shape' must map kinds to rows of quantiles")
+    probs = doc.get("shape_probs", list(SHAPE_PROBS))
+    if raw and [round(float(p), 6) for p in probs] != [round(p, 6) for p in SHAPE_PROBS]:
+        raise ValueError("calibration table: 'shape_probs' differ from this version's")
+    out: dict[str, tuple[tuple[float, ...], ...]] = {}
+    for kind, rows in raw.items():
+        arr = np.asarray(rows, dtype=float)
+        if arr.ndim != 2 or arr.shape[1] != len(SHAPE_PROBS) or not np.isfinite(arr).all() \
+                or (np.diff(arr, axis=1) < 0).any():
+            raise ValueError(f"calibration table: shape of {kind!r} must be rows of "
+                             f"{len(SHAPE_PROBS)} non-decreasing numbers")
+        out[str(kind)] = tuple(tuple(float(v) for v in r) for r in arr)
+    return out
+
+
+def shape_ppf(rows: np.ndarray, p: float) -> np.ndarray:
+    """The ``p`` quantile of each row's learned distribution (linear between the stored
+    probabilities; ``p`` must lie within the outer ones)."""
+    probs = np.asarray(SHAPE_PROBS)
+    if not probs[0] <= p <= probs[-1]:
+        raise ValueError(f"p={p} outside the stored probabilities {probs[0]}–{probs[-1]}")
+    return np.array([np.interp(p, probs, r) for r in np.atleast_2d(rows)])
+
+
+def shape_sf(rows: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``P(score >= x)`` under each row's learned distribution (linear between the stored
+    quantiles; 0.999 below the lowest, 0.001 above the highest)."""
+    probs = np.asarray(SHAPE_PROBS)
+    xs = np.atleast_1d(np.asarray(x, dtype=float))
+    out = np.empty(len(xs))
+    for i, (r, v) in enumerate(zip(np.atleast_2d(rows), xs, strict=True)):
+        if np.isnan(v):
+            out[i] = np.nan
+            continue
+        # equal quantiles (an atom): the probability just below it
+        cdf = np.interp(v, r, probs, left=probs[0], right=probs[-1])
+        if np.any(r == v):
+            cdf = float(probs[np.argmax(r == v)])
+        out[i] = 1.0 - cdf
+    return out
 
 
 def _unit_map(doc: dict[str, Any], name: str) -> dict[str, float]:
@@ -244,7 +341,9 @@ def summary(table: CalibrationTable | None = None) -> dict[str, Any]:
         ``calibrated`` (bool), ``version``, ``created``, ``path`` and ``kinds``: per kind
         (``count``, ``share``, ``quarterly``, ``quarterly_short``) a dict with
 
-        * ``approach``: ``"widening"``; ``centre``: ``{"anchor": α, "damping": φ}`` of the
+        * ``approach``: ``"learned_shape"`` (quantiles of the standardized backtest errors,
+          :attr:`CalibrationTable.shape`) or ``"widening"`` (t distribution times a factor);
+          ``centre``: ``{"anchor": α, "damping": φ}`` of the
           calibrated centre (see :class:`CalibrationTable`); ``factors``: the factor per
           horizon;
           ``factor_min``/``factor_max``; ``horizon_unit`` (``year``/``quarter``);
@@ -270,7 +369,7 @@ def summary(table: CalibrationTable | None = None) -> dict[str, Any]:
     kinds: dict[str, Any] = {}
     for key, vals in t.factors.items():
         entry: dict[str, Any] = {
-            "approach": "widening",
+            "approach": "learned_shape" if t.has_shape(key) else "widening",
             "centre": {"anchor": t.alpha(key), "damping": t.phi(key)},
             "se_floor": t.floor(key),
             "factors": list(vals),
