@@ -393,7 +393,9 @@ def _reliability_summary(rows: list[dict[str, Any]], key: str) -> dict[str, Any]
     if not mine:
         return None
     judged = [r for r in mine if r.get("ok") is not None]
-    top = next((r for r in mine if str(r["bin"]).startswith("0.9")), None)
+    # the top bin only when it holds enough events to be judged (a bin of a few dozen
+    # correlated events says little)
+    top = next((r for r in judged if str(r["bin"]).startswith("0.9")), None)
     sampling = [r for r in judged if r.get("ok_sampling") is not None]
     return {
         "tolerance": RELIABILITY_TOLERANCE,
