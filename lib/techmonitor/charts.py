@@ -392,6 +392,78 @@ def grouped_bars(
     return fig
 
 
+def vintage_lines(
+    lines: Sequence[tuple[str, np.ndarray, np.ndarray]],
+    *,
+    period_kind: str,
+    unit: str,
+    lang: fmt.Lang,
+    axis_label: str,
+) -> Figure:
+    """One line per definition (vintage) on one time axis, never joined across a break.
+
+    ``lines`` holds ``(label, t, y)``; each vintage gets its own colour and marker shape,
+    so a method break reads without colour too.
+    """
+    markers = ("o", "s", "^", "D")
+    with house_style():
+        fig = new_figure(height_cm=6.5)
+        ax = fig.add_subplot()
+        t_all = np.concatenate([np.asarray(t, dtype=float) for _, t, _ in lines])
+        for i, (label, t, y) in enumerate(lines):
+            ax.plot(t, y, color=PALETTE[i % len(PALETTE)], marker=markers[i % len(markers)],
+                    markersize=5, label=label)
+        style_time_axis(ax, period_kind, float(t_all.min()), float(t_all.max()), lang)
+        style_value_axis(ax, unit, lang, axis_label)
+        ax.legend(loc="lower right")
+    return fig
+
+
+def bars_against_target(
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    target: float,
+    target_label: str,
+    errors: Sequence[float | None] | None = None,
+    unit: str,
+    lang: fmt.Lang,
+    axis_label: str,
+) -> Figure:
+    """Horizontal bars (e.g. growth per year per measurement) with a dashed target line.
+
+    ``errors`` gives a half-width (e.g. of a 95% interval) per bar, or None for bars
+    without one. Each bar's value is written at its end, so the gap to the line can be read
+    without colour or gridlines.
+    """
+    with house_style():
+        fig = new_figure(height_cm=1.6 + 1.0 * len(labels), left_cm=6.2, bottom_cm=1.0)
+        ax = fig.add_subplot()
+        y = np.arange(len(labels))[::-1]
+        ax.barh(y, list(values), 0.6, color=PALETTE[0])
+        if errors is not None:
+            for yi, v, e in zip(y, values, errors, strict=True):
+                if e is not None:
+                    ax.errorbar([v], [yi], xerr=[[e], [e]], fmt="none", ecolor=TEXT,
+                                capsize=3, linewidth=1.0)
+        ax.axvline(target, color=TEXT, linestyle=(0, (4, 2)), linewidth=1.4)
+        ax.text(target, y.max() + 0.55, target_label, ha="center", va="bottom", fontsize=8,
+                color=TEXT)
+        for yi, v in zip(y, values, strict=True):
+            ax.text(v, yi - 0.42, " " + fmt.number(v, 0, lang), va="center", fontsize=8,
+                    color=TEXT)
+        ax.set_yticks(list(y), list(labels))
+        ax.grid(False, axis="y")
+        ax.grid(True, axis="x", color=GRID, linewidth=0.6)
+        lo = min(0.0, *values)
+        ax.set_xlim(lo, max(target, *values) * 1.15)
+        ax.set_ylim(y.min() - 0.7, y.max() + 1.0)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        ax.xaxis.set_major_formatter(value_formatter(unit, lang, 0))
+        ax.set_xlabel(axis_label)
+    return fig
+
+
 # -- export ------------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from techmonitor import fmt, progress
 from techmonitor.messages import unit_name
 from techmonitor.report import document as doc
+from techmonitor.report import extra40k, retention
 from techmonitor.report.ids import SECTION_IDS
 from techmonitor.report.intro import STATUS_ORDER, latest_period
 from techmonitor.report.results import csv_name
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 MACHINE_PARAMS = ("project_dir",)
 #: source of the measures and the ROA table (the cabinet letter itself)
 LETTER_SOURCE = "kamerbrief-2012"
+#: breaks in definitions and methods, each named in the method annex (``met.break.<key>``)
+BREAKS = ("ebb_2021", "techniekpact_2022", "duo_editions", "extra_40k", "cohort_model")
 
 
 def method_section(report: Report) -> doc.Section:
@@ -46,8 +49,21 @@ def method_section(report: Report) -> doc.Section:
             doc.BulletList(tuple(progress.target_rules_text(lang))),
             doc.BulletList(tuple(progress.measure_rules_text(lang))),
             doc.Heading(report.t("met.sources"), 3, "bronnen"),
-            sources_table(report)]
+            sources_table(report),
+            doc.Heading(report.t("met.breaks"), 3, "breuken"),
+            doc.BulletList(breaks_text(report))]
     return doc.section(report.t("sec.method"), SECTION_IDS["method"], out)
+
+
+def breaks_text(report: Report) -> tuple[str, ...]:
+    """The new sources, definitions and breaks, one bullet each (numbers from the data)."""
+    from techmonitor.progress.extra import BASELINE_SCHOOL_YEAR
+
+    target = next((t for t in report.national_targets if t.id == "masterplan-40000"), None)
+    value = (fmt.number(target.target_value, 0, report.lang)  # type: ignore[arg-type]
+             if target is not None else report.t("none"))
+    values = {"target": value, "baseline": report.fmt_period(BASELINE_SCHOOL_YEAR, "short")}
+    return tuple(report.t(f"met.break.{k}", **values) for k in BREAKS)
 
 
 def bands_text(report: Report) -> str:
@@ -99,11 +115,23 @@ def _shown_kinds(report: Report) -> set[str]:
 
 
 def used_sources(report: Report) -> dict[str, set[str]]:
-    """Source key → vintages of the shown data (the letter for measures and ROA)."""
+    """Source key → vintages of the shown data (the letter for measures and ROA), including
+    the blocks beyond single items: occupational retention (both EBB methods) and the
+    measurements of the 40,000 (national report)."""
     used: dict[str, set[str]] = {}
     for item in report.items:
         for src, vint in zip(item.series["source"], item.series["vintage"], strict=True):
             used.setdefault(str(src), set()).add(str(vint))
+    if report.params.kind == "national":
+        for by_vintage in retention.series_by_class(report).values():
+            for vint, s in by_vintage.items():
+                for src in s["source"]:
+                    used.setdefault(str(src), set()).add(vint)
+        target = next((t for t in report.national_targets if t.id == "masterplan-40000"), None)
+        if target is not None:
+            for e in extra40k.estimates(report, target):
+                for src in e.sources:
+                    used.setdefault(src, set()).add(e.vintage)
     used.setdefault(LETTER_SOURCE, set())
     return used
 

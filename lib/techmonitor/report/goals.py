@@ -10,6 +10,7 @@ from techmonitor import charts, narrative, progress
 from techmonitor.messages import join_words
 from techmonitor.periods import to_decimal_year, to_decimal_years
 from techmonitor.report import document as doc
+from techmonitor.report import retention
 from techmonitor.report.analysis import Item, overconfident
 from techmonitor.report.ids import SECTION_IDS
 
@@ -24,11 +25,13 @@ MIN_CHART_POINTS = 3
 def goal_section(report: Report, n: int) -> doc.Section:
     """Section ``doel-n`` with every indicator of goal ``n`` that has data here."""
     title = report.t("sec.goal", n=n, title=report.t(f"goal.{n}"))
-    items = report.goal_items(n)
-    if not items:
+    own = retention.codes_shown_elsewhere()
+    items = [i for i in report.goal_items(n) if i.ind.code not in own]
+    extra = retention.goal_blocks(report, n)  # retention (goal 4), what is missing (3, 4)
+    if not items and not extra:
         return doc.section(title, SECTION_IDS[f"goal{n}"], doc.Paragraph(report.t("goal.none")))
     return doc.section(title, SECTION_IDS[f"goal{n}"],
-                       *(indicator_blocks(report, item) for item in items))
+                       *(indicator_blocks(report, item) for item in items), extra)
 
 
 def failure_note(report: Report, item: Item) -> doc.Note | None:

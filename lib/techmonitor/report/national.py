@@ -9,6 +9,7 @@ import numpy as np
 from techmonitor import charts, fmt
 from techmonitor.periods import to_decimal_years
 from techmonitor.report import document as doc
+from techmonitor.report import extra40k
 from techmonitor.report.context import SPECIAL_CODES, VACANCIES
 from techmonitor.report.ids import SECTION_IDS
 
@@ -151,4 +152,4 @@ def target_blocks(report: Report) -> list[doc.Node]:
                else sum(fig_data[lv]["openings"] - fig_data[lv]["inflow"] for lv in levels))
         out.append(doc.Paragraph(report.t(
             "nat.target_gap", gap=fmt.number(gap, 0, lang), target=value)))  # type: ignore[arg-type]
-    return out
+    return out + extra40k.blocks(report, target)

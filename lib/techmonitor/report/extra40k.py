@@ -1,0 +1,144 @@
+"""National report: how far the programme is from 40,000 extra technicians a year.
+
+The target comes from ``data/targets.yaml`` (``masterplan-40000``); the measurements from
+:mod:`techmonitor.progress.extra` on the report's observations (known at the end of the
+reporting quarter). Each proxy is named as what it is; the category is that of the newest
+employment measurement (it covers both routes, net); the probability is shown where a
+series in one vintage allows a trend fit, with its period and vintage.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from techmonitor import charts, fmt
+from techmonitor.messages import join_words
+from techmonitor.progress import extra
+from techmonitor.report import document as doc
+
+if TYPE_CHECKING:
+    from techmonitor.reference import Target
+    from techmonitor.report.context import ReportContext as Report
+
+EMPLOYMENT = "employment_tech_occupations"
+CHANGE = "employment_tech_change_since_2013"
+INFLOW = "inflow_betatech"
+INFLOW_LEVEL = "ho"
+
+
+def estimates(report: Report, target: Target) -> list[extra.ExtraEstimate]:
+    """Every measurement of 'extra per year' this report's data allows (both routes)."""
+    obs = report.obs
+    nl = obs[(obs["region"] == "NL") & (obs["sector"] == "all") & (obs["sex"] == "all")]
+    value = float(target.target_value)
+    emp = extra.employment_estimates(nl[nl["indicator"] == EMPLOYMENT],
+                                     nl[nl["indicator"] == CHANGE], value)
+    inflow = nl[(nl["indicator"] == INFLOW) & (nl["level"] == INFLOW_LEVEL)]
+    return emp + extra.education_estimates(inflow, value)
+
+
+def vintage_label(report: Report, vintage: str) -> str:
+    """The catalogue's label of a vintage (Dutch); an English report names the code, as the
+    method annex does."""
+    if report.lang == "en":
+        return vintage
+    return next((ind.vintages[vintage].label_nl for ind in report.catalogue.values()
+                 if vintage in ind.vintages), vintage)
+
+
+def _label(report: Report, e: extra.ExtraEstimate) -> str:
+    """``Werkgelegenheid 2013–2022`` — the bar and row label (the vintage is its own column)."""
+    period = f"{report.fmt_period(e.start, 'short')}–{report.fmt_period(e.end, 'short')}"
+    return report.t(f"x40.route.{e.route}", period=period)
+
+
+def _how(report: Report, e: extra.ExtraEstimate) -> str:
+    return report.t(f"x40.method.{e.method}", n=e.n_points)
+
+
+def blocks(report: Report, target: Target) -> list[doc.Node]:
+    """Operationalisation, chart of the gap, the measurements table and the caveats."""
+    lang = report.lang
+    goal = float(target.target_value)
+    goal_text = fmt.number(goal, 0, lang)  # type: ignore[arg-type]
+    out: list[doc.Node] = [doc.Paragraph(report.t("x40.operationalisation", target=goal_text,
+                                                  baseline=report.fmt_period(
+                                                      extra.BASELINE_SCHOOL_YEAR, "short")))]
+    found = estimates(report, target)
+    if not found:
+        return out + [doc.Note(report.t("x40.none", tables=join_words(
+            [EMPLOYMENT, INFLOW], lang)), "failure")]
+    head = extra.headline(found)
+    if head is not None:
+        out.append(doc.Paragraph(report.t(
+            "x40.headline", label=_label(report, head),
+            vintage=vintage_label(report, head.vintage),
+            value=fmt.number(head.per_year, 0, lang),  # type: ignore[arg-type]
+            pct=fmt.percent(100 * head.ratio, 0, lang),  # type: ignore[arg-type]
+            target=goal_text, symbol=head.category.symbol,
+            category=head.category.label(lang))))
+    with_p = [e for e in found if e.probability is not None]
+    for e in with_p:
+        out.append(doc.Paragraph(report.t(
+            "x40.probability", label=_label(report, e),
+            vintage=vintage_label(report, e.vintage),
+            value=fmt.number(e.per_year, 0, lang),  # type: ignore[arg-type]
+            lo=fmt.number(e.lo95 or 0.0, 0, lang),  # type: ignore[arg-type]
+            hi=fmt.number(e.hi95 or 0.0, 0, lang),  # type: ignore[arg-type]
+            p=fmt.percent(100 * (e.probability or 0.0), 0, lang),  # type: ignore[arg-type]
+            target=goal_text)))
+    if head is not None and head.probability is None:
+        out.append(doc.Paragraph(report.t("x40.no_probability", label=_label(report, head))))
+    edu = [e for e in found if e.route == "education"]
+    for e in edu:
+        out.append(doc.Paragraph(report.t(
+            "x40.education", label=_label(report, e),
+            vintage=vintage_label(report, e.vintage),
+            value=fmt.number(e.per_year, 0, lang),  # type: ignore[arg-type]
+            pct=fmt.percent(100 * e.ratio, 0, lang), target=goal_text)))  # type: ignore[arg-type]
+    out.append(_figure(report, found, goal, goal_text))
+    out.append(_table(report, found))
+    out.append(doc.Note(report.t("x40.caveats"), "note"))
+    out.append(doc.Note(report.t("x40.lateral_missing"), "note"))
+    return out
+
+
+def _figure(report: Report, found: list[extra.ExtraEstimate], goal: float,
+            goal_text: str) -> doc.Figure:
+    lang = report.lang
+    labels = [_label(report, e) for e in found]
+    fig = charts.bars_against_target(
+        labels, [e.per_year for e in found], target=goal,
+        target_label=report.t("x40.target_line", target=goal_text),
+        errors=[(e.hi95 - e.per_year) if e.hi95 is not None else None for e in found],
+        unit="count", lang=lang, axis_label=report.t("x40.axis"))  # type: ignore[arg-type]
+    alt = report.t("x40.alt", target=goal_text, parts=join_words(
+        [report.t("x40.alt_part", label=lb, vintage=vintage_label(report, e.vintage),
+                  value=fmt.number(e.per_year, 0, lang))  # type: ignore[arg-type]
+         for lb, e in zip(labels, found, strict=True)], lang))
+    sources = sorted({s for e in found for s in e.sources})
+    return doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-extra40k"), alt,
+                      report.t("chart.caption", name=report.t("x40.chart", target=goal_text)),
+                      report.t("chart.source", sources=", ".join(sources)))
+
+
+def _table(report: Report, found: list[extra.ExtraEstimate]) -> doc.Table:
+    lang = report.lang
+    rows = []
+    for e in found:
+        interval = (f"{fmt.number(e.lo95, 0, lang)} – {fmt.number(e.hi95, 0, lang)}"  # type: ignore[arg-type]
+                    if e.lo95 is not None and e.hi95 is not None else report.t("none"))
+        prob = (fmt.percent(100 * e.probability, 0, lang)  # type: ignore[arg-type]
+                if e.probability is not None else report.t("none"))
+        cat = e.category
+        rows.append([_label(report, e), vintage_label(report, e.vintage), _how(report, e),
+                     fmt.number(e.per_year, 0, lang),  # type: ignore[arg-type]
+                     interval, fmt.percent(100 * e.ratio, 0, lang), prob,  # type: ignore[arg-type]
+                     f"{cat.symbol} {cat.label(lang)}"])
+    return doc.table(report.t("x40.table"),
+                     [report.t("x40.col_measure"), report.t("x40.col_vintage"),
+                      report.t("x40.col_method"),
+                      report.t("x40.col_per_year"), report.t("x40.col_interval"),
+                      report.t("x40.col_share"), report.t("x40.col_probability"),
+                      report.t("x40.col_category")],
+                     rows, numeric=[False, False, False, True, True, True, True, False])

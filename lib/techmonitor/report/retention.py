@@ -1,0 +1,251 @@
+"""Goals 3 and 4 beyond single indicators: occupational retention and what is still missing.
+
+Occupational retention (CBS "wisseling van beroepsklasse") exists in two EBB methods, each its
+own vintage. The goal-4 block shows both side by side, one line per method, never joined, and
+estimates a trend per method only where that method has enough points. What the goals ask for
+but no stored table holds (education retention of entry cohorts, lateral inflow, graduates in
+technical jobs) is said in place, with the CBS tables that would supply it
+(:data:`techmonitor.sources.update.TABLES`, fetched by ``techmonitor data update``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from techmonitor import charts, fmt, narrative, trends
+from techmonitor.errors import TechmonitorError
+from techmonitor.indicators import series_for
+from techmonitor.messages import join_words
+from techmonitor.periods import to_decimal_years
+from techmonitor.report import document as doc
+from techmonitor.sources.update import TABLES
+
+if TYPE_CHECKING:
+    from techmonitor.report.context import ReportContext as Report
+
+#: retention shares per occupation class of the previous period (numerator, denominator)
+CLASSES = ("tech", "ict", "all")
+RETENTION = tuple(f"occupational_retention_{c}" for c in CLASSES)
+#: fewer points of one method than this give no trend
+MIN_TREND_POINTS = 3
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Something goal ``goal`` asks for that no stored series holds yet.
+
+    ``indicators`` are the codes the connectors of ``tables`` write; the gap is shown while
+    none of them has observations.
+    """
+
+    key: str
+    goal: int
+    tables: tuple[str, ...]
+    indicators: tuple[str, ...]
+
+
+GAPS = (
+    Gap("gap.graduates_jobs", 3, ("85776NED",), ("ho_leavers_tech_working",)),
+    Gap("gap.lateral", 3, ("85574NED",), ("mbo_entrants_from_work",)),
+    Gap("gap.education_retention", 4, ("83286NED",), ()),
+)
+#: the cohort table ``data update`` writes (education retention; :mod:`techmonitor.cohorts`)
+COHORT_FILE = "cohorts.csv"
+
+
+def codes_shown_elsewhere() -> tuple[str, ...]:
+    """Indicator codes the goal sections leave to :func:`goal_blocks`."""
+    return RETENTION
+
+
+def goal_blocks(report: Report, n: int) -> list[doc.Node]:
+    """The retention block (goal 4) and the notes on what is missing (goals 3 and 4)."""
+    out: list[doc.Node] = []
+    if n == 4:
+        out += editions_blocks(report)
+        out += retention_blocks(report)
+    out += gap_blocks(report, n)
+    return out
+
+
+#: published employment in technical occupations, one vintage per monitor edition
+EMPLOYMENT = "employment_tech_occupations"
+
+
+def editions_blocks(report: Report) -> list[doc.Node]:
+    """The editions of technical employment that the indicator's line does not show.
+
+    The goal section draws one vintage (the catalogue's first with data, the longest
+    series); the revised editions are said here, each as its own figures, never joined.
+    """
+    if report.params.kind != "national":
+        return []
+    shown = {str(v) for i in report.items if i.ind.code == EMPLOYMENT
+             for v in i.series["vintage"]}
+    obs = report.obs
+    rows = obs[(obs["indicator"] == EMPLOYMENT) & (obs["sex"] == "all")
+               & (obs["region"] == "NL") & ~obs["vintage"].isin(shown)]
+    if rows.empty or EMPLOYMENT not in report.catalogue:
+        return []
+    lang = report.lang
+    vintages = report.catalogue[EMPLOYMENT].vintages
+    parts = []
+    for vintage in [v for v in vintages if v in set(rows["vintage"])]:
+        part = rows[rows["vintage"] == vintage].sort_values("period")
+        values = [report.t("ret.value", value=fmt.number(float(r.value), 0, lang),  # type: ignore[arg-type]
+                           period=str(r.period)) for r in part.itertuples()]
+        label = vintages[vintage].label_nl if lang == "nl" else vintage
+        parts.append(report.t("emp.edition_part", values=join_words(values, lang),
+                              vintage=label))
+    return [doc.Paragraph(report.t("emp.editions", parts="; ".join(parts)))]
+
+
+def _table_list(report: Report, tables: tuple[str, ...]) -> str:
+    names = [f"{t} ({report.t('tbl.' + t)})" for t in tables if t in TABLES]
+    return join_words(names, report.lang)
+
+
+def gap_blocks(report: Report, n: int) -> list[doc.Node]:
+    """One note per missing series of goal ``n``: what is missing and which table has it."""
+    present = set(report.obs["indicator"])
+    out: list[doc.Node] = []
+    for gap in GAPS:
+        if gap.goal != n or (gap.indicators and present & set(gap.indicators)):
+            continue
+        if not gap.indicators and (report.data_dir / COHORT_FILE).exists():
+            continue
+        out.append(doc.Note(report.t(gap.key, tables=_table_list(report, gap.tables)),
+                            "note"))
+    return out
+
+
+def series_by_class(report: Report) -> dict[str, dict[str, pd.DataFrame]]:
+    """``{class: {vintage: series}}`` of the retention shares this report has."""
+    obs = report.obs
+    cat = dict(report.catalogue)
+    out: dict[str, dict[str, pd.DataFrame]] = {}
+    for cls, code in zip(CLASSES, RETENTION, strict=True):
+        if code not in cat:
+            continue
+        num = cat[code].numerator
+        vintages = list(cat[num.indicator].vintages) if num is not None else []
+        for vintage in vintages:
+            s = series_for(obs, cat, code, region="NL", vintage=vintage)
+            if not s.empty:
+                out.setdefault(cls, {})[vintage] = s
+    return out
+
+
+def _counts(report: Report, cls: str, vintage: str) -> pd.DataFrame:
+    obs = report.obs
+    rows = obs[(obs["vintage"] == vintage) & (obs["sex"] == "all") & (obs["region"] == "NL")]
+    stayed = rows[rows["indicator"] == f"stayed_occupation_{cls}"].set_index("period")["value"]
+    total = rows[rows["indicator"] == f"employed_prev_class_{cls}"].set_index("period")["value"]
+    return pd.DataFrame({"stayed": stayed, "total": total}).dropna()
+
+
+def _method(report: Report, vintage: str) -> str:
+    return report.t(f"ret.method.{vintage}")
+
+
+def retention_blocks(report: Report) -> list[doc.Node]:
+    """Occupational retention: definition, chart per method, sentences, table."""
+    lang = report.lang
+    out: list[doc.Node] = [doc.Heading(report.t("ret.title"), 3, "beroepsbehoud")]
+    if report.params.kind != "national":
+        # the stored CBS figures are national only; no table split by sector or region
+        return out + [doc.Paragraph(report.t("ret.national_only"))]
+    series = series_by_class(report)
+    if not series:
+        return out + [doc.Note(report.t("ret.none"), "note")]
+    out.append(doc.Paragraph(report.t("ret.intro")))
+    lines = []
+    for cls in ("tech", "ict"):
+        for vintage, s in series.get(cls, {}).items():
+            lines.append((report.t("ret.line", cls=report.t(f"ret.class.{cls}"),
+                                   method=_method(report, vintage)),
+                          to_decimal_years(s["period"]), s["value"].to_numpy(dtype=float)))
+    sources = sorted({str(x) for by_v in series.values() for s in by_v.values()
+                      for x in s["source"]})
+    if lines:
+        fig = charts.vintage_lines(lines, period_kind="quarter", unit="share", lang=lang,
+                                   axis_label="%")
+        alt = " ".join(_sentence(report, cls, series[cls]) for cls in ("tech", "ict")
+                       if cls in series)
+        out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-retention"),
+                              alt, report.t("chart.caption", name=report.t("ret.title")),
+                              report.t("chart.source", sources=", ".join(sources))))
+    for cls in ("tech", "ict", "all"):
+        if cls in series:
+            out.append(doc.Paragraph(_sentence(report, cls, series[cls])))
+    out += _trend_paragraphs(report, series)
+    out.append(_table(report, series))
+    return out
+
+
+def _sentence(report: Report, cls: str, by_vintage: dict[str, pd.DataFrame]) -> str:
+    """``Technische beroepen: 95,6% in K2 2023 (nieuwe methode); 95,8% … (oude methode).``"""
+    parts = []
+    for vintage, s in by_vintage.items():
+        values = [report.t("ret.value", value=fmt.percent(float(r.value), 1, report.lang),  # type: ignore[arg-type]
+                           period=report.fmt_period(str(r.period), "short"))
+                  for r in s.itertuples()]
+        parts.append(report.t("ret.part", values=join_words(values, report.lang),
+                              method=_method(report, vintage)))
+    return report.t("ret.sentence", cls=report.t(f"ret.class.{cls}"), parts="; ".join(parts))
+
+
+def _trend_paragraphs(report: Report, series: dict[str, dict[str, pd.DataFrame]]
+                      ) -> list[doc.Node]:
+    """A trend per method where one has enough points; else why there is none."""
+    out: list[doc.Node] = []
+    short = []
+    for vintage, s in series.get("tech", {}).items():
+        if len(s) < MIN_TREND_POINTS:
+            short.append(report.t("ret.n_points", method=_method(report, vintage), n=len(s)))
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                result = trends.estimate(s.assign(vintage=vintage), kind="share")
+            except (TechmonitorError, ValueError, ArithmeticError) as exc:
+                out.append(doc.Note(report.t("ind.failed_trend", name=report.t(
+                    "ret.line", cls=report.t("ret.class.tech"),
+                    method=_method(report, vintage)), reason=str(exc)), "failure"))
+                continue
+        name = report.t("ret.line", cls=report.t("ret.class.tech"),
+                        method=_method(report, vintage))
+        out.append(doc.Paragraph(narrative.describe(name, result, lang=report.lang,
+                                                    unit="share")))
+    if short:
+        out.append(doc.Paragraph(report.t(
+            "ret.no_trend", counts=join_words(short, report.lang),
+            tables=_table_list(report, ("83120NED", "85388NED")))))
+    return out
+
+
+def _table(report: Report, series: dict[str, dict[str, pd.DataFrame]]) -> doc.Table:
+    lang = report.lang
+    rows = []
+    for cls in CLASSES:
+        for vintage, s in series.get(cls, {}).items():
+            counts = _counts(report, cls, vintage)
+            for r in s.itertuples():
+                c = counts.loc[str(r.period)] if str(r.period) in counts.index else None
+                rows.append([report.t(f"ret.class.{cls}"), report.fmt_period(str(r.period),
+                                                                              "short"),
+                             _method(report, vintage),
+                             fmt.number(float(c["stayed"]), 0, lang) if c is not None  # type: ignore[arg-type]
+                             else report.t("none"),
+                             fmt.number(float(c["total"]), 0, lang) if c is not None  # type: ignore[arg-type]
+                             else report.t("none"),
+                             fmt.percent(float(r.value), 1, lang)])  # type: ignore[arg-type]
+    return doc.table(report.t("ret.table"),
+                     [report.t("ret.col_class"), report.t("col.period"),
+                      report.t("ret.col_method"), report.t("ret.col_stayed"),
+                      report.t("ret.col_total"), report.t("ret.col_share")],
+                     rows, numeric=[False, False, False, True, True, True])
