@@ -406,8 +406,10 @@ def vintage_lines(
     so a method break reads without colour too.
     """
     markers = ("o", "s", "^", "D")
+    rows = len(lines)
     with house_style():
-        fig = new_figure(height_cm=6.5)
+        # the legend goes below the plot: its labels name methods and are long
+        fig = new_figure(height_cm=6.0 + 0.45 * rows, bottom_cm=1.0 + 0.45 * rows)
         ax = fig.add_subplot()
         t_all = np.concatenate([np.asarray(t, dtype=float) for _, t, _ in lines])
         for i, (label, t, y) in enumerate(lines):
@@ -415,7 +417,7 @@ def vintage_lines(
                     markersize=5, label=label)
         style_time_axis(ax, period_kind, float(t_all.min()), float(t_all.max()), lang)
         style_value_axis(ax, unit, lang, axis_label)
-        ax.legend(loc="lower right")
+        ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.1), ncol=1)
     return fig
 
 
@@ -437,7 +439,7 @@ def bars_against_target(
     without colour or gridlines.
     """
     with house_style():
-        fig = new_figure(height_cm=1.6 + 1.0 * len(labels), left_cm=6.2, bottom_cm=1.0)
+        fig = new_figure(height_cm=2.0 + 1.0 * len(labels), left_cm=6.6, bottom_cm=1.0)
         ax = fig.add_subplot()
         y = np.arange(len(labels))[::-1]
         ax.barh(y, list(values), 0.6, color=PALETTE[0])
@@ -447,17 +449,18 @@ def bars_against_target(
                     ax.errorbar([v], [yi], xerr=[[e], [e]], fmt="none", ecolor=TEXT,
                                 capsize=3, linewidth=1.0)
         ax.axvline(target, color=TEXT, linestyle=(0, (4, 2)), linewidth=1.4)
-        ax.text(target, y.max() + 0.55, target_label, ha="center", va="bottom", fontsize=8,
-                color=TEXT)
+        ax.text(target, y.max() + 0.75, " " + target_label, ha="right", va="center",
+                fontsize=8, color=TEXT)
         for yi, v in zip(y, values, strict=True):
-            ax.text(v, yi - 0.42, " " + fmt.number(v, 0, lang), va="center", fontsize=8,
+            # above the bar's end, clear of the bar, its interval and the next bar
+            ax.text(v, yi + 0.33, fmt.number(v, 0, lang), ha="right", va="bottom", fontsize=7,
                     color=TEXT)
         ax.set_yticks(list(y), list(labels))
         ax.grid(False, axis="y")
         ax.grid(True, axis="x", color=GRID, linewidth=0.6)
         lo = min(0.0, *values)
         ax.set_xlim(lo, max(target, *values) * 1.15)
-        ax.set_ylim(y.min() - 0.7, y.max() + 1.0)
+        ax.set_ylim(y.min() - 0.6, y.max() + 1.1)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
         ax.xaxis.set_major_formatter(value_formatter(unit, lang, 0))
         ax.set_xlabel(axis_label)
