@@ -206,10 +206,11 @@ def lateral_mbo(path: Path) -> pd.DataFrame:
 
 
 #: 85776NED: ho school leavers by labour-market position after leaving
-LEAVERS: dict[str, Any] = {"field": "Studierichting", "tech": "Techniek", "position": "Arbeidsmarktpositie",
-           "working": ("Met werk, zonder uitkering", "Met werk, met uitkering"),
-           "when": "Peilmoment", "one_year": "1 jaar na verlaten onderwijs",
-           "measure": "Uitstromers ho"}
+LEAVERS: dict[str, Any] = {
+    "field": "Studierichting", "tech": "Techniek", "position": "Arbeidsmarktpositie",
+    "working": ("Met werk, zonder uitkering", "Met werk, met uitkering"),
+    "when": "Peilmoment", "one_year": "1 jaar na verlaten onderwijs",
+    "measure": "Uitstromers ho"}
 
 
 def ho_leavers(path: Path) -> pd.DataFrame:
