@@ -79,15 +79,18 @@ def test_own_sections_in_html_and_pdf_and_errors_name_file_and_line(
     figure = own.find("figure")
     svg = figure.find("svg")
     assert svg is not None and svg.get("role") == "img"
-    alt = svg.find("title").get_text() + " " + (svg.find("desc").get_text()
-                                                if svg.find("desc") else "")
-    women = _women_hbo()
-    assert "vrouwen" in figure.get_text(" ").lower() or "vrouwen" in alt.lower()
-    assert "duo" in figure.get_text(" ").lower()  # the source line
+    alt = svg.get("aria-label")
+    assert svg.find("title").get_text() == alt
+    women = _women_hbo().sort_values("period")
+    last_value = int(float(women["value"].iloc[-1]))
+    assert last_value < 1000  # formatted without a thousands separator below
+    assert "vrouwen" in alt and f"({last_value})" in alt  # what the chart shows, in words
+    caption = figure.find("figcaption").get_text(" ")
+    assert "vrouwen" in caption and "Bron: duo-" in caption  # caption and source line
     # the table holds the last three values, formatted in Dutch
-    last = [int(float(v)) for v in women.sort_values("period")["value"].tail(3)]
+    last = [int(float(v)) for v in women["value"].tail(3)]
     cells = [td.get_text(strip=True) for td in own.find("table").find_all("td")]
-    assert f"{last[-1]:,}".replace(",", ".") in cells
+    assert [str(v) for v in last] == [c for c in cells if c.isdigit()]
     pdf = PdfReader(folder / "region-utrecht.pdf")
     text = " ".join(page.extract_text() or "" for page in pdf.pages)
     assert "Vrouwen in technisch hbo" in text and "Tweede eigen sectie" in text

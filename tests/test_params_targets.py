@@ -152,3 +152,32 @@ def test_a_region_file_with_a_sector_is_rejected(project: Path) -> None:
     with pytest.raises(ParameterError, match="key 'sector' = 'energie' only applies to a "
                                              "sector report"):
         resolve(project / "params" / "base.yaml", path)
+
+
+def test_a_stated_baseline_value_with_a_relative_target_is_rejected(project: Path) -> None:
+    """target_change_pct is taken on the value in the data; a stated value would be ignored."""
+    path = _set_target(project, "indicator: inflow_tech, level: hbo, baseline_period: 2018/19, "
+                                "target_change_pct: 10, baseline_value: 50, " + BASE)
+    with pytest.raises(ParameterError) as info:
+        resolve(project / "params" / "base.yaml", path)
+    assert str(path) in str(info.value)
+    assert "baseline_value = 50 with target_change_pct" in str(info.value)
+
+
+def test_validate_checks_the_sbi_codes_of_a_sector(project: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    path = project / "params" / "sectors" / "energie.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "sbi: [sbi-ZZ]\n", encoding="utf-8")
+    code, err = _validate(project, capsys)
+    assert code == 1
+    assert f"{path}: key 'sbi': 'sbi-ZZ' is not an SBI sector code" in err
+
+
+def test_a_params_file_that_is_not_utf8_names_file_and_line(project: Path) -> None:
+    path = project / "params" / "sectors" / "energie.yaml"
+    path.write_bytes(path.read_bytes() + "# B\u00e8ta\n".encode("cp1252"))
+    with pytest.raises(ParameterError) as info:
+        resolve(project / "params" / "base.yaml", path)
+    line = path.read_bytes().count(b"\n")
+    assert f"{path} line {line}: not UTF-8 text (byte 0xe8); save the file as UTF-8" \
+        == str(info.value)

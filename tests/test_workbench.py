@@ -22,7 +22,8 @@ from techmonitor.errors import ParameterError
 from techmonitor.report import Report
 from techmonitor.report import document as doc
 from techmonitor.report.document import DOCUMENT_MIMETYPE
-from techmonitor.workbench.prepare import free_port, job_for, lab_command, prepare
+from techmonitor.workbench.prepare import free_port, job_for, lab_command, lab_env, prepare
+from techmonitor.workbench.preview import Preview
 from techmonitor.workbench.scaffold import new_report
 
 from .conftest import ROOT
@@ -63,17 +64,54 @@ def test_new_writes_a_commented_file_that_validates_and_a_starter_that_runs(
 
 def test_open_prepares_the_notebook_with_the_reports_parameters(project: Path) -> None:
     job = job_for(project, "sector", "energie")
-    path = prepare(project, job)
-    assert path == project / "work" / "sector-energie.ipynb"
+    path, written = prepare(project, job)
+    assert written and path == project / "work" / "sector-energie.ipynb"
     nb = nbformat.read(path, as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1
     assert "slug = \"energie\"" in injected[0].source
     assert "project_dir = \"..\"" in injected[0].source
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
-    # a second open keeps the author's edits as a backup
-    prepare(project, job)
-    assert (project / "work" / "sector-energie.ipynb.bak").exists()
+    # the author's edits survive any number of opens; --fresh keeps them beside the new copy
+    nb.cells.append(nbformat.v4.new_markdown_cell("my notes"))
+    nbformat.write(nb, path)
+    for _ in range(3):
+        assert prepare(project, job) == (path, False)
+    assert "my notes" in path.read_text(encoding="utf-8")
+    assert prepare(project, job, fresh=True) == (path, True)
+    assert "my notes" not in path.read_text(encoding="utf-8")
+    (backup,) = (project / "work").glob("sector-energie.*.ipynb.bak")
+    assert "my notes" in backup.read_text(encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"^sector:energi: no such report"):
+        job_for(project, "sector", "energi")
+
+
+def test_preview_renders_again_when_a_file_is_saved_during_a_render(project: Path) -> None:
+    """A save while the warm kernel renders must not be taken as already seen."""
+    import threading
+
+    preview = Preview(project, "sector", "energie")
+    params = project / "params" / "sectors" / "energie.yaml"
+    seen: list[str] = []
+
+    def render(changed: list[str] | None = None) -> None:  # stands in for the kernel
+        seen.append(params.read_text(encoding="utf-8"))
+        if len(seen) == 1:  # the author saves again while this render runs
+            time.sleep(0.05)
+            params.write_text(seen[0] + "# second save\n", encoding="utf-8")
+        if len(seen) >= 2:
+            preview.stop()
+
+    preview.render = render  # type: ignore[method-assign]
+    before = preview.snapshot()
+    thread = threading.Thread(target=preview.watch, args=(before,), daemon=True)
+    thread.start()
+    time.sleep(0.3)
+    params.write_text(params.read_text(encoding="utf-8") + "# first save\n", encoding="utf-8")
+    thread.join(timeout=10)
+    preview.close()
+    assert not thread.is_alive(), "the second save was never rendered"
+    assert seen[-1].endswith("# second save\n")
 
 
 def _get(url: str, timeout: float = 5) -> bytes:
@@ -87,9 +125,10 @@ def lab(project: Path) -> Iterator[tuple[str, str]]:
                                              "test extra")
     port, token = free_port(), "techmonitor-test-token"
     job = job_for(project, "sector", "energie")
-    notebook = prepare(project, job)
-    cmd = lab_command(project, notebook, port=port, browser=False, token=token)
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(project / ".jupyter"),
+    notebook, _ = prepare(project, job)
+    cmd = lab_command(project, notebook, port=port, browser=False)
+    assert token not in " ".join(cmd)  # the token is not in the process list
+    env = {**lab_env(token), "JUPYTER_CONFIG_DIR": str(project / ".jupyter"),
            "JUPYTER_RUNTIME_DIR": str(project / ".jupyter-runtime")}
     proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
@@ -128,7 +167,7 @@ def test_jupyterlab_serves_the_prepared_notebook_and_it_runs(
                             "&content=1&type=notebook"))
     assert model["type"] == "notebook"
     page = _get(f"{base}/lab/tree/work/sector-energie.ipynb?token={token}").decode()
-    assert "JupyterLab" in page or "jupyter" in page.lower()
+    assert 'id="jupyter-config-data"' in page and '"appName": "JupyterLab"' in page
     nb = nbformat.from_dict(model["content"])
     NotebookClient(nb, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(project / "work")}}).execute()

@@ -131,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     opn.add_argument("--no-browser", dest="browser", action="store_false",
                      help="do not open a browser; print the URL")
     opn.add_argument("--set", dest="sets", action="append", metavar="KEY=VALUE")
+    opn.add_argument("--fresh", action="store_true",
+                     help="write a new copy even if work/<report>.ipynb exists (the old one "
+                          "is kept as a .bak)")
 
     prv = sub.add_parser("preview", help="serve a report's HTML on localhost and re-render "
                                          "it on every saved edit (warm kernel)")
@@ -374,9 +377,8 @@ def _cmd_screenshots(args: argparse.Namespace) -> int:
 def _one_report(value: str) -> tuple[str, str]:
     from techmonitor.config import parse_only
 
-    only = parse_only([value])
-    assert only is not None
-    return next(iter(only))
+    (kind, slug), = parse_only([value]) or {("", "")}
+    return kind, slug
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
@@ -396,8 +398,9 @@ def _cmd_open(args: argparse.Namespace) -> int:
     project = args.project.resolve()
     job = job_for(project, kind, slug, parse_set(args.sets))
     require_lab()  # before writing anything
-    notebook = prepare(project, job)
-    print(f"prepared {notebook}")
+    notebook, written = prepare(project, job, fresh=args.fresh)
+    print(f"prepared {notebook}" if written else
+          f"kept {notebook} (your edits); --fresh writes a new copy with today's parameters")
     return open_lab(project, notebook, port=args.port, browser=args.browser)
 
 

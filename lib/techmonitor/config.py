@@ -67,6 +67,12 @@ class TargetParam(BaseModel):
             raise ValueError(
                 f"target for {self.indicator!r}: target_change_pct needs baseline_period"
             )
+        if self.target_change_pct is not None and self.baseline_value is not None:
+            raise ValueError(
+                f"target for {self.indicator!r}: baseline_value = {self.baseline_value:g} with "
+                "target_change_pct: the change is taken on the value in the data; remove "
+                "baseline_value, or give target_value for a target stated on its own baseline"
+            )
         for name in ("target_period", "baseline_period"):
             value = getattr(self, name)
             if value is not None and not is_valid_period(value):
@@ -183,6 +189,10 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ParameterError(f"{path}: cannot read parameter file ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        line = text_line(path.read_bytes(), exc.start)
+        raise ParameterError(f"{path} line {line}: not UTF-8 text (byte "
+                             f"{exc.object[exc.start]:#04x}); save the file as UTF-8") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -194,6 +204,11 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ParameterError(f"{path}: must be a mapping of key: value, got {type(data).__name__}")
     return data
+
+
+def text_line(data: bytes, offset: int) -> int:
+    """The 1-based line of byte ``offset`` in ``data``."""
+    return data.count(b"\n", 0, offset) + 1
 
 
 def _check_keys(path: Path, data: dict[str, Any]) -> list[str]:

@@ -2,25 +2,25 @@
 
 A human capital agenda author extends a report without touching the shared template: in a
 notebook cell (``report.section(...)``) or in an analysis file named by the params key
-``analysis`` (``analyses/<slug>.py``, a function ``sections(report)``). Everything here reads
-the same cached data and fits the same trends as the shared sections, and what it returns is
-an ordinary document node, so it is laid out in house style in the HTML and the PDF.
+``analysis`` (loaded by :mod:`techmonitor.report.own_analysis`). Everything here reads the
+same cached data and fits the same trends as the shared sections, and what it returns is an
+ordinary document node, so it is laid out in house style in the HTML and the PDF.
 """
 
 from __future__ import annotations
 
 import re
-import traceback
+import unicodedata
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from techmonitor import charts, trends
 from techmonitor.errors import ParameterError, TechmonitorError
-from techmonitor.indicators import series_for
+from techmonitor.indicators import Indicator, series_for
 from techmonitor.periods import to_decimal_years
 from techmonitor.report import document as doc
 from techmonitor.report import store
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 FIGURE_INFO = "_techmonitor_figure"
 #: prefix of the section ids of an author's own sections (``eigen-…``)
 OWN_PREFIX = "eigen-"
+#: id of the section that says the analysis file failed (kept free for it)
+FAILED_ID = OWN_PREFIX + "analyse"
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,20 @@ def series(ctx: ReportContext, indicator: str, level: str = "all", sex: str = "a
 
 def trend(ctx: ReportContext, indicator: str, level: str = "all", sex: str = "all"
           ) -> trends.TrendResult:
-    """The calibrated trend of :func:`series`, fitted as the shared sections fit it.
+    """The calibrated trend of :func:`series`, fitted exactly as the shared sections fit it.
+
+    Parameters
+    ----------
+    ctx
+        The report context.
+    indicator, level, sex
+        As :func:`series`.
+
+    Returns
+    -------
+    TrendResult
+        A fit of its own (the shared one stays untouched), with the report's target period
+        for this series when it has a target, so its forecast runs to the target.
 
     Raises
     ------
@@ -111,16 +126,38 @@ def trend(ctx: ReportContext, indicator: str, level: str = "all", sex: str = "al
         When the series cannot be fitted (the message says why).
     """
     frame = series(ctx, indicator, level, sex)
-    return trends.estimate(frame, kind=kind_for(ctx.catalogue[indicator]))
+    target = next((i.target.period for i in ctx.items
+                   if i.ind.code == indicator and i.level == level and i.target is not None),
+                  None) if sex == "all" else None
+    return _estimate(frame, ctx.catalogue[indicator], target)
+
+
+def _estimate(frame: pd.DataFrame, ind: Indicator, target: str | None) -> trends.TrendResult:
+    with warnings.catch_warnings():
+        # statsmodels warnings are recorded on the result (messages), as in the shared fit
+        warnings.simplefilter("ignore")
+        return trends.estimate(frame, kind=kind_for(ind), target_period=target)
 
 
 def figure(ctx: ReportContext, indicator: str, level: str = "all", sex: str = "all", *,
            with_trend: bool = True) -> Figure:
     """A house-style chart of one series (with its trend and 80/95% band to the target year).
 
-    The figure carries its alt text, caption and source line, so ``report.section(title,
-    fig)`` needs nothing more. Returns a :class:`matplotlib.figure.Figure` the author may
-    annotate further (``fig.axes[0]``).
+    Parameters
+    ----------
+    ctx
+        The report context.
+    indicator, level, sex
+        As :func:`series`.
+    with_trend
+        Draw the fitted trend and its projection band (default); a series that cannot be
+        fitted is drawn without them.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart, carrying its alt text, caption and source line, so ``report.section(title,
+        fig)`` needs nothing more; the author may annotate it further (``fig.axes[0]``).
     """
     frame = series(ctx, indicator, level, sex)
     ind = ctx.catalogue[indicator]
@@ -136,7 +173,7 @@ def figure(ctx: ReportContext, indicator: str, level: str = "all", sex: str = "a
     result = None
     if with_trend:
         try:
-            result = trends.estimate(frame, kind=kind_for(ind))
+            result = _estimate(frame, ind, None)
         except TechmonitorError:
             result = None  # the chart shows the observations; the alt text says so
     fc = None
@@ -187,6 +224,23 @@ def _value(ctx: ReportContext, x: float, unit: str) -> str:
 def chart(fig: Figure, *, alt: str, caption: str, source: str, salt: str) -> doc.Figure:
     """A matplotlib figure as a document figure (SVG) with its alt text, caption and source.
 
+    Parameters
+    ----------
+    fig
+        Any matplotlib figure (drawn in the house style when made inside
+        :func:`techmonitor.charts.house_style`).
+    alt
+        What the chart shows, in words (screen readers read it; the PDF tags it).
+    caption, source
+        The visible caption and the source line of its numbers.
+    salt
+        Makes the SVG's internal ids unique in the page.
+
+    Returns
+    -------
+    Figure
+        The document node; the matplotlib figure is left as it was.
+
     Raises
     ------
     ParameterError
@@ -198,11 +252,13 @@ def chart(fig: Figure, *, alt: str, caption: str, source: str, salt: str) -> doc
                              "(alt=...)")
     if not source.strip():
         raise ParameterError("chart: give the source of the chart's numbers (source=...)")
-    return doc.Figure(charts.svg_of(fig, salt), alt, caption, source)
+    return doc.Figure(charts.to_svg(fig, salt), alt, caption, source)
 
 
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+def slug_of(text: str) -> str:
+    """An anchor from a title: ``Één twee`` → ``een-twee`` (accents dropped, not letters)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     return slug or "sectie"
 
 
@@ -233,7 +289,8 @@ def block(ctx: ReportContext, value: Any, salt: str) -> doc.Node:
             raise ParameterError(
                 "section: a matplotlib figure without alt text and source; wrap it with "
                 "report.chart(fig, alt='what it shows', caption='…', source='…')")
-        return doc.Figure(charts.svg_of(value, salt), info.alt, info.caption, info.source)
+        # to_svg, not svg_of: the author may show the same figure again
+        return doc.Figure(charts.to_svg(value, salt), info.alt, info.caption, info.source)
     if isinstance(value, pd.DataFrame):
         return _table(ctx, value)
     raise ParameterError(f"section: cannot show a {type(value).__name__}; give text, a "
@@ -270,82 +327,8 @@ def section(ctx: ReportContext, title: str, blocks: Iterable[Any], index: int) -
     """
     if not isinstance(title, str) or not title.strip():
         raise ParameterError("section: give a title (the section's heading)")
-    slug = _slug(title)
+    slug = slug_of(title)
     sid = slug if slug.startswith(OWN_PREFIX) else f"{OWN_PREFIX}{slug}"  # "Eigen analyse: …"
     children = [block(ctx, b, f"{ctx.params.report_id}-{sid}-{i}-{index}")
                 for i, b in enumerate(blocks)]
     return doc.Section(title, sid, tuple(children), role="own")
-
-
-# -- analysis files ----------------------------------------------------------------------------
-def analysis_path(ctx_project: Path, name: str) -> Path:
-    """The analysis file a params ``analysis`` value names (relative to the project)."""
-    path = Path(name)
-    return path if path.is_absolute() else ctx_project / path
-
-
-def check_analysis_file(path: Path, where: str) -> list[str]:
-    """Problems with an analysis file: missing, not Python, a syntax error, no sections().
-
-    Returns one line per problem, naming the file (and line) and how to fix it.
-    """
-    import ast
-
-    if path.suffix != ".py":
-        return [f"{where}: key 'analysis' = {str(path)!r}: give a Python file (.py) with a "
-                "function sections(report)"]
-    if not path.is_file():
-        return [f"{where}: key 'analysis' = {str(path)!r}: no such file; create it (see "
-                "`techmonitor new`) or remove the key"]
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    except SyntaxError as exc:
-        return [f"{path}:{exc.lineno}: {exc.msg}; fix the analysis file"]
-    if not any(isinstance(n, ast.FunctionDef) and n.name == "sections" for n in tree.body):
-        return [f"{path}: defines no function sections(report); add one that returns the "
-                "report's own sections"]
-    return []
-
-
-class AnalysisError(TechmonitorError):
-    """An author's analysis file failed; the message names the file and line."""
-
-
-def run_analysis(report: Any, path: Path) -> list[doc.Section]:
-    """Load ``path`` and call its ``sections(report)``: the author's own sections.
-
-    The file is executed afresh on every call (an edit takes effect in a warm kernel) in a
-    module of its own; nothing it defines leaks into the report.
-
-    Raises
-    ------
-    AnalysisError
-        Naming the file and the line where it failed and the error.
-    """
-    problems = check_analysis_file(path, "params")
-    if problems:
-        raise AnalysisError(problems[0])
-    source = path.read_text(encoding="utf-8")
-    namespace: dict[str, Any] = {"__name__": f"techmonitor_analysis_{_slug(path.stem)}",
-                                 "__file__": str(path)}
-    try:
-        exec(compile(source, str(path), "exec"), namespace)  # noqa: S102 - the author's file
-        made = namespace["sections"](report)
-        out = list(made) if isinstance(made, Iterable) else [made]
-        for i, sec in enumerate(out):
-            if not isinstance(sec, doc.Section):
-                raise ParameterError(f"sections() returned a {type(sec).__name__} at "
-                                     f"position {i}; return report.section(...) results")
-    except Exception as exc:  # noqa: BLE001 - any error of the author's code, with its line
-        raise AnalysisError(_where(exc, path)) from exc
-    return out
-
-
-def _where(exc: BaseException, path: Path) -> str:
-    """``analyses/energie.py line 12: KeyError: 'x'`` from the deepest frame in ``path``."""
-    line = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if Path(frame.filename) == path:
-            line = frame.lineno
-    text = str(exc) if isinstance(exc, TechmonitorError) else f"{type(exc).__name__}: {exc}"
-    return f"{path}{f' line {line}' if line else ''}: {text}"

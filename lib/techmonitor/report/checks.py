@@ -17,11 +17,12 @@ from techmonitor.errors import TechmonitorError
 from techmonitor.indicators import series_for
 from techmonitor.report import store
 from techmonitor.report.analysis import RelativeTarget, levels_for
-from techmonitor.report.author import analysis_path, check_analysis_file
+from techmonitor.report.context import with_sbi
+from techmonitor.report.own_analysis import analysis_path, check_analysis_file
 
 
 def target_problems(params: ReportParams, where: str, project: Path) -> list[str]:
-    """Every problem of the report's own targets, one line each.
+    """Every problem of the report's own targets (and of its ``sbi`` list), one line each.
 
     Parameters
     ----------
@@ -40,6 +41,11 @@ def target_problems(params: ReportParams, where: str, project: Path) -> list[str
     data_dir = project / "data"
     catalogue = store.load_catalogue(data_dir)
     problems: list[str] = []
+    try:  # the report's own delineation, as the report will use it
+        sectors_ref = with_sbi(store.load_sectors(data_dir), params, where)
+    except TechmonitorError as exc:
+        problems.append(str(exc))
+        sectors_ref = store.load_sectors(data_dir)
     for i, t in enumerate(params.targets):
         at = f"{where}: targets[{i}]"
         ind = catalogue.get(t.indicator)
@@ -65,7 +71,6 @@ def target_problems(params: ReportParams, where: str, project: Path) -> list[str
             obs = store.obs_for(data_dir, params.period, (ind.code,) + tuple(
                 p.indicator for p in (ind.numerator, ind.denominator) if p is not None),
                 params.region)
-            sectors_ref = store.load_sectors(data_dir)
             series = series_for(obs, dict(catalogue), ind.code, level=t.level,
                                 sector=params.sector, region=params.region,
                                 sectors_ref=sectors_ref)
@@ -78,8 +83,9 @@ def target_problems(params: ReportParams, where: str, project: Path) -> list[str
                             f"(sector {params.sector}, region {params.region}, up to "
                             f"{params.period}); pick an indicator the report shows")
             continue
-        if t.baseline_period is None or t.baseline_value is not None:
-            continue  # no baseline, or one stated by the target document itself
+        if t.baseline_period is None or (t.target_change_pct is None
+                                         and t.baseline_value is not None):
+            continue  # no baseline, or one the target document states itself
         if t.baseline_period not in have:
             span = f"{have[0]} to {have[-1]}" if have else "no periods"
             problems.append(f"{at}: baseline_period = {t.baseline_period!r} is not in the data "

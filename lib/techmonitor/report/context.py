@@ -166,7 +166,7 @@ def _codes(ind: Indicator) -> tuple[str, ...]:
                                if part is not None)
 
 
-def with_sbi(ref: SectorsRef, params: ReportParams) -> SectorsRef:
+def with_sbi(ref: SectorsRef, params: ReportParams, where: str | None = None) -> SectorsRef:
     """The delineation with the report's own ``sbi`` list as its sector's vacancy part.
 
     Raises
@@ -177,7 +177,7 @@ def with_sbi(ref: SectorsRef, params: ReportParams) -> SectorsRef:
     """
     if not params.sbi:
         return ref
-    where = f"params sbi for {params.report_id}"
+    where = f"{where}: key 'sbi'" if where else f"params sbi for {params.report_id}"
     if params.kind != "sector":
         raise ParameterError(f"{where}: sbi only applies to a sector report; remove it")
     stored = ref.stored_sbi_codes()

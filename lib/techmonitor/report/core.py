@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING, Any
 
 from techmonitor.config import FIELDS, ReportParams, from_values
 from techmonitor.errors import ParameterError
-from techmonitor.report import annex, author, changes, goals, intro, labour, measures, national
+from techmonitor.report import (
+    annex,
+    author,
+    changes,
+    goals,
+    intro,
+    labour,
+    measures,
+    national,
+    own_analysis,
+)
 from techmonitor.report import document as doc
 from techmonitor.report.context import Finding, ReportContext, build_context
 from techmonitor.report.results import ResultsOutput, results_of
@@ -40,7 +50,8 @@ class Report:
     def __init__(self, params: ReportParams) -> None:
         self.params = params
         self._made = 0  # sections and charts made, for unique chart ids
-        self._ids: set[str] = set()  # ids of the author's sections, kept unique
+        # ids of the author's sections, kept unique (the failure section's id is reserved)
+        self._ids: set[str] = {author.FAILED_ID}
         self._in_analysis = False
 
     @classmethod
@@ -70,7 +81,7 @@ class Report:
         sections, failure = self._own
         contents = tuple((s.id, s.title) for s in sections)
         if failure is not None:
-            contents = ((author.OWN_PREFIX + "analyse", base.t("own.title")),)
+            contents = ((author.FAILED_ID, base.t("own.title")),)
         extra = (Finding(self.params.analysis, "analysis", failure),) if failure else ()
         if not contents and not extra:
             return base
@@ -123,12 +134,12 @@ class Report:
         """The sections of the params ``analysis`` file, or why it failed."""
         if not self.params.analysis:
             return (), None
-        path = author.analysis_path(Path(self.params.project_dir).resolve(),
-                                    self.params.analysis)
+        path = own_analysis.analysis_path(Path(self.params.project_dir).resolve(),
+                                          self.params.analysis)
         self._in_analysis = True
         try:
-            made = author.run_analysis(self, path)
-        except author.AnalysisError as exc:
+            made = own_analysis.run_analysis(self, path)
+        except own_analysis.AnalysisError as exc:
             return (), str(exc)
         finally:
             self._in_analysis = False
@@ -143,10 +154,13 @@ class Report:
         naming file and line stands where its sections would, and the batch reports it as a
         warning.
         """
+        if self._in_analysis:
+            raise ParameterError("report.analysis() inside the analysis file: return your "
+                                 "sections from sections(report) instead")
         sections, failure = self._own
         ctx = self._analysed
         if failure is not None:
-            return doc.Section(ctx.t("own.title"), author.OWN_PREFIX + "analyse",
+            return doc.Section(ctx.t("own.title"), author.FAILED_ID,
                                (doc.Note(ctx.t("own.failed", reason=failure), "failure"),),
                                role="own")
         if not sections:

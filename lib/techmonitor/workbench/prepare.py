@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from techmonitor.config import Job, expand
@@ -25,19 +26,39 @@ WORK_DIR = "work"
 
 def job_for(project: Path, kind: str, slug: str, overrides: dict[str, object] | None = None
             ) -> Job:
-    """The validated job of one report (every params file is checked, as the batch does)."""
-    jobs = expand(project, only={(kind, slug)}, overrides=overrides)
+    """The validated job of one report (every params file is checked, as the batch does).
+
+    Raises
+    ------
+    ParameterError
+        A params problem, or no such report (naming the close one).
+    """
+    try:
+        jobs = expand(project, only={(kind, slug)}, overrides=overrides)
+    except ParameterError as exc:  # worded for `open`/`preview`, which have no --only
+        raise ParameterError(str(exc).replace(f"--only {kind}:{slug}", f"{kind}:{slug}")
+                             ) from None
     return jobs[0]
 
 
-def prepare(project: Path, job: Job) -> Path:
+def prepare(project: Path, job: Job, *, fresh: bool = False) -> tuple[Path, bool]:
     """Write ``work/<report>.ipynb``: the template with this report's parameters.
+
+    Parameters
+    ----------
+    project
+        The project folder.
+    job
+        The report.
+    fresh
+        Write a new copy even when one exists; the existing one is kept beside it as
+        ``<report>.<time>.ipynb.bak``. Without it an existing copy (with the author's
+        edits) is opened as it is.
 
     Returns
     -------
-    Path
-        The prepared notebook. An existing one is kept as ``<report>.ipynb.bak`` (the
-        author's edits are never lost by a second ``open``).
+    tuple of (Path, bool)
+        The notebook, and whether it was written now.
 
     Raises
     ------
@@ -50,7 +71,10 @@ def prepare(project: Path, job: Job) -> Path:
     folder.mkdir(exist_ok=True)
     out = folder / f"{job.report_id}.ipynb"
     if out.exists():
-        shutil.copy2(out, out.with_suffix(".ipynb.bak"))
+        if not fresh:
+            return out, False
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        shutil.copy2(out, folder / f"{job.report_id}.{stamp}.ipynb.bak")
     values = job.params.model_dump(mode="json")
     values["project_dir"] = ".."  # the notebook sits in work/, one below the project
     try:
@@ -60,7 +84,7 @@ def prepare(project: Path, job: Job) -> Path:
     except Exception as exc:  # noqa: BLE001 - papermill raises many kinds; name the file
         raise TechmonitorError(f"{job.template}: cannot prepare the notebook "
                                f"({type(exc).__name__}: {exc})") from exc
-    return out
+    return out, True
 
 
 def free_port() -> int:
@@ -85,9 +109,11 @@ def require_lab() -> None:
                              "`make lab` (installs the 'lab' extra) and try again") from None
 
 
-def lab_command(project: Path, notebook: Path, *, port: int, browser: bool,
-                token: str | None = None) -> list[str]:
+def lab_command(project: Path, notebook: Path, *, port: int, browser: bool) -> list[str]:
     """The command that starts JupyterLab on the project, bound to localhost.
+
+    The access token goes in the environment (:func:`lab_env`), not on the command line,
+    where every user of the machine could read it in the process list.
 
     Raises
     ------
@@ -103,9 +129,12 @@ def lab_command(project: Path, notebook: Path, *, port: int, browser: bool,
         cmd.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI often run as root
         cmd.append("--allow-root")
-    if token is not None:
-        cmd.append(f"--IdentityProvider.token={token}")
     return cmd
+
+
+def lab_env(token: str) -> dict[str, str]:
+    """The environment for :func:`lab_command`: this one plus the access token."""
+    return {**os.environ, "JUPYTER_TOKEN": token}
 
 
 def open_lab(project: Path, notebook: Path, *, port: int | None, browser: bool) -> int:
@@ -117,10 +146,10 @@ def open_lab(project: Path, notebook: Path, *, port: int | None, browser: bool) 
 
     port = port or free_port()
     token = secrets.token_hex(24)
-    cmd = lab_command(project, notebook, port=port, browser=browser, token=token)
+    cmd = lab_command(project, notebook, port=port, browser=browser)
     rel = notebook.relative_to(project).as_posix()
     print(f"JupyterLab: http://127.0.0.1:{port}/lab/tree/{rel}?token={token}", flush=True)
     try:
-        return subprocess.call(cmd, cwd=project)
+        return subprocess.call(cmd, cwd=project, env=lab_env(token))
     except KeyboardInterrupt:
         return 0

@@ -3,7 +3,7 @@
 One warm kernel (the batch's :class:`~techmonitor.worker.Worker`, HTML only) runs the report
 whenever a watched file changes: the params files (``base.yaml`` and the report's own),
 the template, every file under ``data/`` and the author's analysis file. A small HTTP server,
-bound to 127.0.0.1 only, serves the latest page; the page asks ``/__state`` four times a
+bound to 127.0.0.1 only, serves the latest page; the page asks ``/__state`` ten times a
 second and reloads itself when a newer render is there. An edit that breaks the report (bad
 YAML, a failing cell, an analysis error) shows its error in the page; the server keeps
 running and the next good save shows the report again.
@@ -35,9 +35,9 @@ RELOAD_SCRIPT = """<script>
   function poll() {
     fetch('/__state', {cache: 'no-store'}).then(function (r) { return r.json(); })
       .then(function (s) { if (s.version !== seen) { location.reload(); } })
-      .catch(function () {}).finally(function () { setTimeout(poll, 250); });
+      .catch(function () {}).finally(function () { setTimeout(poll, 100); });
   }
-  setTimeout(poll, 250);
+  setTimeout(poll, 100);
 })();
 </script>"""
 
@@ -169,6 +169,8 @@ class Preview:
                     error += f"\n\nin the cell:\n{result.cell_source}"
         except TechmonitorError as exc:
             error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - the preview must outlive any bad edit
+            error = f"{type(exc).__name__}: {exc}"
         seconds = round(time.perf_counter() - t0, 3)
         with self.state.lock:
             self.state.version += 1
@@ -185,22 +187,32 @@ class Preview:
               f"{' after ' + ', '.join(Path(c).name for c in changed) if changed else ''}"
               f"{': ' + error.splitlines()[0] if error else ''}", flush=True)
 
-    def watch(self) -> None:
-        """Re-render on every change until :meth:`stop` (call from one thread only)."""
-        before = self.snapshot()
+    def watch(self, before: dict[str, tuple[int, int]] | None = None) -> None:
+        """Re-render on every change until :meth:`stop` (call from one thread only).
+
+        ``before`` is the snapshot the last render started from (taken before the first
+        render, so a save during it is not lost). A file saved while a render runs is
+        compared with the state the render started from, so it renders again.
+        """
+        if before is None:
+            before = self.snapshot()
         while not self._stop.is_set():
             time.sleep(POLL_SECONDS)
             now = self.snapshot()
             if now != before:
                 changed = [f for f in now if now.get(f) != before.get(f)]
                 self.render(changed)
-                before = self.snapshot()  # the render may have named a new analysis file
+                # files the render started to watch (a newly named analysis file) start from
+                # their state now; every other file from what the render saw
+                after = self.snapshot()
+                before = {f: now.get(f, after[f]) for f in after}
 
     def stop(self) -> None:
-        """Stop watching and shut the kernel down."""
+        """Stop watching (the loop ends after its current poll or render)."""
         self._stop.set()
 
     def close(self) -> None:
+        """Shut the warm kernel down and remove its scratch folder."""
         self.worker.close()
 
 
@@ -210,6 +222,10 @@ def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
+            if host not in ("127.0.0.1", "localhost"):  # a page on another name (DNS rebinding)
+                self.send_error(HTTPStatus.FORBIDDEN)
+                return
             path = self.path.split("?", 1)[0]
             if path == "/__state":
                 self._send(json.dumps(state.as_json()).encode(), "application/json")
@@ -248,12 +264,13 @@ def serve(project: Path, kind: str, slug: str, *, port: int, browser: bool,
     thread.start()
     print(f"preview of {preview.report}: {url} (Ctrl-C stops)", flush=True)
     try:
+        first = preview.snapshot()  # before the first render: a save during it is not lost
         preview.render()
         if browser:
             import webbrowser
 
             webbrowser.open(url)
-        preview.watch()
+        preview.watch(first)
     except KeyboardInterrupt:
         pass
     finally:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
+import yaml
+
 from techmonitor.config import SLUG_RE, resolve
 from techmonitor.errors import ParameterError
 from techmonitor.fsutil import atomic_write_text
@@ -37,6 +39,14 @@ def sections(report):
 '''
 
 
+def _kv(key: str, value: str, comment: str) -> str:
+    """``key: value  # comment`` with the value quoted where YAML needs it."""
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True).strip()
+    text = text.removesuffix("\n...").removesuffix("...").strip()
+    line = f"{key}: {text}"
+    return f"{line}{' ' * max(2, 30 - len(line))}# {comment}\n"
+
+
 def _indicator(kind: str) -> str:
     """An inflow series every report of this kind has: the sector's own programmes, or all
     technical programmes in the province."""
@@ -47,25 +57,30 @@ def _params_text(kind: str, slug: str, name: str, name_en: str, region: str,
                  analysis: str) -> str:
     if kind == "sector":
         head = (f"# Top sector {name}. Owned by the sector's human capital agenda author.\n"
-                "# Written by `techmonitor new`; every key below overrides params/base.yaml.\n"
-                "kind: sector\n"
-                f"slug: {slug}\n"
-                f"name: {name}\n"
-                f"name_en: {name_en}\n"
-                f"sector: {slug}               # must equal slug\n"
+                "# Written by `techmonitor new`; every key below overrides params/base.yaml\n"
+                "# (period, language, levels, target year …), which any key of it may also\n"
+                "# override here.\n"
+                + _kv("kind", "sector", "this file describes a sector report")
+                + _kv("slug", slug, f"= the file name; the report is sector-{slug}")
+                + _kv("name", name, "in titles (Dutch)")
+                + _kv("name_en", name_en, "in titles (English)")
+                + _kv("sector", slug, "must equal slug") +
                 "# The delineation (which SBI sectors and programmes count) is in\n"
                 "# data/sectors.yaml. To count other SBI sections' vacancies for this report\n"
                 "# only, list them (codes as in data/sectors.yaml):\n"
                 "# sbi: [sbi-C, sbi-D]\n")
     else:
         head = (f"# Province {name} (CBS code {region}).\n"
-                "# Written by `techmonitor new`; every key below overrides params/base.yaml.\n"
-                "kind: region\n"
-                f"slug: {slug}\n"
-                f"name: {name}\n"
-                f"name_en: {name_en}\n"
-                f"region: {region}\n")
-    own = (f"analysis: {analysis}      # own sections: see {analysis}\n" if analysis else
+                "# Written by `techmonitor new`; every key below overrides params/base.yaml\n"
+                "# (period, language, levels, target year …), which any key of it may also\n"
+                "# override here.\n"
+                + _kv("kind", "region", "this file describes a province report")
+                + _kv("slug", slug, f"= the file name; the report is region-{slug}")
+                + _kv("name", name, "in titles (Dutch)")
+                + "# data/regions.yaml has only the Dutch name: write the English one here\n"
+                + _kv("name_en", name_en, "in titles (English)")
+                + _kv("region", region, "CBS region code, from data/regions.yaml"))
+    own = (_kv("analysis", analysis, "own sections, a function sections(report)") if analysis else
            "# Own sections without touching the shared template: a Python file with a\n"
            f"# function sections(report); `techmonitor new {kind} {slug} --analysis` writes one.\n"
            f"# analysis: analyses/{slug}.py\n")
