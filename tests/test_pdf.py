@@ -206,8 +206,21 @@ def page_lines(data: bytes) -> tuple[tuple[str, ...], ...]:
 
 
 def page_texts(data: bytes) -> list[str]:
-    """Text per page, whitespace (line breaks) folded to single spaces."""
-    return [fold(" ".join(lines)) for lines in page_lines(data)]
+    """Text per page, whitespace (line breaks) folded to single spaces.
+
+    A line that ends in a word's hyphen joins the next line without a space: automatic
+    hyphenation is off, so Typst breaks only after the text's own hyphens
+    (``Techniekpact-`` / ``afbakening``) and the hyphen belongs to the word.
+    """
+    out = []
+    for lines in page_lines(data):
+        text = ""
+        for line in lines:
+            line = line.strip()
+            glue = "" if re.search(r"\w-$", text) else " "
+            text = f"{text}{glue}{line}" if text else line
+        out.append(fold(text))
+    return out
 
 
 def open_pdf(data: bytes) -> pikepdf.Pdf:

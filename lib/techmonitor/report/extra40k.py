@@ -123,22 +123,24 @@ def _figure(report: Report, found: list[extra.ExtraEstimate], goal: float,
 
 
 def _table(report: Report, found: list[extra.ExtraEstimate]) -> doc.Table:
+    """One row per measurement: what, from which edition, per year (interval), probability,
+    category (five columns, so the table fits the page; the share of the target is in the
+    sentences and the chart)."""
     lang = report.lang
     rows = []
     for e in found:
-        interval = (f"{fmt.number(e.lo95, 0, lang)} – {fmt.number(e.hi95, 0, lang)}"  # type: ignore[arg-type]
-                    if e.lo95 is not None and e.hi95 is not None else report.t("none"))
+        per_year = fmt.number(e.per_year, 0, lang)  # type: ignore[arg-type]
+        if e.lo95 is not None and e.hi95 is not None:
+            per_year += (f" ({fmt.number(e.lo95, 0, lang)} – "  # type: ignore[arg-type]
+                         f"{fmt.number(e.hi95, 0, lang)})")  # type: ignore[arg-type]
         prob = (fmt.percent(100 * e.probability, 0, lang)  # type: ignore[arg-type]
                 if e.probability is not None else report.t("none"))
         cat = e.category
-        rows.append([_label(report, e), vintage_label(report, e.vintage), _how(report, e),
-                     fmt.number(e.per_year, 0, lang),  # type: ignore[arg-type]
-                     interval, fmt.percent(100 * e.ratio, 0, lang), prob,  # type: ignore[arg-type]
+        rows.append([report.t("x40.measure", label=_label(report, e), how=_how(report, e)),
+                     vintage_label(report, e.vintage), per_year, prob,
                      f"{cat.symbol} {cat.label(lang)}"])
     return doc.table(report.t("x40.table"),
                      [report.t("x40.col_measure"), report.t("x40.col_vintage"),
-                      report.t("x40.col_method"),
-                      report.t("x40.col_per_year"), report.t("x40.col_interval"),
-                      report.t("x40.col_share"), report.t("x40.col_probability"),
+                      report.t("x40.col_per_year"), report.t("x40.col_probability"),
                       report.t("x40.col_category")],
-                     rows, numeric=[False, False, False, True, True, True, True, False])
+                     rows, numeric=[False, False, True, True, False])
