@@ -421,6 +421,34 @@ def vintage_lines(
     return fig
 
 
+def cohort_curves(
+    curves: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]],
+    *,
+    lang: fmt.Lang,
+    x_label: str,
+    axis_label: str,
+) -> Figure:
+    """Fitted retention per entry cohort against years since entry, observed shares as dots.
+
+    ``curves`` holds ``(label, years, fitted %, observed %)`` per cohort.
+    """
+    markers = ("o", "s", "^", "D", "v", "P")
+    with house_style():
+        fig = new_figure(height_cm=7.0, legend_cm=3.0)
+        ax = fig.add_subplot()
+        for i, (label, years, fitted, observed) in enumerate(curves):
+            colour = PALETTE[i % len(PALETTE)]
+            ax.plot(years, fitted, color=colour, label=label)
+            ax.plot(years, observed, linestyle="none", marker=markers[i % len(markers)],
+                    markersize=4.5, color=colour)
+        ax.set_xlabel(x_label)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(False, axis="x")
+        style_value_axis(ax, "share", lang, axis_label)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return fig
+
+
 def bars_against_target(
     labels: Sequence[str],
     values: Sequence[float],

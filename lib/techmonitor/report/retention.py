@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from techmonitor import charts, fmt, narrative, trends
-from techmonitor.errors import TechmonitorError
+from techmonitor import charts, cohorts, fmt, narrative, trends
+from techmonitor.errors import DataValidationError, TechmonitorError
 from techmonitor.indicators import series_for
 from techmonitor.messages import join_words
 from techmonitor.periods import to_decimal_years
@@ -117,6 +117,7 @@ def gap_blocks(report: Report, n: int) -> list[doc.Node]:
         if gap.goal != n or (gap.indicators and present & set(gap.indicators)):
             continue
         if not gap.indicators and (report.data_dir / COHORT_FILE).exists():
+            out += cohort_blocks(report)
             continue
         out.append(doc.Note(report.t(gap.key, tables=_table_list(report, gap.tables)),
                             "note"))
@@ -249,3 +250,67 @@ def _table(report: Report, series: dict[str, dict[str, pd.DataFrame]]) -> doc.Ta
                       report.t("ret.col_method"), report.t("ret.col_stayed"),
                       report.t("ret.col_total"), report.t("ret.col_share")],
                      rows, numeric=[False, False, False, True, True, True])
+
+
+def cohort_blocks(report: Report) -> list[doc.Node]:
+    """Education retention per entry cohort from ``data/cohorts.csv`` (cohort model).
+
+    One block per table and level: the curves per cohort (chart and table, fitted with
+    their 95% interval beside the observed share) and the trend across cohorts. A table
+    the model cannot be fitted on says why where its result would stand.
+    """
+    if report.params.kind != "national":
+        return []
+    path = report.data_dir / COHORT_FILE
+    try:
+        data = pd.read_csv(path, dtype={"table": str, "level": str})
+    except (OSError, ValueError) as exc:
+        return [doc.Note(report.t("coh.failed", table=str(path), reason=str(exc)), "failure")]
+    out: list[doc.Node] = [doc.Heading(report.t("coh.title"), 3, "onderwijsbehoud")]
+    for (table, level), part in data.groupby(["table", "level"], sort=True):
+        try:
+            fit = cohorts.fit_cohorts(part)
+        except DataValidationError as exc:
+            out.append(doc.Note(report.t("coh.failed", table=str(table), reason=str(exc)),
+                                "failure"))
+            continue
+        out += _cohort_result(report, str(table), str(level), fit,
+                              sorted({str(s) for s in part["source"]}))
+    return out
+
+
+def _cohort_result(report: Report, table: str, level: str, fit: cohorts.CohortFit,
+                   sources: list[str]) -> list[doc.Node]:
+    lang = report.lang
+    pct = lambda x: fmt.percent(100 * float(x), 1, lang)  # noqa: E731
+    c = fit.curves
+    last = c[c["cohort"] == c["cohort"].max()].iloc[-1]
+    ratio, lo, hi = fit.odds_ratio
+    key = ("coh.trend_up" if fit.trend["lo95"] > 0 else
+           "coh.trend_down" if fit.trend["hi95"] < 0 else "coh.trend_none")
+    out: list[doc.Node] = [doc.Paragraph(report.t(
+        "coh.sentence", table=table, level=level, cohort=str(int(last["cohort"])),
+        years=int(last["years"]), observed=pct(last["observed"]), fitted=pct(last["fitted"]),
+        lo=pct(last["lo95"]), hi=pct(last["hi95"])) + " " + report.t(
+        key, ratio=fmt.number(ratio, 2, lang), lo=fmt.number(lo, 2, lang),  # type: ignore[arg-type]
+        hi=fmt.number(hi, 2, lang), first=str(int(c["cohort"].min())),  # type: ignore[arg-type]
+        last=str(int(c["cohort"].max()))))]
+    curves = []
+    for cohort, g in c.groupby("cohort", sort=True):
+        curves.append((str(cohort), g["years"].to_numpy(dtype=float),
+                       100 * g["fitted"].to_numpy(dtype=float),
+                       100 * g["observed"].to_numpy(dtype=float)))
+    fig = charts.cohort_curves(curves, lang=lang, x_label=report.t("coh.axis_years"),
+                               axis_label="%")
+    out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-cohorts-{table}"),
+                          out[0].text if isinstance(out[0], doc.Paragraph) else "",
+                          report.t("chart.caption", name=report.t("coh.chart", table=table)),
+                          report.t("chart.source", sources=", ".join(sources))))
+    rows = [[str(int(r.cohort)), str(int(r.years)), pct(r.observed), pct(r.fitted),
+             f"{pct(r.lo95)} – {pct(r.hi95)}"] for r in c.itertuples()]
+    out.append(doc.table(report.t("coh.table", table=table),
+                         [report.t("coh.col_cohort"), report.t("coh.col_years"),
+                          report.t("coh.col_observed"), report.t("coh.col_fitted"),
+                          report.t("coh.col_interval")],
+                         rows, numeric=[False, True, True, True, True]))
+    return out
