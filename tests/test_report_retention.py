@@ -33,13 +33,13 @@ def test_retention_shows_each_method_apart_with_the_published_counts() -> None:
     rows = [[c.text for c in r] for r in table.rows]
     tech = [r for r in rows if r[0] == "Technische beroepen"]
     # stayed / total as CBS publishes them (x 1 000), and the share computed from them
-    assert [r[1:] for r in tech] == [
-        ["K2 2023", "nieuwe methode (CBS 85388NED)", "1.214.000", "1.270.000",
-         fmt.percent(100 * 1214 / 1270, 1, "nl")],
+    assert [r[1:] for r in tech] == [  # in time order, each row with its method
         ["K2 2021", "oude methode (CBS 83120NED)", "1.108.000", "1.156.000",
          fmt.percent(100 * 1108 / 1156, 1, "nl")],
         ["K2 2022", "oude methode (CBS 83120NED)", "1.204.000", "1.264.000",
-         fmt.percent(100 * 1204 / 1264, 1, "nl")]]
+         fmt.percent(100 * 1204 / 1264, 1, "nl")],
+        ["K2 2023", "nieuwe methode (CBS 85388NED)", "1.214.000", "1.270.000",
+         fmt.percent(100 * 1214 / 1270, 1, "nl")]]
     text = _texts(nodes)
     assert "Een trend is niet te schatten" in text  # 1 and 2 points per method
     # the chart draws one line per method and class: never one line across the break
@@ -58,6 +58,9 @@ def test_missing_series_name_the_table_that_has_them() -> None:
     ctx = make_report("national.yaml").context
     text3 = _texts(retention.goal_blocks(ctx, 3))
     assert "85776NED" in text3 and "85574NED" in text3
+    assert "stand hierboven" in text3  # the national report shows the 2016 stock above
+    sector3 = _texts(retention.goal_blocks(make_report("sectors/energie.yaml").context, 3))
+    assert "85574NED" in sector3 and "hierboven" not in sector3  # nothing shown above there
     assert "83286NED" in _texts(retention.goal_blocks(ctx, 4))
 
 

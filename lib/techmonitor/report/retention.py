@@ -20,7 +20,7 @@ from techmonitor import charts, cohorts, fmt, narrative, trends
 from techmonitor.errors import DataValidationError, TechmonitorError
 from techmonitor.indicators import series_for
 from techmonitor.messages import join_words
-from techmonitor.periods import to_decimal_years
+from techmonitor.periods import sort_key, to_decimal_years
 from techmonitor.report import document as doc
 from techmonitor.sources.update import TABLES
 
@@ -53,6 +53,8 @@ GAPS = (
     Gap("gap.lateral", 3, ("85574NED",), ("mbo_entrants_from_work",)),
     Gap("gap.education_retention", 4, ("83286NED",), ()),
 )
+#: gap key → (indicator, message): a sentence added when the report shows that indicator
+GAP_EXTRA = {"gap.lateral": ("lateral_tech_occupations_no_tech_education", "gap.lateral_stock")}
 #: the cohort table ``data update`` writes (education retention; :mod:`techmonitor.cohorts`)
 COHORT_FILE = "cohorts.csv"
 
@@ -117,10 +119,14 @@ def gap_blocks(report: Report, n: int) -> list[doc.Node]:
         if gap.goal != n or (gap.indicators and present & set(gap.indicators)):
             continue
         if not gap.indicators and (report.data_dir / COHORT_FILE).exists():
-            out += cohort_blocks(report)
+            out += cohort_blocks(report) if report.params.kind == "national" else [
+                doc.Paragraph(report.t("coh.national_only"))]
             continue
-        out.append(doc.Note(report.t(gap.key, tables=_table_list(report, gap.tables)),
-                            "note"))
+        text = report.t(gap.key, tables=_table_list(report, gap.tables))
+        extra_key = GAP_EXTRA.get(gap.key)
+        if extra_key and any(i.ind.code == extra_key[0] for i in report.items):
+            text += " " + report.t(extra_key[1])  # a point shown above this note
+        out.append(doc.Note(text, "note"))
     return out
 
 
@@ -233,18 +239,21 @@ def _table(report: Report, series: dict[str, dict[str, pd.DataFrame]]) -> doc.Ta
     lang = report.lang
     rows = []
     for cls in CLASSES:
-        for vintage, s in series.get(cls, {}).items():
+        # per class in time order; the method column keeps the two EBB methods apart
+        by_time = sorted(((vintage, r) for vintage, s in series.get(cls, {}).items()
+                          for r in s.itertuples()),
+                         key=lambda vr: (sort_key(str(vr[1].period)), vr[0]))
+        for vintage, r in by_time:
             counts = _counts(report, cls, vintage)
-            for r in s.itertuples():
-                c = counts.loc[str(r.period)] if str(r.period) in counts.index else None
-                rows.append([report.t(f"ret.class.{cls}"), report.fmt_period(str(r.period),
-                                                                              "short"),
-                             _method(report, vintage),
-                             fmt.number(float(c["stayed"]), 0, lang) if c is not None  # type: ignore[arg-type]
-                             else report.t("none"),
-                             fmt.number(float(c["total"]), 0, lang) if c is not None  # type: ignore[arg-type]
-                             else report.t("none"),
-                             fmt.percent(float(r.value), 1, lang)])  # type: ignore[arg-type]
+            period = str(r.period)
+            c = counts.loc[period] if period in counts.index else None
+            stayed = (fmt.number(float(c["stayed"]), 0, lang)  # type: ignore[arg-type]
+                      if c is not None else report.t("none"))
+            total = (fmt.number(float(c["total"]), 0, lang)  # type: ignore[arg-type]
+                     if c is not None else report.t("none"))
+            rows.append([report.t(f"ret.class.{cls}"), report.fmt_period(period, "short"),
+                         _method(report, vintage), stayed, total,
+                         fmt.percent(float(r.value), 1, lang)])  # type: ignore[arg-type]
     return doc.table(report.t("ret.table"),
                      [report.t("ret.col_class"), report.t("col.period"),
                       report.t("ret.col_method"), report.t("ret.col_stayed"),
