@@ -89,7 +89,8 @@ def change_sentence(name: str, result: TrendResult, lang: Lang = "nl",
 
 
 def target_clause(target: TargetAssessment, lang: Lang = "nl", unit: str = "count",
-                  overconfident: bool = False) -> str:
+                  overconfident: bool = False,
+                  band80: tuple[float, float] | None = None) -> str:
     """The part after the semicolon: chance of meeting the target, or that it is already met.
 
     Parameters
@@ -102,7 +103,11 @@ def target_clause(target: TargetAssessment, lang: Lang = "nl", unit: str = "coun
         Indicator unit for formatting the target value.
     overconfident
         Backtests showed that probabilities of this kind of series did not come true as often
-        as they said: the clause says so beside the number.
+        as they said. With ``band80`` the clause then gives no probability but where the
+        target lies against the 80% interval of the projection (whose coverage the backtests
+        did confirm) and why; without it, it says so beside the number.
+    band80
+        The 80% projection interval in the target period.
 
     Returns
     -------
@@ -117,6 +122,12 @@ def target_clause(target: TargetAssessment, lang: Lang = "nl", unit: str = "coun
         return msg(f"nar.target.met{ill}", lang, **values)
     if target.probability is None:
         return msg(f"nar.target.is{ill}", lang, **values)
+    if overconfident and band80 is not None:
+        lo, hi = band80
+        where = "in" if lo <= target.target_value <= hi else \
+            "above" if target.target_value > hi else "below"
+        return msg(f"nar.target.band{ill}", lang, where=msg(f"nar.band.{where}", lang),
+                   lo=_val(lo, unit, lang), hi=_val(hi, unit, lang), **values)
     clause = msg(f"nar.target.chance{ill}", lang, chance=_chance(target.probability, lang),
                  **values)
     return clause + (msg("nar.target.overconfident", lang) if overconfident else "")
@@ -237,6 +248,7 @@ def describe(
     lang: Lang = "nl",
     unit: str | None = None,
     overconfident: bool = False,
+    band80: tuple[float, float] | None = None,
 ) -> str:
     """One paragraph on an indicator: movement, target or trend, and caveats.
 
@@ -256,7 +268,7 @@ def describe(
         ``"nl"`` (default) or ``"en"``.
     unit
         Indicator unit (``"count"``, ``"share"``, ``"eur"`` …); default from ``result.kind``.
-    overconfident
+    overconfident, band80
         See :func:`target_clause`.
 
     Returns
@@ -283,7 +295,7 @@ def describe(
     else:
         first = change_sentence(name, result, lang, u) + flag
     if target is not None:
-        first += "; " + target_clause(target, lang, u, overconfident)
+        first += "; " + target_clause(target, lang, u, overconfident, band80)
     parts.append(first + ".")
 
     if not result.has_model:

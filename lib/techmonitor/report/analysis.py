@@ -306,14 +306,34 @@ def trend_word(item: Item, lang: str) -> str:
     return msg("trend.per_year", lang, arrow=arrow, change=per_year)
 
 
-def overconfident(item: Item, calibration: Mapping[str, Any]) -> bool:
-    """True when backtests found probabilities of this item's kind of series too confident
-    (the committed calibration table's reliability check, within sampling error, failed)."""
-    entry = (calibration.get("kinds") or {}).get(kind_for(item.ind)) or {}
+def kind_reliable(kind: str, calibration: Mapping[str, Any]) -> bool:
+    """True unless backtests found probabilities of this kind of series unreliable.
+
+    The committed calibration table's reliability check, within its sampling error (the
+    block bootstrap over origin years); a kind without a check counts as reliable.
+    """
+    entry = (calibration.get("kinds") or {}).get(kind) or {}
     rel = entry.get("reliability") or {}
     if not rel:
-        return False
-    return not rel.get("reliable_sampling", rel.get("reliable", True))
+        return True
+    return bool(rel.get("reliable_sampling", rel.get("reliable", True)))
+
+
+def overconfident(item: Item, calibration: Mapping[str, Any]) -> bool:
+    """True when backtests found probabilities of this item's kind of series unreliable
+    (:func:`kind_reliable`): the report then gives no probability for it."""
+    return not kind_reliable(kind_for(item.ind), calibration)
+
+
+def band80_at(item: Item, period: str) -> tuple[float, float] | None:
+    """The 80% projection interval of ``item`` in ``period`` (None when not projected)."""
+    band = item.band
+    if band is None or not len(band):
+        return None
+    row = band.loc[band["period"] == period]
+    if row.empty:
+        return None
+    return float(row["lo80"].iloc[-1]), float(row["hi80"].iloc[-1])
 
 
 def finite(x: float | None) -> bool:

@@ -7,9 +7,10 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from techmonitor import fmt, progress
-from techmonitor.messages import unit_name
+from techmonitor.messages import join_words, unit_name
 from techmonitor.report import document as doc
 from techmonitor.report import extra40k, retention
+from techmonitor.report.analysis import kind_reliable
 from techmonitor.report.ids import SECTION_IDS
 from techmonitor.report.intro import STATUS_ORDER, latest_period
 from techmonitor.report.results import csv_name
@@ -93,16 +94,19 @@ def bands_text(report: Report) -> str:
                     fmax=num(max(e["factor_max"] for e in kinds.values())))
     if parts:
         text += " " + report.t("met.coverage", parts="; ".join(parts))
-    rel = [e["reliability"] for e in kinds.values() if e.get("reliability")]
-    if rel and all(r["reliable"] for r in rel):
+    rel = {k: e["reliability"] for k, e in kinds.items() if e.get("reliability")}
+    bad = [k for k in rel if not kind_reliable(k, cal)]
+    if rel and not bad:
         text += " " + report.t("met.probability_reliable", gap=num(
-            100 * max(r["max_gap"] for r in rel)))
-    elif rel:
-        worst = max((r for r in rel if r.get("top_bin")),
-                    key=lambda r: r["top_bin"]["predicted"] - r["top_bin"]["observed"],
+            100 * max(r["max_gap"] for r in rel.values())))
+    elif bad:
+        names = join_words([report.t(f"met.kind.{k}") for k in bad], lang)
+        worst = max((rel[k] for k in bad if rel[k].get("top_bin")),
+                    key=lambda r: abs(r["top_bin"]["predicted"] - r["top_bin"]["observed"]),
                     default=None)
+        text += " " + report.t("met.probability_unreliable", kinds=names)
         if worst is not None:
-            text += " " + report.t("met.probability_unreliable",
+            text += " " + report.t("met.probability_example",
                                    pred=pct(worst["top_bin"]["predicted"]),
                                    obs=pct(worst["top_bin"]["observed"]))
     return text

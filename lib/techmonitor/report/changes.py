@@ -202,7 +202,9 @@ def diff(old: dict[str, Any], new: dict[str, Any], *, previous: str, file: str =
                                        str(it.get("category_symbol") or ""),
                                        it.get("target") is not None))
         a, b = prev.get("probability"), it.get("probability")
-        if a is not None and b is not None and abs(100.0 * (b - a)) > threshold:
+        # a probability the report does not print (unreliable for its kind) is no news
+        shown = it.get("probability_reliable") is not False
+        if shown and a is not None and b is not None and abs(100.0 * (b - a)) > threshold:
             moves.append(ProbabilityMove(key, name, float(a), float(b)))
     added.sort(key=lambda x: (x.key, sort_key(x.period)))
     return Comparison("ok", previous, file, new=tuple(added), revised=tuple(revised),

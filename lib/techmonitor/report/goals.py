@@ -11,7 +11,7 @@ from techmonitor.messages import join_words
 from techmonitor.periods import to_decimal_year, to_decimal_years
 from techmonitor.report import document as doc
 from techmonitor.report import retention
-from techmonitor.report.analysis import Item, overconfident
+from techmonitor.report.analysis import Item, band80_at, overconfident
 from techmonitor.report.ids import SECTION_IDS
 
 if TYPE_CHECKING:
@@ -58,7 +58,8 @@ def indicator_blocks(report: Report, item: Item) -> list[doc.Node]:
     trend = item.assessment if isinstance(item.assessment, progress.TrendAssessment) else None
     out.append(doc.Paragraph(narrative.describe(
         name, item.trend, target, trend, lang, item.unit(),
-        overconfident=overconfident(item, report.calibration))))
+        overconfident=overconfident(item, report.calibration),
+        band80=band80_at(item, target.target_period) if target is not None else None)))
     note = failure_note(report, item)
     if note is not None:
         out.append(note)

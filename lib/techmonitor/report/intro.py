@@ -9,7 +9,13 @@ from techmonitor import narrative, progress
 from techmonitor.periods import sort_key
 from techmonitor.report import changes
 from techmonitor.report import document as doc
-from techmonitor.report.analysis import Item, change_since, overconfident, trend_word
+from techmonitor.report.analysis import (
+    Item,
+    band80_at,
+    change_since,
+    overconfident,
+    trend_word,
+)
 from techmonitor.report.ids import SECTION_IDS
 
 if TYPE_CHECKING:
@@ -89,7 +95,8 @@ def key_sentences(report: Report) -> list[str]:
         sentence = narrative.change_sentence(item.name(lang), item.trend, lang, item.unit())
         if isinstance(item.assessment, progress.TargetAssessment):
             sentence += "; " + narrative.target_clause(
-                item.assessment, lang, item.unit(), overconfident(item, report.calibration))
+                item.assessment, lang, item.unit(), overconfident(item, report.calibration),
+                band80_at(item, item.assessment.target_period))
         out.append(sentence + ".")
     vacancies = [i for i in items if i.ind.frequency == "quarter" and i.trend.yoy]  # type: ignore[union-attr]
     if vacancies:

@@ -65,8 +65,12 @@ def _observations(frame: Any) -> list[dict[str, Any]]:
             for r in frame.itertuples()]
 
 
-def item_results(item: Item, lang: str) -> dict[str, Any]:
-    """One indicator series of the report as plain data (see :func:`results_of`)."""
+def item_results(item: Item, lang: str, reliable: bool = True) -> dict[str, Any]:
+    """One indicator series of the report as plain data (see :func:`results_of`).
+
+    ``reliable`` says whether backtests found probabilities of this kind of series
+    reliable (``probability_reliable``); the report prints only reliable ones.
+    """
     from techmonitor import progress
 
     last = item.latest
@@ -103,6 +107,7 @@ def item_results(item: Item, lang: str) -> dict[str, Any]:
             "value": _num(item.target.value), "period": item.target.period,
             "illustrative": item.target.illustrative},
         "probability": probability,
+        "probability_reliable": reliable if probability is not None else None,
         "projection_end": projection[-1] if projection else None,
         "projection": projection,
         "adjusted": adjusted,
@@ -125,11 +130,15 @@ def results_of(report: Report) -> dict[str, Any]:
         ``data_hash`` (full SHA-256), ``code_version`` and ``items``: per (indicator, level)
         ``key``, ``indicator``, ``level``, ``unit``, ``latest`` (period, value), every
         observation (period, value, status, source, vintage), ``trend`` (slope per year),
-        ``category`` (code), ``probability`` (of meeting the target, 0–1, if there is one),
+        ``category`` (code), ``probability`` (of meeting the target, 0–1, if there is one)
+        with ``probability_reliable`` (False: backtests found such probabilities
+        unreliable, and the report gives none),
         ``projection_end`` (period, value and 80%/95% interval) and the whole ``projection``;
         ``series`` holds other series the report shows (the national report's vacancies per
         top sector).
     """
+    from techmonitor.report.analysis import overconfident
+
     lang = report.lang
     p = report.params
     series = [{"key": f"vacancies_open-{s.slug}", "indicator": "vacancies_open",
@@ -145,7 +154,8 @@ def results_of(report: Report) -> dict[str, Any]:
         "title": report.title,
         "data_hash": report.data_hash,
         "code_version": report.code_version,
-        "items": [item_results(i, lang) for i in report.items],
+        "items": [item_results(i, lang, not overconfident(i, report.calibration))
+                  for i in report.items],
         "series": series,
     }
 
