@@ -447,7 +447,19 @@ class TrendResult:
             tag = int(round(level * 100))
             out[f"lo{tag}"] = self.scale.inv(pred.mean + _ppf(pred, 0.5 - level / 2) * pred.se)
             out[f"hi{tag}"] = self.scale.inv(pred.mean + _ppf(pred, 0.5 + level / 2) * pred.se)
+        if self.nonnegative:
+            # a count below zero cannot happen: the interval of the predictive distribution
+            # censored at 0 (its quantiles are max(0, q)); the central line likewise
+            for col in ("mean", "lo80", "hi80", "lo95", "hi95"):
+                out[col] = np.maximum(np.asarray(out[col], float), 0.0)
         return pd.DataFrame(out)
+
+    @property
+    def nonnegative(self) -> bool:
+        """True for counts (and quarterly counts) observed never below zero: their
+        projections are censored at 0. Shares are bounded by their logit scale."""
+        return (self.kind in ("count", "quarterly") and self.scale.name == "identity"
+                and self.data.n > 0 and bool(np.min(self.data.y) >= 0))
 
     def exceedance_probability(
         self,
