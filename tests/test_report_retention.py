@@ -132,3 +132,18 @@ def test_cohort_block_says_why_it_failed(cohort_project: Path) -> None:
     ctx = make_report("national.yaml", project_dir=str(cohort_project)).context
     text = _texts(retention.goal_blocks(ctx, 4))
     assert "Het cohortmodel voor 83286NED kon niet worden geschat" in text
+
+
+def test_open_data_carries_both_methods_and_the_measurements() -> None:
+    from techmonitor.report.results import csv_text, results_of
+
+    ctx = make_report("national.yaml").context
+    res = results_of(ctx)
+    keys = {s["key"] for s in res["series"]}
+    assert {"occupational_retention_tech-cbs-83120ned",
+            "occupational_retention_tech-cbs-85388ned",
+            "extra_per_year-employment-tp-occ-2023"} <= keys
+    old = next(s for s in res["series"] if s["key"] == "occupational_retention_tech-cbs-83120ned")
+    assert [(o["period"], round(o["value"], 6)) for o in old["observations"]] == [
+        ("2021Q2", round(100 * 1108 / 1156, 6)), ("2022Q2", round(100 * 1204 / 1264, 6))]
+    assert "extra_per_year-education-tp-2022-04" in csv_text(res)

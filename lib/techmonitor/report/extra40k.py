@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from techmonitor.reference import Target
     from techmonitor.report.context import ReportContext as Report
 
+#: the target in data/targets.yaml
+TARGET_ID = "masterplan-40000"
 EMPLOYMENT = "employment_tech_occupations"
 CHANGE = "employment_tech_change_since_2013"
 INFLOW = "inflow_betatech"
@@ -46,13 +48,13 @@ def vintage_label(report: Report, vintage: str) -> str:
                  if vintage in ind.vintages), vintage)
 
 
-def _label(report: Report, e: extra.ExtraEstimate) -> str:
+def measure_label(report: Report, e: extra.ExtraEstimate) -> str:
     """``Werkgelegenheid 2013–2022`` — the bar and row label (the vintage is its own column)."""
     period = f"{report.fmt_period(e.start, 'short')}–{report.fmt_period(e.end, 'short')}"
     return report.t(f"x40.route.{e.route}", period=period)
 
 
-def _how(report: Report, e: extra.ExtraEstimate) -> str:
+def measure_how(report: Report, e: extra.ExtraEstimate) -> str:
     return report.t(f"x40.method.{e.method}", n=e.n_points)
 
 
@@ -71,7 +73,7 @@ def blocks(report: Report, target: Target) -> list[doc.Node]:
     head = extra.headline(found)
     if head is not None:
         out.append(doc.Paragraph(report.t(
-            "x40.headline", label=_label(report, head),
+            "x40.headline", label=measure_label(report, head),
             vintage=vintage_label(report, head.vintage),
             value=fmt.number(head.per_year, 0, lang),  # type: ignore[arg-type]
             pct=fmt.percent(100 * head.ratio, 0, lang),  # type: ignore[arg-type]
@@ -80,7 +82,7 @@ def blocks(report: Report, target: Target) -> list[doc.Node]:
     with_p = [e for e in found if e.probability is not None]
     for e in with_p:
         out.append(doc.Paragraph(report.t(
-            "x40.probability", label=_label(report, e),
+            "x40.probability", label=measure_label(report, e),
             vintage=vintage_label(report, e.vintage),
             value=fmt.number(e.per_year, 0, lang),  # type: ignore[arg-type]
             lo=fmt.number(e.lo95 or 0.0, 0, lang),  # type: ignore[arg-type]
@@ -88,11 +90,11 @@ def blocks(report: Report, target: Target) -> list[doc.Node]:
             p=fmt.percent(100 * (e.probability or 0.0), 0, lang),  # type: ignore[arg-type]
             target=goal_text)))
     if head is not None and head.probability is None:
-        out.append(doc.Paragraph(report.t("x40.no_probability", label=_label(report, head))))
+        out.append(doc.Paragraph(report.t("x40.no_probability", label=measure_label(report, head))))
     edu = [e for e in found if e.route == "education"]
     for e in edu:
         out.append(doc.Paragraph(report.t(
-            "x40.education", label=_label(report, e),
+            "x40.education", label=measure_label(report, e),
             vintage=vintage_label(report, e.vintage),
             value=fmt.number(e.per_year, 0, lang),  # type: ignore[arg-type]
             pct=fmt.percent(100 * e.ratio, 0, lang), target=goal_text)))  # type: ignore[arg-type]
@@ -106,7 +108,7 @@ def blocks(report: Report, target: Target) -> list[doc.Node]:
 def _figure(report: Report, found: list[extra.ExtraEstimate], goal: float,
             goal_text: str) -> doc.Figure:
     lang = report.lang
-    labels = [_label(report, e) for e in found]
+    labels = [measure_label(report, e) for e in found]
     fig = charts.bars_against_target(
         labels, [e.per_year for e in found], target=goal,
         target_label=report.t("x40.target_line", target=goal_text),
@@ -136,7 +138,8 @@ def _table(report: Report, found: list[extra.ExtraEstimate]) -> doc.Table:
         prob = (fmt.percent(100 * e.probability, 0, lang)  # type: ignore[arg-type]
                 if e.probability is not None else report.t("none"))
         cat = e.category
-        rows.append([report.t("x40.measure", label=_label(report, e), how=_how(report, e)),
+        rows.append([report.t("x40.measure", label=measure_label(report, e),
+                              how=measure_how(report, e)),
                      vintage_label(report, e.vintage), per_year, prob,
                      f"{cat.symbol} {cat.label(lang)}"])
     return doc.table(report.t("x40.table"),

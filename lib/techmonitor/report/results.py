@@ -135,7 +135,7 @@ def results_of(report: Report) -> dict[str, Any]:
         unreliable, and the report gives none),
         ``projection_end`` (period, value and 80%/95% interval) and the whole ``projection``;
         ``series`` holds other series the report shows (the national report's vacancies per
-        top sector).
+        top sector, occupational retention per EBB method, the measurements of the 40,000).
     """
     from techmonitor.report.analysis import overconfident
 
@@ -145,6 +145,7 @@ def results_of(report: Report) -> dict[str, Any]:
                "level": "all", "unit": "count",
                "name": s.name_en if lang == "en" else s.name_nl,
                "observations": _observations(s.series)} for s in report.sector_vacancies]
+    series += shown_beyond_items(report)
     return {
         "format": RESULTS_FORMAT,
         "schema_version": RESULTS_VERSION,
@@ -158,6 +159,36 @@ def results_of(report: Report) -> dict[str, Any]:
                   for i in report.items],
         "series": series,
     }
+
+
+def shown_beyond_items(report: Report) -> list[dict[str, Any]]:
+    """Series the national report shows outside the indicator items: occupational retention
+    per class and EBB method (each its own vintage) and each measurement of the 40,000 extra
+    a year (one observation: the end period, the yearly figure, its source and vintage)."""
+    if report.params.kind != "national":
+        return []
+    from techmonitor.report import extra40k, retention
+
+    out: list[dict[str, Any]] = []
+    for cls, by_vintage in retention.series_by_class(report).items():
+        for vintage, frame in by_vintage.items():
+            code = f"occupational_retention_{cls}"
+            ind = report.catalogue[code]
+            out.append({"key": f"{code}-{vintage}", "indicator": code, "level": "all",
+                        "unit": "share", "name": ind.name_en if report.lang == "en"
+                        else ind.name_nl, "observations": _observations(frame)})
+    target = next((t for t in report.national_targets if t.id == extra40k.TARGET_ID), None)
+    if target is not None:
+        for e in extra40k.estimates(report, target):
+            out.append({"key": f"extra_per_year-{e.route}-{e.vintage}",
+                        "indicator": "extra_per_year", "level": "all", "unit": "count",
+                        "name": report.t("x40.measure", label=extra40k.measure_label(report, e),
+                                         how=extra40k.measure_how(report, e)),
+                        "observations": [{"period": e.end, "value": _num(e.per_year),
+                                          "status": "definitive",
+                                          "source": ", ".join(e.sources),
+                                          "vintage": e.vintage}]})
+    return out
 
 
 @dataclass
