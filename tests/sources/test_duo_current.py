@@ -8,7 +8,7 @@ import pytest
 from techmonitor.errors import DataValidationError
 from techmonitor.reference import default_data_dir
 from techmonitor.sources import duo_current
-from techmonitor.sources.update import TABLES
+from techmonitor.sources.update import TABLES, TableSpec
 
 from ..conftest import ASSETS
 
@@ -58,3 +58,27 @@ def test_mbo_diplomas_renamed_and_bad_cell(tmp_path: Path) -> None:
     bad.write_text(src.replace(";50;4;60;6", ";50;vier;60;6"), encoding="utf-8")
     with pytest.raises(DataValidationError, match="row 2, column DIPVROUW2021: 'vier'"):
         duo_current.mbo_diplomas(bad)
+
+
+def test_mbo_entrants_by_hand() -> None:
+    spec = TableSpec("instromende-mbo-studenten", "duo", ("duo-mbo-instroom",),
+                     urls=(("2021", ""), ("2022", "")))
+    obs = duo_current.mbo_entrants(FIX / "instromende-mbo-studenten", spec)
+    got = obs.set_index(["indicator", "period", "level"])["value"].to_dict()
+    # INSTROOM MBO summed over institutions and prior education; techniek by main group
+    assert got[("mbo_entrants_tech", "2021/22", "mbo")] == 144  # 100 + 40 + 4
+    assert got[("mbo_entrants_total", "2021/22", "mbo")] == 394
+    assert got[("mbo_entrants_tech", "2021/22", "mbo-2")] == 104
+    assert got[("mbo_entrants_tech", "2022/23", "mbo")] == 120
+    assert obs.attrs["upper_bound"] == 1
+
+
+def test_mbo_entrants_renamed_column(tmp_path: Path) -> None:
+    src = (FIX / "instromende-mbo-studenten" / "2021.csv").read_text(encoding="utf-8")
+    (tmp_path / "2021.csv").write_text(src.replace("INSTROOM MBO", "INSTROOM"),
+                                       encoding="utf-8")
+    spec = TableSpec("instromende-mbo-studenten", "duo", ("duo-mbo-instroom",),
+                     urls=(("2021", ""),))
+    with pytest.raises(DataValidationError, match=r"2021\.csv: required column\(s\) "
+                       r"\['INSTROOM MBO'\] missing"):
+        duo_current.mbo_entrants(tmp_path, spec)

@@ -4,6 +4,8 @@
   layout of :mod:`techmonitor.sources.duo` (``STUDIEJAAR``/``DIPLOMAJAAR``, ``ONDERDEEL``,
   ``GESLACHT``, ``AANTAL_…``), aggregated like the 2019 files into ``inflow_*`` and
   ``diplomas_*`` in their own vintages (``duo-p02ho1ejrs``, ``duo-p04hogdipl``).
+* ``instromende-mbo-studenten``: one file per year, one row per institution × programme ×
+  level × prior education, count ``INSTROOM MBO`` → ``mbo_entrants_total``/``_tech``.
 * ``gediplomeerde-mbo-studenten``: one row per institution × programme × level, one column per
   sex and year (``DIPMAN2021``, ``DIPVROUW2021`` …) → ``mbo_diplomas_total`` and
   ``mbo_diplomas_tech`` (``SECTORKAMER NAAM`` starting with "Techniek").
@@ -131,7 +133,73 @@ def mbo_diplomas(path: Path, spec: TableSpec | None = None,
     return out
 
 
+MBO_ENTRANT_COLUMNS = ("HOOFDGROEP NAAM", "NIVEAU", "INSTROOM MBO")
+
+
+def mbo_entrants(folder: Path, spec: TableSpec, data_dir: Path | None = None) -> pd.DataFrame:
+    """instromende-mbo-studenten (one file per year, ``<year>.csv`` in ``folder``) →
+    ``mbo_entrants_total`` and ``mbo_entrants_tech``.
+
+    The count is ``INSTROOM MBO`` (new to mbo), summed over institutions, programmes and
+    prior education; the period is the school year that starts in the file's year (``2021``
+    → ``2021/22``). Technical = ``HOOFDGROEP NAAM`` containing "techniek": an assumption
+    about DUO's grouping, to be checked on the first download (the values are not in the
+    catalogue). Levels ``mbo`` and ``mbo-1`` … ``mbo-4``; no sex in these files.
+
+    Raises
+    ------
+    DataValidationError
+        A missing column, a level that is not 1–4 or a count that is no number.
+    """
+    rows, upper, problems = [], 0, []
+    for year, _ in spec.urls:
+        path = Path(folder) / f"{year}.csv"
+        raw = read_table(path)
+        cols = {re.sub(r"\s+", " ", c.strip().upper()): c for c in raw.columns}
+        missing = [c for c in MBO_ENTRANT_COLUMNS if c not in cols]
+        if missing:
+            msg = (f"{path}: required column(s) {missing} missing (columns are "
+                   f"{list(raw.columns)}); DUO changed the layout: update "
+                   "techmonitor/sources/duo_current.py")
+            raise DataValidationError(msg, [msg])
+        period = duo.school_year(int(year))
+        for i, r in enumerate(raw.to_dict("records"), start=2):
+            m = re.search(r"([1-4])", str(r[cols["NIVEAU"]]))
+            text = str(r[cols["INSTROOM MBO"]])
+            try:
+                value, suppressed = duo.parse_count(text)
+            except ValueError:
+                problems.append(f"{path}: row {i}, column INSTROOM MBO: {text!r} is not a count")
+                continue
+            if m is None:
+                problems.append(f"{path}: row {i}, column NIVEAU: {r[cols['NIVEAU']]!r} is not "
+                                "a level 1-4")
+                continue
+            if suppressed:
+                continue
+            upper += int(value == 4)
+            tech = "techniek" in str(r[cols["HOOFDGROEP NAAM"]]).lower()
+            rows.append((period, f"mbo-{m.group(1)}", tech, value))
+    if problems:
+        raise DataValidationError(f"{folder}: {len(problems)} problems", problems)
+    df = pd.DataFrame(rows, columns=["period", "level", "tech", "value"])
+    out_rows = []
+    for code, part in (("mbo_entrants_total", df), ("mbo_entrants_tech", df[df["tech"]])):
+        for lv_all in (True, False):
+            g = part.assign(level="mbo" if lv_all else part["level"])
+            for r in g.groupby(["period", "level"], as_index=False)["value"].sum().to_dict(
+                    "records"):
+                out_rows.append({"indicator": code, "period": r["period"], "level": r["level"],
+                                 "sector": "all", "region": "NL", "sex": "all",
+                                 "value": r["value"], "source": "duo-mbo-instroom",
+                                 "vintage": "duo-mbo-instroom", "status": "definitive"})
+    out = tidy(out_rows)
+    out.attrs["upper_bound"] = upper
+    return out
+
+
 CONNECTORS: dict[str, Callable[..., pd.DataFrame]] = {
+    "instromende-mbo-studenten": mbo_entrants,
     "p02ho1ejrs": first_years,
     "p04hogdipl": diplomas,
     "gediplomeerde-mbo-studenten": mbo_diplomas,
