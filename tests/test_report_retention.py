@@ -147,3 +147,14 @@ def test_open_data_carries_both_methods_and_the_measurements() -> None:
     assert [(o["period"], round(o["value"], 6)) for o in old["observations"]] == [
         ("2021Q2", round(100 * 1108 / 1156, 6)), ("2022Q2", round(100 * 1204 / 1264, 6))]
     assert "extra_per_year-education-tp-2022-04" in csv_text(res)
+
+
+def test_key_messages_name_the_forty_thousand_in_the_national_report_only() -> None:
+    from techmonitor.report.intro import key_sentences
+
+    ctx = make_report("national.yaml").context
+    sentences = key_sentences(ctx)
+    forty = extra40k.key_sentence(ctx)
+    assert forty is not None and forty in sentences and len(sentences) <= 6
+    assert "op koers" in forty or "versnelling" in forty or "beperkt" in forty
+    assert extra40k.key_sentence(make_report("sectors/energie.yaml").context) is None

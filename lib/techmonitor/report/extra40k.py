@@ -58,6 +58,24 @@ def measure_how(report: Report, e: extra.ExtraEstimate) -> str:
     return report.t(f"x40.method.{e.method}", n=e.n_points)
 
 
+def key_sentence(report: Report) -> str | None:
+    """The key message on the 40,000 (national report): newest measurement and category."""
+    if report.params.kind != "national":
+        return None
+    target = next((t for t in report.national_targets if t.id == TARGET_ID), None)
+    if target is None:
+        return None
+    head = extra.headline(estimates(report, target))
+    if head is None:
+        return None
+    lang = report.lang
+    return report.t("key.x40", target=fmt.number(float(target.target_value), 0, lang),  # type: ignore[arg-type]
+                    label=measure_label(report, head),
+                    value=fmt.number(head.per_year, 0, lang),  # type: ignore[arg-type]
+                    pct=fmt.percent(100 * head.ratio, 0, lang),  # type: ignore[arg-type]
+                    symbol=head.category.symbol, category=head.category.label(lang))
+
+
 def blocks(report: Report, target: Target) -> list[doc.Node]:
     """Operationalisation, chart of the gap, the measurements table and the caveats."""
     lang = report.lang

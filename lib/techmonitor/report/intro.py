@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from techmonitor import narrative, progress
 from techmonitor.periods import sort_key
-from techmonitor.report import changes
+from techmonitor.report import changes, extra40k
 from techmonitor.report import document as doc
 from techmonitor.report.analysis import (
     Item,
@@ -88,9 +88,13 @@ def key_sentences(report: Report) -> list[str]:
     if undetermined:  # a target the params ask for but that could not be worked out
         out.append(report.t("key.targets_undetermined", n=len(undetermined),
                             names=", ".join(i.name(lang) for i in undetermined)))
+    forty = extra40k.key_sentence(report)  # national: progress towards the 40,000
+    if forty is not None:
+        out.append(forty)
     annual = [i for i in items if i.ind.frequency != "quarter"]
     change = changes.key_sentence(report)  # the most important change since last time
-    for item in sorted(annual, key=_priority)[:3 if change is None else 2]:
+    n_items = (3 if change is None else 2) - (1 if forty is not None else 0)
+    for item in sorted(annual, key=_priority)[:n_items]:
         assert item.trend is not None
         sentence = narrative.change_sentence(item.name(lang), item.trend, lang, item.unit())
         if isinstance(item.assessment, progress.TargetAssessment):
