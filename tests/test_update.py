@@ -128,3 +128,24 @@ def test_invalid_result_changes_nothing(data_copy: Path, monkeypatch: pytest.Mon
 def test_unknown_table(data_copy: Path) -> None:
     with pytest.raises(Exception, match="unknown table"):
         update_data(data_copy, tables=["99999NED"])
+
+
+def test_bad_cohort_rows_fail_the_table(data_copy: Path, tmp_path: Path) -> None:
+    import json
+
+    raw = json.loads((FIX / "cbs_tables" / "83286NED.json").read_text(encoding="utf-8"))
+    for row in raw["data"]:
+        row["TotaalGediplomeerden_2"] = 5000  # more graduates than entrants
+    bad = tmp_path / "83286NED.json"
+    bad.write_text(json.dumps(raw), encoding="utf-8")
+    before = _digest(data_copy)
+
+    def fetch(spec: TableSpec, dest: Path) -> Path:
+        shutil.copy(bad, dest / bad.name)
+        return dest / bad.name
+
+    with pytest.raises(UpdateError) as err:
+        update_data(data_copy, tables=["83286NED"], fetcher=fetch)
+    assert "83286NED (fetched): row 2: retained 5000 is not between 0 and entrants" in \
+        err.value.failures["83286NED"]
+    assert _digest(data_copy) == before

@@ -150,7 +150,12 @@ def fetch_table(spec: TableSpec, dest: Path) -> Path:
 def read_fetched(spec: TableSpec, path: Path, data_dir: Path) -> pd.DataFrame:
     """Run the table's connector on a fetched file (tidy or cohort rows)."""
     if spec.provider == "cbs":
-        return cbs_tables.CONNECTORS[spec.key](path)
+        frame = cbs_tables.CONNECTORS[spec.key](path)
+        if spec.output == "cohorts":  # the cohort model's input: numbers, 0 <= k <= n
+            from techmonitor.cohorts import check_cohorts
+
+            check_cohorts(frame, where=f"{spec.key} (fetched)")
+        return frame
     return duo_current.CONNECTORS[spec.key](path, spec, data_dir)
 
 
