@@ -30,8 +30,9 @@ def goal_section(report: Report, n: int) -> doc.Section:
     extra = retention.goal_blocks(report, n)  # retention (goal 4), what is missing (3, 4)
     if not items and not extra:
         return doc.section(title, SECTION_IDS[f"goal{n}"], doc.Paragraph(report.t("goal.none")))
-    return doc.section(title, SECTION_IDS[f"goal{n}"],
-                       *(indicator_blocks(report, item) for item in items), extra)
+    blocks = [indicator_blocks(report, item) + retention.after_item(report, item)
+              for item in items]
+    return doc.section(title, SECTION_IDS[f"goal{n}"], *blocks, extra)
 
 
 def failure_note(report: Report, item: Item) -> doc.Note | None:

@@ -25,6 +25,7 @@ from techmonitor.report import document as doc
 from techmonitor.sources.update import TABLES
 
 if TYPE_CHECKING:
+    from techmonitor.report.analysis import Item
     from techmonitor.report.context import ReportContext as Report
 
 #: retention shares per occupation class of the previous period (numerator, denominator)
@@ -68,7 +69,6 @@ def goal_blocks(report: Report, n: int) -> list[doc.Node]:
     """The retention block (goal 4) and the notes on what is missing (goals 3 and 4)."""
     out: list[doc.Node] = []
     if n == 4:
-        out += editions_blocks(report)
         out += retention_blocks(report)
     out += gap_blocks(report, n)
     return out
@@ -76,6 +76,11 @@ def goal_blocks(report: Report, n: int) -> list[doc.Node]:
 
 #: published employment in technical occupations, one vintage per monitor edition
 EMPLOYMENT = "employment_tech_occupations"
+
+
+def after_item(report: Report, item: Item) -> list[doc.Node]:
+    """What follows an indicator's own blocks: the other editions of technical employment."""
+    return editions_blocks(report) if item.ind.code == EMPLOYMENT else []
 
 
 def editions_blocks(report: Report) -> list[doc.Node]:
