@@ -15,6 +15,7 @@ from techmonitor import charts, fmt
 from techmonitor.messages import join_words
 from techmonitor.progress import extra
 from techmonitor.report import document as doc
+from techmonitor.report.analysis import kind_reliable
 
 if TYPE_CHECKING:
     from techmonitor.reference import Target
@@ -58,6 +59,12 @@ def measure_how(report: Report, e: extra.ExtraEstimate) -> str:
     return report.t(f"x40.method.{e.method}", n=e.n_points)
 
 
+def probability_reliable(report: Report) -> bool:
+    """Whether a probability for a count series may be printed: the project's backtests
+    (the committed calibration table) decide, as for every count indicator."""
+    return kind_reliable("count", report.calibration)
+
+
 def key_sentence(report: Report) -> str | None:
     """The key message on the 40,000 (national report): newest measurement and category."""
     if report.params.kind != "national":
@@ -98,15 +105,22 @@ def blocks(report: Report, target: Target) -> list[doc.Node]:
             target=goal_text, symbol=head.category.symbol,
             category=head.category.label(lang))))
     with_p = [e for e in found if e.probability is not None]
+    reliable = probability_reliable(report)
     for e in with_p:
-        out.append(doc.Paragraph(report.t(
-            "x40.probability", label=measure_label(report, e),
-            vintage=vintage_label(report, e.vintage),
-            value=fmt.number(e.per_year, 0, lang),  # type: ignore[arg-type]
-            lo=fmt.number(e.lo95 or 0.0, 0, lang),  # type: ignore[arg-type]
-            hi=fmt.number(e.hi95 or 0.0, 0, lang),  # type: ignore[arg-type]
-            p=fmt.percent(100 * (e.probability or 0.0), 0, lang),  # type: ignore[arg-type]
-            target=goal_text)))
+        values = {"label": measure_label(report, e), "vintage": vintage_label(report, e.vintage),
+                  "value": fmt.number(e.per_year, 0, lang),  # type: ignore[arg-type]
+                  "lo": fmt.number(e.lo95 or 0.0, 0, lang),  # type: ignore[arg-type]
+                  "hi": fmt.number(e.hi95 or 0.0, 0, lang),  # type: ignore[arg-type]
+                  "target": goal_text}
+        if reliable:
+            out.append(doc.Paragraph(report.t(
+                "x40.probability", p=fmt.percent(100 * (e.probability or 0.0), 0, lang),  # type: ignore[arg-type]
+                **values)))
+        else:  # as for every count series: the backtests found such probabilities unreliable
+            where = ("above" if goal > (e.hi95 or 0.0) else
+                     "below" if goal < (e.lo95 or 0.0) else "within")
+            out.append(doc.Paragraph(report.t(
+                "x40.probability_withheld", where=report.t(f"x40.where.{where}"), **values)))
     if head is not None and head.probability is None:
         out.append(doc.Paragraph(report.t("x40.no_probability", label=measure_label(report, head))))
     edu = [e for e in found if e.route == "education"]
@@ -154,7 +168,8 @@ def _table(report: Report, found: list[extra.ExtraEstimate]) -> doc.Table:
             per_year += (f" ({fmt.number(e.lo95, 0, lang)} – "  # type: ignore[arg-type]
                          f"{fmt.number(e.hi95, 0, lang)})")  # type: ignore[arg-type]
         prob = (fmt.percent(100 * e.probability, 0, lang)  # type: ignore[arg-type]
-                if e.probability is not None else report.t("none"))
+                if e.probability is not None and probability_reliable(report)
+                else report.t("none"))
         cat = e.category
         rows.append([report.t("x40.measure", label=measure_label(report, e),
                               how=measure_how(report, e)),

@@ -187,7 +187,10 @@ def shown_beyond_items(report: Report) -> list[dict[str, Any]]:
                         "observations": [{"period": e.end, "value": _num(e.per_year),
                                           "status": "definitive",
                                           "source": ", ".join(e.sources),
-                                          "vintage": e.vintage}]})
+                                          "vintage": e.vintage}],
+                        "category": e.category.code, "probability": _num(e.probability),
+                        "probability_reliable": extra40k.probability_reliable(report),
+                        "interval95": [_num(e.lo95), _num(e.hi95)]})
     return out
 
 
