@@ -223,6 +223,27 @@ def page_texts(data: bytes) -> list[str]:
     return out
 
 
+def body_text(data: bytes) -> str:
+    """All pages' text without the running header and footer, folded: what a paragraph
+    that crosses a page break reads as (the first and last line of a numbered page are
+    the running texts; the cover has none)."""
+    pages = []
+    for lines in page_lines(data):
+        if lines and re.fullmatch(r"(pagina|page) \d+ (van|of) \d+", lines[-1].strip()):
+            lines = lines[1:-1]
+        text = ""
+        for line in lines:
+            line = line.strip()
+            glue = "" if re.search(r"\w-$", text) else " "
+            text = f"{text}{glue}{line}" if text else line
+        pages.append(text)
+    joined = ""
+    for text in pages:  # a word hyphen at a page's end joins the next page's first word
+        glue = "" if re.search(r"\w-$", joined) else " "
+        joined = f"{joined}{glue}{text}" if joined else text
+    return fold(joined)
+
+
 def open_pdf(data: bytes) -> pikepdf.Pdf:
     return pikepdf.open(io.BytesIO(data))
 
@@ -822,7 +843,7 @@ def test_status_cells_show_sign_and_word(one: Built) -> None:
 
 
 def test_notes_callout_and_provenance_are_printed(one: Built) -> None:
-    joined = fold(" ".join(page_texts(one.pdf)))
+    joined = body_text(one.pdf)
     for kind in ("note", "callout", "paragraph"):
         for node in nodes_of(one.documents, kind):
             assert fold(node["text"]) in joined, node
