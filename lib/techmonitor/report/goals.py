@@ -147,7 +147,8 @@ def unit_axis_label(report: Report, item: Item) -> str:
 
 
 def observation_table(report: Report, item: Item) -> doc.Table:
-    """The numbers behind the chart: observations, then the projection with its interval."""
+    """The numbers behind the chart: observations, then the projection with its interval
+    (observations only, in three columns, when the series is not projected)."""
     lang = report.lang
     rows: list[list[str]] = []
     for r in item.series.itertuples():
@@ -166,8 +167,10 @@ def observation_table(report: Report, item: Item) -> doc.Table:
     if excluded is not None and len(excluded):
         vints = [str(v) for v in dict.fromkeys(excluded["vintage"])]
         note = report.t("ind.vintage_note", n=len(excluded), vintages=join_words(vints, lang))
+    header = [report.t("col.period"), report.t("col.value"), report.t("col.data_status")]
+    if item.band is None:  # no projection: no column and no caption that promise one
+        return doc.table(report.t("ind.table_observed", name=item.name(lang)), header,
+                         [r[:3] for r in rows], numeric=[False, True, False], note=note)
     return doc.table(
-        report.t("ind.table", name=item.name(lang)),
-        [report.t("col.period"), report.t("col.value"), report.t("col.data_status"),
-         report.t("col.projection")],
+        report.t("ind.table", name=item.name(lang)), [*header, report.t("col.projection")],
         rows, numeric=[False, True, False, True], note=note)
