@@ -35,7 +35,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 _SKIP_DIRS = {"__pycache__"}
 
 
-def _walk(root: Path) -> list[Path]:
+def files_under(root: Path) -> list[Path]:
     """Files under ``root`` in a stable order, hidden files/folders and caches left out."""
     out: list[Path] = []
     if not root.is_dir():
@@ -59,7 +59,7 @@ def tree_hash(root: Path) -> str:
         Folder to hash; a missing folder hashes to the hash of nothing.
     """
     h = hashlib.sha256()
-    for path in _walk(root):
+    for path in files_under(root):
         h.update(path.relative_to(root).as_posix().encode())
         h.update(b"\0")
         h.update(hashlib.sha256(path.read_bytes()).digest())
@@ -121,10 +121,9 @@ def report_key(job: Job, *, library: str, data: str, template: str,
 
 def analysis_hash(project: Path, job: Job) -> str:
     """Content hash of the report's analysis file; ``""`` for none, ``missing`` when absent."""
-    name = job.params.analysis
-    if not name:
+    path = job.params.analysis_file(project)
+    if path is None:
         return ""
-    path = Path(name) if Path(name).is_absolute() else project / name
     try:
         return file_hash(path)
     except OSError:

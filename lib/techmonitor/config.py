@@ -155,6 +155,13 @@ class ReportParams(BaseModel):
         """``national-nl``, ``sector-energie``, ``region-utrecht``."""
         return f"{self.kind}-{self.slug}"
 
+    def analysis_file(self, project: Path) -> Path | None:
+        """The file the ``analysis`` key names (relative to ``project``), or None."""
+        if not self.analysis:
+            return None
+        path = Path(self.analysis)
+        return path if path.is_absolute() else project / path
+
     def display_name(self) -> str:
         """Name in the report language."""
         return self.name_en if self.language == "en" else self.name

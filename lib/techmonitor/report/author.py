@@ -21,10 +21,10 @@ import pandas as pd
 from techmonitor import charts, trends
 from techmonitor.errors import ParameterError, TechmonitorError
 from techmonitor.indicators import Indicator, series_for
-from techmonitor.periods import to_decimal_years
 from techmonitor.report import document as doc
-from techmonitor.report import store
-from techmonitor.report.analysis import kind_for, projection_band
+from techmonitor.report import goals, store
+from techmonitor.report.analysis import Item, kind_for, projection_band
+from techmonitor.report.context import codes_of, with_sbi
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -87,11 +87,7 @@ def series(ctx: ReportContext, indicator: str, level: str = "all", sex: str = "a
                              f"levels {', '.join(levels)}")
     if sex not in ("all", "man", "vrouw"):
         raise ParameterError(f"series({indicator!r}, sex={sex!r}): use all, man or vrouw")
-    codes = (ind.code,) + tuple(part.indicator for part in (ind.numerator, ind.denominator)
-                                if part is not None)
-    obs = store.obs_for(ctx.data_dir, p.period, codes, p.region)
-    from techmonitor.report.context import with_sbi
-
+    obs = store.obs_for(ctx.data_dir, p.period, codes_of(ind), p.region)
     ref = with_sbi(store.load_sectors(ctx.data_dir), p)
     frame = series_for(obs, dict(ctx.catalogue), ind.code, level=level, sector=p.sector,
                        region=p.region, sex=sex, sectors_ref=ref)
@@ -161,64 +157,23 @@ def figure(ctx: ReportContext, indicator: str, level: str = "all", sex: str = "a
     """
     frame = series(ctx, indicator, level, sex)
     ind = ctx.catalogue[indicator]
-    name = ind.name_en if ctx.lang == "en" else ind.name_nl
-    if level != "all" and level.lower() not in name.lower():
-        name = f"{name} ({level})"
-    if sex != "all":
-        name = f"{name}, {ctx.t('sex.' + sex)}"
-    unit = "share" if ind.kind == "share" else "count"
-    t = to_decimal_years(frame["period"])
-    y = frame["value"].to_numpy(dtype=float)
-    fitted = band = None
-    result = None
+    result = band = None
     if with_trend:
         try:
             result = _estimate(frame, ind, None)
         except TechmonitorError:
             result = None  # the chart shows the observations; the alt text says so
-    fc = None
-    if result is not None and result.has_model and len(result.fitted):
-        fitted = (result.data.t.astype(float), result.fitted.to_numpy(dtype=float))
-        # the same projection as the shared charts: from the last fitted value to the
-        # report's horizon year
-        fc = projection_band(result, None, ctx.params.target_year)
-        if fc is not None and len(fc):
-            band = {c: fc[c].to_numpy(dtype=float)
-                    for c in ("t", "mean", "lo80", "hi80", "lo95", "hi95")}
-    labels = charts.TrendLabels(
-        observed=ctx.t("chart.observed"), trend=ctx.t("chart.trend"),
-        band80=ctx.t("chart.band80"), band95=ctx.t("chart.band95"),
-        target=ctx.t("chart.target"), illustrative=ctx.t("chart.illustrative"),
-        axis="%" if unit == "share" else ctx.t("nat.axis_count"))
-    kind = result.data.period_kind if result is not None and result.n else (
-        "quarter" if ind.frequency == "quarter" else
-        "school_year" if ind.frequency == "school_year" else "year")
-    fig = charts.trend_chart(t, y, illustrative=(frame["status"] == "illustrative").to_numpy(),
-                             period_kind=kind, unit=unit, lang=ctx.lang, labels=labels,
-                             fitted=fitted, band=band)
-    first, last = frame.iloc[0], frame.iloc[-1]
-    alt = ctx.t("alt.trend", name=name, first=ctx.fmt_period(str(first["period"])),
-                first_value=_value(ctx, float(first["value"]), unit),
-                last=ctx.fmt_period(str(last["period"])),
-                last_value=_value(ctx, float(last["value"]), unit))
-    if band is not None and fc is not None:
-        alt += ctx.t("alt.projection", period=ctx.fmt_period(str(fc["period"].iloc[-1])),
-                     lo=_value(ctx, float(band["lo80"][-1]), unit),
-                     hi=_value(ctx, float(band["hi80"][-1]), unit))
-    illustrative = bool((frame["status"] == "illustrative").any())
-    if illustrative:
-        alt += ctx.t("alt.illustrative")
-    sources = ", ".join(dict.fromkeys(str(s) for s in frame["source"]))
-    setattr(fig, FIGURE_INFO, FigureInfo(
-        alt, ctx.t("chart.caption_ill" if illustrative else "chart.caption", name=name),
-        ctx.t("chart.source", sources=sources)))
+    if result is not None and result.has_model:
+        # the same projection as the shared charts: to the report's horizon year
+        band = projection_band(result, None, ctx.params.target_year)
+    # drawn and described as the shared sections draw an indicator (goals.trend_figure)
+    item = Item(ind, level, frame, result, None, None, band)
+    name = item.name(ctx.lang) + (f", {ctx.t('sex.' + sex)}" if sex != "all" else "")
+    fig = goals.trend_figure(ctx, item)
+    setattr(fig, FIGURE_INFO, FigureInfo(goals.alt_text(ctx, item, name),
+                                         goals.caption(ctx, item, name),
+                                         goals.source_line(ctx, item)))
     return fig
-
-
-def _value(ctx: ReportContext, x: float, unit: str) -> str:
-    from techmonitor import fmt
-
-    return fmt.value(x, unit, ctx.lang)  # type: ignore[arg-type]
 
 
 def chart(fig: Figure, *, alt: str, caption: str, source: str, salt: str) -> doc.Figure:

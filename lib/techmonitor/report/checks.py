@@ -17,8 +17,8 @@ from techmonitor.errors import TechmonitorError
 from techmonitor.indicators import series_for
 from techmonitor.report import store
 from techmonitor.report.analysis import RelativeTarget, levels_for
-from techmonitor.report.context import with_sbi
-from techmonitor.report.own_analysis import analysis_path, check_analysis_file
+from techmonitor.report.context import codes_of, with_sbi
+from techmonitor.report.own_analysis import check_analysis_file
 
 
 def target_problems(params: ReportParams, where: str, project: Path) -> list[str]:
@@ -68,9 +68,7 @@ def target_problems(params: ReportParams, where: str, project: Path) -> list[str
                             "a shown level")
             continue
         try:
-            obs = store.obs_for(data_dir, params.period, (ind.code,) + tuple(
-                p.indicator for p in (ind.numerator, ind.denominator) if p is not None),
-                params.region)
+            obs = store.obs_for(data_dir, params.period, codes_of(ind), params.region)
             series = series_for(obs, dict(catalogue), ind.code, level=t.level,
                                 sector=params.sector, region=params.region,
                                 sectors_ref=sectors_ref)
@@ -104,6 +102,5 @@ def target_problems(params: ReportParams, where: str, project: Path) -> list[str
 
 def analysis_problems(params: ReportParams, where: str, project: Path) -> list[str]:
     """Problems with the report's own analysis file (params ``analysis``), if it has one."""
-    if not params.analysis:
-        return []
-    return check_analysis_file(analysis_path(project, params.analysis), where)
+    path = params.analysis_file(project)
+    return [] if path is None else check_analysis_file(path, where)

@@ -161,7 +161,8 @@ class ReportContext:
         return out
 
 
-def _codes(ind: Indicator) -> tuple[str, ...]:
+def codes_of(ind: Indicator) -> tuple[str, ...]:
+    """The observation codes a series of ``ind`` is made of (itself, numerator, denominator)."""
     return (ind.code,) + tuple(part.indicator for part in (ind.numerator, ind.denominator)
                                if part is not None)
 
@@ -234,7 +235,7 @@ def build_context(params: ReportParams) -> ReportContext:
 
             def compute(ind: Indicator = ind, level: str = level, target: Any = target
                         ) -> Item | None:
-                obs = store.obs_for(data_dir, params.period, _codes(ind), params.region)
+                obs = store.obs_for(data_dir, params.period, codes_of(ind), params.region)
                 if obs.empty:  # nothing of this indicator in the report's region
                     return None
                 return analyse(obs, catalogue, ind, level, sector=params.sector,
@@ -255,7 +256,7 @@ def build_context(params: ReportParams) -> ReportContext:
     findings += [Finding(f"measure {r.measure.id}", "status", r.error) for r in rows if r.error]
     sectors: list[SectorSeries] = []
     if params.kind == "national" and VACANCIES in catalogue:
-        obs = store.obs_for(data_dir, params.period, _codes(catalogue[VACANCIES]), "NL")
+        obs = store.obs_for(data_dir, params.period, codes_of(catalogue[VACANCIES]), "NL")
         for s in sectors_ref.top_sectors:
             df = series_for(obs, dict(catalogue), VACANCIES, sector=s.slug, region="NL",
                             sectors_ref=sectors_ref)

@@ -132,10 +132,9 @@ class Report:
     @cached_property
     def _own(self) -> tuple[tuple[doc.Section, ...], str | None]:
         """The sections of the params ``analysis`` file, or why it failed."""
-        if not self.params.analysis:
+        path = self.params.analysis_file(Path(self.params.project_dir).resolve())
+        if path is None:
             return (), None
-        path = own_analysis.analysis_path(Path(self.params.project_dir).resolve(),
-                                          self.params.analysis)
         self._in_analysis = True
         try:
             made = own_analysis.run_analysis(self, path)

@@ -15,6 +15,8 @@ from techmonitor.report.analysis import Item, band80_at, overconfident
 from techmonitor.report.ids import SECTION_IDS
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from techmonitor.report.context import ReportContext as Report
 
 
@@ -68,10 +70,10 @@ def indicator_blocks(report: Report, item: Item) -> list[doc.Node]:
     return out
 
 
-def caption(report: Report, item: Item) -> str:
+def caption(report: Report, item: Item, name: str | None = None) -> str:
     """Visible caption: the name (and the illustrative note when relevant)."""
     key = "chart.caption_ill" if item.illustrative else "chart.caption"
-    return report.t(key, name=item.name(report.lang))
+    return report.t(key, name=name or item.name(report.lang))
 
 
 def source_line(report: Report, item: Item) -> str:
@@ -79,11 +81,11 @@ def source_line(report: Report, item: Item) -> str:
     return report.t("chart.source", sources=", ".join(item.sources()))
 
 
-def alt_text(report: Report, item: Item) -> str:
+def alt_text(report: Report, item: Item, name: str | None = None) -> str:
     """What the chart shows, in words: period, end values, projection, target."""
     s = item.series
     first, last = s.iloc[0], s.iloc[-1]
-    text = report.t("alt.trend", name=item.name(report.lang),
+    text = report.t("alt.trend", name=name or item.name(report.lang),
                     first=report.fmt_period(str(first["period"])),
                     first_value=item.value(float(first["value"]), report.lang),
                     last=report.fmt_period(str(last["period"])),
@@ -103,6 +105,13 @@ def alt_text(report: Report, item: Item) -> str:
 
 def trend_chart(report: Report, item: Item) -> doc.Figure:
     """The indicator chart: series, fitted trend, 80/95% band to the target year, target."""
+    fig = trend_figure(report, item)
+    return doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-{item.key}"),
+                      alt_text(report, item), caption(report, item), source_line(report, item))
+
+
+def trend_figure(report: Report, item: Item) -> Figure:
+    """The matplotlib figure of :func:`trend_chart` (the author's ``report.figure`` too)."""
     lang = report.lang
     s = item.series
     t = to_decimal_years(s["period"])
@@ -131,12 +140,11 @@ def trend_chart(report: Report, item: Item) -> doc.Figure:
                      else "chart.target_label",
                      period=report.fmt_period(item.target.period, "short"),
                      value=item.value(item.target.value, lang)))
-    kind = trend.data.period_kind if trend is not None and trend.n else "year"
-    fig = charts.trend_chart(
+    kind = trend.data.period_kind if trend is not None and trend.n else \
+        {"quarter": "quarter", "school_year": "school_year"}.get(item.ind.frequency, "year")
+    return charts.trend_chart(
         t, y, illustrative=(s["status"] == "illustrative").to_numpy(), period_kind=kind,
         unit=item.unit(), lang=lang, labels=labels, fitted=fitted, band=band, target=target)
-    return doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-{item.key}"),
-                      alt_text(report, item), caption(report, item), source_line(report, item))
 
 
 def unit_axis_label(report: Report, item: Item) -> str:

@@ -30,12 +30,6 @@ class AnalysisError(TechmonitorError):
     """An author's analysis file failed; the message names the file and line."""
 
 
-def analysis_path(project: Path, name: str) -> Path:
-    """The analysis file a params ``analysis`` value names (relative to the project)."""
-    path = Path(name)
-    return path if path.is_absolute() else project / path
-
-
 def check_analysis_file(path: Path, where: str) -> list[str]:
     """Problems with an analysis file: missing, not Python, a syntax error, no sections().
 
@@ -94,7 +88,9 @@ def run_analysis(report: Report, path: Path) -> list[doc.Section]:
             if not isinstance(sec, doc.Section):
                 raise ParameterError(f"sections() returned a {type(sec).__name__} at "
                                      f"position {i}; return report.section(...) results")
-    except Exception as exc:  # noqa: BLE001 - any error of the author's code, with its line
+    # the author's code may raise anything: every error is expected here, and becomes a
+    # failure note where the sections would stand and a warning in the batch summary
+    except Exception as exc:  # noqa: BLE001
         raise AnalysisError(_where(exc, path)) from exc
     finally:
         sys.modules.pop(name, None)

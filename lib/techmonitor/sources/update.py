@@ -224,7 +224,10 @@ def update_data(
             spec = TABLES[key]
             try:
                 frames[key] = read_fetched(spec, fetcher(spec, downloads), data_dir)
-            except Exception as exc:  # network errors come in many types: name each table
+            # what a fetch or a connector meets: the network (urllib's and requests' errors
+            # are OSErrors), a file that does not parse (ValueError, UnicodeDecodeError), a
+            # missing column (KeyError) and our own checks; each names its table
+            except (OSError, ValueError, KeyError, TechmonitorError) as exc:
                 failures[key] = _reason(exc)
         if failures:
             raise UpdateError(failures)

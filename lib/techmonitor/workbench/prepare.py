@@ -77,11 +77,15 @@ def prepare(project: Path, job: Job, *, fresh: bool = False) -> tuple[Path, bool
         shutil.copy2(out, folder / f"{job.report_id}.{stamp}.ipynb.bak")
     values = job.params.model_dump(mode="json")
     values["project_dir"] = ".."  # the notebook sits in work/, one below the project
+    from nbformat import ValidationError
+    from papermill.exceptions import PapermillException
+
     try:
         pm.execute_notebook(str(job.template), str(out), parameters=values,
                             prepare_only=True, kernel_name="python3", log_output=False,
                             progress_bar=False)
-    except Exception as exc:  # noqa: BLE001 - papermill raises many kinds; name the file
+    except (OSError, ValueError, ValidationError, PapermillException) as exc:
+        # unreadable, not JSON, not a valid notebook, or papermill's own complaint
         raise TechmonitorError(f"{job.template}: cannot prepare the notebook "
                                f"({type(exc).__name__}: {exc})") from exc
     return out, True

@@ -24,6 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from techmonitor.cache import files_under
 from techmonitor.config import Job, expand
 from techmonitor.errors import TechmonitorError
 
@@ -119,10 +120,8 @@ class Preview:
         own = params / "national.yaml" if self.kind == "national" else \
             params / f"{self.kind}s" / f"{self.slug}.yaml"
         files = [params / "base.yaml", own, self.project / "templates" / f"{self.kind}.ipynb"]
-        data = self.project / "data"
-        if data.is_dir():
-            files += sorted(p for p in data.rglob("*") if p.is_file()
-                            and not any(part.startswith(".") for part in p.parts))
+        # the same files as the batch's data fingerprint (hidden files and caches left out)
+        files += files_under(self.project / "data")
         if self._analysis is not None:
             files.append(self._analysis)
         return files
@@ -153,9 +152,7 @@ class Preview:
         html, error = "", None
         try:
             job = self._job()
-            name = job.params.analysis
-            self._analysis = (Path(name) if Path(name).is_absolute() else self.project / name
-                              ) if name else None
+            self._analysis = job.params.analysis_file(self.project)
             result = self.worker.process(Task(0, job, "preview"))
             if result.status == "ok" and result.html is not None:
                 html = result.html
@@ -167,10 +164,12 @@ class Preview:
                 error = result.error or "the report failed"
                 if result.cell_source:
                     error += f"\n\nin the cell:\n{result.cell_source}"
+        # a bad edit reaches us as a params error (YAML, encoding, schema) or a file that
+        # vanished mid-save; a failing cell or renderer is already the worker's result
         except TechmonitorError as exc:
             error = str(exc)
-        except Exception as exc:  # noqa: BLE001 - the preview must outlive any bad edit
-            error = f"{type(exc).__name__}: {exc}"
+        except OSError as exc:
+            error = f"{exc.filename or ''}: {exc.strerror or exc}"
         seconds = round(time.perf_counter() - t0, 3)
         with self.state.lock:
             self.state.version += 1

@@ -96,6 +96,16 @@ def _params_text(kind: str, slug: str, name: str, name_en: str, region: str,
         "#      status: illustrative}\n")
 
 
+def _known(slug: str, known: list[str], what: str, kind: str, hint: str = "") -> None:
+    """Raise when ``slug`` is not among ``known``, naming the close one and all of them."""
+    if slug in known:
+        return
+    close = difflib.get_close_matches(slug, known, n=1)
+    raise ParameterError(f"{what} {slug!r}: not {kind}"
+                         f"{f' (did you mean {close[0]!r}?)' if close else ''}; known: "
+                         f"{', '.join(known)}{hint}")
+
+
 def new_report(project: Path, kind: str, slug: str, *, analysis: bool = False
                ) -> list[Path]:
     """Write ``params/<kind>s/<slug>.yaml`` (and ``analyses/<slug>.py`` with ``analysis``).
@@ -129,22 +139,13 @@ def new_report(project: Path, kind: str, slug: str, *, analysis: bool = False
     data_dir = project / "data"
     if kind == "sector":
         sectors = {s.slug: s for s in load_sectors(data_dir).top_sectors}
-        if slug not in sectors:
-            close = difflib.get_close_matches(slug, list(sectors), n=1)
-            raise ParameterError(
-                f"new sector {slug!r}: not a top sector of data/sectors.yaml"
-                f"{f' (did you mean {close[0]!r}?)' if close else ''}; known: "
-                f"{', '.join(sectors)}. A new sector needs its delineation there first")
+        _known(slug, list(sectors), "new sector", "a top sector of data/sectors.yaml",
+               ". A new sector needs its delineation there first")
         s = sectors[slug]
         name, name_en, region = s.name_nl, s.name_en, "NL"
     else:
         provinces = {p.slug: p for p in load_regions(data_dir).provinces}
-        if slug not in provinces:
-            close = difflib.get_close_matches(slug, list(provinces), n=1)
-            raise ParameterError(
-                f"new region {slug!r}: not a province of data/regions.yaml"
-                f"{f' (did you mean {close[0]!r}?)' if close else ''}; known: "
-                f"{', '.join(provinces)}")
+        _known(slug, list(provinces), "new region", "a province of data/regions.yaml")
         p = provinces[slug]
         name, name_en, region = p.name_nl, p.name_nl, p.code
     folder = project / "params" / f"{kind}s"
