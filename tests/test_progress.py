@@ -24,6 +24,7 @@ from techmonitor.progress import (
     ON_TRACK,
     SIGNIFICANT_FALL,
     SIGNIFICANT_RISE,
+    UNCERTAIN,
     MeasurePlan,
     Realisation,
     assess_measure,
@@ -38,6 +39,12 @@ from techmonitor.trends import estimate
 
 # baseline 100 in 2010, target 200 in 2020: required CAGR = 2^(1/10) - 1
 REQ = 2 ** 0.1 - 1
+
+
+def ratio_category(a: object) -> object:
+    """The category of the point ratio: two points give no trend interval, so the verdict
+    itself is 'not assessable' (see test_verdict_needs_the_interval)."""
+    return a.point_category or a.category  # type: ignore[attr-defined]
 
 
 def series_reaching(latest: float) -> pd.Series:
@@ -61,7 +68,8 @@ def series_reaching(latest: float) -> pd.Series:
 def test_cagr_categories_at_and_around_thresholds(ratio: float, expected: object) -> None:
     latest = 100 * (1 + ratio * REQ) ** 5  # hand-computed: actual CAGR = ratio × required
     a = assess_target(series_reaching(latest), 200, "2020")
-    assert a.category is expected
+    assert ratio_category(a) is expected
+    assert a.category is NOT_ASSESSABLE and a.ratio_ci95 is None
     assert a.method == "cagr"
     assert_allclose(a.required_growth, REQ, rtol=1e-12)
     assert_allclose(a.ratio, ratio, atol=1e-12)
@@ -83,7 +91,7 @@ def test_direction_down() -> None:
     for ratio, expected in ((0.95, ON_TRACK), (0.5, LIMITED_PROGRESS), (-0.2, MOVING_AWAY)):
         latest = 100 * (1 + ratio * req) ** 5
         a = assess_target(series_reaching(latest), 50, "2020", direction="down")
-        assert a.category is expected, ratio
+        assert ratio_category(a) is expected, ratio
         assert_allclose(a.ratio, ratio, atol=1e-12)
 
 
@@ -98,7 +106,7 @@ def test_edge_cases() -> None:
     a = assess_target(s, 20, "2020")
     assert a.method == "linear"
     assert_allclose(a.ratio, (15 / 5) / (30 / 10))
-    assert a.category is ON_TRACK
+    assert ratio_category(a) is ON_TRACK
     # only a baseline observation
     one = pd.Series([100.0], index=["2010"])
     assert assess_target(one, 200, "2020").category is NOT_ASSESSABLE
@@ -131,12 +139,14 @@ def test_categories_monotone_in_actual_growth(latest: list[float], target: float
     lo, hi = sorted(latest)
     if down:
         g = 10_000 / target  # a target below the baseline of 100
-        r_lo = assess_target(series_reaching(lo), g, "2020", direction="down").category.rank
-        r_hi = assess_target(series_reaching(hi), g, "2020", direction="down").category.rank
+        r_lo = ratio_category(assess_target(series_reaching(lo), g, "2020",
+                                            direction="down")).rank
+        r_hi = ratio_category(assess_target(series_reaching(hi), g, "2020",
+                                            direction="down")).rank
         assert r_lo >= r_hi  # less growth (more decline) is better
     else:
-        r_lo = assess_target(series_reaching(lo), target, "2020").category.rank
-        r_hi = assess_target(series_reaching(hi), target, "2020").category.rank
+        r_lo = ratio_category(assess_target(series_reaching(lo), target, "2020")).rank
+        r_hi = ratio_category(assess_target(series_reaching(hi), target, "2020")).rank
         assert r_lo <= r_hi
 
 
@@ -257,3 +267,68 @@ def test_rules_text_states_the_thresholds() -> None:
     assert "90%" in nl and "60%" in nl and "25%" in nl and "110%" in nl
     assert "on schedule" in en
     assert "95%" in " ".join(target_rules_text("nl"))
+
+
+# Baseline 100 in 2010, target 200 in 2020: the target requires +10 a year from the baseline.
+# A slope interval (lo, hi) per year gives the ratio interval (lo/10, hi/10) by hand.
+@pytest.mark.parametrize(
+    ("slope_ci", "point", "expected"),
+    [
+        ((9.6, 12.0), ON_TRACK, ON_TRACK),                     # 0.96-1.20: all on track
+        ((9.0, 12.0), ON_TRACK, UNCERTAIN),                    # 0.90 is acceleration needed
+        ((6.1, 9.4), ACCELERATION_NEEDED, ACCELERATION_NEEDED),
+        ((5.0, 9.4), ACCELERATION_NEEDED, UNCERTAIN),          # 0.50 is limited progress
+        ((0.5, 5.5), LIMITED_PROGRESS, LIMITED_PROGRESS),
+        ((-1.0, 5.5), LIMITED_PROGRESS, UNCERTAIN),            # crosses 0
+        ((-20.0, -1.0), MOVING_AWAY, MOVING_AWAY),
+        ((-10.9, 7.9), MOVING_AWAY, UNCERTAIN),                # the Hightech hbo case
+    ],
+)
+def test_category_only_where_the_interval_supports_it(
+        slope_ci: tuple[float, float], point: object, expected: object) -> None:
+    from techmonitor.progress.targets import _supported_category
+
+    ratio = {ON_TRACK: 1.0, ACCELERATION_NEEDED: 0.8, LIMITED_PROGRESS: 0.3,
+             MOVING_AWAY: -0.2}[point]  # type: ignore[index]
+    cat, ci, pt = _supported_category(ratio, slope_ci, 10.0)
+    assert pt is point and cat is expected
+    assert_allclose(ci, (slope_ci[0] / 10, slope_ci[1] / 10))
+    # a target that requires a fall (direction down): the interval flips, the rule is the same
+    cat_down, ci_down, _ = _supported_category(ratio, (-slope_ci[1], -slope_ci[0]), -10.0)
+    assert cat_down is expected
+    assert_allclose(ci_down, ci)
+
+
+def test_verdict_needs_the_interval() -> None:
+    rng = np.random.default_rng(7)
+    years = [str(y) for y in range(2010, 2019)]
+    steady = pd.Series(100 + 11.0 * np.arange(9) + rng.normal(0, 0.5, 9), index=years)
+    a = assess_target(estimate(steady), 300, "2028")
+    lo, hi = a.ratio_ci95
+    # slope ≈ 11 a year with a tight interval; required (300 − baseline) / 18 ≈ 11.1 a year
+    assert lo < a.ratio < hi or a.method == "cagr"
+    assert a.category is a.point_category
+    noisy = pd.Series(100 + 11.0 * np.arange(9) + rng.normal(0, 60, 9), index=years)
+    b = assess_target(estimate(noisy), 300, "2028")
+    assert b.category is UNCERTAIN and b.point_category is not UNCERTAIN
+    assert b.ratio_ci95[0] < 0.6 < b.ratio_ci95[1]
+    # an observed fact needs no interval
+    assert assess_target(estimate(noisy), 50, "2028").category is ACHIEVED
+
+
+def test_uncertain_verdict_is_said_with_its_interval() -> None:
+    from techmonitor.narrative import judgement_sentence
+
+    rng = np.random.default_rng(7)
+    years = [str(y) for y in range(2010, 2019)]
+    noisy = pd.Series(1000 + 110.0 * np.arange(9) + rng.normal(0, 600, 9), index=years)
+    res = estimate(noisy)
+    a = assess_target(res, 3000, "2028", target_illustrative=True)
+    assert a.category is UNCERTAIN
+    lo, hi = res.slope_ci95
+    text = judgement_sentence(a, "nl")
+    assert text.startswith("Oordeel: onzeker (~):")
+    # the slope interval, rounded to the person as counts are, and the verdict's caveat
+    assert f"tussen {round(lo):+d} en {round(hi):+d} per jaar" in text
+    assert "het doel is illustratief" in text and text.endswith(".")
+    assert "onzeker" in judgement_sentence(a, "nl") and "uncertain" in judgement_sentence(a, "en")

@@ -23,6 +23,7 @@ from techmonitor.progress import (
     NO_SIGNIFICANT_CHANGE,
     NOT_ASSESSABLE,
     SIGNIFICANT_RISE,
+    UNCERTAIN,
     TargetAssessment,
     TrendAssessment,
     assess_trend,
@@ -152,13 +153,22 @@ def judgement_sentence(target: TargetAssessment, lang: Lang = "nl", unit: str = 
     """
     cat = target.category
     head = {"label": cat.label(lang), "symbol": cat.symbol}
-    if cat is ACHIEVED or cat is NOT_ASSESSABLE:
-        return msg("nar.judgement", lang, **head)
     req, act = target.required_change_per_year, target.actual_change_per_year
-    if req is None or act is None:
-        return msg("nar.judgement", lang, **head)
-    return msg("nar.judgement.pace", lang, required=fmt.value_change(req, unit, lang),
-               actual=fmt.value_change(act, unit, lang), **head)
+    if cat is UNCERTAIN and target.trend_ci95 is not None:
+        lo, hi = target.trend_ci95
+        needed = target.required_change_per_year_from_baseline or 0.0
+        text = msg("nar.judgement.uncertain", lang, required=fmt.value_change(needed, unit, lang),
+                   lo=fmt.value_change(lo, unit, lang), hi=fmt.value_change(hi, unit, lang),
+                   **head)
+    elif cat is ACHIEVED or cat is NOT_ASSESSABLE or req is None or act is None:
+        text = msg("nar.judgement", lang, **head)
+    else:
+        text = msg("nar.judgement.pace", lang, required=fmt.value_change(req, unit, lang),
+                   actual=fmt.value_change(act, unit, lang), **head)
+    if target.target_illustrative:
+        # a verdict on an illustrative target says so in the same sentence
+        text = text.rstrip(".") + msg("nar.judgement.ill", lang) + "."
+    return text
 
 
 def trend_sentence(trend: TrendAssessment, lang: Lang = "nl", unit: str = "count",

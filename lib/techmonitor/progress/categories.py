@@ -67,8 +67,10 @@ ACCELERATION_NEEDED = Category("acceleration_needed", "!", _YELLOW, 2)
 LIMITED_PROGRESS = Category("limited_progress", "!!", _ORANGE, 1)
 MOVING_AWAY = Category("moving_away", "✕", _RED, 0)
 NOT_ASSESSABLE = Category("not_assessable", "?", _GREY, -1)
+#: the interval of the growth ratio spans more than one category: no verdict, the interval is said
+UNCERTAIN = Category("uncertain", "~", _GREY, -1)
 TARGET_CATEGORIES = (ACHIEVED, ON_TRACK, ACCELERATION_NEEDED, LIMITED_PROGRESS, MOVING_AWAY,
-                     NOT_ASSESSABLE)
+                     UNCERTAIN, NOT_ASSESSABLE)
 
 SIGNIFICANT_RISE = Category("significant_rise", "▲", _BLUE, 2)
 NO_SIGNIFICANT_CHANGE = Category("no_significant_change", "■", _GREY, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from techmonitor.progress.categories import (
     ON_TRACK_RATIO,
     SIGNIFICANT_FALL,
     SIGNIFICANT_RISE,
+    UNCERTAIN,
     Category,
     Direction,
     cagr,
@@ -58,6 +60,16 @@ class TargetAssessment:
         (target − baseline) / (target year − baseline year).
     trend_change_per_year
         Slope of the linear trend (TrendResult.slope), if a result was given.
+    ratio_ci95
+        95% interval of the growth ratio from the trend slope's 95% interval divided by the
+        required change per year from the baseline (``None`` without a trend slope). A category
+        from the ratio is only given when this whole interval lies within it (else
+        ``uncertain``).
+    trend_ci95
+        95% interval of the trend slope (indicator's unit per year) behind ``ratio_ci95``.
+    point_category
+        The category of the point ratio before the interval rule (for the record; the
+        verdict is :attr:`category`).
     notes
         Edge cases met (English), e.g. "target already met".
     """
@@ -81,6 +93,9 @@ class TargetAssessment:
     trend_change_per_year: float | None = None
     illustrative: bool = False
     target_illustrative: bool = False
+    ratio_ci95: tuple[float, float] | None = None
+    trend_ci95: tuple[float, float] | None = None
+    point_category: Category | None = None
     notes: tuple[str, ...] = ()
 
     @property
@@ -137,6 +152,12 @@ def assess_target(
     * Latest period equal to the baseline → ``not_assessable`` (no growth observed yet).
     * Target period already observed: the ratio still compares the actual path with the required
       one; ``probability`` is ``None`` and ``required_change_per_year`` is ``None``.
+    * Uncertainty: a category from the ratio (on track, acceleration needed, limited progress,
+      moving away) is only given when the 95% interval of the trend slope, divided by the
+      required change per year from the baseline, lies entirely within that same category;
+      otherwise ``uncertain`` (the interval is in ``ratio_ci95``). Without a trend slope the
+      ratio has no interval and the category is ``not_assessable``. ``achieved`` and the
+      crossing back over a target are observed facts and need no interval.
 
     Raises
     ------
@@ -186,6 +207,8 @@ def assess_target(
     trend_slope = result.slope if result is not None else None
 
     ratio = actual = required = None
+    ratio_ci: tuple[float, float] | None = None
+    point_category: Category | None = None
     method = "cagr" if min(b, x, g) > 0 else "linear"
     if method == "linear":
         notes.append("a value is zero or negative: ratio of linear changes per year used")
@@ -207,7 +230,12 @@ def assess_target(
             actual, required = actual_change, required_from_base
         assert actual is not None and required is not None
         ratio = actual / required
-        category = category_for_ratio(ratio)
+        category, ratio_ci, point_category = _supported_category(
+            ratio, result.slope_ci95 if result is not None else None, required_from_base)
+        if category is UNCERTAIN:
+            notes.append("the slope's 95% interval spans more than one category")
+        elif category is NOT_ASSESSABLE:
+            notes.append("no trend interval: the growth ratio cannot be judged")
     if t_target <= t_latest:
         notes.append("target period already observed")
     return TargetAssessment(
@@ -230,8 +258,29 @@ def assess_target(
         trend_change_per_year=trend_slope,
         illustrative=series.illustrative,
         target_illustrative=target_illustrative,
+        ratio_ci95=ratio_ci,
+        trend_ci95=result.slope_ci95 if ratio_ci is not None and result is not None else None,
+        point_category=point_category,
         notes=tuple(notes),
     )
+
+
+def _supported_category(
+    ratio: float, slope_ci: tuple[float, float] | None, required_per_year: float,
+) -> tuple[Category, tuple[float, float] | None, Category]:
+    """The category of ``ratio`` if the slope's interval supports it, else ``uncertain``.
+
+    The interval of the ratio is the slope's 95% interval divided by the change per year the
+    target requires from the baseline (both in the indicator's unit per year). Both ends and
+    the point ratio must fall in one category.
+    """
+    point = category_for_ratio(ratio)
+    if slope_ci is None or required_per_year == 0 or not all(map(math.isfinite, slope_ci)):
+        return NOT_ASSESSABLE, None, point
+    a, b = slope_ci[0] / required_per_year, slope_ci[1] / required_per_year
+    lo, hi = min(a, b), max(a, b)
+    same = category_for_ratio(lo) is point and category_for_ratio(hi) is point
+    return (point if same else UNCERTAIN), (lo, hi), point
 
 
 
@@ -259,7 +308,7 @@ def target_rules_text(lang: str = "nl") -> list[str]:
     return [
         msg("rules.target.intro", lang),
         *(rule(c) for c in (ON_TRACK, ACCELERATION_NEEDED, LIMITED_PROGRESS, MOVING_AWAY,
-                            ACHIEVED)),
+                            ACHIEVED, UNCERTAIN)),
         msg("rules.target.probability", lang),
         msg("rules.target.no_target", lang, rise=SIGNIFICANT_RISE.label(lang),
             fall=SIGNIFICANT_FALL.label(lang), flat=NO_SIGNIFICANT_CHANGE.label(lang)),
