@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
-from techmonitor.reference import EducationRules, SbiSector, SectorsRef, TopSector
+from techmonitor.reference import EducationRules, SbiSector, SectorsRef, TopSector, load_sectors
 from techmonitor.sources import delineation, duo
 
-from ..conftest import ASSETS
+from ..conftest import ASSETS, ROOT
 
 FIX = ASSETS / "raw_fixtures" / "duo"
 
@@ -74,3 +76,28 @@ def test_star_schema_names_fill_codes_absent_from_the_2019_files() -> None:
     assert table.loc[("energie", "80180"), "found_in"] == "duo-hbo-starschema"
     # The 2019 file comes first, so its count is kept for a code in both.
     assert table.loc[("energie", "34267"), "found_in"] == "hbo-file"
+
+
+def test_bundled_delineations_are_current(raw_dir: Path) -> None:
+    """data/delineations.csv is what the code lists select in the raw files (rebuild if not)."""
+    tek = raw_dir / "duo_ho_mbo_2015_2019_tekkieworden"
+    programmes = []
+    for stem in ("inscriptions", "gediplomeerden"):
+        micro = pd.concat([duo.read_duo(tek / f"{lv}_{stem}_2019.csv", level=lv)
+                           for lv in ("hbo", "wo")], ignore_index=True)
+        programmes.append(delineation.catalogue(micro, f"hbo/wo_{stem}_2019"))
+    programmes.append(delineation.catalogue(
+        duo.read_duo(tek / "mbo_inscriptions_2019.csv", level="mbo"), "mbo_inscriptions_2019"))
+    star = delineation.read_star_programmes(raw_dir)
+    assert star is not None
+    sectors = load_sectors(ROOT / "data")
+    fresh = delineation.programme_table(sectors, pd.concat([*programmes, star]))
+    bundled = (ROOT / "data" / "delineations.csv").read_text(encoding="utf-8")
+    assert bundled == fresh.to_csv(index=False, lineterminator="\n"), \
+        "data/delineations.csv is stale: run techmonitor data build"
+    # Every listed code exists in a raw file (no typo selects nothing).
+    assert (fresh["found_in"] != "").all()
+    energie = fresh[(fresh["sector"] == "energie") & (fresh["level"] == "hbo")]
+    assert {"B Elektrotechniek", "Ad Elektrotechniek/Energietechniek",
+            "Ad Gebouwgebonden Installatietechniek", "Ad Energietransitie Engineer",
+            "M Energy for Society"} <= set(energie["programme"])
