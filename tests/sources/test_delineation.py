@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
+from techmonitor.errors import DataValidationError
 from techmonitor.reference import EducationRules, SbiSector, SectorsRef, TopSector, load_sectors
 from techmonitor.sources import delineation, duo
 
@@ -101,3 +103,18 @@ def test_bundled_delineations_are_current(raw_dir: Path) -> None:
     assert {"B Elektrotechniek", "Ad Elektrotechniek/Energietechniek",
             "Ad Gebouwgebonden Installatietechniek", "Ad Energietransitie Engineer",
             "M Energy for Society"} <= set(energie["programme"])
+
+
+def test_sector_summary_for_the_report_layer(tmp_path: Path) -> None:
+    sectors = _sectors()
+    summary = delineation.summary_table(
+        sectors, delineation.programme_table(sectors, _programmes()))
+    with pytest.raises(DataValidationError, match="data build"):
+        delineation.sector_summary(tmp_path, "energie")
+    summary.to_csv(tmp_path / "delineation_summary.csv", index=False)
+    row = delineation.sector_summary(tmp_path, "energie")
+    assert (row["programmes_hbo"], row["programmes_mbo"], row["sbi_national"]) == (3, 1, "sbi-D")
+    with pytest.raises(DataValidationError, match="'water'"):
+        delineation.sector_summary(tmp_path, "water")
+    bundled = delineation.sector_summary(ROOT / "data", "energie")
+    assert bundled["sbi_national"] == "sbi-B sbi-D" and bundled["programmes_hbo"] >= 5

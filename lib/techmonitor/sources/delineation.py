@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from techmonitor.errors import DataValidationError
 from techmonitor.reference import SectorsRef
 from techmonitor.sources import duo
 
@@ -119,3 +120,27 @@ def read_star_programmes(raw_dir: Path) -> pd.DataFrame | None:
     """``dim_opleiding.parquet`` of the hbo star schema under ``raw_dir``, if present."""
     hits = sorted(Path(raw_dir).rglob("dim_opleiding.parquet"))
     return star_catalogue(pd.read_parquet(hits[0])) if hits else None
+
+
+def sector_summary(data_dir: Path, slug: str) -> dict[str, str | int]:
+    """One sector's row of ``delineation_summary.csv``, for the report layer to phrase.
+
+    Raises
+    ------
+    DataValidationError
+        When the file is missing (run ``techmonitor data build``) or holds no row for ``slug``.
+    """
+    path = Path(data_dir) / "delineation_summary.csv"
+    if not path.exists():
+        msg = f"{path}: not found; run `techmonitor data build` to write it"
+        raise DataValidationError(msg, [msg])
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    row = table[table["sector"] == slug]
+    if len(row) != 1:
+        msg = (f"{path}: {len(row)} rows for sector {slug!r} (expected 1); "
+               "rebuild with `techmonitor data build` after editing data/sectors.yaml")
+        raise DataValidationError(msg, [msg])
+    out: dict[str, str | int] = dict(row.iloc[0])
+    for col in ("programmes_hbo", "programmes_wo", "programmes_mbo", "programmes_not_found"):
+        out[col] = int(out[col])
+    return out
