@@ -40,7 +40,7 @@ def test_sectors_and_regions() -> None:
     assert sectors.slugs == SLUGS
     for s in sectors.top_sectors:
         assert set(s.vacancies) == {"cbs-80472ned", "cbs-83599ned"}
-        assert s.rationale and (s.education.programme_regex or s.education.croho_onderdeel)
+        assert s.rationale and all(s.education.codes(lv) for lv in ("hbo", "wo", "mbo"))
     regions = load_regions(DATA)
     assert {p.slug: p.code for p in regions.provinces} == PROVINCES
     assert len(regions.labour_market_regions) == 35

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -201,15 +202,21 @@ def test_method_annex_states_the_measured_coverage_of_the_bands() -> None:
     assert "niet gekalibreerd" not in text
 
 
-def test_a_target_that_cannot_be_worked_out_is_said_not_dropped() -> None:
-    """+10% Energie hbo inflow on 2015/16, whose value is 0: the programmes started later."""
+def test_a_target_that_cannot_be_worked_out_is_said_not_dropped(tmp_path: Path) -> None:
+    """+10% Energie hbo inflow on 2015/16, set to 0 in a copy of the data: no target."""
     zero = {"indicator": "inflow_sector", "level": "hbo", "baseline_period": "2015/16",
             "target_period": "2025/26", "target_change_pct": 10, "source": "illustrative"}
-    obs = pd.read_csv(ROOT / "data" / "observations.csv", dtype=str)
-    base = obs[(obs.indicator == "inflow_sector") & (obs.period == "2015/16")
-               & (obs.level == "hbo") & (obs.sector == "energie") & (obs.sex == "all")]
-    assert float(base["value"].iloc[0]) == 0  # the case this test is about
-    report = make_report("sectors/energie.yaml", targets=[zero])
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    for part in ("params", "templates"):
+        (tmp_path / part).symlink_to(ROOT / part)
+    obs_path = tmp_path / "data" / "observations.csv"
+    obs = pd.read_csv(obs_path, dtype=str, keep_default_na=False)
+    base = ((obs.indicator == "inflow_sector") & (obs.period == "2015/16")
+            & (obs.level == "hbo") & (obs.sector == "energie") & (obs.sex == "all"))
+    assert base.sum() == 1
+    obs.loc[base, "value"] = "0"  # the case this test is about
+    obs.to_csv(obs_path, index=False, lineterminator="\n")
+    report = make_report("sectors/energie.yaml", targets=[zero], project_dir=str(tmp_path))
     item = next(i for i in report.context.items if i.key == "inflow_sector-hbo")
     assert item.target is None and item.error
     assert item.error_step == "target" and "value in" in str(item.error)

@@ -61,21 +61,31 @@ class SbiSector(_Strict):
 
 
 class EducationRules(_Strict):
-    """Which programmes count for a top sector (see data/sectors.yaml header)."""
+    """Which programmes count for a top sector: code lists per level (data/sectors.yaml header).
 
-    croho_onderdeel: list[str] = Field(default_factory=list)
-    programme_regex: str | None = None
-    mbo_domains: list[str] = Field(default_factory=list)
-    mbo_sbb_units: list[str] = Field(default_factory=list)
-    mbo_programme_regex: str | None = None
+    ``hbo`` and ``wo`` hold CROHO programme codes, ``mbo`` qualification (crebo) codes; YAML
+    integers are read as text so they compare with the codes in the DUO files.
+    """
 
-    @field_validator("programme_regex", "mbo_programme_regex")
+    hbo: list[str] = Field(default_factory=list)
+    wo: list[str] = Field(default_factory=list)
+    mbo: list[str] = Field(default_factory=list)
+
+    @field_validator("hbo", "wo", "mbo", mode="before")
     @classmethod
-    def _regex(cls, v: str | None) -> str | None:
-        if v is not None:
-            v = re.sub(r"\s+", " ", v).strip()
-            re.compile(v)
-        return v
+    def _codes(cls, v: Any) -> list[str]:
+        codes = [str(c).strip() for c in (v or [])]
+        bad = [c for c in codes if not c.isdigit()]
+        if bad:
+            raise ValueError(f"programme codes must be digits, got {bad}")
+        dup = sorted({c for c in codes if codes.count(c) > 1})
+        if dup:
+            raise ValueError(f"programme codes listed twice: {dup}")
+        return codes
+
+    def codes(self, level: str) -> frozenset[str]:
+        """The codes selected at ``level`` (``'hbo'``, ``'wo'`` or ``'mbo'``)."""
+        return frozenset(getattr(self, level))
 
 
 class TopSector(_Strict):

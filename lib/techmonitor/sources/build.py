@@ -29,7 +29,15 @@ from techmonitor.reference import (
     load_sectors,
     yaml_text,
 )
-from techmonitor.sources import KEY_COLUMNS, TIDY_COLUMNS, cbs, duo, occupations, published
+from techmonitor.sources import (
+    KEY_COLUMNS,
+    TIDY_COLUMNS,
+    cbs,
+    delineation,
+    duo,
+    occupations,
+    published,
+)
 
 HAND_CURATED = [
     "indicators.yaml", "targets.yaml", "measures.yaml", "sectors.yaml", "regions.yaml",
@@ -48,7 +56,7 @@ def _find(raw_dir: Path, stem: str) -> Path | None:
 
 
 def _duo_ho(raw_dir: Path, regions: dict[str, str], sectors: SectorsRef,
-            summary: dict[str, Any]) -> list[pd.DataFrame]:
+            summary: dict[str, Any], programmes: list[pd.DataFrame]) -> list[pd.DataFrame]:
     frames = []
     specs = [("inscriptions", "inflow", "school_year", "duo-ho-eerstejaars"),
              ("gediplomeerden", "diplomas", "year", "duo-ho-diplomas")]
@@ -64,6 +72,7 @@ def _duo_ho(raw_dir: Path, regions: dict[str, str], sectors: SectorsRef,
         if not micros:
             continue
         micro = pd.concat(micros, ignore_index=True)
+        programmes.append(delineation.catalogue(micro, f"hbo/wo_{stem}_2019"))
         common: dict[str, Any] = {"source": source, "vintage": DUO_VINTAGE, "period_of": period_of,
                   "province_codes": regions}
         for code, mask in ((f"{prefix}_total", None),
@@ -73,21 +82,22 @@ def _duo_ho(raw_dir: Path, regions: dict[str, str], sectors: SectorsRef,
             summary["suppressed_cells"][code] = counts["suppressed"]
             summary["upper_bound_cells"][code] = counts["upper_bound"]
         for s in sectors.top_sectors:
-            rules = s.education.model_dump()
             obs, _ = duo.aggregate(micro, indicator=f"{prefix}_sector",
-                                   mask=duo.programme_mask(micro, rules), sector=s.slug,
+                                   mask=duo.programme_mask(micro, s.education), sector=s.slug,
                                    by_region=False, **{**common, "vintage": "duo-sector-v1"})
             frames.append(obs)
     return frames
 
 
-def _duo_mbo(raw_dir: Path, sectors: SectorsRef, summary: dict[str, Any]) -> list[pd.DataFrame]:
+def _duo_mbo(raw_dir: Path, sectors: SectorsRef, summary: dict[str, Any],
+             programmes: list[pd.DataFrame]) -> list[pd.DataFrame]:
     path = _find(raw_dir, "mbo_inscriptions_2019")
     if path is None:
         summary["missing"].append("mbo_inscriptions_2019")
         return []
     summary["files"].append(str(path))
     micro = duo.read_duo(path, level="mbo")
+    programmes.append(delineation.catalogue(micro, "mbo_inscriptions_2019"))
     common: dict[str, Any] = {"source": "duo-mbo-deelnemers", "vintage": DUO_VINTAGE,
                               "by_region": False, "mbo_levels": True, "add_ho": False}
     frames = []
@@ -97,9 +107,8 @@ def _duo_mbo(raw_dir: Path, sectors: SectorsRef, summary: dict[str, Any]) -> lis
         frames.append(obs)
         summary["suppressed_cells"][code] = counts["suppressed"]
     for s in sectors.top_sectors:
-        rules = s.education.model_dump()
         obs, _ = duo.aggregate(micro, indicator="mbo_participants_sector",
-                               mask=duo.programme_mask(micro, rules), sector=s.slug,
+                               mask=duo.programme_mask(micro, s.education), sector=s.slug,
                                **{**common, "vintage": "duo-sector-v1"})
         frames.append(obs)
     return frames
@@ -145,6 +154,23 @@ def _occupations(raw_dir: Path, summary: dict[str, Any]) -> list[pd.DataFrame]:
         frames.append(reader(path))
         summary["files"].append(str(path))
     return frames
+
+
+def _write_delineations(raw_dir: Path, out_dir: Path, sectors: SectorsRef,
+                        programmes: list[pd.DataFrame]) -> list[str]:
+    """data/delineations.csv and data/delineation_summary.csv from the catalogues read."""
+    if not programmes:
+        return []
+    star = delineation.read_star_programmes(raw_dir)
+    table = delineation.programme_table(
+        sectors, pd.concat([*programmes, *([star] if star is not None else [])],
+                           ignore_index=True))
+    written = []
+    for name, frame in (("delineations.csv", table),
+                        ("delineation_summary.csv", delineation.summary_table(sectors, table))):
+        _write_atomic(out_dir / name, frame.to_csv(index=False, lineterminator="\n"))
+        written.append(str(out_dir / name))
+    return written
 
 
 def _write_atomic(path: Path, text: str | bytes) -> None:
@@ -225,8 +251,9 @@ def build_data(raw_dir: Path, out_dir: Path) -> dict[str, Any]:
     regions_ref = load_regions(out_dir)
     summary: dict[str, Any] = {"files": [], "missing": [], "suppressed_cells": {},
                                "upper_bound_cells": {}}
-    frames = _duo_ho(raw_dir, regions_ref.province_codes_by_name(), sectors, summary)
-    frames += _duo_mbo(raw_dir, sectors, summary)
+    programmes: list[pd.DataFrame] = []
+    frames = _duo_ho(raw_dir, regions_ref.province_codes_by_name(), sectors, summary, programmes)
+    frames += _duo_mbo(raw_dir, sectors, summary, programmes)
     # Keep the observations small: only SBI codes a delineation uses (plus listed extras).
     keep = sectors.stored_sbi_codes() | {"all"}
     frames += [f[f["sector"].isin(keep)] for f in _cbs(raw_dir, regions_ref.names(), summary)]
@@ -248,10 +275,11 @@ def build_data(raw_dir: Path, out_dir: Path) -> dict[str, Any]:
                                   problems)
     _write_atomic(out_dir / "observations.csv", csv_text)
     _write_atomic(out_dir / "SOURCES.md", sources_markdown(out_dir, obs, summary["files"]))
+    written = _write_delineations(raw_dir, out_dir, sectors, programmes)
     summary.update({
         "rows": len(obs),
         "rows_per_source": obs.groupby("source").size().to_dict(),
         "rows_per_indicator": obs.groupby("indicator").size().to_dict(),
-        "written": [str(out_dir / "observations.csv"), str(out_dir / "SOURCES.md")],
+        "written": [str(out_dir / "observations.csv"), str(out_dir / "SOURCES.md"), *written],
     })
     return summary

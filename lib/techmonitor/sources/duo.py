@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -32,11 +32,15 @@ import pandas as pd
 from techmonitor.errors import DataValidationError
 from techmonitor.sources import read_table, tidy
 
+if TYPE_CHECKING:
+    from techmonitor.reference import EducationRules
+
 MICRO_COLUMNS = [
     "level",  # hbo | wo | mbo
     "province",  # province name as DUO writes it ('' when the file has none)
     "onderdeel",  # CROHO onderdeel (ho) or MBO SECTOR (mbo)
     "programme",  # programme / qualification name
+    "code",  # CROHO programme code (ho) or qualification/crebo code (mbo); '' when absent
     "mbo_level",  # '1'..'4' for mbo, '' for ho
     "sbb_unit",  # SBB sector unit (mbo)
     "domain",  # mbo domain
@@ -173,6 +177,7 @@ def _ho_base(raw: pd.DataFrame, level: str) -> dict[str, Any]:
         "province": _col(raw, "PROVINCIE", "PROVINCIENAAM", default=""),
         "onderdeel": _col(raw, "CROHO ONDERDEEL", "ONDERDEEL").str.lower(),
         "programme": _col(raw, "OPLEIDINGSNAAM ACTUEEL", "OPLEIDINGSNAAM", default=""),
+        "code": _col(raw, "OPLEIDINGSCODE ACTUEEL", "OPLEIDINGSCODE", "CROHO CODE", default=""),
         "mbo_level": "",
         "sbb_unit": "",
         "domain": "",
@@ -231,6 +236,7 @@ def _wide_mbo(raw: pd.DataFrame) -> pd.DataFrame:
         "province": "",
         "onderdeel": _col(raw, "MBO SECTOR").str.lower(),
         "programme": _col(raw, "KWALIFICATIE NAAM", default=""),
+        "code": _col(raw, "KWALIFICATIE CODE", "KWALIFICATIECODE", "CREBO", default=""),
         "mbo_level": _col(raw, "KWALIFICATIENIVEAU", "NIVEAU"),
         "sbb_unit": _col(raw, "SECTORUNIT SBB", default=""),
         "domain": _col(raw, "DOMEIN", default=""),
@@ -332,31 +338,53 @@ def aggregate(
     return tidy(out), counts
 
 
-def programme_mask(micro: pd.DataFrame, rules: Mapping[str, Any]) -> pd.Series:
-    """Rows matching an education delineation of ``data/sectors.yaml``.
+def delineation_mask(codes: pd.Series, level: str | pd.Series,
+                     rules: EducationRules) -> pd.Series:
+    """Which programme codes a top sector's education delineation selects.
 
-    ``rules`` may hold ``croho_onderdeel`` (list), ``programme_regex`` (case-insensitive
-    regex on the programme name), ``mbo_sbb_units``, ``mbo_domains`` (lists) and
-    ``mbo_programme_regex``. A row matches when any rule for its level matches.
+    The one selection rule of the project: a programme counts for a sector when its code is
+    in the sector's code list for its level (CROHO codes for hbo/wo, crebo codes for mbo;
+    ``data/sectors.yaml``). Works on any frame with a code column, e.g. the 2019 DUO files'
+    micro frame or the star schema's ``dim_opleiding.croho_code``.
+
+    Parameters
+    ----------
+    codes
+        Programme codes (anything that prints as the digits: ints, ``'34267'``).
+    level
+        ``'hbo'``, ``'wo'`` or ``'mbo'`` for all rows, or a Series of those per row; other
+        levels (e.g. ``'ho'``) select nothing.
+    rules
+        The sector's :class:`~techmonitor.reference.EducationRules`.
+
+    Returns
+    -------
+    pandas.Series
+        Boolean, aligned with ``codes``.
     """
-    is_mbo = micro["level"] == "mbo"
-    hit = pd.Series(False, index=micro.index)
-    names = pd.Series(micro["programme"].unique())
-
-    def name_match(regex: str) -> pd.Series:
-        # Match each distinct name once: the micro frame repeats names per sex and year.
-        ok = set(names[names.str.contains(regex, case=False, regex=True)])
-        return micro["programme"].isin(ok)
-
-    ond = [o.lower() for o in rules.get("croho_onderdeel", [])]
-    if ond:
-        hit |= ~is_mbo & micro["onderdeel"].isin(ond)
-    if rules.get("programme_regex"):
-        hit |= ~is_mbo & name_match(rules["programme_regex"])
-    if rules.get("mbo_sbb_units"):
-        hit |= is_mbo & micro["sbb_unit"].isin(rules["mbo_sbb_units"])
-    if rules.get("mbo_domains"):
-        hit |= is_mbo & micro["domain"].isin(rules["mbo_domains"])
-    if rules.get("mbo_programme_regex"):
-        hit |= is_mbo & name_match(rules["mbo_programme_regex"])
+    text = codes.astype("string").fillna("").str.strip()
+    levels = level if isinstance(level, pd.Series) else pd.Series(level, index=codes.index)
+    hit = pd.Series(False, index=codes.index)
+    for lvl in ("hbo", "wo", "mbo"):
+        chosen = rules.codes(lvl)
+        if chosen:
+            hit |= (levels == lvl).to_numpy() & text.isin(chosen).to_numpy()
     return hit
+
+
+def programme_mask(micro: pd.DataFrame, rules: EducationRules) -> pd.Series:
+    """Rows of a micro frame (:data:`MICRO_COLUMNS`) in a sector's education delineation.
+
+    Raises
+    ------
+    DataValidationError
+        When the frame has no programme codes at a level the rules select from (the file
+        lacks the code column, so the sector series would silently be zero).
+    """
+    for lvl in ("hbo", "wo", "mbo"):
+        rows = micro["level"] == lvl
+        if rules.codes(lvl) and rows.any() and (micro.loc[rows, "code"] == "").all():
+            msg = (f"{lvl} rows have no programme code column (OPLEIDINGSCODE ACTUEEL / "
+                   "KWALIFICATIE CODE); the code-list delineations of data/sectors.yaml need it")
+            raise DataValidationError(msg, [msg])
+    return delineation_mask(micro["code"], micro["level"], rules)
