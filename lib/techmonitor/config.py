@@ -10,13 +10,11 @@ happens before any kernel starts.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -26,12 +24,15 @@ from pydantic import (
     model_validator,
 )
 
+from techmonitor import yamlio
 from techmonitor.errors import ParameterError
 from techmonitor.periods import QUARTER_RE, to_decimal_year
-from techmonitor.periods import is_valid as is_valid_period
+from techmonitor.values import out_of_range, period_problem
+from techmonitor.yamlio import close_match
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-REGION_RE = re.compile(r"^(NL|PV(2\d|3[01])|LD0[1-4]|AM\d\d)$")
+# \Z, not $: "$" also matches before a final newline, so "PV29\n" would pass
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
+REGION_RE = re.compile(r"^(NL|PV(2\d|3[01])|LD0[1-4]|AM\d\d)\Z", re.ASCII)
 KINDS = ("national", "sector", "region")
 KIND_DIRS = {"sector": "sectors", "region": "regions"}
 
@@ -56,6 +57,28 @@ class TargetParam(BaseModel):
     source: str = Field(description="Where the target comes from, or 'illustrative'.")
     status: Literal["sourced", "illustrative"] = "illustrative"
 
+    @field_validator("target_value", "baseline_value", "target_change_pct")
+    @classmethod
+    def _finite(cls, v: float | None) -> float | None:
+        if v is not None and out_of_range(v):
+            raise ValueError(f"{v:g} {out_of_range(v)}")
+        return v
+
+    @field_validator("target_change_pct")
+    @classmethod
+    def _change(cls, v: float | None) -> float | None:
+        if v is not None and not -100 < v <= 1000:
+            raise ValueError(f"{v:g}% is not a change a target can mean: give more than -100 "
+                             "and at most 1000 (percent)")
+        return v
+
+    @field_validator("target_period", "baseline_period")
+    @classmethod
+    def _period(cls, v: str | None) -> str | None:
+        if v is not None and period_problem(v):
+            raise ValueError(f"{period_problem(v)}; write a period such as 2025 or 2025/26")
+        return v
+
     @model_validator(mode="after")
     def _one_target(self) -> TargetParam:
         if (self.target_value is None) == (self.target_change_pct is None):
@@ -73,10 +96,6 @@ class TargetParam(BaseModel):
                 "target_change_pct: the change is taken on the value in the data; remove "
                 "baseline_value, or give target_value for a target stated on its own baseline"
             )
-        for name in ("target_period", "baseline_period"):
-            value = getattr(self, name)
-            if value is not None and not is_valid_period(value):
-                raise ValueError(f"{name} {value!r} is not a period such as 2025 or 2025/26")
         if self.baseline_period is not None and (
                 to_decimal_year(self.target_period) <= to_decimal_year(self.baseline_period)):
             raise ValueError(
@@ -186,26 +205,8 @@ class Job:
         return self.params.report_id
 
 
-def _close(key: str, options: tuple[str, ...] | list[str]) -> str:
-    match = difflib.get_close_matches(key, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else ""
-
-
 def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ParameterError(f"{path}: cannot read parameter file ({exc.strerror})") from exc
-    except UnicodeDecodeError as exc:
-        line = text_line(path.read_bytes(), exc.start)
-        raise ParameterError(f"{path} line {line}: not UTF-8 text (byte "
-                             f"{exc.object[exc.start]:#04x}); save the file as UTF-8") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise ParameterError(f"{path}{where}: not valid YAML ({exc})") from exc
+    data = yamlio.load_file(path, ParameterError)
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -213,45 +214,27 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def text_line(data: bytes, offset: int) -> int:
-    """The 1-based line of byte ``offset`` in ``data``."""
-    return data.count(b"\n", 0, offset) + 1
-
-
 def _check_keys(path: Path, data: dict[str, Any]) -> list[str]:
     problems = []
     for key in data:
         if key not in FIELDS:
             problems.append(
-                f"{path}: unknown key {key!r}{_close(str(key), FIELDS)}; "
+                f"{path}: unknown key {yamlio.short(key)}{close_match(str(key), FIELDS)}; "
                 f"allowed keys: {', '.join(FIELDS)}"
             )
     return problems
 
 
-def _format_validation(exc: ValidationError, files: list[Path], data: dict[str, Any]) -> list[str]:
-    problems = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
-        top = str(err["loc"][0]) if err["loc"] else ""
-        if err["type"] == "missing":
-            where = " or ".join(str(f) for f in files)
-            problems.append(f"{where}: missing key {loc!r}; add it to one of these files")
-            continue
-        if err["type"] == "extra_forbidden":
-            parent = [str(p) for p in err["loc"][:-1]]
-            options: tuple[str, ...] = ()
-            if parent and parent[0] == "targets":
-                options = tuple(TargetParam.model_fields)
-            problems.append(
-                f"{' / '.join(str(f) for f in files)}: unknown key {loc!r}"
-                f"{_close(str(err['loc'][-1]), options)}"
-            )
-            continue
-        origin = [f for f in files if top in _read_yaml(f)] or files
-        value = data.get(top) if len(err["loc"]) == 1 else err.get("input")
-        problems.append(f"{origin[-1]}: key {loc!r} = {value!r}: {err['msg']}")
-    return problems
+def _format_validation(exc: ValidationError, files: list[Path],
+                       layers: list[dict[str, Any]]) -> list[str]:
+    def where(loc: tuple[str | int, ...], kind: str) -> str:
+        if kind == "missing":  # any layer could hold it
+            return " or ".join(str(f) for f in files)
+        top = loc[0] if loc else ""
+        origin = [f for f, layer in zip(files, layers, strict=True) if top in layer]
+        return str(origin[-1]) if origin else " / ".join(str(f) for f in files)
+
+    return yamlio.validation_problems(exc, where, ReportParams)
 
 
 def resolve(
@@ -290,7 +273,7 @@ def resolve(
     problems = _check_keys(base, base_data) + _check_keys(override, own)
     cli = dict(overrides or {})
     problems += [
-        f"--set {k}: unknown parameter{_close(k, FIELDS)}" for k in cli if k not in FIELDS
+        f"--set {k}: unknown parameter{close_match(k, FIELDS)}" for k in cli if k not in FIELDS
     ]
     if problems:
         raise ParameterError(problems[0] if len(problems) == 1 else "invalid parameters:\n  - "
@@ -300,7 +283,7 @@ def resolve(
     try:
         params = ReportParams.model_validate(merged)
     except ValidationError as exc:
-        found = _format_validation(exc, files, merged)
+        found = _format_validation(exc, files, [base_data, own])
         raise ParameterError(found[0] if len(found) == 1 else "invalid parameters:\n  - "
                              + "\n  - ".join(found)) from None
     expected_kind = _kind_of(override)
@@ -377,13 +360,8 @@ def from_values(values: dict[str, Any], where: str = "template parameters") -> R
     try:
         params = ReportParams.model_validate(values)
     except ValidationError as exc:
-        found = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"])
-            if err["type"] == "missing":
-                found.append(f"{where}: missing {loc!r}; set it in the parameters cell")
-            else:
-                found.append(f"{where}: {loc} = {err.get('input')!r}: {err['msg']}")
+        found = yamlio.validation_problems(exc, where, ReportParams,
+                                           fix="set it in the parameters cell")
         raise ParameterError(found[0] if len(found) == 1 else "invalid parameters:\n  - "
                              + "\n  - ".join(found)) from None
     found = cross_checks(params, where)
@@ -464,7 +442,7 @@ def expand(
         for kind, slug in sorted(only - known):
             slugs = [s for k, s in known if k == kind]
             raise ParameterError(
-                f"--only {kind}:{slug}: no such report{_close(slug, slugs)}; "
+                f"--only {kind}:{slug}: no such report{close_match(slug, slugs)}; "
                 "see `techmonitor list`"
             )
         jobs = [j for j in jobs if (j.params.kind, j.params.slug) in only]
@@ -478,8 +456,5 @@ def parse_set(values: list[str] | None) -> dict[str, Any]:
         key, sep, raw = item.partition("=")
         if not sep or not key:
             raise ParameterError(f"--set {item!r}: write KEY=VALUE, e.g. --set language=en")
-        try:
-            out[key.strip()] = yaml.safe_load(raw)
-        except yaml.YAMLError as exc:
-            raise ParameterError(f"--set {item!r}: value is not valid YAML ({exc})") from exc
+        out[key.strip()] = yamlio.parse_text(raw, f"--set {key.strip()}", ParameterError)
     return out

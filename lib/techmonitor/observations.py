@@ -27,19 +27,23 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from techmonitor import periods
+from techmonitor import csvio, periods
 from techmonitor.errors import DataValidationError
 from techmonitor.fsutil import atomic_write_bytes
 from techmonitor.indicators import catalogue_problems, load_catalogue
 from techmonitor.reference import load_regions, load_sectors, read_source_keys
 from techmonitor.sources import KEY_COLUMNS, TIDY_COLUMNS
+from techmonitor.values import parse_number
+from techmonitor.yamlio import short
 
 COLUMNS = TIDY_COLUMNS
 LEVELS = ["vmbo", "mbo", "mbo-1", "mbo-2", "mbo-3", "mbo-4", "hbo", "wo", "ho", "all"]
 SEXES = ["man", "vrouw", "all"]
 STATUSES = ["definitive", "provisional", "illustrative"]
-REGION_PATTERN = r"^(NL|NL01|PV(2\d|3[01])|LD0[1-4]|AM(0[1-9]|[12]\d|3[0-5]))$"
-SECTOR_PATTERN = r"^(all|[a-z]+(-[a-z]+)*|sbi-([A-U](-[A-U])?|\d{2,5}(-\d{2,3})?))$"
+# \Z, not $: "$" also matches before a final newline ("PV29\n" would pass)
+REGION_PATTERN = r"^(NL|NL01|PV(2[0-9]|3[01])|LD0[1-4]|AM(0[1-9]|[12][0-9]|3[0-5]))\Z"
+SECTOR_PATTERN = r"^(all|[a-z]+(-[a-z]+)*|sbi-([A-U](-[A-U])?|[0-9]{2,5}(-[0-9]{2,3})?))\Z"
+INDICATOR_PATTERN = r"^[a-z][a-z0-9_]*\Z"
 OBS_FILE = "observations.csv"
 _HASHED_FILES = ["observations.csv", "indicators.yaml", "sectors.yaml", "regions.yaml",
                  "SOURCES.md"]
@@ -51,7 +55,7 @@ def schema() -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "indicator": pa.Column(checks=pa.Check.str_matches(
-                r"^[a-z][a-z0-9_]*$", error="use a lower-case indicator code from "
+                INDICATOR_PATTERN, error="use a lower-case indicator code from "
                 "data/indicators.yaml"), **text),
             "period": pa.Column(checks=pa.Check(
                 lambda s: s.map(periods.is_valid), element_wise=False,
@@ -65,7 +69,9 @@ def schema() -> pa.DataFrameSchema:
                 REGION_PATTERN, error="use NL, PV20..PV31, LD01..LD04 or AM01..AM35"), **text),
             "sex": pa.Column(checks=pa.Check.isin(SEXES, error="use man, vrouw or all"),
                              **text),
-            "value": pa.Column(float, nullable=False, coerce=False),
+            # a cell that is no number is reported by check_frame and left empty here, so the
+            # other columns of its row are still checked
+            "value": pa.Column(float, nullable=True, coerce=False),
             "source": pa.Column(checks=pa.Check.str_length(min_value=1,
                                 error="give a source key from data/SOURCES.md"), **text),
             "vintage": pa.Column(checks=pa.Check.str_length(min_value=1,
@@ -80,10 +86,7 @@ def schema() -> pa.DataFrameSchema:
 
 
 def _read_raw(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        msg = f"{path}: file missing; run `techmonitor data build --raw DIR`"
-        raise DataValidationError(msg, [msg])
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return csvio.read_table(path, COLUMNS, "run `techmonitor data build --raw DIR`")
 
 
 def check_frame(
@@ -114,7 +117,7 @@ def check_frame(
     for i, cell in enumerate(df["value"].astype(str)):
         text = cell.strip()
         row = i + 2
-        if text in {"", "<5", "< 5", "nan", "NaN"}:
+        if text in {"", "<5", "< 5"}:
             problems.append(
                 f"{fname}: row {row}, column value: {cell!r} is a suppressed or empty cell; "
                 "observations hold published numbers only: drop the row, or let the connector "
@@ -122,22 +125,20 @@ def check_frame(
             values.append(float("nan"))
             continue
         try:
-            values.append(float(text))
-        except ValueError:
-            problems.append(f"{fname}: row {row}, column value: {cell!r} is not a number; "
-                            "write digits with a decimal point, no thousands separator")
+            values.append(parse_number(text))
+        except ValueError as exc:
+            problems.append(f"{fname}: row {row}, column value: {short(cell)} {exc}")
             values.append(float("nan"))
     df["value"] = pd.Series(values, dtype=float, index=df.index)
-    ok = df["value"].notna()
     try:
-        schema().validate(df[ok], lazy=True)
+        schema().validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
         for rec in fc.to_dict("records"):
             idx = rec.get("index")
             where = f"row {int(idx) + 2}" if pd.notna(idx) else "all rows"
             problems.append(f"{fname}: {where}, column {rec['column']}: value "
-                            f"{rec['failure_case']!r} is not allowed; {rec['check']}")
+                            f"{short(rec['failure_case'])} is not allowed; {rec['check']}")
     dup = df.duplicated(KEY_COLUMNS, keep="first")
     for i in df.index[dup]:
         key = ", ".join(f"{c}={df.at[i, c]}" for c in KEY_COLUMNS)

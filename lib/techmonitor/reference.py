@@ -13,14 +13,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from techmonitor import periods
+from techmonitor import csvio, periods, yamlio
 from techmonitor.errors import DataValidationError
+from techmonitor.values import out_of_range, parse_number, period_problem
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-SBI_RE = re.compile(r"^sbi-([A-U](-[A-U])?|\d{2,5}(-\d{2,3})?)$")
+# \Z, not $: "$" also matches before a final newline
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
+SBI_RE = re.compile(r"^sbi-([A-U](-[A-U])?|\d{2,5}(-\d{2,3})?)\Z", re.ASCII)
+PROVINCE_RE = re.compile(r"^PV(2\d|3[01])\Z", re.ASCII)
+LABOUR_MARKET_RE = re.compile(r"^AM(0[1-9]|[12]\d|3[0-5])\Z", re.ASCII)
 Status = Literal["definitive", "provisional", "illustrative"]
 
 
@@ -210,8 +213,15 @@ class Target(_Strict):
     @field_validator("baseline_period", "target_period")
     @classmethod
     def _period(cls, v: str | None) -> str | None:
-        if v is not None:
-            periods.period_kind(v)
+        if v is not None and period_problem(v):
+            raise ValueError(f"{period_problem(v)}; write a period such as 2025 or 2025/26")
+        return v
+
+    @field_validator("baseline_value", "target_value")
+    @classmethod
+    def _finite(cls, v: float | None) -> float | None:
+        if v is not None and out_of_range(v):
+            raise ValueError(f"{v:g} {out_of_range(v)}")
         return v
 
 
@@ -276,36 +286,16 @@ class MeasuresRef(_Strict):
     measures: list[Measure]
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C parser: ~10x faster
-
-
-def yaml_text(text: str) -> Any:
-    """Parse YAML safely with the fast C loader when libyaml is available."""
-    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a *safe* loader class
-
-
 def _load_yaml(path: Path) -> Any:
-    if not path.exists():
-        msg = f"{path}: file missing; restore it from git or run `techmonitor data build`"
-        raise DataValidationError(msg, [msg])
-    try:
-        return yaml_text(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        msg = f"{path}: not valid YAML ({exc}); fix the indentation/quoting at the line shown"
-        raise DataValidationError(msg, [msg]) from exc
+    return yamlio.load_file(path, missing="restore it from git or run `techmonitor data build`")
 
 
-def _validate(model: type[BaseModel], data: Any, path: Path) -> Any:
+def _validate(model: type[BaseModel], data: Any, path: Path, entry: str = "") -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = ".".join(str(x) for x in err["loc"])
-            value = err.get("input")
-            shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
-            problems.append(f"{path}: key {loc}: {err['msg']} (value {shown}); fix that entry")
-        raise DataValidationError(f"{path}: {len(problems)} problems", problems) from exc
+        problems = yamlio.validation_problems(exc, f"{path}{entry}", model, fix="fix that entry")
+        raise DataValidationError(f"{path}: {len(problems)} problems", problems) from None
 
 
 def load_sectors(data_dir: Path) -> SectorsRef:
@@ -347,10 +337,10 @@ def load_regions(data_dir: Path) -> RegionsRef:
     ref: RegionsRef = _validate(RegionsRef, _load_yaml(path), path)
     problems = []
     for p in ref.provinces:
-        if not re.match(r"^PV(2\d|3[01])$", p.code):
+        if not PROVINCE_RE.match(p.code):
             problems.append(f"{path}: province {p.slug}: code {p.code!r} is not PV20..PV31")
     for r in ref.labour_market_regions:
-        if r.code and not re.match(r"^AM(0[1-9]|[12]\d|3[0-5])$", r.code):
+        if r.code and not LABOUR_MARKET_RE.match(r.code):
             problems.append(
                 f"{path}: labour-market region {r.slug}: code {r.code!r} is not AM01..AM35"
             )
@@ -364,7 +354,11 @@ def load_targets(data_dir: Path) -> list[Target]:
     path = Path(data_dir) / "targets.yaml"
     raw = _load_yaml(path) or {}
     items = raw.get("targets", []) if isinstance(raw, dict) else raw
-    out: list[Target] = [_validate(Target, item, path) for item in items]
+    if not isinstance(items, list):
+        msg = f"{path}: 'targets' must be a list of targets (- id: ...)"
+        raise DataValidationError(msg, [msg])
+    out: list[Target] = [_validate(Target, item, path, f": targets[{i}]")
+                         for i, item in enumerate(items)]
     return out
 
 
@@ -406,13 +400,11 @@ def load_measure_progress(path: Path, measure_ids: list[str] | None = None) -> p
         Every problem (row, column, value, how to fix) at once.
     """
     path = Path(path)
-    if not path.exists():
-        msg = f"{path}: file missing; create it with `techmonitor measures template`"
-        raise DataValidationError(msg, [msg])
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        df = pd.read_excel(path, sheet_name="voortgang", dtype=str, keep_default_na=False)
+        df = _read_workbook(path)
     else:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        df = csvio.read_table(path, PROGRESS_COLUMNS,
+                              "create it with `techmonitor measures template`")
     df.columns = [str(c).strip() for c in df.columns]
     problems = []
     missing = [c for c in PROGRESS_COLUMNS if c not in df.columns]
@@ -433,8 +425,8 @@ def load_measure_progress(path: Path, measure_ids: list[str] | None = None) -> p
             )
         if not periods.QUARTER_RE.match(str(row["period"])):
             problems.append(
-                f"{path}: row {line}, column period: {row['period']!r} is not a quarter; "
-                "write e.g. 2013Q2"
+                f"{path}: row {line}, column period: {yamlio.short(row['period'])} is not a "
+                "quarter; write e.g. 2013Q2"
             )
         if row["status"] not in PROGRESS_STATUS:
             problems.append(
@@ -442,14 +434,16 @@ def load_measure_progress(path: Path, measure_ids: list[str] | None = None) -> p
                 "(a real figure) or 'illustrative'"
             )
         for col in out_num:
-            text = str(row[col]).strip().replace(",", ".")
+            text = str(row[col]).strip().replace(",", ".")  # Excel users write 1,5
             try:
-                val = float(text) if text else float("nan")
-            except ValueError:
-                problems.append(f"{path}: row {line}, column {col}: {row[col]!r} is not a number")
+                val = parse_number(text) if text else float("nan")  # empty: not reported
+            except ValueError as exc:
+                problems.append(f"{path}: row {line}, column {col}: {yamlio.short(row[col])} "
+                                f"{exc}")
                 val = float("nan")
             if val < 0:
-                problems.append(f"{path}: row {line}, column {col}: {val} is negative")
+                problems.append(f"{path}: row {line}, column {col}: {val:g} is negative; "
+                                "progress is a cumulative count or amount")
             out_num[col].append(val)
     dup = df.duplicated(["measure_id", "period"], keep=False)
     for i in df.index[dup]:
@@ -462,6 +456,18 @@ def load_measure_progress(path: Path, measure_ids: list[str] | None = None) -> p
     for col, vals in out_num.items():
         df[col] = pd.Series(vals, dtype=float)
     return df
+
+
+def _read_workbook(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        msg = f"{path}: file missing; create it with `techmonitor measures template`"
+        raise DataValidationError(msg, [msg])
+    try:
+        return pd.read_excel(path, sheet_name="voortgang", dtype=str, keep_default_na=False)
+    except (OSError, ValueError, KeyError) as exc:  # not a workbook, or no sheet 'voortgang'
+        msg = (f"{path}: cannot read the sheet 'voortgang' ({str(exc)[:200]}); use the "
+               "workbook made by `techmonitor measures template`")
+        raise DataValidationError(msg, [msg]) from None
 
 
 def write_measure_template(path: Path, data_dir: Path | None = None) -> Path:

@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
-import yaml
 
-from techmonitor import __version__, indicators, observations, periods, reference
+from techmonitor import __version__, indicators, observations, periods, reference, yamlio
 
 T = TypeVar("T")
 _CACHE: dict[tuple[str, str, object], Any] = {}
@@ -240,7 +239,7 @@ def load_sources(data_dir: Path) -> dict[str, SourceInfo]:
 
 
 def _read_sources_yaml(path: Path) -> dict[str, SourceInfo]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = yamlio.load_file(path) or {}
     out = {}
     for key, body in (raw.get("sources") or {}).items():
         body = body or {}
