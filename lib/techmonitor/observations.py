@@ -45,6 +45,7 @@ REGION_PATTERN = r"^(NL|NL01|PV(2[0-9]|3[01])|LD0[1-4]|AM(0[1-9]|[12][0-9]|3[0-5
 SECTOR_PATTERN = r"^(all|[a-z]+(-[a-z]+)*|sbi-([A-U](-[A-U])?|[0-9]{2,5}(-[0-9]{2,3})?))\Z"
 INDICATOR_PATTERN = r"^[a-z][a-z0-9_]*\Z"
 OBS_FILE = "observations.csv"
+LETTER_FILE = "letter_figures.csv"
 _HASHED_FILES = ["observations.csv", "indicators.yaml", "sectors.yaml", "regions.yaml",
                  "SOURCES.md"]
 
@@ -322,8 +323,62 @@ def validate_data(data_dir: Path) -> list[str]:
         return problems + exc.problems
     problems += check_frame(raw, str(obs_path), data_dir)
     problems += catalogue_problems(data_dir, raw)
+    problems += _letter_problems(data_dir)
+    problems += _data_target_problems(data_dir, raw)
     # de-duplicate while keeping order (the same YAML error can surface via two loaders)
     return list(dict.fromkeys(problems))
+
+
+def _letter_problems(data_dir: Path) -> list[str]:
+    """The figures typed from the cabinet letter are numbers the build can use."""
+    path = data_dir / LETTER_FILE
+    if not path.exists():
+        return []
+    try:
+        raw = csvio.read_table(path, ["indicator", "period", "level", "value"], "")
+    except DataValidationError as exc:
+        return exc.problems
+    if "value" not in raw.columns:
+        return [f"{path}: required column 'value' is missing"]
+    problems = []
+    for i, cell in enumerate(raw["value"]):
+        try:
+            parse_number(cell)
+        except ValueError as exc:
+            problems.append(f"{path}: row {i + 2}, column value: {short(cell)} {exc}")
+    if "period" in raw.columns:
+        for i, cell in enumerate(raw["period"]):
+            if not periods.is_valid(cell):
+                problems.append(f"{path}: row {i + 2}, column period: {short(cell)} is not a "
+                                "period; write 2019, 2019/20 or 2023Q2")
+    return problems
+
+
+def _data_target_problems(data_dir: Path, raw: pd.DataFrame) -> list[str]:
+    """Targets of ``data/targets.yaml`` fit their indicator's kind and the data's horizon."""
+    from techmonitor.reference import load_targets
+    from techmonitor.values import target_problems
+
+    try:
+        targets = load_targets(data_dir)
+        cat = load_catalogue(data_dir)
+    except DataValidationError:
+        return []  # reported by the loaders already
+    path = data_dir / "targets.yaml"
+    problems = []
+    for i, t in enumerate(targets):
+        ind = cat.get(t.indicator)
+        if ind is None:
+            problems.append(f"{path}: targets[{i}]: indicator = {short(t.indicator)} is not in "
+                            "data/indicators.yaml; use one of its codes")
+            continue
+        stored = ind.numerator.indicator if ind.numerator is not None else t.indicator
+        rows = raw[(raw["indicator"] == stored) & (raw["level"] == t.level)]
+        have = [p for p in rows["period"].unique() if periods.is_valid(p)]
+        newest = max(have, key=periods.sort_key) if have else None
+        problems += target_problems(f"{path}: targets[{i}]", ind.kind, t.target_value,
+                                    t.target_period, newest)
+    return problems
 
 
 def select(

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from techmonitor import csvio, periods, yamlio
 from techmonitor.errors import DataValidationError
-from techmonitor.values import out_of_range, parse_number, period_problem
+from techmonitor.values import VALUE_LIMIT, out_of_range, parse_number, period_problem
 
 # \Z, not $: "$" also matches before a final newline
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
@@ -228,7 +228,7 @@ class Target(_Strict):
 class Budget(_Strict):
     """Money committed to a measure."""
 
-    amount_eur: float = Field(gt=0)
+    amount_eur: float = Field(gt=0, le=VALUE_LIMIT, allow_inf_nan=False)
     basis: Literal["total", "per_year", "one_off"]
     start: int | None = None
     end: int | None = None
@@ -239,7 +239,7 @@ class OutputTarget(_Strict):
     """What a measure should deliver."""
 
     description_nl: str
-    value: float | None = None
+    value: float | None = Field(default=None, gt=0, le=VALUE_LIMIT, allow_inf_nan=False)
     unit: str | None = None
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from techmonitor.errors import ParameterError
 from techmonitor.messages import msg
-from techmonitor.periods import to_decimal_year
+from techmonitor.periods import period_kind, to_decimal_year
 from techmonitor.progress.categories import (
     ACCELERATION_NEEDED,
     ACCELERATION_RATIO,
@@ -60,6 +60,9 @@ class TargetAssessment:
         Slope of the linear trend (TrendResult.slope), if a result was given.
     notes
         Edge cases met (English), e.g. "target already met".
+    period_passed
+        The target period is over: the data already cover it, or it ended before the report
+        period (``as_of``). It is still judged, and the report must say the period has passed.
     """
 
     category: Category
@@ -82,6 +85,7 @@ class TargetAssessment:
     illustrative: bool = False
     target_illustrative: bool = False
     notes: tuple[str, ...] = ()
+    period_passed: bool = False
 
     @property
     def met(self) -> bool:
@@ -101,6 +105,7 @@ def assess_target(
     baseline_value: float | None = None,
     direction: Direction = "up",
     target_illustrative: bool = False,
+    as_of: str | None = None,
 ) -> TargetAssessment:
     """Assess progress towards a target (Eurostat / Statistics Canada method).
 
@@ -117,6 +122,11 @@ def assess_target(
         the baseline) the given value is used.
     direction
         ``"up"`` when higher is better (target above baseline), ``"down"`` when lower is better.
+    target_illustrative
+        The target is an illustration, not a policy figure.
+    as_of
+        The report period (e.g. ``"2023Q3"``): a target period that ended before it has passed
+        even when the data do not reach it yet.
 
     Returns
     -------
@@ -210,6 +220,7 @@ def assess_target(
         category = category_for_ratio(ratio)
     if t_target <= t_latest:
         notes.append("target period already observed")
+    passed = t_target <= t_latest or (as_of is not None and _ended_before(target_period, as_of))
     return TargetAssessment(
         category=category,
         ratio=ratio,
@@ -231,7 +242,22 @@ def assess_target(
         illustrative=series.illustrative,
         target_illustrative=target_illustrative,
         notes=tuple(notes),
+        period_passed=passed,
     )
+
+
+#: half the length of a period, in years (to_decimal_year gives its middle)
+_HALF = {"year": 0.5, "school_year": 0.5, "quarter": 0.125}
+
+
+def _ended_before(period: str, as_of: str) -> bool:
+    """True when ``period`` ended before ``as_of`` began."""
+    try:
+        end = to_decimal_year(period) + _HALF[period_kind(period)]
+        start = to_decimal_year(as_of) - _HALF[period_kind(as_of)]
+    except ValueError as exc:
+        raise ParameterError(f"as_of={as_of!r}: {exc}") from None
+    return start >= end
 
 
 
