@@ -33,7 +33,7 @@ from techmonitor.fsutil import atomic_write_bytes
 from techmonitor.indicators import catalogue_problems, load_catalogue
 from techmonitor.reference import load_regions, load_sectors, read_source_keys
 from techmonitor.sources import KEY_COLUMNS, TIDY_COLUMNS
-from techmonitor.values import parse_number
+from techmonitor.values import FIRST_YEAR, LAST_YEAR, parse_number, period_problem
 from techmonitor.yamlio import short
 
 COLUMNS = TIDY_COLUMNS
@@ -59,8 +59,9 @@ def schema() -> pa.DataFrameSchema:
                 INDICATOR_PATTERN, error="use a lower-case indicator code from "
                 "data/indicators.yaml"), **text),
             "period": pa.Column(checks=pa.Check(
-                lambda s: s.map(periods.is_valid), element_wise=False,
-                error="write 2019 (year), 2019/20 (school year) or 2023Q2 (quarter)"), **text),
+                lambda s: s.map(lambda p: not period_problem(p)), element_wise=False,
+                error="write 2019 (year), 2019/20 (school year) or 2023Q2 (quarter), "
+                f"years {FIRST_YEAR}-{LAST_YEAR}"), **text),
             "level": pa.Column(checks=pa.Check.isin(
                 LEVELS, error=f"use one of {', '.join(LEVELS)}"), **text),
             "sector": pa.Column(checks=pa.Check.str_matches(
@@ -348,9 +349,9 @@ def _letter_problems(data_dir: Path) -> list[str]:
             problems.append(f"{path}: row {i + 2}, column value: {short(cell)} {exc}")
     if "period" in raw.columns:
         for i, cell in enumerate(raw["period"]):
-            if not periods.is_valid(cell):
-                problems.append(f"{path}: row {i + 2}, column period: {short(cell)} is not a "
-                                "period; write 2019, 2019/20 or 2023Q2")
+            if period_problem(cell):
+                problems.append(f"{path}: row {i + 2}, column period: {short(cell)}: "
+                                f"{period_problem(cell)}")
     return problems
 
 
