@@ -97,7 +97,8 @@ def test_a_file_that_is_not_utf8_names_the_row(data: Path) -> None:
     problems = validate_data(data)
     assert f"{data / 'observations.csv'}: row 1: not UTF-8 text (byte 0xff); save the file " \
         "as UTF-8 CSV" in problems
-    (data / "observations.csv").write_bytes((HEADER + GOOD).encode() + b"inflow_tech,2016/17,h\xe9o")
+    (data / "observations.csv").write_bytes((HEADER + GOOD).encode()
+                                            + b"inflow_tech,2016/17,h\xe9o")
     assert any("row 3: not UTF-8 text (byte 0xe9)" in p for p in validate_data(data))
 
 

@@ -76,7 +76,7 @@ def _check_events(text: str, where: str, error: type[TechmonitorError]) -> None:
     """Refuse anchors, aliases, deep nesting and too many values before anything is built."""
     depth = nodes = 0
     for event in yaml.parse(text, Loader=_PARSER):
-        line = event.start_mark.line + 1
+        line = event.start_mark.line + 1 if event.start_mark is not None else 0
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             _raise(error, f"{where} line {line}: YAML anchors and aliases (&name, *name) are "
                    "not allowed; write the value out in full")
