@@ -28,7 +28,7 @@ from techmonitor import yamlio
 from techmonitor.errors import ParameterError
 from techmonitor.periods import QUARTER_RE, to_decimal_year
 from techmonitor.values import out_of_range, period_problem
-from techmonitor.yamlio import close_match
+from techmonitor.yamlio import close_match, short
 
 # \Z, not $: "$" also matches before a final newline, so "PV29\n" would pass
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
@@ -83,25 +83,26 @@ class TargetParam(BaseModel):
     def _one_target(self) -> TargetParam:
         if (self.target_value is None) == (self.target_change_pct is None):
             raise ValueError(
-                f"target for {self.indicator!r}: give exactly one of target_value and "
+                f"target for {short(self.indicator)}: give exactly one of target_value and "
                 "target_change_pct"
             )
         if self.target_change_pct is not None and self.baseline_period is None:
             raise ValueError(
-                f"target for {self.indicator!r}: target_change_pct needs baseline_period"
+                f"target for {short(self.indicator)}: target_change_pct needs baseline_period"
             )
         if self.target_change_pct is not None and self.baseline_value is not None:
             raise ValueError(
-                f"target for {self.indicator!r}: baseline_value = {self.baseline_value:g} with "
-                "target_change_pct: the change is taken on the value in the data; remove "
-                "baseline_value, or give target_value for a target stated on its own baseline"
+                f"target for {short(self.indicator)}: baseline_value = "
+                f"{self.baseline_value:g} with target_change_pct: the change is taken on the "
+                "value in the data; remove baseline_value, or give target_value for a target "
+                "stated on its own baseline"
             )
         if self.baseline_period is not None and (
                 to_decimal_year(self.target_period) <= to_decimal_year(self.baseline_period)):
             raise ValueError(
-                f"target for {self.indicator!r}: target_period {self.target_period!r} is not "
-                f"after baseline_period {self.baseline_period!r}; a target lies after its "
-                "baseline")
+                f"target for {short(self.indicator)}: target_period "
+                f"{short(self.target_period)} is not after baseline_period "
+                f"{short(self.baseline_period)}; a target lies after its baseline")
         return self
 
 
@@ -150,7 +151,7 @@ class ReportParams(BaseModel):
     def _slug(cls, v: str) -> str:
         if not SLUG_RE.match(v):
             raise ValueError(
-                f"{v!r} is not a slug: use lower-case letters, digits and single hyphens, "
+                f"{short(v)} is not a slug: use lower-case letters, digits and single hyphens, "
                 "e.g. 'agri-food'"
             )
         return v
@@ -159,14 +160,14 @@ class ReportParams(BaseModel):
     @classmethod
     def _period(cls, v: str) -> str:
         if not QUARTER_RE.match(v):
-            raise ValueError(f"{v!r} is not a quarter: write it like 2023Q3")
+            raise ValueError(f"{short(v)} is not a quarter: write it like 2023Q3")
         return v
 
     @field_validator("region")
     @classmethod
     def _region(cls, v: str) -> str:
         if not REGION_RE.match(v):
-            raise ValueError(f"{v!r} is not a CBS region code such as NL, PV27, LD02 or AM14")
+            raise ValueError(f"{short(v)} is not a CBS region code such as NL, PV27, LD02 or AM14")
         return v
 
     @property
@@ -219,7 +220,7 @@ def _check_keys(path: Path, data: dict[str, Any]) -> list[str]:
     for key in data:
         if key not in FIELDS:
             problems.append(
-                f"{path}: unknown key {yamlio.short(key)}{close_match(str(key), FIELDS)}; "
+                f"{path}: unknown key {short(key)}{close_match(str(key), FIELDS)}; "
                 f"allowed keys: {', '.join(FIELDS)}"
             )
     return problems
@@ -289,12 +290,12 @@ def resolve(
     expected_kind = _kind_of(override)
     if expected_kind and params.kind != expected_kind:
         raise ParameterError(
-            f"{override}: key 'kind' = {params.kind!r}, but files in this folder describe "
+            f"{override}: key 'kind' = {short(params.kind)}, but files in this folder describe "
             f"{expected_kind!r} reports; set kind: {expected_kind}"
         )
     if expected_kind in KIND_DIRS and params.slug != override.stem:
         raise ParameterError(
-            f"{override}: key 'slug' = {params.slug!r} must equal the file name "
+            f"{override}: key 'slug' = {short(params.slug)} must equal the file name "
             f"{override.stem!r}; rename the file or fix the slug"
         )
     found = cross_checks(params, str(override))
@@ -323,25 +324,25 @@ def cross_checks(params: ReportParams, where: str) -> list[str]:
     """
     problems = []
     if params.kind == "sector" and params.sector != params.slug:
-        problems.append(f"{where}: key 'sector' = {params.sector!r} must equal the slug "
-                        f"{params.slug!r} in a sector report")
+        problems.append(f"{where}: key 'sector' = {short(params.sector)} must equal the slug "
+                        f"{short(params.slug)} in a sector report")
     if params.kind != "sector" and params.sector != "all":
-        problems.append(f"{where}: key 'sector' = {params.sector!r} only applies to a sector "
+        problems.append(f"{where}: key 'sector' = {short(params.sector)} only applies to a sector "
                         f"report; a {params.kind} report covers all sectors (sector: all)")
     if params.kind == "national" and params.region != "NL":
-        problems.append(f"{where}: key 'region' = {params.region!r}, but the national report "
+        problems.append(f"{where}: key 'region' = {short(params.region)}, but the national report "
                         "covers NL; remove the key or set region: NL")
     if params.kind == "region" and params.region == "NL":
         problems.append(f"{where}: key 'region' = 'NL' in a region report; set the "
                         "province's CBS code, e.g. region: PV26")
     if params.sbi and params.kind != "sector":
-        problems.append(f"{where}: key 'sbi' = {params.sbi!r} only applies to a sector "
+        problems.append(f"{where}: key 'sbi' = {short(params.sbi)} only applies to a sector "
                         "report; remove it")
     seen: set[tuple[str, str]] = set()
     for i, t in enumerate(params.targets):
         if (t.indicator, t.level) in seen:
-            problems.append(f"{where}: targets[{i}] repeats the target for {t.indicator!r} "
-                            f"level {t.level!r}; keep one")
+            problems.append(f"{where}: targets[{i}] repeats the target for {short(t.indicator)} "
+                            f"level {short(t.level)}; keep one")
         seen.add((t.indicator, t.level))
     return problems
 
@@ -401,7 +402,7 @@ def parse_only(values: list[str] | None) -> set[tuple[str, str]] | None:
         kind, sep, slug = value.partition(":")
         if not sep or kind not in KINDS or not slug:
             raise ParameterError(
-                f"--only {value!r}: write KIND:SLUG with KIND one of {', '.join(KINDS)}, "
+                f"--only {short(value)}: write KIND:SLUG with KIND one of {', '.join(KINDS)}, "
                 "e.g. sector:energie or national:nl"
             )
         out.add((kind, slug))
@@ -455,6 +456,6 @@ def parse_set(values: list[str] | None) -> dict[str, Any]:
     for item in values or []:
         key, sep, raw = item.partition("=")
         if not sep or not key:
-            raise ParameterError(f"--set {item!r}: write KEY=VALUE, e.g. --set language=en")
+            raise ParameterError(f"--set {short(item)}: write KEY=VALUE, e.g. --set language=en")
         out[key.strip()] = yamlio.parse_text(raw, f"--set {key.strip()}", ParameterError)
     return out

@@ -77,7 +77,10 @@ class EducationRules(_Strict):
     def _regex(cls, v: str | None) -> str | None:
         if v is not None:
             v = re.sub(r"\s+", " ", v).strip()
-            re.compile(v)
+            try:
+                re.compile(v)
+            except re.error as exc:  # not a ValueError: pydantic would not catch it
+                raise ValueError(f"not a regular expression ({exc})") from None
         return v
 
 

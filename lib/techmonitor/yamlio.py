@@ -257,7 +257,10 @@ def validation_problems(exc: ValidationError, where: Where,
         loc = tuple(err["loc"])
         path = ".".join(str(p) for p in loc)
         at = where(loc, err["type"]) if callable(where) else where
-        if err["type"] == "missing":
+        if not loc:  # the document itself, e.g. an empty file or a list for a mapping
+            problems.append(f"{at}: {_clip(err['msg'])} (got {type(err.get('input')).__name__})"
+                            "; the file holds a mapping of key: value")
+        elif err["type"] == "missing":
             problems.append(f"{at}: missing key {path!r}; add it")
         elif err["type"] == "extra_forbidden":
             options = allowed_keys(model, loc) if model is not None else []
