@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from techmonitor.errors import DataValidationError
+from techmonitor.measure_progress import load_measure_progress
 from techmonitor.observations import load_observations, validate_data
-from techmonitor.reference import load_measure_progress
 
 from .conftest import ROOT
 

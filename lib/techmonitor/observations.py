@@ -291,8 +291,8 @@ def validate_data(data_dir: Path) -> list[str]:
     list of str
         Empty when the data folder is valid.
     """
+    from techmonitor.measure_progress import load_measure_progress
     from techmonitor.reference import (
-        load_measure_progress,
         load_measures,
         load_regions,
         load_sectors,

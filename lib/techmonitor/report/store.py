@@ -22,7 +22,15 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from techmonitor import __version__, indicators, observations, periods, reference, yamlio
+from techmonitor import (
+    __version__,
+    indicators,
+    measure_progress,
+    observations,
+    periods,
+    reference,
+    yamlio,
+)
 
 T = TypeVar("T")
 _CACHE: dict[tuple[str, str, object], Any] = {}
@@ -171,7 +179,7 @@ def load_progress(data_dir: Path) -> pd.DataFrame | None:
     path = data_dir / "measure_progress.csv"
     if not path.exists():
         return None
-    return cached("progress", path, lambda: reference.load_measure_progress(path))
+    return cached("progress", path, lambda: measure_progress.load_measure_progress(path))
 
 
 def data_hash(data_dir: Path) -> str:
