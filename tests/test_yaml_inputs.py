@@ -6,6 +6,7 @@ data file through ``validate_data``) and asserts one short message naming file a
 
 from __future__ import annotations
 
+import resource
 import shutil
 import time
 import tracemalloc
@@ -42,6 +43,7 @@ def test_alias_bomb_in_a_params_file_fails_fast_and_small(params: Path) -> None:
     path = params / "sectors" / "energie.yaml"
     own = path.read_text(encoding="utf-8")
     path.write_text(own + text, encoding="utf-8")
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     tracemalloc.start()
     started = time.perf_counter()
     try:
@@ -51,11 +53,13 @@ def test_alias_bomb_in_a_params_file_fails_fast_and_small(params: Path) -> None:
     finally:
         tracemalloc.stop()
     elapsed = time.perf_counter() - started
+    rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
     message = str(info.value)
     assert message.startswith(f"{path} line {own.count(chr(10)) + 1}: ")
     assert "anchors and aliases" in message
     assert len(message) < 300
     assert peak < 5_000_000, f"peak {peak:,} bytes"  # the old loader took gigabytes
+    assert rss_growth < 50_000, f"peak RSS grew by {rss_growth:,} KiB"  # C allocations too
     assert elapsed < 2
 
 
