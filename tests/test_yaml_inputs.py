@@ -87,8 +87,10 @@ def test_duplicate_key_inside_a_flow_mapping_in_a_data_file(tmp_path: Path) -> N
     shutil.copy2(ROOT / "data" / "regions.yaml", tmp_path / "regions.yaml")
     text = (tmp_path / "regions.yaml").read_text(encoding="utf-8")
     (tmp_path / "regions.yaml").write_text(text + "extra: {a: 1, a: 2}\n", encoding="utf-8")
-    with pytest.raises(DataValidationError, match=r"regions\.yaml line \d+: key 'a' appears"):
+    with pytest.raises(DataValidationError, match=r"regions\.yaml line \d+: key 'a' appears") \
+            as info:
         load_regions(tmp_path)
+    assert str(info.value).count("appears twice") == 1  # one problem is said once
 
 
 def test_size_depth_and_node_limits(tmp_path: Path) -> None:
