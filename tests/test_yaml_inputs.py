@@ -135,8 +135,10 @@ def test_the_notebook_path_shows_values_short_too() -> None:
         "period": "2023Q3", "region": "NL", "sector": "all", "language": "de"}
     with pytest.raises(ParameterError) as info:
         from_values(values)
-    assert str(info.value).startswith("template parameters: key 'language' = 'de': ")
-    assert len(str(info.value)) < 300
+    lines = str(info.value).splitlines()
+    assert lines[1].startswith("  - template parameters: key 'name' = 'xxx")
+    assert lines[2].startswith("  - template parameters: key 'language' = 'de': ")
+    assert len(str(info.value)) < 600
 
 
 def test_nested_unknown_key_gets_did_you_mean(params: Path) -> None:
@@ -158,3 +160,14 @@ def test_a_yaml_error_in_a_data_file_reaches_validate_as_one_line(tmp_path: Path
     problems = validate_data(tmp_path)
     assert f"{tmp_path / 'targets.yaml'} line 2: YAML anchors and aliases (&name, *name) are " \
         "not allowed; write the value out in full" in problems
+
+
+def test_a_long_name_is_refused_at_the_source(params: Path) -> None:
+    path = params / "sectors" / "water.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("name: Water", "name: " + "W" * 200_000), encoding="utf-8")
+    with pytest.raises(ParameterError) as info:
+        resolve(params / "base.yaml", path)
+    assert str(info.value).startswith(f"{path}: key 'name' = 'WWW")
+    assert "at most 120 characters" in str(info.value)
+    assert len(str(info.value)) < 300

@@ -112,17 +112,18 @@ class ReportParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["national", "sector", "region"]
-    slug: str
-    name: str
-    name_en: str
+    # lengths bounded: names end up in titles, file names and the PDF (a 2 MB name is no name)
+    slug: str = Field(max_length=60)
+    name: str = Field(min_length=1, max_length=120)
+    name_en: str = Field(min_length=1, max_length=120)
     period: str
     language: Literal["nl", "en"]
     region: str = Field(description="CBS region code: NL, PV20..PV31, LD01..LD04, AM01..AM35")
     sector: str = Field(description="top-sector slug, or 'all'")
     levels: list[Literal["mbo", "hbo", "wo"]]
     target_year: int = Field(ge=2012, le=2100)
-    organisation: str
-    appendix_line: str
+    organisation: str = Field(max_length=300)
+    appendix_line: str = Field(max_length=300)
     sbi: list[str] = Field(
         default_factory=list,
         description="SBI 2008 sections whose vacancies count for this sector "
