@@ -4,8 +4,10 @@
 ``data/SOURCES.md``). Rules checked by :func:`validate_data`, each problem naming file, row,
 column and value and saying how to fix it:
 
-* required columns present; ``value`` numeric; codes allowed (level, sex, status, region,
-  sector, period format);
+* required columns present; ``value`` a plain finite number within the stated range
+  (:func:`techmonitor.values.parse_number`: no nan/inf in any spelling, no ``1_000``); codes
+  allowed (level, sex, status, region, sector, period format, years 1900-2100); a bad value
+  never hides the other problems of its row;
 * no duplicate keys (indicator, period, level, sector, region, sex, vintage);
 * counts not negative, shares within 0–100;
 * indicator, source, sector and region codes known (catalogue, SOURCES.md, reference YAML);
