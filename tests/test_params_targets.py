@@ -144,7 +144,7 @@ def test_the_notebook_path_applies_the_batch_rules() -> None:
     with pytest.raises(ParameterError, match="key 'sbi'.*only applies to a sector report"):
         from_values(_namespace(kind="region", slug="utrecht", sector="all", region="PV26",
                                sbi=["sbi-C"]))
-    with pytest.raises(ParameterError, match=r"target_year = 1900"):
+    with pytest.raises(ParameterError, match=r"key .target_year. = 1900"):
         Report.from_namespace(_namespace(target_year=1900))
     # the same rules as a params file: the batch and the notebook agree
     ok = from_values(_namespace())

@@ -9,13 +9,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from techmonitor.errors import DataValidationError
+from techmonitor.measure_progress import load_measure_progress, write_measure_template
 from techmonitor.reference import (
-    load_measure_progress,
     load_measures,
     load_regions,
     load_sectors,
     load_targets,
-    write_measure_template,
 )
 
 from .conftest import ROOT

@@ -356,7 +356,7 @@ def _cmd_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_measures(args: argparse.Namespace) -> int:
-    from techmonitor.reference import write_measure_template
+    from techmonitor.measure_progress import write_measure_template
 
     write_measure_template(args.out, args.project / "data")
     print(f"wrote {args.out}")

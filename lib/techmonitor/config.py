@@ -10,13 +10,11 @@ happens before any kernel starts.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -26,12 +24,15 @@ from pydantic import (
     model_validator,
 )
 
+from techmonitor import yamlio
 from techmonitor.errors import ParameterError
 from techmonitor.periods import QUARTER_RE, to_decimal_year
-from techmonitor.periods import is_valid as is_valid_period
+from techmonitor.values import out_of_range, period_problem
+from techmonitor.yamlio import close_match, short
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-REGION_RE = re.compile(r"^(NL|PV(2\d|3[01])|LD0[1-4]|AM\d\d)$")
+# \Z, not $: "$" also matches before a final newline, so "PV29\n" would pass
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
+REGION_RE = re.compile(r"^(NL|PV(2\d|3[01])|LD0[1-4]|AM\d\d)\Z", re.ASCII)
 KINDS = ("national", "sector", "region")
 KIND_DIRS = {"sector": "sectors", "region": "regions"}
 
@@ -56,33 +57,52 @@ class TargetParam(BaseModel):
     source: str = Field(description="Where the target comes from, or 'illustrative'.")
     status: Literal["sourced", "illustrative"] = "illustrative"
 
+    @field_validator("target_value", "baseline_value", "target_change_pct")
+    @classmethod
+    def _finite(cls, v: float | None) -> float | None:
+        if v is not None and out_of_range(v):
+            raise ValueError(f"{v:g} {out_of_range(v)}")
+        return v
+
+    @field_validator("target_change_pct")
+    @classmethod
+    def _change(cls, v: float | None) -> float | None:
+        if v is not None and not -100 < v <= 1000:
+            raise ValueError(f"{v:g}% is not a change a target can mean: give more than -100 "
+                             "and at most 1000 (percent)")
+        return v
+
+    @field_validator("target_period", "baseline_period")
+    @classmethod
+    def _period(cls, v: str | None) -> str | None:
+        if v is not None and period_problem(v):
+            raise ValueError(f"{period_problem(v)}; write a period such as 2025 or 2025/26")
+        return v
+
     @model_validator(mode="after")
     def _one_target(self) -> TargetParam:
         if (self.target_value is None) == (self.target_change_pct is None):
             raise ValueError(
-                f"target for {self.indicator!r}: give exactly one of target_value and "
+                f"target for {short(self.indicator)}: give exactly one of target_value and "
                 "target_change_pct"
             )
         if self.target_change_pct is not None and self.baseline_period is None:
             raise ValueError(
-                f"target for {self.indicator!r}: target_change_pct needs baseline_period"
+                f"target for {short(self.indicator)}: target_change_pct needs baseline_period"
             )
         if self.target_change_pct is not None and self.baseline_value is not None:
             raise ValueError(
-                f"target for {self.indicator!r}: baseline_value = {self.baseline_value:g} with "
-                "target_change_pct: the change is taken on the value in the data; remove "
-                "baseline_value, or give target_value for a target stated on its own baseline"
+                f"target for {short(self.indicator)}: baseline_value = "
+                f"{self.baseline_value:g} with target_change_pct: the change is taken on the "
+                "value in the data; remove baseline_value, or give target_value for a target "
+                "stated on its own baseline"
             )
-        for name in ("target_period", "baseline_period"):
-            value = getattr(self, name)
-            if value is not None and not is_valid_period(value):
-                raise ValueError(f"{name} {value!r} is not a period such as 2025 or 2025/26")
         if self.baseline_period is not None and (
                 to_decimal_year(self.target_period) <= to_decimal_year(self.baseline_period)):
             raise ValueError(
-                f"target for {self.indicator!r}: target_period {self.target_period!r} is not "
-                f"after baseline_period {self.baseline_period!r}; a target lies after its "
-                "baseline")
+                f"target for {short(self.indicator)}: target_period "
+                f"{short(self.target_period)} is not after baseline_period "
+                f"{short(self.baseline_period)}; a target lies after its baseline")
         return self
 
 
@@ -92,17 +112,18 @@ class ReportParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["national", "sector", "region"]
-    slug: str
-    name: str
-    name_en: str
+    # lengths bounded: names end up in titles, file names and the PDF (a 2 MB name is no name)
+    slug: str = Field(max_length=60)
+    name: str = Field(min_length=1, max_length=120)
+    name_en: str = Field(min_length=1, max_length=120)
     period: str
     language: Literal["nl", "en"]
     region: str = Field(description="CBS region code: NL, PV20..PV31, LD01..LD04, AM01..AM35")
     sector: str = Field(description="top-sector slug, or 'all'")
     levels: list[Literal["mbo", "hbo", "wo"]]
     target_year: int = Field(ge=2012, le=2100)
-    organisation: str
-    appendix_line: str
+    organisation: str = Field(max_length=300)
+    appendix_line: str = Field(max_length=300)
     sbi: list[str] = Field(
         default_factory=list,
         description="SBI 2008 sections whose vacancies count for this sector "
@@ -131,7 +152,7 @@ class ReportParams(BaseModel):
     def _slug(cls, v: str) -> str:
         if not SLUG_RE.match(v):
             raise ValueError(
-                f"{v!r} is not a slug: use lower-case letters, digits and single hyphens, "
+                f"{short(v)} is not a slug: use lower-case letters, digits and single hyphens, "
                 "e.g. 'agri-food'"
             )
         return v
@@ -140,14 +161,14 @@ class ReportParams(BaseModel):
     @classmethod
     def _period(cls, v: str) -> str:
         if not QUARTER_RE.match(v):
-            raise ValueError(f"{v!r} is not a quarter: write it like 2023Q3")
+            raise ValueError(f"{short(v)} is not a quarter: write it like 2023Q3")
         return v
 
     @field_validator("region")
     @classmethod
     def _region(cls, v: str) -> str:
         if not REGION_RE.match(v):
-            raise ValueError(f"{v!r} is not a CBS region code such as NL, PV27, LD02 or AM14")
+            raise ValueError(f"{short(v)} is not a CBS region code such as NL, PV27, LD02 or AM14")
         return v
 
     @property
@@ -186,26 +207,8 @@ class Job:
         return self.params.report_id
 
 
-def _close(key: str, options: tuple[str, ...] | list[str]) -> str:
-    match = difflib.get_close_matches(key, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else ""
-
-
 def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ParameterError(f"{path}: cannot read parameter file ({exc.strerror})") from exc
-    except UnicodeDecodeError as exc:
-        line = text_line(path.read_bytes(), exc.start)
-        raise ParameterError(f"{path} line {line}: not UTF-8 text (byte "
-                             f"{exc.object[exc.start]:#04x}); save the file as UTF-8") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise ParameterError(f"{path}{where}: not valid YAML ({exc})") from exc
+    data = yamlio.load_file(path, ParameterError)
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -213,45 +216,27 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def text_line(data: bytes, offset: int) -> int:
-    """The 1-based line of byte ``offset`` in ``data``."""
-    return data.count(b"\n", 0, offset) + 1
-
-
 def _check_keys(path: Path, data: dict[str, Any]) -> list[str]:
     problems = []
     for key in data:
         if key not in FIELDS:
             problems.append(
-                f"{path}: unknown key {key!r}{_close(str(key), FIELDS)}; "
+                f"{path}: unknown key {short(key)}{close_match(str(key), FIELDS)}; "
                 f"allowed keys: {', '.join(FIELDS)}"
             )
     return problems
 
 
-def _format_validation(exc: ValidationError, files: list[Path], data: dict[str, Any]) -> list[str]:
-    problems = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
-        top = str(err["loc"][0]) if err["loc"] else ""
-        if err["type"] == "missing":
-            where = " or ".join(str(f) for f in files)
-            problems.append(f"{where}: missing key {loc!r}; add it to one of these files")
-            continue
-        if err["type"] == "extra_forbidden":
-            parent = [str(p) for p in err["loc"][:-1]]
-            options: tuple[str, ...] = ()
-            if parent and parent[0] == "targets":
-                options = tuple(TargetParam.model_fields)
-            problems.append(
-                f"{' / '.join(str(f) for f in files)}: unknown key {loc!r}"
-                f"{_close(str(err['loc'][-1]), options)}"
-            )
-            continue
-        origin = [f for f in files if top in _read_yaml(f)] or files
-        value = data.get(top) if len(err["loc"]) == 1 else err.get("input")
-        problems.append(f"{origin[-1]}: key {loc!r} = {value!r}: {err['msg']}")
-    return problems
+def _format_validation(exc: ValidationError, files: list[Path],
+                       layers: list[dict[str, Any]]) -> list[str]:
+    def where(loc: tuple[str | int, ...], kind: str) -> str:
+        if kind == "missing":  # any layer could hold it
+            return " or ".join(str(f) for f in files)
+        top = loc[0] if loc else ""
+        origin = [f for f, layer in zip(files, layers, strict=True) if top in layer]
+        return str(origin[-1]) if origin else " / ".join(str(f) for f in files)
+
+    return yamlio.validation_problems(exc, where, ReportParams)
 
 
 def resolve(
@@ -290,7 +275,7 @@ def resolve(
     problems = _check_keys(base, base_data) + _check_keys(override, own)
     cli = dict(overrides or {})
     problems += [
-        f"--set {k}: unknown parameter{_close(k, FIELDS)}" for k in cli if k not in FIELDS
+        f"--set {k}: unknown parameter{close_match(k, FIELDS)}" for k in cli if k not in FIELDS
     ]
     if problems:
         raise ParameterError(problems[0] if len(problems) == 1 else "invalid parameters:\n  - "
@@ -300,18 +285,18 @@ def resolve(
     try:
         params = ReportParams.model_validate(merged)
     except ValidationError as exc:
-        found = _format_validation(exc, files, merged)
+        found = _format_validation(exc, files, [base_data, own])
         raise ParameterError(found[0] if len(found) == 1 else "invalid parameters:\n  - "
                              + "\n  - ".join(found)) from None
     expected_kind = _kind_of(override)
     if expected_kind and params.kind != expected_kind:
         raise ParameterError(
-            f"{override}: key 'kind' = {params.kind!r}, but files in this folder describe "
+            f"{override}: key 'kind' = {short(params.kind)}, but files in this folder describe "
             f"{expected_kind!r} reports; set kind: {expected_kind}"
         )
     if expected_kind in KIND_DIRS and params.slug != override.stem:
         raise ParameterError(
-            f"{override}: key 'slug' = {params.slug!r} must equal the file name "
+            f"{override}: key 'slug' = {short(params.slug)} must equal the file name "
             f"{override.stem!r}; rename the file or fix the slug"
         )
     found = cross_checks(params, str(override))
@@ -340,25 +325,25 @@ def cross_checks(params: ReportParams, where: str) -> list[str]:
     """
     problems = []
     if params.kind == "sector" and params.sector != params.slug:
-        problems.append(f"{where}: key 'sector' = {params.sector!r} must equal the slug "
-                        f"{params.slug!r} in a sector report")
+        problems.append(f"{where}: key 'sector' = {short(params.sector)} must equal the slug "
+                        f"{short(params.slug)} in a sector report")
     if params.kind != "sector" and params.sector != "all":
-        problems.append(f"{where}: key 'sector' = {params.sector!r} only applies to a sector "
+        problems.append(f"{where}: key 'sector' = {short(params.sector)} only applies to a sector "
                         f"report; a {params.kind} report covers all sectors (sector: all)")
     if params.kind == "national" and params.region != "NL":
-        problems.append(f"{where}: key 'region' = {params.region!r}, but the national report "
+        problems.append(f"{where}: key 'region' = {short(params.region)}, but the national report "
                         "covers NL; remove the key or set region: NL")
     if params.kind == "region" and params.region == "NL":
         problems.append(f"{where}: key 'region' = 'NL' in a region report; set the "
                         "province's CBS code, e.g. region: PV26")
     if params.sbi and params.kind != "sector":
-        problems.append(f"{where}: key 'sbi' = {params.sbi!r} only applies to a sector "
+        problems.append(f"{where}: key 'sbi' = {short(params.sbi)} only applies to a sector "
                         "report; remove it")
     seen: set[tuple[str, str]] = set()
     for i, t in enumerate(params.targets):
         if (t.indicator, t.level) in seen:
-            problems.append(f"{where}: targets[{i}] repeats the target for {t.indicator!r} "
-                            f"level {t.level!r}; keep one")
+            problems.append(f"{where}: targets[{i}] repeats the target for {short(t.indicator)} "
+                            f"level {short(t.level)}; keep one")
         seen.add((t.indicator, t.level))
     return problems
 
@@ -377,13 +362,8 @@ def from_values(values: dict[str, Any], where: str = "template parameters") -> R
     try:
         params = ReportParams.model_validate(values)
     except ValidationError as exc:
-        found = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"])
-            if err["type"] == "missing":
-                found.append(f"{where}: missing {loc!r}; set it in the parameters cell")
-            else:
-                found.append(f"{where}: {loc} = {err.get('input')!r}: {err['msg']}")
+        found = yamlio.validation_problems(exc, where, ReportParams,
+                                           fix="set it in the parameters cell")
         raise ParameterError(found[0] if len(found) == 1 else "invalid parameters:\n  - "
                              + "\n  - ".join(found)) from None
     found = cross_checks(params, where)
@@ -423,7 +403,7 @@ def parse_only(values: list[str] | None) -> set[tuple[str, str]] | None:
         kind, sep, slug = value.partition(":")
         if not sep or kind not in KINDS or not slug:
             raise ParameterError(
-                f"--only {value!r}: write KIND:SLUG with KIND one of {', '.join(KINDS)}, "
+                f"--only {short(value)}: write KIND:SLUG with KIND one of {', '.join(KINDS)}, "
                 "e.g. sector:energie or national:nl"
             )
         out.add((kind, slug))
@@ -464,7 +444,7 @@ def expand(
         for kind, slug in sorted(only - known):
             slugs = [s for k, s in known if k == kind]
             raise ParameterError(
-                f"--only {kind}:{slug}: no such report{_close(slug, slugs)}; "
+                f"--only {kind}:{slug}: no such report{close_match(slug, slugs)}; "
                 "see `techmonitor list`"
             )
         jobs = [j for j in jobs if (j.params.kind, j.params.slug) in only]
@@ -477,9 +457,6 @@ def parse_set(values: list[str] | None) -> dict[str, Any]:
     for item in values or []:
         key, sep, raw = item.partition("=")
         if not sep or not key:
-            raise ParameterError(f"--set {item!r}: write KEY=VALUE, e.g. --set language=en")
-        try:
-            out[key.strip()] = yaml.safe_load(raw)
-        except yaml.YAMLError as exc:
-            raise ParameterError(f"--set {item!r}: value is not valid YAML ({exc})") from exc
+            raise ParameterError(f"--set {short(item)}: write KEY=VALUE, e.g. --set language=en")
+        out[key.strip()] = yamlio.parse_text(raw, f"--set {key.strip()}", ParameterError)
     return out

@@ -33,7 +33,7 @@ class DataValidationError(TechmonitorError):
 
     def __str__(self) -> str:
         base = super().__str__()
-        if not self.problems:
+        if not self.problems or self.problems == [base]:  # one problem: say it once
             return base
         return base + "\n" + "\n".join(f"  - {p}" for p in self.problems)
 

@@ -20,11 +20,11 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from techmonitor import yamlio
 from techmonitor.errors import DataValidationError
-from techmonitor.reference import SectorsRef, read_source_keys, yaml_text
+from techmonitor.reference import SectorsRef, read_source_keys
 
 SERIES_COLUMNS = ["period", "value", "status", "vintage", "source"]
 _STATUS_RANK = {"definitive": 0, "provisional": 1, "illustrative": 2}
@@ -100,24 +100,23 @@ def load_catalogue(data_dir: Path) -> dict[str, Indicator]:
         references.
     """
     path = Path(data_dir) / "indicators.yaml"
-    if not path.exists():
-        msg = f"{path}: file missing; restore it from git"
+    raw = yamlio.load_file(path) or {}
+    entries = raw.get("indicators") if isinstance(raw, dict) else None
+    if not isinstance(entries, dict):
+        msg = f"{path}: needs a mapping 'indicators:' of code: definition"
         raise DataValidationError(msg, [msg])
-    try:
-        raw = yaml_text(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        msg = f"{path}: not valid YAML ({exc})"
-        raise DataValidationError(msg, [msg]) from exc
     problems: list[str] = []
     out: dict[str, Indicator] = {}
-    for code, body in (raw.get("indicators") or {}).items():
+    for code, body in entries.items():
+        if not isinstance(body, dict | None):
+            problems.append(f"{path}: indicator {yamlio.short(code)}: must be a mapping of "
+                            "key: value")
+            continue
         try:
             out[code] = Indicator.model_validate({"code": code, **(body or {})})
         except ValidationError as exc:
-            for err in exc.errors():
-                loc = ".".join(str(x) for x in err["loc"])
-                problems.append(f"{path}: indicator {code}, key {loc}: {err['msg']} "
-                                f"(value {err.get('input')!r}); fix that key")
+            problems += yamlio.validation_problems(exc, f"{path}: indicator {yamlio.short(code)}",
+                                                   Indicator)
     for ind in out.values():
         if ind.aggregation == "share" and not ind.derived:
             problems.append(f"{path}: indicator {ind.code}: aggregation 'share' needs numerator "

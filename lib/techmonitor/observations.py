@@ -4,8 +4,10 @@
 ``data/SOURCES.md``). Rules checked by :func:`validate_data`, each problem naming file, row,
 column and value and saying how to fix it:
 
-* required columns present; ``value`` numeric; codes allowed (level, sex, status, region,
-  sector, period format);
+* required columns present; ``value`` a plain finite number within the stated range
+  (:func:`techmonitor.values.parse_number`: no nan/inf in any spelling, no ``1_000``); codes
+  allowed (level, sex, status, region, sector, period format, years 1900-2100); a bad value
+  never hides the other problems of its row;
 * no duplicate keys (indicator, period, level, sector, region, sex, vintage);
 * counts not negative, shares within 0–100;
 * indicator, source, sector and region codes known (catalogue, SOURCES.md, reference YAML);
@@ -27,20 +29,25 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from techmonitor import periods
+from techmonitor import csvio, periods
 from techmonitor.errors import DataValidationError
 from techmonitor.fsutil import atomic_write_bytes
 from techmonitor.indicators import catalogue_problems, load_catalogue
 from techmonitor.reference import load_regions, load_sectors, read_source_keys
 from techmonitor.sources import KEY_COLUMNS, TIDY_COLUMNS
+from techmonitor.values import FIRST_YEAR, LAST_YEAR, parse_number, period_problem
+from techmonitor.yamlio import short
 
 COLUMNS = TIDY_COLUMNS
 LEVELS = ["vmbo", "mbo", "mbo-1", "mbo-2", "mbo-3", "mbo-4", "hbo", "wo", "ho", "all"]
 SEXES = ["man", "vrouw", "all"]
 STATUSES = ["definitive", "provisional", "illustrative"]
-REGION_PATTERN = r"^(NL|NL01|PV(2\d|3[01])|LD0[1-4]|AM(0[1-9]|[12]\d|3[0-5]))$"
-SECTOR_PATTERN = r"^(all|[a-z]+(-[a-z]+)*|sbi-([A-U](-[A-U])?|\d{2,5}(-\d{2,3})?))$"
+# \Z, not $: "$" also matches before a final newline ("PV29\n" would pass)
+REGION_PATTERN = r"^(NL|NL01|PV(2[0-9]|3[01])|LD0[1-4]|AM(0[1-9]|[12][0-9]|3[0-5]))\Z"
+SECTOR_PATTERN = r"^(all|[a-z]+(-[a-z]+)*|sbi-([A-U](-[A-U])?|[0-9]{2,5}(-[0-9]{2,3})?))\Z"
+INDICATOR_PATTERN = r"^[a-z][a-z0-9_]*\Z"
 OBS_FILE = "observations.csv"
+LETTER_FILE = "letter_figures.csv"
 _HASHED_FILES = ["observations.csv", "indicators.yaml", "sectors.yaml", "regions.yaml",
                  "SOURCES.md"]
 
@@ -51,11 +58,12 @@ def schema() -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "indicator": pa.Column(checks=pa.Check.str_matches(
-                r"^[a-z][a-z0-9_]*$", error="use a lower-case indicator code from "
+                INDICATOR_PATTERN, error="use a lower-case indicator code from "
                 "data/indicators.yaml"), **text),
             "period": pa.Column(checks=pa.Check(
-                lambda s: s.map(periods.is_valid), element_wise=False,
-                error="write 2019 (year), 2019/20 (school year) or 2023Q2 (quarter)"), **text),
+                lambda s: s.map(lambda p: not period_problem(p)), element_wise=False,
+                error="write 2019 (year), 2019/20 (school year) or 2023Q2 (quarter), "
+                f"years {FIRST_YEAR}-{LAST_YEAR}"), **text),
             "level": pa.Column(checks=pa.Check.isin(
                 LEVELS, error=f"use one of {', '.join(LEVELS)}"), **text),
             "sector": pa.Column(checks=pa.Check.str_matches(
@@ -65,7 +73,9 @@ def schema() -> pa.DataFrameSchema:
                 REGION_PATTERN, error="use NL, PV20..PV31, LD01..LD04 or AM01..AM35"), **text),
             "sex": pa.Column(checks=pa.Check.isin(SEXES, error="use man, vrouw or all"),
                              **text),
-            "value": pa.Column(float, nullable=False, coerce=False),
+            # a cell that is no number is reported by check_frame and left empty here, so the
+            # other columns of its row are still checked
+            "value": pa.Column(float, nullable=True, coerce=False),
             "source": pa.Column(checks=pa.Check.str_length(min_value=1,
                                 error="give a source key from data/SOURCES.md"), **text),
             "vintage": pa.Column(checks=pa.Check.str_length(min_value=1,
@@ -80,10 +90,7 @@ def schema() -> pa.DataFrameSchema:
 
 
 def _read_raw(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        msg = f"{path}: file missing; run `techmonitor data build --raw DIR`"
-        raise DataValidationError(msg, [msg])
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return csvio.read_table(path, COLUMNS, "run `techmonitor data build --raw DIR`")
 
 
 def check_frame(
@@ -114,7 +121,7 @@ def check_frame(
     for i, cell in enumerate(df["value"].astype(str)):
         text = cell.strip()
         row = i + 2
-        if text in {"", "<5", "< 5", "nan", "NaN"}:
+        if text in {"", "<5", "< 5"}:
             problems.append(
                 f"{fname}: row {row}, column value: {cell!r} is a suppressed or empty cell; "
                 "observations hold published numbers only: drop the row, or let the connector "
@@ -122,22 +129,20 @@ def check_frame(
             values.append(float("nan"))
             continue
         try:
-            values.append(float(text))
-        except ValueError:
-            problems.append(f"{fname}: row {row}, column value: {cell!r} is not a number; "
-                            "write digits with a decimal point, no thousands separator")
+            values.append(parse_number(text))
+        except ValueError as exc:
+            problems.append(f"{fname}: row {row}, column value: {short(cell)} {exc}")
             values.append(float("nan"))
     df["value"] = pd.Series(values, dtype=float, index=df.index)
-    ok = df["value"].notna()
     try:
-        schema().validate(df[ok], lazy=True)
+        schema().validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
         for rec in fc.to_dict("records"):
             idx = rec.get("index")
             where = f"row {int(idx) + 2}" if pd.notna(idx) else "all rows"
             problems.append(f"{fname}: {where}, column {rec['column']}: value "
-                            f"{rec['failure_case']!r} is not allowed; {rec['check']}")
+                            f"{short(rec['failure_case'])} is not allowed; {rec['check']}")
     dup = df.duplicated(KEY_COLUMNS, keep="first")
     for i in df.index[dup]:
         key = ", ".join(f"{c}={df.at[i, c]}" for c in KEY_COLUMNS)
@@ -288,8 +293,8 @@ def validate_data(data_dir: Path) -> list[str]:
     list of str
         Empty when the data folder is valid.
     """
+    from techmonitor.measure_progress import load_measure_progress
     from techmonitor.reference import (
-        load_measure_progress,
         load_measures,
         load_regions,
         load_sectors,
@@ -321,8 +326,62 @@ def validate_data(data_dir: Path) -> list[str]:
         return problems + exc.problems
     problems += check_frame(raw, str(obs_path), data_dir)
     problems += catalogue_problems(data_dir, raw)
+    problems += _letter_problems(data_dir)
+    problems += _data_target_problems(data_dir, raw)
     # de-duplicate while keeping order (the same YAML error can surface via two loaders)
     return list(dict.fromkeys(problems))
+
+
+def _letter_problems(data_dir: Path) -> list[str]:
+    """The figures typed from the cabinet letter are numbers the build can use."""
+    path = data_dir / LETTER_FILE
+    if not path.exists():
+        return []
+    try:
+        raw = csvio.read_table(path, ["indicator", "period", "level", "value"], "")
+    except DataValidationError as exc:
+        return exc.problems
+    if "value" not in raw.columns:
+        return [f"{path}: required column 'value' is missing"]
+    problems = []
+    for i, cell in enumerate(raw["value"]):
+        try:
+            parse_number(cell)
+        except ValueError as exc:
+            problems.append(f"{path}: row {i + 2}, column value: {short(cell)} {exc}")
+    if "period" in raw.columns:
+        for i, cell in enumerate(raw["period"]):
+            if period_problem(cell):
+                problems.append(f"{path}: row {i + 2}, column period: {short(cell)}: "
+                                f"{period_problem(cell)}")
+    return problems
+
+
+def _data_target_problems(data_dir: Path, raw: pd.DataFrame) -> list[str]:
+    """Targets of ``data/targets.yaml`` fit their indicator's kind and the data's horizon."""
+    from techmonitor.reference import load_targets
+    from techmonitor.values import target_problems
+
+    try:
+        targets = load_targets(data_dir)
+        cat = load_catalogue(data_dir)
+    except DataValidationError:
+        return []  # reported by the loaders already
+    path = data_dir / "targets.yaml"
+    problems = []
+    for i, t in enumerate(targets):
+        ind = cat.get(t.indicator)
+        if ind is None:
+            problems.append(f"{path}: targets[{i}]: indicator = {short(t.indicator)} is not in "
+                            "data/indicators.yaml; use one of its codes")
+            continue
+        stored = ind.numerator.indicator if ind.numerator is not None else t.indicator
+        rows = raw[(raw["indicator"] == stored) & (raw["level"] == t.level)]
+        have = [p for p in rows["period"].unique() if periods.is_valid(p)]
+        newest = max(have, key=periods.sort_key) if have else None
+        problems += target_problems(f"{path}: targets[{i}]", ind.kind, t.target_value,
+                                    t.target_period, newest)
+    return problems
 
 
 def select(

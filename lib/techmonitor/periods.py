@@ -12,10 +12,10 @@ from collections.abc import Iterable
 
 import numpy as np
 
-YEAR_RE = re.compile(r"^(\d{4})$")
-SCHOOL_YEAR_RE = re.compile(r"^(\d{4})/(\d{2})$")
-QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
-PERIOD_PATTERN = r"^\d{4}(/\d{2}|Q[1-4])?$"
+# \Z, not $: "$" also matches before a final newline ("2023Q3\n" would pass); ASCII digits only
+YEAR_RE = re.compile(r"^(\d{4})\Z", re.ASCII)
+SCHOOL_YEAR_RE = re.compile(r"^(\d{4})/(\d{2})\Z", re.ASCII)
+QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])\Z", re.ASCII)
 
 
 def period_kind(code: str) -> str:

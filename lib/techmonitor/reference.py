@@ -1,9 +1,8 @@
-"""Reference files of ``data/``: sectors, regions, targets, measures and measure progress.
+"""Reference files of ``data/``: sectors, regions, targets and measures.
 
 All YAML is validated with strict pydantic models (unknown keys are errors), and every error
 is turned into a :class:`~techmonitor.errors.DataValidationError` naming the file, the entry
-and the key. Measure progress comes from ``data/measure_progress.csv`` or from the Excel
-workbook the programme office fills in (:func:`write_measure_template`).
+and the key. Realised measure progress is :mod:`techmonitor.measure_progress`.
 """
 
 from __future__ import annotations
@@ -12,15 +11,17 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from techmonitor import periods
+from techmonitor import yamlio
 from techmonitor.errors import DataValidationError
+from techmonitor.values import VALUE_LIMIT, out_of_range, period_problem
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-SBI_RE = re.compile(r"^sbi-([A-U](-[A-U])?|\d{2,5}(-\d{2,3})?)$")
+# \Z, not $: "$" also matches before a final newline
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
+SBI_RE = re.compile(r"^sbi-([A-U](-[A-U])?|\d{2,5}(-\d{2,3})?)\Z", re.ASCII)
+PROVINCE_RE = re.compile(r"^PV(2\d|3[01])\Z", re.ASCII)
+LABOUR_MARKET_RE = re.compile(r"^AM(0[1-9]|[12]\d|3[0-5])\Z", re.ASCII)
 Status = Literal["definitive", "provisional", "illustrative"]
 
 
@@ -220,15 +221,22 @@ class Target(_Strict):
     @field_validator("baseline_period", "target_period")
     @classmethod
     def _period(cls, v: str | None) -> str | None:
-        if v is not None:
-            periods.period_kind(v)
+        if v is not None and period_problem(v):
+            raise ValueError(f"{period_problem(v)}; write a period such as 2025 or 2025/26")
+        return v
+
+    @field_validator("baseline_value", "target_value")
+    @classmethod
+    def _finite(cls, v: float | None) -> float | None:
+        if v is not None and out_of_range(v):
+            raise ValueError(f"{v:g} {out_of_range(v)}")
         return v
 
 
 class Budget(_Strict):
     """Money committed to a measure."""
 
-    amount_eur: float = Field(gt=0)
+    amount_eur: float = Field(gt=0, le=VALUE_LIMIT, allow_inf_nan=False)
     basis: Literal["total", "per_year", "one_off"]
     start: int | None = None
     end: int | None = None
@@ -239,7 +247,7 @@ class OutputTarget(_Strict):
     """What a measure should deliver."""
 
     description_nl: str
-    value: float | None = None
+    value: float | None = Field(default=None, gt=0, le=VALUE_LIMIT, allow_inf_nan=False)
     unit: str | None = None
 
 
@@ -286,36 +294,16 @@ class MeasuresRef(_Strict):
     measures: list[Measure]
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C parser: ~10x faster
-
-
-def yaml_text(text: str) -> Any:
-    """Parse YAML safely with the fast C loader when libyaml is available."""
-    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a *safe* loader class
-
-
 def _load_yaml(path: Path) -> Any:
-    if not path.exists():
-        msg = f"{path}: file missing; restore it from git or run `techmonitor data build`"
-        raise DataValidationError(msg, [msg])
-    try:
-        return yaml_text(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        msg = f"{path}: not valid YAML ({exc}); fix the indentation/quoting at the line shown"
-        raise DataValidationError(msg, [msg]) from exc
+    return yamlio.load_file(path, missing="restore it from git or run `techmonitor data build`")
 
 
-def _validate(model: type[BaseModel], data: Any, path: Path) -> Any:
+def _validate(model: type[BaseModel], data: Any, path: Path, entry: str = "") -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = ".".join(str(x) for x in err["loc"])
-            value = err.get("input")
-            shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
-            problems.append(f"{path}: key {loc}: {err['msg']} (value {shown}); fix that entry")
-        raise DataValidationError(f"{path}: {len(problems)} problems", problems) from exc
+        problems = yamlio.validation_problems(exc, f"{path}{entry}", model, fix="fix that entry")
+        raise DataValidationError(f"{path}: {len(problems)} problems", problems) from None
 
 
 def load_sectors(data_dir: Path) -> SectorsRef:
@@ -357,10 +345,10 @@ def load_regions(data_dir: Path) -> RegionsRef:
     ref: RegionsRef = _validate(RegionsRef, _load_yaml(path), path)
     problems = []
     for p in ref.provinces:
-        if not re.match(r"^PV(2\d|3[01])$", p.code):
+        if not PROVINCE_RE.match(p.code):
             problems.append(f"{path}: province {p.slug}: code {p.code!r} is not PV20..PV31")
     for r in ref.labour_market_regions:
-        if r.code and not re.match(r"^AM(0[1-9]|[12]\d|3[0-5])$", r.code):
+        if r.code and not LABOUR_MARKET_RE.match(r.code):
             problems.append(
                 f"{path}: labour-market region {r.slug}: code {r.code!r} is not AM01..AM35"
             )
@@ -374,7 +362,11 @@ def load_targets(data_dir: Path) -> list[Target]:
     path = Path(data_dir) / "targets.yaml"
     raw = _load_yaml(path) or {}
     items = raw.get("targets", []) if isinstance(raw, dict) else raw
-    out: list[Target] = [_validate(Target, item, path) for item in items]
+    if not isinstance(items, list):
+        msg = f"{path}: 'targets' must be a list of targets (- id: ...)"
+        raise DataValidationError(msg, [msg])
+    out: list[Target] = [_validate(Target, item, path, f": targets[{i}]")
+                         for i, item in enumerate(items)]
     return out
 
 
@@ -388,144 +380,3 @@ def load_measures(data_dir: Path) -> MeasuresRef:
         msg = f"{path}: measure ids {dupes} occur more than once; ids must be unique"
         raise DataValidationError(msg, [msg])
     return ref
-
-
-PROGRESS_COLUMNS = ["measure_id", "period", "output_value", "spent_eur", "status", "note"]
-PROGRESS_STATUS = {"reported", "illustrative"}
-
-
-def load_measure_progress(path: Path, measure_ids: list[str] | None = None) -> pd.DataFrame:
-    """Load realised measure progress from CSV or the Excel workbook.
-
-    Parameters
-    ----------
-    path
-        ``measure_progress.csv`` or an ``.xlsx`` made by :func:`write_measure_template`
-        (sheet ``voortgang``).
-    measure_ids
-        Known measure ids; unknown ids are errors when given.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`PROGRESS_COLUMNS`; numbers as floats (empty = missing).
-
-    Raises
-    ------
-    DataValidationError
-        Every problem (row, column, value, how to fix) at once.
-    """
-    path = Path(path)
-    if not path.exists():
-        msg = f"{path}: file missing; create it with `techmonitor measures template`"
-        raise DataValidationError(msg, [msg])
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        df = pd.read_excel(path, sheet_name="voortgang", dtype=str, keep_default_na=False)
-    else:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    df.columns = [str(c).strip() for c in df.columns]
-    problems = []
-    missing = [c for c in PROGRESS_COLUMNS if c not in df.columns]
-    if missing:
-        msg = f"{path}: missing columns {missing}; the header must be {PROGRESS_COLUMNS}"
-        raise DataValidationError(msg, [msg])
-    df = df[PROGRESS_COLUMNS].copy()
-    # Template rows that were not filled in (no period, no numbers) are skipped, not errors.
-    filled = (df[["period", "output_value", "spent_eur"]] != "").any(axis=1)
-    df = df[filled].reset_index(drop=True)
-    out_num: dict[str, list[float]] = {"output_value": [], "spent_eur": []}
-    for i, row in df.iterrows():
-        line = int(str(i)) + 2
-        if measure_ids is not None and row["measure_id"] not in measure_ids:
-            problems.append(
-                f"{path}: row {line}, column measure_id: {row['measure_id']!r} is not a measure "
-                "in data/measures.yaml; use one of its ids"
-            )
-        if not periods.QUARTER_RE.match(str(row["period"])):
-            problems.append(
-                f"{path}: row {line}, column period: {row['period']!r} is not a quarter; "
-                "write e.g. 2013Q2"
-            )
-        if row["status"] not in PROGRESS_STATUS:
-            problems.append(
-                f"{path}: row {line}, column status: {row['status']!r}; use 'reported' "
-                "(a real figure) or 'illustrative'"
-            )
-        for col in out_num:
-            text = str(row[col]).strip().replace(",", ".")
-            try:
-                val = float(text) if text else float("nan")
-            except ValueError:
-                problems.append(f"{path}: row {line}, column {col}: {row[col]!r} is not a number")
-                val = float("nan")
-            if val < 0:
-                problems.append(f"{path}: row {line}, column {col}: {val} is negative")
-            out_num[col].append(val)
-    dup = df.duplicated(["measure_id", "period"], keep=False)
-    for i in df.index[dup]:
-        problems.append(
-            f"{path}: row {i + 2}: measure {df.at[i, 'measure_id']} has more than one row for "
-            f"{df.at[i, 'period']}; keep one"
-        )
-    if problems:
-        raise DataValidationError(f"{path}: {len(problems)} problems", problems)
-    for col, vals in out_num.items():
-        df[col] = pd.Series(vals, dtype=float)
-    return df
-
-
-def write_measure_template(path: Path, data_dir: Path | None = None) -> Path:
-    """Write the Excel workbook the programme office fills in.
-
-    Sheets: ``voortgang`` (the rows to fill: one per measure × quarter), ``maatregelen``
-    (read-only list of measures with their output targets) and ``uitleg`` (instructions).
-    The status column has a drop-down (reported/illustrative).
-
-    Parameters
-    ----------
-    path
-        Target ``.xlsx``; written to a temporary file first, then renamed.
-    data_dir
-        Folder with ``measures.yaml`` (default: the bundled ``data/``).
-
-    Returns
-    -------
-    pathlib.Path
-        The written path.
-    """
-    from openpyxl import Workbook
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-
-    ref = load_measures(data_dir or default_data_dir())
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "voortgang"
-    ws.append(PROGRESS_COLUMNS)
-    for m in ref.measures:
-        ws.append([m.id, "", None, None, "reported", ""])
-    dv = DataValidation(type="list", formula1='"reported,illustrative"', allow_blank=False)
-    ws.add_data_validation(dv)
-    dv.add(f"E2:E{len(ref.measures) + 500}")
-    ws2 = wb.create_sheet("maatregelen")
-    ws2.append(["measure_id", "cluster", "titel", "eigenaar", "outputdoel", "waarde", "eenheid"])
-    for m in ref.measures:
-        ot = m.output_target
-        ws2.append([m.id, m.cluster, m.title_nl, ", ".join(m.owner),
-                    ot.description_nl if ot else "", ot.value if ot else None,
-                    ot.unit if ot else ""])
-    ws3 = wb.create_sheet("uitleg")
-    for line in (
-        "Vul per maatregel en kwartaal één regel in op het blad 'voortgang'.",
-        "period: kwartaal als 2013Q2. output_value: gerealiseerde output (aantal), cumulatief.",
-        "spent_eur: uitgegeven bedrag in euro, cumulatief. status: 'reported' voor echte cijfers.",
-        "Kopieer een regel voor extra kwartalen. Controleer met: techmonitor validate",
-    ):
-        ws3.append([line])
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp.xlsx")
-    wb.save(tmp)
-    tmp.replace(path)
-    return path

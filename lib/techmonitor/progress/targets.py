@@ -8,7 +8,7 @@ from typing import Any
 
 from techmonitor.errors import ParameterError
 from techmonitor.messages import msg
-from techmonitor.periods import to_decimal_year
+from techmonitor.periods import period_kind, to_decimal_year
 from techmonitor.progress.categories import (
     ACCELERATION_NEEDED,
     ACCELERATION_RATIO,
@@ -72,6 +72,9 @@ class TargetAssessment:
         verdict is :attr:`category`).
     notes
         Edge cases met (English), e.g. "target already met".
+    period_passed
+        The target period is over: the data already cover it, or it ended before the report
+        period (``as_of``). It is still judged, and the report must say the period has passed.
     """
 
     category: Category
@@ -97,6 +100,7 @@ class TargetAssessment:
     trend_ci95: tuple[float, float] | None = None
     point_category: Category | None = None
     notes: tuple[str, ...] = ()
+    period_passed: bool = False
 
     @property
     def met(self) -> bool:
@@ -116,6 +120,7 @@ def assess_target(
     baseline_value: float | None = None,
     direction: Direction = "up",
     target_illustrative: bool = False,
+    as_of: str | None = None,
 ) -> TargetAssessment:
     """Assess progress towards a target (Eurostat / Statistics Canada method).
 
@@ -132,6 +137,11 @@ def assess_target(
         the baseline) the given value is used.
     direction
         ``"up"`` when higher is better (target above baseline), ``"down"`` when lower is better.
+    target_illustrative
+        The target is an illustration, not a policy figure.
+    as_of
+        The report period (e.g. ``"2023Q3"``): a target period that ended before it has passed
+        even when the data do not reach it yet.
 
     Returns
     -------
@@ -238,6 +248,7 @@ def assess_target(
             notes.append("no trend interval: the growth ratio cannot be judged")
     if t_target <= t_latest:
         notes.append("target period already observed")
+    passed = t_target <= t_latest or (as_of is not None and _ended_before(target_period, as_of))
     return TargetAssessment(
         category=category,
         ratio=ratio,
@@ -262,6 +273,7 @@ def assess_target(
         trend_ci95=result.slope_ci95 if ratio_ci is not None and result is not None else None,
         point_category=point_category,
         notes=tuple(notes),
+        period_passed=passed,
     )
 
 
@@ -281,6 +293,20 @@ def _supported_category(
     lo, hi = min(a, b), max(a, b)
     same = category_for_ratio(lo) is point and category_for_ratio(hi) is point
     return (point if same else UNCERTAIN), (lo, hi), point
+
+
+#: half the length of a period, in years (to_decimal_year gives its middle)
+_HALF = {"year": 0.5, "school_year": 0.5, "quarter": 0.125}
+
+
+def _ended_before(period: str, as_of: str) -> bool:
+    """True when ``period`` ended before ``as_of`` began."""
+    try:
+        end = to_decimal_year(period) + _HALF[period_kind(period)]
+        start = to_decimal_year(as_of) - _HALF[period_kind(as_of)]
+    except ValueError as exc:
+        raise ParameterError(f"as_of={as_of!r}: {exc}") from None
+    return start >= end
 
 
 

@@ -19,6 +19,7 @@ from techmonitor.report import store
 from techmonitor.report.analysis import RelativeTarget, levels_for
 from techmonitor.report.context import codes_of, with_sbi
 from techmonitor.report.own_analysis import check_analysis_file
+from techmonitor.values import target_problems as value_problems
 
 
 def target_problems(params: ReportParams, where: str, project: Path) -> list[str]:
@@ -81,6 +82,7 @@ def target_problems(params: ReportParams, where: str, project: Path) -> list[str
                             f"(sector {params.sector}, region {params.region}, up to "
                             f"{params.period}); pick an indicator the report shows")
             continue
+        problems += value_problems(at, ind.kind, t.target_value, t.target_period, have[-1])
         if t.baseline_period is None or (t.target_change_pct is None
                                          and t.baseline_value is not None):
             continue  # no baseline, or one the target document states itself

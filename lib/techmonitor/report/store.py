@@ -21,9 +21,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
-import yaml
 
-from techmonitor import __version__, indicators, observations, periods, reference
+from techmonitor import (
+    __version__,
+    indicators,
+    measure_progress,
+    observations,
+    periods,
+    reference,
+    yamlio,
+)
 
 T = TypeVar("T")
 _CACHE: dict[tuple[str, str, object], Any] = {}
@@ -172,7 +179,7 @@ def load_progress(data_dir: Path) -> pd.DataFrame | None:
     path = data_dir / "measure_progress.csv"
     if not path.exists():
         return None
-    return cached("progress", path, lambda: reference.load_measure_progress(path))
+    return cached("progress", path, lambda: measure_progress.load_measure_progress(path))
 
 
 def data_hash(data_dir: Path) -> str:
@@ -240,7 +247,7 @@ def load_sources(data_dir: Path) -> dict[str, SourceInfo]:
 
 
 def _read_sources_yaml(path: Path) -> dict[str, SourceInfo]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = yamlio.load_file(path) or {}
     out = {}
     for key, body in (raw.get("sources") or {}).items():
         body = body or {}

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from techmonitor import yamlio
 from techmonitor.errors import DataValidationError
 from techmonitor.observations import check_frame
 from techmonitor.reference import (
@@ -27,7 +28,6 @@ from techmonitor.reference import (
     default_data_dir,
     load_regions,
     load_sectors,
-    yaml_text,
 )
 from techmonitor.sources import (
     KEY_COLUMNS,
@@ -187,7 +187,7 @@ def _write_atomic(path: Path, text: str | bytes) -> None:
 
 def sources_markdown(data_dir: Path, obs: pd.DataFrame, files: list[str]) -> str:
     """Render ``SOURCES.md`` from ``data/sources.yaml`` plus row counts of this build."""
-    spec = yaml_text((data_dir / "sources.yaml").read_text(encoding="utf-8"))
+    spec = yamlio.load_file(data_dir / "sources.yaml")
     counts = obs.groupby("source").size().to_dict()
     lines = [
         "# Sources of `data/observations.csv`",
@@ -266,7 +266,7 @@ def build_data(raw_dir: Path, out_dir: Path) -> dict[str, Any]:
     obs = pd.concat(frames, ignore_index=True)[TIDY_COLUMNS]
     obs = obs.sort_values(KEY_COLUMNS, kind="stable").reset_index(drop=True)
     csv_text = obs.to_csv(index=False, lineterminator="\n", float_format="%.10g")
-    spec = yaml_text((out_dir / "sources.yaml").read_text(encoding="utf-8"))
+    spec = yamlio.load_file(out_dir / "sources.yaml")
     built = pd.read_csv(io.StringIO(csv_text), dtype=str, keep_default_na=False)
     problems = check_frame(built, "observations.csv (built)", out_dir,
                            source_keys=set(spec["sources"]))

@@ -1,0 +1,114 @@
+"""Hostile values in params files: targets that cannot be meant, and codes with a trailing
+newline (``$`` matches before a final newline; the patterns end at ``\\Z``)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from techmonitor.cli import main
+from techmonitor.config import resolve
+from techmonitor.errors import ParameterError
+from techmonitor.progress import assess_target
+
+from .conftest import ROOT
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "params", tmp_path / "params")
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    (tmp_path / "templates").symlink_to(ROOT / "templates")
+    return tmp_path
+
+
+def _utrecht(project: Path, target: str) -> Path:
+    path = project / "params" / "regions" / "utrecht.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("targets:")] + "targets:\n  - {" + target + "}\n",
+                    encoding="utf-8")
+    return path
+
+
+REST = "source: illustrative, status: illustrative"
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    (f"indicator: inflow_tech, level: hbo, target_value: .nan, target_period: 2025/26, {REST}",
+     "key 'targets.0.target_value' = nan: Value error, nan is not a finite number"),
+    (f"indicator: inflow_tech, level: hbo, target_value: .inf, target_period: 2025/26, {REST}",
+     "key 'targets.0.target_value' = inf: Value error, inf is not a finite number"),
+    (f"indicator: inflow_tech, level: hbo, target_value: 1.0e+308, target_period: 2025/26, "
+     f"{REST}", "1e+308 is larger than 1e+12"),
+    (f"indicator: inflow_tech, level: hbo, target_value: 5000, target_period: 9999/00, {REST}",
+     "key 'targets.0.target_period' = '9999/00': Value error, period '9999/00' lies outside "
+     "1900-2100"),
+    (f"indicator: inflow_tech, level: hbo, target_change_pct: -150, baseline_period: 2015/16, "
+     f"target_period: 2025/26, {REST}", "-150% is not a change a target can mean"),
+])
+def test_schema_refuses_targets_that_cannot_be_meant(project: Path, target: str,
+                                                     expected: str) -> None:
+    path = _utrecht(project, target)
+    with pytest.raises(ParameterError) as info:
+        resolve(project / "params" / "base.yaml", path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert expected in str(info.value)
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    (f"indicator: inflow_tech, level: hbo, target_value: -500, target_period: 2025/26, {REST}",
+     "targets[0]: target_value = -500: the indicator is a count, so a target is a positive "
+     "number of people or places"),
+    (f"indicator: inflow_tech_share, level: hbo, target_value: 120, target_period: 2025/26, "
+     f"{REST}", "targets[0]: target_value = 120: the indicator is a share, so a target lies "
+     "within 0-100 (write 25 for 25%)"),
+    (f"indicator: inflow_tech, level: hbo, target_value: 5000, target_period: 2040/41, {REST}",
+     "targets[0]: target_period = '2040/41' lies more than 15 years after the newest data "
+     "(2019/20)"),
+])
+def test_validate_refuses_targets_the_data_cannot_hold(project: Path, target: str,
+                                                       expected: str,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    path = _utrecht(project, target)
+    code = main(["validate", "--project", str(project), "--only", "region:utrecht"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert any(line.startswith(f"error: {path}: {expected}") for line in err.splitlines()), err
+
+
+@pytest.mark.parametrize(("key", "value", "rule"), [
+    ("region", '"PV29\\n"', "is not a CBS region code"),
+    ("slug", '"utrecht\\n"', "is not a slug"),
+    ("period", '"2023Q3\\n"', "is not a quarter"),
+])
+def test_a_trailing_newline_is_refused(project: Path, key: str, value: str,
+                                       rule: str) -> None:
+    path = project / "params" / "regions" / "utrecht.yaml"
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines()
+             if not ln.startswith(f"{key}:")]
+    path.write_text("\n".join([*lines, f"{key}: {value}"]) + "\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=rule):
+        resolve(project / "params" / "base.yaml", path)
+
+
+def test_a_trailing_newline_on_the_command_line_is_refused(project: Path) -> None:
+    with pytest.raises(ParameterError, match=r"'2023Q3\\n' is not a quarter"):
+        resolve(project / "params" / "base.yaml", project / "params" / "national.yaml",
+                overrides={"period": "2023Q3\n"})
+
+
+def test_a_passed_target_period_is_flagged() -> None:
+    """Judged as before, and flagged: by the data (target period observed) or by the report
+    period (the target period ended before it, though the data stop earlier)."""
+    series = pd.Series([100.0, 110.0, 120.0], index=["2015/16", "2016/17", "2017/18"])
+    observed = assess_target(series, 200.0, "2016/17")
+    assert observed.period_passed
+    ahead = assess_target(series, 200.0, "2020/21")
+    assert not ahead.period_passed
+    # 2020/21 ends in summer 2021; a report on 2021Q4 comes after it, one on 2021Q2 does not
+    assert assess_target(series, 200.0, "2020/21", as_of="2021Q4").period_passed
+    assert not assess_target(series, 200.0, "2020/21", as_of="2021Q2").period_passed
+    assert ahead.category == assess_target(series, 200.0, "2020/21", as_of="2021Q4").category
