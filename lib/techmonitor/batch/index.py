@@ -1,0 +1,26 @@
+"""The run folder's index page: every report with its status and its files."""
+
+from __future__ import annotations
+
+from techmonitor.batch.manifest import BatchState
+from techmonitor.fsutil import atomic_write_text
+
+
+def write_index(state: BatchState, *, changed: bool) -> None:
+    """Write ``index.html`` of ``state``'s run folder (kept as it is when nothing changed)."""
+    index = state.out_dir / "index.html"
+    if not changed and index.is_file():
+        return
+    from techmonitor.render.index import index_html
+
+    entries = state.entries()
+    language = next((e["params"].get("language", "nl") for e in entries), "nl")
+    index_entries = [
+        {"report": e["report"], "kind": e["kind"], "title": e["title"],
+         "status": e["status"], "html": (e.get("outputs") or {}).get("html"),
+         "pdf": (e.get("outputs") or {}).get("pdf"), "error": e.get("error"),
+         "summary": e.get("summary")}
+        for e in entries
+    ]
+    appendix = state.appendix.get("file") if state.appendix.get("status") == "ok" else None
+    atomic_write_text(index, index_html(state.period, index_entries, language, appendix))

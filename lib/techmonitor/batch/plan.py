@@ -1,0 +1,140 @@
+"""What a batch will do: run options, the jobs, and what each report is compared with."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from techmonitor.config import Job, expand
+from techmonitor.errors import ParameterError
+from techmonitor.periods import shift_quarter
+from techmonitor.report.results import results_path
+from techmonitor.worker import FORMATS
+
+Validator = Callable[[Path], list[str]]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run a batch.
+
+    Parameters
+    ----------
+    formats
+        Outputs: ``html`` and/or ``pdf`` (PDF also builds the appendix).
+    force
+        Run every selected report even when its cache key is unchanged.
+    workers
+        Worker processes (each with one kept-alive kernel); None: one per CPU core;
+        0: run in this process (debugging).
+    executor
+        ``local`` (worker processes) or ``dask``.
+    scheduler
+        Dask scheduler address; None with ``dask`` starts a LocalCluster.
+    restart_every
+        Restart a kernel after this many reports.
+    timeout
+        Seconds one cell may take.
+    warm_imports, warm_data
+        Kernel warm-up (see :class:`~techmonitor.worker.WorkerSettings`);
+        ``warm_data`` loads the observations once per kernel.
+    validate
+        Data validator (``data_dir -> problems``); None: :func:`observations.validate_data`.
+    compare_with
+        Earlier run folder whose ``results/<report>.json`` each report is compared with;
+        None: the previous quarter's folder in the same output root.
+    """
+
+    formats: tuple[str, ...] = FORMATS
+    force: bool = False
+    workers: int | None = None
+    executor: str = "local"
+    scheduler: str | None = None
+    restart_every: int = 50
+    timeout: int = 600
+    warm_imports: tuple[str, ...] = ("techmonitor.report.core",)
+    warm_data: bool = True
+    validate: Validator | None = None
+    compare_with: Path | None = None
+
+
+def parse_formats(value: str) -> tuple[str, ...]:
+    """Parse ``--format html,pdf``."""
+    items = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
+    bad = [v for v in items if v not in FORMATS]
+    if bad or not items:
+        raise ParameterError(f"--format {value!r}: choose from {', '.join(FORMATS)}, "
+                             "comma-separated, e.g. --format html,pdf")
+    return items
+
+
+def plan(project: Path, *, only: set[tuple[str, str]] | None = None,
+         overrides: dict[str, Any] | None = None) -> list[Job]:
+    """The jobs a run would execute (params validated, nothing executed)."""
+    return expand(project, only=only, overrides=overrides)
+
+
+def compared_path(project: Path, job: Job) -> Path | None:
+    """The earlier results file a job's ``compare_with`` parameter names (None: none)."""
+    name = job.params.compare_with
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.is_absolute() else project / path
+
+
+def with_comparison(project: Path, out_root: Path, jobs: list[Job],
+                    compare_with: Path | None) -> list[Job]:
+    """Jobs with ``compare_with`` set: the earlier run's ``results/<report>.json``.
+
+    Without ``compare_with`` the earlier run is the previous quarter's folder in
+    ``out_root``; when that has no results file for a report, the report compares with
+    nothing (the first run of a series) and says so. A folder named with ``--compare-with``
+    must exist; a report whose file is missing there gets a warning. A value set in the
+    params files is kept. Paths inside the project are passed relative to it.
+
+    Raises
+    ------
+    ParameterError
+        If ``compare_with`` is not a folder.
+    """
+    if compare_with is not None and not Path(compare_with).is_dir():
+        raise ParameterError(f"--compare-with {compare_with}: no such run folder; name the "
+                             "folder of an earlier run, e.g. reports/2023Q2")
+    out = []
+    for job in jobs:
+        p = job.params
+        if p.compare_with:
+            out.append(job)
+            continue
+        if compare_with is not None:
+            path = results_path(Path(compare_with).resolve(), p.report_id)
+        else:
+            path = results_path(Path(out_root).resolve() / shift_quarter(p.period, -1),
+                                p.report_id)
+            if not path.is_file():
+                out.append(job)
+                continue
+        try:
+            name = path.relative_to(project).as_posix()
+        except ValueError:
+            name = str(path)
+        out.append(dataclasses.replace(job, params=p.model_copy(update={"compare_with": name})))
+    return out
+
+
+def default_workers() -> int:
+    """One worker per CPU core available to this process."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def appendix_name(period: str) -> str:
+    """File name of the quarter's appendix."""
+    return f"bijlage-{period}.pdf"
