@@ -32,11 +32,11 @@ def test_key_follows_params_template_and_data(tmp_path: Path) -> None:
     after = keys(project)
     assert {r for r in before if before[r] != after[r]} == {"sector-beta"}
 
-    template = project / "templates" / "sector.ipynb"
+    template = project / "templates" / "report.ipynb"
     template.write_text(template.read_text().replace("Testbureau", "Testbureau ", 1))
     changed = keys(project)
     assert {r for r in after if after[r] != changed[r]} == {
-        r for r in after if r.startswith("sector-")}
+        r for r in after if r.startswith(("sector-", "region-"))}
     after = changed
 
     (project / "data" / ".cache").mkdir()
