@@ -46,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="output root; reports go to OUT/<period>/ (default: reports)")
     run.add_argument("--format", dest="formats", default="html,pdf", metavar="FORMATS",
                      help="outputs, comma-separated: html, pdf (default: html,pdf; pdf also "
-                          "builds the appendix bijlage-<period>.pdf)")
+                          "builds the appendix bijlage-<period>.pdf; another language than "
+                          "nl writes to OUT/<period>/<language>/)")
     run.add_argument("--force", action="store_true",
                      help="run every selected report again, even if nothing changed")
     run.add_argument("--workers", type=int, default=None, metavar="N",

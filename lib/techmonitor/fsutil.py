@@ -49,7 +49,8 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def remove_stale_temps(folder: Path) -> list[Path]:
-    """Delete temporary files left by an interrupted run (``.*.tmp`` in ``folder``, one level deep).
+    """Delete temporary files left by an interrupted run (``.*.tmp`` in ``folder``, one level
+    deep, leaving alone subfolders that another batch locks).
 
     Returns
     -------
@@ -59,7 +60,9 @@ def remove_stale_temps(folder: Path) -> list[Path]:
     removed: list[Path] = []
     if not folder.is_dir():
         return removed
-    for sub in (folder, *[p for p in folder.iterdir() if p.is_dir()]):
+    # a subfolder with a lock of its own belongs to another batch (a run in another language)
+    subs = [p for p in folder.iterdir() if p.is_dir() and not (p / ".lock").exists()]
+    for sub in (folder, *subs):
         for tmp in sub.glob(f".*{TEMP_SUFFIX}"):
             try:
                 tmp.unlink()

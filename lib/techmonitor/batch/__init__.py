@@ -8,6 +8,8 @@ Output layout (``reports/<period>/``)::
     notebooks/<kind>-<slug>.ipynb   the executed notebook (kept, also on failure, with the error)
     index.html                      every report with its status
     manifest.json                   per report: params, cache key, status, outputs, timings
+    en/                             the same for a run in English (appendix-<period>.pdf),
+                                    so one language never touches the files of another
 
 Incremental: each report's cache key (:mod:`techmonitor.cache`) is stored in the manifest; a
 report whose key is unchanged and whose outputs exist is not run again (``force`` redoes it).

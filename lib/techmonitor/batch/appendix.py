@@ -22,7 +22,7 @@ def build_appendix(state: BatchState) -> None:
     """
     if "pdf" not in state.options.formats:
         return
-    name = appendix_name(state.period)
+    name = appendix_name(state.period, state.jobs[0].params.language)
     path = state.out_dir / name
     entries = {e["report"]: e for e in state.entries()}
     jobs = state.jobs

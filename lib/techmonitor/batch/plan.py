@@ -16,6 +16,8 @@ from techmonitor.report.results import results_path
 from techmonitor.worker import FORMATS
 
 Validator = Callable[[Path], list[str]]
+#: the reports' own language; others go to a subfolder of their own (:func:`run_folder`)
+DEFAULT_LANGUAGE = "nl"
 
 
 @dataclass(frozen=True)
@@ -114,8 +116,9 @@ def with_comparison(project: Path, out_root: Path, jobs: list[Job],
         if compare_with is not None:
             path = results_path(Path(compare_with).resolve(), p.report_id)
         else:
-            path = results_path(Path(out_root).resolve() / shift_quarter(p.period, -1),
-                                p.report_id)
+            earlier = run_folder(Path(out_root).resolve(), shift_quarter(p.period, -1),
+                                 p.language)
+            path = results_path(earlier, p.report_id)
             if not path.is_file():
                 out.append(job)
                 continue
@@ -135,6 +138,13 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def appendix_name(period: str) -> str:
-    """File name of the quarter's appendix."""
-    return f"bijlage-{period}.pdf"
+def appendix_name(period: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """File name of the quarter's appendix in ``language``."""
+    return f"bijlage-{period}.pdf" if language == DEFAULT_LANGUAGE else f"appendix-{period}.pdf"
+
+
+def run_folder(out_root: Path, period: str, language: str) -> Path:
+    """Folder of a run: ``<out_root>/<period>`` in Dutch, ``<out_root>/<period>/<language>``
+    in another language, so a run in one language never touches the files of another."""
+    folder = Path(out_root) / period
+    return folder if language == DEFAULT_LANGUAGE else folder / language

@@ -14,7 +14,13 @@ from techmonitor.batch.appendix import build_appendix
 from techmonitor.batch.index import write_index
 from techmonitor.batch.manifest import BatchState, EventHandler
 from techmonitor.batch.outcome import BatchResult, ReportOutcome
-from techmonitor.batch.plan import RunOptions, default_workers, plan, with_comparison
+from techmonitor.batch.plan import (
+    RunOptions,
+    default_workers,
+    plan,
+    run_folder,
+    with_comparison,
+)
 from techmonitor.config import Job
 from techmonitor.errors import DataValidationError, ParameterError, TechmonitorError
 from techmonitor.fsutil import exclusive_lock, remove_stale_temps
@@ -103,7 +109,11 @@ def run_batch(
         raise TechmonitorError(f"reports disagree on the period: {sorted(periods)}; "
                                "set it once in params/base.yaml or with --period")
     the_period = periods.pop()
-    out_dir = Path(out_root) / the_period
+    languages = {j.params.language for j in jobs}
+    if len(languages) != 1:
+        raise TechmonitorError(f"reports disagree on the language: {sorted(languages)}; set "
+                               "it once in params/base.yaml or with --set language=…")
+    out_dir = run_folder(Path(out_root), the_period, languages.pop())
     t_start = time.perf_counter()
 
     def emit(event: dict[str, Any]) -> None:
