@@ -16,12 +16,11 @@ def build_appendix(state: BatchState) -> None:
     """Build (or keep) the appendix of ``state``'s run and record it in ``state.appendix``.
 
     The appendix is built only with ``pdf`` among the formats and when every report of the
-    batch is ok; otherwise any earlier appendix is removed and the reason recorded. It is laid
-    out anew from the reports' documents, which the kept notebooks hold, so a cached report
-    needs no rerun.
+    batch is ok; otherwise any earlier appendix is removed and the reason recorded. A run
+    without ``pdf`` removes an appendix whose reports changed (it would show old versions).
+    It is laid out anew from the reports' documents, which the kept notebooks hold, so a
+    cached report needs no rerun.
     """
-    if "pdf" not in state.options.formats:
-        return
     name = appendix_name(state.period, state.jobs[0].params.language)
     path = state.out_dir / name
     entries = {e["report"]: e for e in state.entries()}
@@ -29,6 +28,19 @@ def build_appendix(state: BatchState) -> None:
     missing = [j.report_id for j in jobs
                if entries.get(j.report_id, {}).get("status") != "ok"
                or not (state.out_dir / f"notebooks/{j.report_id}.ipynb").is_file()]
+    key = None if missing else combined_key([str(entries[j.report_id].get("key"))
+                                             for j in jobs])
+    if "pdf" not in state.options.formats:
+        # a run without PDF keeps the appendix only while it still shows every report as is
+        if state.appendix.get("status") == "ok" and (key is None
+                                                     or state.appendix.get("key") != key):
+            path.unlink(missing_ok=True)
+            state.appendix = {"status": "not built", "file": None,
+                              "reason": "reports changed in a run without --format pdf; "
+                              "run with --format pdf to rebuild it"}
+            state.emit({"event": "appendix", "status": "removed",
+                        "reason": state.appendix["reason"]})
+        return
     if missing:
         path.unlink(missing_ok=True)
         state.appendix = {"status": "not built", "file": None,
@@ -39,7 +51,6 @@ def build_appendix(state: BatchState) -> None:
         state.emit({"event": "appendix", "status": "not built",
                     "reason": state.appendix["reason"]})
         return
-    key = combined_key([str(entries[j.report_id].get("key")) for j in jobs])
     if (not state.options.force and state.appendix.get("key") == key
             and state.appendix.get("status") == "ok" and path.is_file()):
         state.appendix["cached"] = True

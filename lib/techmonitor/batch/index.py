@@ -13,14 +13,19 @@ def write_index(state: BatchState, *, changed: bool) -> None:
         return
     from techmonitor.render.index import index_html
 
+    def present(name: str | None) -> str | None:
+        # the index links only files that are there (never one a run removed)
+        return name if name and (state.out_dir / name).is_file() else None
+
     entries = state.entries()
     language = next((e["params"].get("language", "nl") for e in entries), "nl")
     index_entries = [
         {"report": e["report"], "kind": e["kind"], "title": e["title"],
-         "status": e["status"], "html": (e.get("outputs") or {}).get("html"),
-         "pdf": (e.get("outputs") or {}).get("pdf"), "error": e.get("error"),
+         "status": e["status"], "html": present((e.get("outputs") or {}).get("html")),
+         "pdf": present((e.get("outputs") or {}).get("pdf")), "error": e.get("error"),
          "summary": e.get("summary")}
         for e in entries
     ]
-    appendix = state.appendix.get("file") if state.appendix.get("status") == "ok" else None
+    appendix = present(state.appendix.get("file")) \
+        if state.appendix.get("status") == "ok" else None
     atomic_write_text(index, index_html(state.period, index_entries, language, appendix))

@@ -135,6 +135,10 @@ class BatchState:
             atomic_write_bytes(self.out_dir / path, result.notebook)
             outcome.outputs["notebook"] = path
         if result.status == "ok":
+            # a format this run did not make would show the report as it was: remove it
+            for fmt in ("html", "pdf"):
+                if fmt not in self.options.formats:
+                    (self.out_dir / f"{rid}.{fmt}").unlink(missing_ok=True)
             if "html" in self.options.formats and result.html is not None:
                 atomic_write_text(self.out_dir / f"{rid}.html", result.html)
                 outcome.outputs["html"] = f"{rid}.html"
@@ -164,3 +168,25 @@ class BatchState:
         outcome.outputs["results"] = path.relative_to(self.out_dir).as_posix()
         atomic_write_text(self.out_dir / csv_name(rid), csv_text(results))
         outcome.outputs["csv"] = csv_name(rid)
+
+    # -- reports that no longer exist --------------------------------------------------------
+    def remove_orphans(self) -> list[str]:
+        """Delete the outputs of reports the last run made whose params file is gone.
+
+        Returns
+        -------
+        list of str
+            The reports whose files were removed (they leave the manifest too).
+        """
+        ids = {j.report_id for j in self.jobs}
+        gone = [rid for rid in self.old_entries if rid not in ids]
+        for rid in gone:
+            recorded = (self.old_entries[rid].get("outputs") or {}).values()
+            for name in {*recorded, f"{rid}.html", f"{rid}.pdf", csv_name(rid),
+                         f"notebooks/{rid}.ipynb"}:
+                path = (self.out_dir / str(name)).resolve()
+                if path.is_relative_to(self.out_dir.resolve()):
+                    path.unlink(missing_ok=True)
+            results_path(self.out_dir, rid).unlink(missing_ok=True)
+            del self.old_entries[rid]
+        return gone

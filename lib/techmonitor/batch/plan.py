@@ -11,7 +11,13 @@ from typing import Any
 
 from techmonitor.config import Job, expand
 from techmonitor.errors import ParameterError
-from techmonitor.periods import shift_quarter
+from techmonitor.periods import (
+    QUARTER_RE,
+    SCHOOL_YEAR_RE,
+    YEAR_RE,
+    quarter_to_period,
+    shift_quarter,
+)
 from techmonitor.report.results import results_path
 from techmonitor.worker import FORMATS
 
@@ -76,8 +82,111 @@ def parse_formats(value: str) -> tuple[str, ...]:
 
 def plan(project: Path, *, only: set[tuple[str, str]] | None = None,
          overrides: dict[str, Any] | None = None) -> list[Job]:
-    """The jobs a run would execute (params validated, nothing executed)."""
+    """The jobs a run would execute (params validated, nothing executed).
+
+    A bad command-line value is reported once, as a command-line value (not once per params
+    file, blaming the file), before the params files are expanded.
+    """
+    check_overrides(project, overrides or {})
     return expand(project, only=only, overrides=overrides)
+
+
+def _option(key: str) -> str:
+    return "--period" if key == "period" else f"--set {key}"
+
+
+def check_overrides(project: Path, overrides: dict[str, Any]) -> None:
+    """Check command-line values (``--period``, ``--set``) on their own, once.
+
+    Each value is validated with the params of ``base.yaml`` and the first report file around
+    it; only problems of the command-line keys are reported here (those of the files are the
+    files' own and are reported by :func:`~techmonitor.config.expand`).
+
+    Raises
+    ------
+    ParameterError
+        Naming each bad value as a command-line value.
+    """
+    if not overrides:
+        return
+    from pydantic import ValidationError
+
+    from techmonitor.config import FIELDS, ReportParams, _read_yaml, param_files
+
+    problems = [f"command line: {_option(k)}: unknown parameter; choose from "
+                f"{', '.join(FIELDS)}" for k in overrides if k not in FIELDS]
+    params_dir = Path(project) / "params"
+    files = [params_dir / "base.yaml", *param_files(params_dir)[:1]]
+    values: dict[str, Any] = {}
+    for path in files:
+        try:
+            values.update(_read_yaml(path))
+        except (ParameterError, OSError):
+            pass  # the files' own problems are reported when they are expanded
+    try:
+        ReportParams.model_validate({**values, **overrides})
+    except ValidationError as exc:
+        for err in exc.errors():
+            key = str(err["loc"][0]) if err["loc"] else ""
+            if key in overrides:
+                problems.append(f"command line: {_option(key)} {overrides[key]!r}: "
+                                f"{err['msg'].removeprefix('Value error, ')}")
+    if problems:
+        raise ParameterError(problems[0] if len(problems) == 1 else
+                             "invalid command-line values:\n  - " + "\n  - ".join(problems))
+
+
+#: a report period may lie at most this many quarters after the newest observation
+MAX_QUARTERS_AHEAD = 4
+
+
+def _end_quarter(code: str) -> str | None:
+    """The quarter a period code ends in (year: Q4; school year 2019/20: 2020Q3)."""
+    if QUARTER_RE.match(code):
+        return code
+    if YEAR_RE.match(code):
+        return f"{code}Q4"
+    if SCHOOL_YEAR_RE.match(code):
+        return f"{int(code[:4]) + 1}Q3"
+    return None
+
+
+def newest_quarter(observations: Path) -> str | None:
+    """The quarter in which the newest observation of ``observations`` (a CSV) ends."""
+    import csv
+
+    if not observations.is_file():
+        return None
+    newest: tuple[int, int] | None = None
+    with observations.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            end = _end_quarter(row.get("period") or "")
+            if end is not None:
+                q = quarter_to_period(end)
+                newest = q if newest is None or q > newest else newest
+    return None if newest is None else f"{newest[0]}Q{newest[1]}"
+
+
+def check_period(period: str, data_dir: Path, *, from_command_line: bool) -> None:
+    """Refuse a report period more than :data:`MAX_QUARTERS_AHEAD` quarters after the data.
+
+    Raises
+    ------
+    ParameterError
+        Naming the period, where it came from, the newest observation and the latest period
+        allowed.
+    """
+    observations = Path(data_dir) / "observations.csv"
+    newest = newest_quarter(observations)
+    if newest is None:
+        return
+    latest = shift_quarter(newest, MAX_QUARTERS_AHEAD)
+    if quarter_to_period(period) > quarter_to_period(latest):
+        where = "command line: --period" if from_command_line else "params: period"
+        raise ParameterError(
+            f"{where} {period!r} lies more than {MAX_QUARTERS_AHEAD} quarters after the newest "
+            f"observation in {observations} ({newest}); choose {latest} or earlier, or update "
+            "the data first (techmonitor data update)")
 
 
 def compared_path(project: Path, job: Job) -> Path | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import tempfile
 import time
@@ -16,6 +15,7 @@ from techmonitor.batch.manifest import BatchState, EventHandler
 from techmonitor.batch.outcome import BatchResult, ReportOutcome
 from techmonitor.batch.plan import (
     RunOptions,
+    check_period,
     default_workers,
     plan,
     run_folder,
@@ -90,9 +90,6 @@ def run_batch(
         After stopping every worker and kernel; finished reports are kept (and cached).
     """
     options = options or RunOptions()
-    if "pdf" in options.formats and "html" not in options.formats:
-        # the PDF is printed from the HTML, which is kept too (the appendix needs it)
-        options = dataclasses.replace(options, formats=("html", *options.formats))
     project = Path(project).resolve()
     overrides = dict(overrides or {})
     if period:
@@ -109,6 +106,7 @@ def run_batch(
         raise TechmonitorError(f"reports disagree on the period: {sorted(periods)}; "
                                "set it once in params/base.yaml or with --period")
     the_period = periods.pop()
+    check_period(the_period, project / "data", from_command_line="period" in overrides)
     languages = {j.params.language for j in jobs}
     if len(languages) != 1:
         raise TechmonitorError(f"reports disagree on the language: {sorted(languages)}; set "
@@ -123,6 +121,9 @@ def run_batch(
     with exclusive_lock(out_dir):
         remove_stale_temps(out_dir)
         batch = BatchState(project, out_dir, the_period, jobs, selected, options, emit)
+        removed = batch.remove_orphans()
+        for rid in removed:
+            emit({"event": "removed", "report": rid})
         by_id = {j.report_id: j for j in jobs}
         to_run: list[Job] = []
         for job in jobs:
@@ -143,7 +144,7 @@ def run_batch(
                 on_done(outcome)
         executor = _execute(batch, to_run, by_id, options, emit, on_done) if to_run else None
         try:
-            changed = bool(to_run) or batch.old.get("complete") is not True
+            changed = bool(to_run or removed) or batch.old.get("complete") is not True
             before = {k: batch.appendix.get(k) for k in ("status", "key", "file")}
             # workers and kernels shut down while the appendix and index are written
             build_appendix(batch)
