@@ -236,7 +236,7 @@ class Worker:
         if nb_path.exists():
             result.notebook = nb_path.read_bytes()
             nb_path.unlink()
-        result.title = report_title(p)
+        result.title = report_title(p, self.settings.project / "data")
         if nb is not None:
             self._render(nb, p, result)
         timings["total"] = round(time.time() - t0, 3)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from techmonitor.batch.manifest import BatchState
 from techmonitor.fsutil import atomic_write_text
+from techmonitor.titles import sector_families
 
 
 def write_index(state: BatchState, *, changed: bool) -> None:
@@ -19,11 +20,14 @@ def write_index(state: BatchState, *, changed: bool) -> None:
 
     entries = state.entries()
     language = next((e["params"].get("language", "nl") for e in entries), "nl")
+    families = sector_families(state.project / "data")
     index_entries = [
         {"report": e["report"], "kind": e["kind"], "title": e["title"],
          "status": e["status"], "html": present((e.get("outputs") or {}).get("html")),
          "pdf": present((e.get("outputs") or {}).get("pdf")), "error": e.get("error"),
-         "summary": e.get("summary")}
+         "summary": e.get("summary"),
+         "family": family.heading[language] if e["kind"] == "sector" and (
+             family := families.get(e["params"].get("slug", ""))) else None}
         for e in entries
     ]
     appendix = present(state.appendix.get("file")) \
