@@ -8,11 +8,11 @@ RAW    ?= ../shared/data/raw
 INSTALLED      := $(VENV)/.installed-run
 INSTALLED_TEST := $(VENV)/.installed-test
 
-.PHONY: reports test lint typecheck pytest data validate clean help preview benchmark lab lock
+.PHONY: reports test lint typecheck layers pytest data validate clean help preview benchmark lab lock
 
 help:
 	@echo "make reports   build the quarterly batch ($(PERIOD)) into reports/$(PERIOD)/"
-	@echo "make test      ruff, mypy and pytest (installs test extras)"
+	@echo "make test      ruff, mypy, import layers and pytest (installs test extras)"
 	@echo "make data      rebuild data/ from the raw public files in $(RAW)"
 	@echo "make lab       install JupyterLab for techmonitor open (sector authors)"
 	@echo "make lock      update the lock files from pyproject.toml"
@@ -67,10 +67,14 @@ lint: $(INSTALLED_TEST)
 typecheck: $(INSTALLED_TEST)
 	$(BIN)/mypy
 
+# the import layers and the forbidden imports of pyproject.toml [tool.importlinter]
+layers: $(INSTALLED_TEST)
+	$(BIN)/lint-imports
+
 pytest: $(INSTALLED_TEST) browser-deps
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-test: lint typecheck pytest
+test: lint typecheck layers pytest
 
 clean:
 	rm -rf reports .pytest_cache .mypy_cache .ruff_cache

@@ -32,11 +32,11 @@ def test_key_follows_params_template_and_data(tmp_path: Path) -> None:
     after = keys(project)
     assert {r for r in before if before[r] != after[r]} == {"sector-beta"}
 
-    template = project / "templates" / "sector.ipynb"
+    template = project / "templates" / "report.ipynb"
     template.write_text(template.read_text().replace("Testbureau", "Testbureau ", 1))
     changed = keys(project)
     assert {r for r in after if after[r] != changed[r]} == {
-        r for r in after if r.startswith("sector-")}
+        r for r in after if r.startswith(("sector-", "region-"))}
     after = changed
 
     (project / "data" / ".cache").mkdir()
@@ -74,4 +74,28 @@ def test_one_batch_per_output_folder(tmp_path: Path) -> None:
         with exclusive_lock(tmp_path):
             pass
     with exclusive_lock(tmp_path):  # released again
+        pass
+
+
+def test_the_lock_names_the_run_of_another_process(tmp_path: Path) -> None:
+    """A second process is refused while the first holds the folder, and told its pid."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; from techmonitor.fsutil import "
+         "exclusive_lock\n"
+         f"with exclusive_lock(Path({str(tmp_path)!r})):\n"
+         "    print('held', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(TechmonitorError, match=f"pid {holder.pid}"):
+            with exclusive_lock(tmp_path):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with exclusive_lock(tmp_path):  # the dead holder's lock is gone with it
         pass

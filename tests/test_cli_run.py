@@ -36,16 +36,16 @@ def test_cached_rerun_imports_no_heavy_library(tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(ASSETS / "batch" / "project", project)
     code = (
-        "import sys, techmonitor.batch as b\n"
+        "import sys, techmonitor.batch as b\nfrom pathlib import Path\n"
         "from techmonitor.cli import main\n"
         f"out = {str(project / 'reports')!r}\n"
         "opts = dict(warm_imports=(), warm_data=False,\n"
         "            validate=lambda d: [], formats=('html',), workers=0)\n"
-        f"b.run_batch(b.Path({str(project)!r}), b.Path(out), options=b.RunOptions(**opts))\n"
+        f"b.run_batch(Path({str(project)!r}), Path(out), options=b.RunOptions(**opts))\n"
         "for m in ('pandas', 'papermill', 'nbconvert', 'typst', 'jupyter_client'):\n"
         "    sys.modules.pop(m, None)\n"
         "before = set(sys.modules)\n"
-        f"r = b.run_batch(b.Path({str(project)!r}), b.Path(out), options=b.RunOptions(**opts))\n"
+        f"r = b.run_batch(Path({str(project)!r}), Path(out), options=b.RunOptions(**opts))\n"
         "assert len(r.cached) == 4, r.outcomes\n"
         "new = set(sys.modules) - before\n"
         "heavy = [m for m in new if m.split('.')[0] in ('pandas', 'papermill', 'nbconvert',\n"
@@ -53,3 +53,50 @@ def test_cached_rerun_imports_no_heavy_library(tmp_path: Path) -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+@pytest.mark.parametrize("command", ["list", "run", "validate"])
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--period", "2023q3"],
+     "error: command line: --period '2023q3': '2023q3' is not a quarter"),
+    (["--set", "language=de"], "error: command line: --set language 'de': Input should be"),
+    (["--set", "region=PV99"], "error: command line: --set region 'PV99': 'PV99' is not a CBS"),
+])
+def test_a_bad_command_line_value_is_reported_once_as_such(
+        command: str, argv: list[str], message: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Not once per params file, and not blaming params/base.yaml."""
+    project = ASSETS / "batch" / "project"
+    extra = ["--out", "/nonexistent/never-written"] if command == "run" else []
+    assert main([command, "--project", str(project), *extra, *argv]) == 1
+    err = capsys.readouterr().err
+    value = repr(argv[1].partition("=")[2] or argv[1])
+    lines = [line for line in err.splitlines() if value in line]  # validate checks data too
+    assert len(lines) == 1 and lines[0].startswith(message), lines
+    assert "base.yaml" not in err
+
+
+def test_a_period_far_beyond_the_data_is_refused(capsys: pytest.CaptureFixture[str],
+                                                 tmp_path: Path) -> None:
+    # the fixture's newest observation is the year 2023, which ends in 2023Q4
+    project = ASSETS / "batch" / "project"
+    assert main(["run", "--project", str(project), "--out", str(tmp_path),
+                 "--period", "2031Q1"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: command line: --period '2031Q1' lies more than 4 quarters "
+                          "after the newest observation")
+    assert "(2023Q4); choose 2024Q4 or earlier" in err
+    assert not any(tmp_path.iterdir())  # refused before anything was written
+
+
+def test_list_into_a_closed_pipe_stops_quietly() -> None:
+    """``techmonitor list | head``: the reader goes away, no BrokenPipeError traceback."""
+    project = ASSETS / "batch" / "project"
+    proc = subprocess.Popen([sys.executable, "-c", "from techmonitor.cli import main; "
+                             f"raise SystemExit(main(['list', '--project', {str(project)!r}]))"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the command has printed a line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err

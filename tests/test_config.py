@@ -7,7 +7,7 @@ from pathlib import Path
 
 import papermill as pm
 import pytest
-from techmonitor.config import FIELDS, expand, parse_only, parse_set, resolve
+from techmonitor.config import FIELDS, TEMPLATES, expand, parse_only, parse_set, resolve
 from techmonitor.errors import ParameterError
 
 from .conftest import ROOT
@@ -103,22 +103,22 @@ def test_cli_overrides_and_only(project: Path) -> None:
 def test_resolve_keeps_file_provenance() -> None:
     job = resolve(ROOT / "params" / "base.yaml", ROOT / "params" / "regions" / "limburg.yaml")
     assert job.files[-1].name == "limburg.yaml"
-    assert job.template.name == "region.ipynb"
+    assert job.template.name == "report.ipynb"
     assert job.params.report_id == "region-limburg"
 
 
-@pytest.mark.parametrize("kind", ["national", "sector", "region"])
-def test_template_parameters_match_schema(kind: str) -> None:
+@pytest.mark.parametrize("name", sorted(set(TEMPLATES.values())))
+def test_template_parameters_match_schema(name: str) -> None:
     """Each template's parameters cell defines exactly the schema's fields."""
-    params = pm.inspect_notebook(str(ROOT / "templates" / f"{kind}.ipynb"))
+    params = pm.inspect_notebook(str(ROOT / "templates" / name))
     assert set(params) == set(FIELDS)
 
 
-@pytest.mark.parametrize("kind", ["national", "sector", "region"])
-def test_templates_are_thin_and_stored_without_outputs(kind: str) -> None:
+@pytest.mark.parametrize("name", sorted(set(TEMPLATES.values())))
+def test_templates_are_thin_and_stored_without_outputs(name: str) -> None:
     import nbformat
 
-    nb = nbformat.read(ROOT / "templates" / f"{kind}.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / "templates" / name, as_version=4)
     assert nb.metadata.kernelspec.name == "python3"
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1

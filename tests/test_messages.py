@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import re
 import shutil
-import string
 import subprocess
 import sys
 from pathlib import Path
@@ -23,17 +22,6 @@ from techmonitor.messages import (
     placeholders,
     text,
 )
-
-
-def _fields(text: str) -> set[str]:
-    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
-
-
-@pytest.mark.parametrize("key", sorted(MESSAGES))
-def test_both_languages_present_with_same_placeholders(key: str) -> None:
-    nl, en = MESSAGES[key]
-    assert nl.strip() and en.strip()
-    assert _fields(nl) == _fields(en)
 
 
 def test_msg_formats_and_names_unknown_keys() -> None:
@@ -66,19 +54,108 @@ def test_catalogue_units_have_dutch_and_english_names() -> None:
 LIB = Path(__file__).resolve().parents[1] / "lib" / "techmonitor"
 
 
-def test_catalogues_have_the_same_keys_placeholders_and_no_empty_text() -> None:
+#: functions whose first argument is a message key
+_LOOKUPS = {"msg", "text", "t"}
+_KEYLIKE = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)*\.?")
+
+
+def key_uses(source: str) -> tuple[set[str], set[str], set[str]]:
+    """Keys a module names: ``(looked up, looked-up prefixes, every key-like literal)``.
+
+    A looked-up key is a literal first argument of ``msg``/``text``/``t`` (also inside a
+    conditional: ``t("a" if x else "b")``). Key-like literals anywhere count as uses (keys
+    kept in tables); so do the literal starts of f-strings and sums anywhere
+    (``f"kind.{kind}"``, ``f"nar.target.met{ill}"``, ``"tbl." + t``) as prefixes.
+    """
+    looked: set[str] = set()
+    prefixes: set[str] = set()
+    literals: set[str] = set()
+
+    def prefix_of(node: ast.AST) -> str | None:
+        if isinstance(node, ast.JoinedStr) and node.values \
+                and isinstance(node.values[0], ast.Constant):
+            return str(node.values[0].value)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) \
+                and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+            return node.left.value
+        return None
+
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                and _KEYLIKE.fullmatch(node.value):
+            literals.add(node.value)
+        pre = prefix_of(node)
+        if pre and _KEYLIKE.fullmatch(pre) and "." in pre:
+            prefixes.add(pre)
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else \
+                func.attr if isinstance(func, ast.Attribute) else ""
+            if name not in _LOOKUPS:
+                continue
+            first = node.args[0]
+            for part in (first.body, first.orelse) if isinstance(first, ast.IfExp) else (first,):
+                if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                    looked.add(part.value)
+    return looked, prefixes, literals
+
+
+def catalogue_problems(known: set[str], sources: dict[str, str]) -> list[str]:
+    """Keys looked up but missing, and keys no source names (``sources``: name -> code)."""
+    problems: list[str] = []
+    prefixes: set[str] = set()
+    named: set[str] = set()
+    for where, source in sources.items():
+        looked, pre, literals = key_uses(source)
+        problems += [f"{where}: key {key!r} is used but not in the catalogue"
+                     for key in sorted(looked - known)]
+        prefixes |= pre
+        named |= literals
+    problems += [f"key {key!r} is in the catalogue but never used; remove it from "
+                 "locale/nl and locale/en" for key in sorted(known - named)
+                 if not any(key.startswith(p) for p in prefixes)]
+    return problems
+
+
+def _library_sources() -> dict[str, str]:
+    import nbformat
+
+    root = LIB.parents[1]
+    sources = {p.relative_to(LIB).as_posix(): p.read_text(encoding="utf-8")
+               for p in sorted(LIB.rglob("*.py"))}
+    for path in sorted((root / "templates").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        sources[f"templates/{path.name}"] = "\n".join(
+            c.source for c in nb.cells if c.cell_type == "code")
+    return sources
+
+
+def test_the_catalogue() -> None:
+    """One check of the whole catalogue, listing every problem at once: both languages for
+    every key, the same placeholders, no empty text, no key twice, nothing fuzzy, the English
+    notes show the current Dutch text, every key the code looks up exists, no unused key."""
     nl, en = catalogue("nl"), catalogue("en")
+    problems = check_catalogues()
+    problems += [f"{key!r}: placeholder {{{name}}} is not a name"
+                 for key in nl for name in sorted(placeholders(nl[key]))
+                 if not name.isidentifier()]
+    problems += catalogue_problems(set(nl) | set(en), _library_sources())
     assert list(nl) == list(keys()) and len(nl) > 200
-    assert set(nl) == set(en)
-    for key in nl:
-        assert nl[key].strip() and en[key].strip(), key
-        assert placeholders(nl[key]) == placeholders(en[key]), key
-        assert all(name.isidentifier() for name in placeholders(nl[key])), key
+    assert problems == [], f"{len(problems)} problem(s):\n" + "\n".join(problems)
 
 
-def test_catalogues_pass_the_full_check() -> None:
-    # also: no key twice, nothing fuzzy, the English notes show the current Dutch text
-    assert check_catalogues() == []
+def test_the_usage_check_finds_missing_and_unused_keys() -> None:
+    code = ('def f(report, kind, ok):\n'
+            '    a = report.t("sec.key" if ok else "sec.gone")\n'
+            '    b = msg(f"kind.{kind}", "nl") + text("no.such")\n'
+            '    return a, b, TABLE\n'
+            'TABLE = ("kept.in.table",)\n')
+    known = {"sec.key", "kind.sector", "kind.region", "kept.in.table", "never.named"}
+    assert catalogue_problems(known, {"m.py": code}) == [
+        "m.py: key 'no.such' is used but not in the catalogue",
+        "m.py: key 'sec.gone' is used but not in the catalogue",
+        "key 'never.named' is in the catalogue but never used; remove it from "
+        "locale/nl and locale/en"]
 
 
 def test_check_reports_each_kind_of_problem(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -46,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="output root; reports go to OUT/<period>/ (default: reports)")
     run.add_argument("--format", dest="formats", default="html,pdf", metavar="FORMATS",
                      help="outputs, comma-separated: html, pdf (default: html,pdf; pdf also "
-                          "builds the appendix bijlage-<period>.pdf)")
+                          "builds the appendix bijlage-<period>.pdf; another language than "
+                          "nl writes to OUT/<period>/<language>/)")
     run.add_argument("--force", action="store_true",
                      help="run every selected report again, even if nothing changed")
     run.add_argument("--workers", type=int, default=None, metavar="N",
@@ -183,7 +185,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     problems: list[str] = []
     try:
-        jobs = plan(args.project, only=parse_only(args.only), overrides=parse_set(args.sets))
+        overrides = parse_set(args.sets)
+        if args.period:
+            overrides["period"] = args.period
+        jobs = plan(args.project, only=parse_only(args.only), overrides=overrides)
     except TechmonitorError as exc:
         problems += str(exc).splitlines()
     else:
@@ -472,6 +477,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`techmonitor list | head`): stop quietly, like other tools
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

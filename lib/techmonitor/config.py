@@ -35,6 +35,8 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
 REGION_RE = re.compile(r"^(NL|PV(2\d|3[01])|LD0[1-4]|AM\d\d)\Z", re.ASCII)
 KINDS = ("national", "sector", "region")
 KIND_DIRS = {"sector": "sectors", "region": "regions"}
+#: template of each kind: one for every sector and region report, the national report its own
+TEMPLATES = {"national": "national.ipynb", "sector": "report.ipynb", "region": "report.ipynb"}
 
 
 class TargetParam(BaseModel):
@@ -257,7 +259,8 @@ def resolve(
     overrides
         Values from the command line (``--set language=en``), applied last.
     templates_dir
-        Folder with ``<kind>.ipynb``; default ``templates/`` beside the params folder.
+        Folder with the templates (:data:`TEMPLATES`); default ``templates/`` beside the
+        params folder.
 
     Returns
     -------
@@ -305,7 +308,7 @@ def resolve(
                              + "\n  - ".join(found))
     templates = templates_dir or base.parent.parent / "templates"
     return Job(params=params, files=(base, override),
-               template=templates / f"{params.kind}.ipynb")
+               template=templates / TEMPLATES[params.kind])
 
 
 def cross_checks(params: ReportParams, where: str) -> list[str]:

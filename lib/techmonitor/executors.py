@@ -29,7 +29,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from techmonitor.errors import TechmonitorError
 from techmonitor.worker import Task, TaskResult, Worker, WorkerSettings
@@ -44,14 +44,6 @@ class Event:
     index: int | None = None
     result: TaskResult | None = None
     seconds: float | None = None
-
-
-class Executor(Protocol):
-    """Runs tasks and yields events until every task is done."""
-
-    def run(self, tasks: Sequence[Task]) -> Iterator[Event]: ...
-
-    def close(self) -> None: ...
 
 
 def failed_result(task: Task, message: str) -> TaskResult:

@@ -13,7 +13,6 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
 from techmonitor.errors import TechmonitorError
 
@@ -50,7 +49,8 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def remove_stale_temps(folder: Path) -> list[Path]:
-    """Delete temporary files left by an interrupted run (``.*.tmp`` in ``folder``, one level deep).
+    """Delete temporary files left by an interrupted run (``.*.tmp`` in ``folder``, one level
+    deep, leaving alone subfolders that another batch locks).
 
     Returns
     -------
@@ -60,7 +60,9 @@ def remove_stale_temps(folder: Path) -> list[Path]:
     removed: list[Path] = []
     if not folder.is_dir():
         return removed
-    for sub in (folder, *[p for p in folder.iterdir() if p.is_dir()]):
+    # a subfolder with a lock of its own belongs to another batch (a run in another language)
+    subs = [p for p in folder.iterdir() if p.is_dir() and not (p / ".lock").exists()]
+    for sub in (folder, *subs):
         for tmp in sub.glob(f".*{TEMP_SUFFIX}"):
             try:
                 tmp.unlink()
@@ -71,36 +73,36 @@ def remove_stale_temps(folder: Path) -> list[Path]:
 
 
 @contextmanager
-def exclusive_lock(folder: Path) -> Iterator[IO[str]]:
+def exclusive_lock(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``folder/.lock`` (one batch per output folder at a time).
 
-    The lock is an ``flock`` on an open file, so the operating system releases it when the
-    process dies, also after ``SIGKILL``.
+    The lock is :mod:`filelock`'s (an ``flock`` on an open file), so the operating system
+    releases it when the process dies, also after ``SIGKILL``. The holder's pid is kept beside
+    it in ``.lock.pid``, to name it in the error.
 
     Raises
     ------
     TechmonitorError
         If another run holds the lock.
     """
-    import fcntl
+    from filelock import FileLock, Timeout
 
     folder.mkdir(parents=True, exist_ok=True)
-    lock_path = folder / ".lock"
-    fh = lock_path.open("a+", encoding="utf-8")
+    pid_file = folder / ".lock.pid"
+    lock = FileLock(folder / ".lock", timeout=0)
     try:
+        lock.acquire()
+    except Timeout:
         try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.seek(0)
-            holder = fh.read().strip() or "another process"
-            raise TechmonitorError(
-                f"{folder}: another techmonitor run is writing here (pid {holder}); "
-                "wait for it to finish or stop it"
-            ) from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(str(os.getpid()))
-        fh.flush()
-        yield fh
+            holder = pid_file.read_text(encoding="utf-8").strip() or "unknown"
+        except OSError:
+            holder = "unknown"
+        raise TechmonitorError(
+            f"{folder}: another techmonitor run is writing here (pid {holder}); "
+            "wait for it to finish or stop it") from None
+    try:
+        pid_file.write_text(str(os.getpid()), encoding="utf-8")
+        yield
     finally:
-        fh.close()
+        pid_file.unlink(missing_ok=True)
+        lock.release()

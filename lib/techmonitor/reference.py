@@ -89,10 +89,22 @@ class EducationRules(_Strict):
         return frozenset(getattr(self, level))
 
 
+class Family(_Strict):
+    """A family of sector reports (the top sectors, the markets …): the word in a report's
+    title (``Topsector`` Energie) and the heading of its group on the index page."""
+
+    key: str
+    word_nl: str
+    word_en: str
+    heading_nl: str
+    heading_en: str
+
+
 class TopSector(_Strict):
     """A top sector and its delineation."""
 
     slug: str
+    family: str | None = None  # a key of `families`; none: the report is titled by name only
     name_nl: str
     name_en: str
     vacancies: dict[str, list[str]]
@@ -106,6 +118,7 @@ class SectorsRef(_Strict):
     sbi_sectors: list[SbiSector]
     top_sectors: list[TopSector]
     extra_sbi_stored: list[str] = Field(default_factory=list)
+    families: list[Family] = Field(default_factory=list)
 
     def stored_sbi_codes(self) -> set[str]:
         """SBI codes kept in observations: those of any delineation plus the extras."""
@@ -323,7 +336,12 @@ def load_sectors(data_dir: Path) -> SectorsRef:
     for code in ref.extra_sbi_stored:
         if code not in known:
             problems.append(f"{path}: extra_sbi_stored: {code!r} is not in sbi_sectors")
+    family_keys = [f.key for f in ref.families]
     for s in ref.top_sectors:
+        if s.family is not None and s.family not in family_keys:
+            problems.append(f"{path}: top_sectors {s.slug}: family {s.family!r} is not in "
+                            f"families ({', '.join(family_keys) or 'none defined'}); add it "
+                            "there or fix the key")
         if not SLUG_RE.match(s.slug) or s.slug in seen:
             problems.append(f"{path}: top_sectors slug {s.slug!r} is malformed or duplicated")
         seen.add(s.slug)

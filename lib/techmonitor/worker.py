@@ -236,7 +236,7 @@ class Worker:
         if nb_path.exists():
             result.notebook = nb_path.read_bytes()
             nb_path.unlink()
-        result.title = report_title(p)
+        result.title = report_title(p, self.settings.project / "data")
         if nb is not None:
             self._render(nb, p, result)
         timings["total"] = round(time.time() - t0, 3)
@@ -249,12 +249,13 @@ class Worker:
 
         t = time.perf_counter()
         try:
-            result.stage = "html"
-            html = notebook_to_html(nb, title=result.title, language=p.language, kind=p.kind)
             result.summary = summary_from_notebook(nb)
             result.results = results_from_notebook(nb)
-            result.html = html
-            result.timings["html"] = round(time.perf_counter() - t, 3)
+            if "html" in self.settings.formats:  # the PDF is typeset from the documents
+                result.stage = "html"
+                result.html = notebook_to_html(nb, title=result.title, language=p.language,
+                                               kind=p.kind)
+                result.timings["html"] = round(time.perf_counter() - t, 3)
             if "pdf" in self.settings.formats:
                 result.stage = "pdf"
                 t = time.perf_counter()

@@ -83,7 +83,9 @@ def index_html(period: str, entries: Sequence[Mapping[str, Any]], language: str 
     entries
         Manifest entries: ``report``, ``kind``, ``title``, ``status``, ``html`` and ``pdf``
         (relative links or None), ``error`` (text or None) and optionally ``summary`` (from
-        :func:`summary_from_notebook`; its ``changes`` count fills the changes column).
+        :func:`summary_from_notebook`; its ``changes`` count fills the changes column) and
+        ``family`` (a sector report's group heading, from the data; sector reports without
+        one are listed under a neutral heading).
     language
         Page language (``nl`` or ``en``).
     appendix
@@ -94,10 +96,15 @@ def index_html(period: str, entries: Sequence[Mapping[str, Any]], language: str 
     title = msg("index.title", lang, when=when)
     failed = sum(1 for e in entries if e["status"] == "failed")
     n_warn = sum(len(warnings_of(e)) for e in entries)
+    # national, then the sector reports by family (heading from the data), then regions
+    order: list[tuple[str, str | None]] = [("national", None)]
+    order += list(dict.fromkeys(("sector", e.get("family")) for e in entries
+                                if e["kind"] == "sector"))
+    order.append(("region", None))
     groups = []
-    for kind in ("national", "sector", "region"):
+    for kind, family in order:
         rows = []
-        for e in (e for e in entries if e["kind"] == kind):
+        for e in (e for e in entries if e["kind"] == kind and e.get("family") == family):
             indicators, progress, data_words = _summary_cells(e.get("summary"), lang)
             warnings = warnings_of(e)
             rows.append({
@@ -109,7 +116,7 @@ def index_html(period: str, entries: Sequence[Mapping[str, Any]], language: str 
                 "error": e.get("error") or "", "warnings": warnings,
                 "warnings_summary": msg("index.warnings", lang, n=len(warnings))})
         if rows:
-            name = msg(f"index.kind.{kind}", lang)
+            name = family or msg(f"index.kind.{kind}", lang)
             groups.append({"name": name, "caption": msg("index.caption", lang, kind=name),
                            "rows": rows})
     link = None

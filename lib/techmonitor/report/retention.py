@@ -5,7 +5,7 @@ own vintage. The goal-4 block shows both side by side, one line per method, neve
 estimates a trend per method only where that method has enough points. What the goals ask for
 but no stored table holds (education retention of entry cohorts, lateral inflow, graduates in
 technical jobs) is said in place, with the CBS tables that would supply it
-(:data:`techmonitor.sources.update.TABLES`, fetched by ``techmonitor data update``).
+(:data:`techmonitor.sources.tables.TABLES`, fetched by ``techmonitor data update``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from techmonitor.indicators import series_for
 from techmonitor.messages import join_words
 from techmonitor.periods import sort_key, to_decimal_years
 from techmonitor.report import document as doc
-from techmonitor.sources.update import TABLES
+from techmonitor.sources.tables import TABLES
 
 if TYPE_CHECKING:
     from techmonitor.report.analysis import Item

@@ -28,7 +28,7 @@ from techmonitor.errors import DataValidationError
 from techmonitor.sources import duo, read_table, tidy
 
 if TYPE_CHECKING:
-    from techmonitor.sources.update import TableSpec
+    from techmonitor.sources.tables import TableSpec
 
 _DIP = re.compile(r"^DIP(MAN|VROUW)(\d{4})$")
 MBO_DIPLOMA_COLUMNS = ("NIVEAU", "SECTORKAMER NAAM")

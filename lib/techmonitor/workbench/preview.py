@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from techmonitor.cache import files_under
-from techmonitor.config import Job, expand
+from techmonitor.config import TEMPLATES, Job, expand
 from techmonitor.errors import TechmonitorError
 
 POLL_SECONDS = 0.1
@@ -119,7 +119,7 @@ class Preview:
         params = self.project / "params"
         own = params / "national.yaml" if self.kind == "national" else \
             params / f"{self.kind}s" / f"{self.slug}.yaml"
-        files = [params / "base.yaml", own, self.project / "templates" / f"{self.kind}.ipynb"]
+        files = [params / "base.yaml", own, self.project / "templates" / TEMPLATES[self.kind]]
         # the same files as the batch's data fingerprint (hidden files and caches left out)
         files += files_under(self.project / "data")
         if self._analysis is not None:

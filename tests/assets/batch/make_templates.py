@@ -115,9 +115,9 @@ def notebook(*cells: str) -> nbformat.NotebookNode:
 
 
 def main() -> None:
-    for kind in ("national", "sector", "region"):
+    for kind, name in (("national", "national"), ("sector", "report")):
         nbformat.write(notebook(PARAMS.replace('"national"', f'"{kind}"'), "x = 1", BODY),
-                       HERE / "project" / "templates" / f"{kind}.ipynb")
+                       HERE / "project" / "templates" / f"{name}.ipynb")
     nbformat.write(notebook("x = 0", LEAKY), HERE / "templates" / "leaky.ipynb")
     nbformat.write(notebook("x = 0", PROBE), HERE / "templates" / "probe.ipynb")
 

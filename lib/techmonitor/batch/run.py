@@ -1,0 +1,235 @@
+"""Running a batch: lock the folder, skip cached reports, execute the rest, finish the folder."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from techmonitor.batch.appendix import build_appendix
+from techmonitor.batch.index import write_index
+from techmonitor.batch.manifest import BatchState, EventHandler
+from techmonitor.batch.outcome import BatchResult, ReportOutcome
+from techmonitor.batch.plan import (
+    RunOptions,
+    check_period,
+    default_workers,
+    plan,
+    run_folder,
+    with_comparison,
+)
+from techmonitor.config import Job
+from techmonitor.errors import DataValidationError, ParameterError, TechmonitorError
+from techmonitor.fsutil import exclusive_lock, remove_stale_temps
+from techmonitor.worker import Task, WorkerSettings
+
+
+def _make_executor(options: RunOptions, settings: WorkerSettings, workers: int,
+                   scratch: Path) -> Any:
+    from techmonitor import executors
+
+    if options.executor == "dask":
+        return executors.DaskExecutor(settings, scheduler=options.scheduler, workers=workers)
+    if options.executor != "local":
+        raise ParameterError(f"--executor {options.executor!r}: choose local or dask")
+    if workers == 0:
+        return executors.InlineExecutor(settings)
+    return executors.ProcessExecutor(settings, workers, scratch)
+
+
+def _default_validator(data_dir: Path) -> list[str]:
+    from techmonitor import observations
+
+    return observations.validate_data(data_dir)
+
+
+def run_batch(
+    project: Path,
+    out_root: Path,
+    *,
+    period: str | None = None,
+    only: set[tuple[str, str]] | None = None,
+    overrides: dict[str, Any] | None = None,
+    on_done: Callable[[ReportOutcome], None] | None = None,
+    options: RunOptions | None = None,
+    on_event: EventHandler | None = None,
+) -> BatchResult:
+    """Run the reports of ``project`` for ``period`` into ``out_root/<period>``.
+
+    Parameters are validated for every report, and the data before any kernel computes; a
+    failing report does not stop the others. Unchanged reports are skipped (cache).
+
+    Parameters
+    ----------
+    project
+        Project folder with ``params/``, ``templates/`` and ``data/``.
+    out_root
+        Output root; the batch writes ``out_root/<period>/``.
+    period
+        Reporting quarter overriding the params.
+    only
+        Run only these ``(kind, slug)`` reports; the others stay as the last run left them.
+    overrides
+        Parameter overrides for every report (``--set``).
+    on_done
+        Called with each report's outcome (run or cached).
+    options
+        How to run (formats, workers, executor, force …).
+    on_event
+        Called with one dict per event (``batch_start``, ``cached``, ``worker_ready``,
+        ``start``, ``done``, ``appendix``, ``batch_done``); ``--log-json`` writes these.
+
+    Raises
+    ------
+    ParameterError, DataValidationError
+        Before any report runs, if params or data are invalid.
+    KeyboardInterrupt
+        After stopping every worker and kernel; finished reports are kept (and cached).
+    """
+    options = options or RunOptions()
+    project = Path(project).resolve()
+    overrides = dict(overrides or {})
+    if period:
+        overrides["period"] = period
+    jobs = with_comparison(project, out_root, plan(project, overrides=overrides),
+                           options.compare_with)
+    selected = [j for j in jobs if (j.params.kind, j.params.slug) in only] if only else jobs
+    if only:
+        plan(project, only=only, overrides=overrides)  # names an unknown report, if any
+    if not jobs:
+        raise ParameterError(f"{project / 'params'}: no report parameter files found")
+    periods = {j.params.period for j in jobs}
+    if len(periods) != 1:
+        raise TechmonitorError(f"reports disagree on the period: {sorted(periods)}; "
+                               "set it once in params/base.yaml or with --period")
+    the_period = periods.pop()
+    check_period(the_period, project / "data", from_command_line="period" in overrides)
+    languages = {j.params.language for j in jobs}
+    if len(languages) != 1:
+        raise TechmonitorError(f"reports disagree on the language: {sorted(languages)}; set "
+                               "it once in params/base.yaml or with --set language=…")
+    out_dir = run_folder(Path(out_root), the_period, languages.pop())
+    t_start = time.perf_counter()
+
+    def emit(event: dict[str, Any]) -> None:
+        if on_event is not None:
+            on_event({"t": round(time.perf_counter() - t_start, 3), **event})
+
+    with exclusive_lock(out_dir):
+        remove_stale_temps(out_dir)
+        batch = BatchState(project, out_dir, the_period, jobs, selected, options, emit)
+        removed = batch.remove_orphans()
+        for rid in removed:
+            emit({"event": "removed", "report": rid})
+        by_id = {j.report_id: j for j in jobs}
+        to_run: list[Job] = []
+        for job in jobs:
+            if job.report_id not in batch.selected:
+                continue
+            if batch.cache_hit(job):
+                outcome = ReportOutcome.from_entry(batch.old_entries[job.report_id])
+                outcome.cached = True  # timings stay those of the run that made the outputs
+                batch.outcomes[job.report_id] = outcome
+            else:
+                to_run.append(job)
+        emit({"event": "batch_start", "period": the_period, "reports": len(selected),
+              "to_run": len(to_run), "cached": len(selected) - len(to_run),
+              "out_dir": str(out_dir)})
+        for rid, outcome in batch.outcomes.items():
+            emit({"event": "cached", "report": rid, "title": outcome.title})
+            if on_done:
+                on_done(outcome)
+        executor = _execute(batch, to_run, by_id, options, emit, on_done) if to_run else None
+        try:
+            changed = bool(to_run or removed) or batch.old.get("complete") is not True
+            before = {k: batch.appendix.get(k) for k in ("status", "key", "file")}
+            # workers and kernels shut down while the appendix and index are written
+            build_appendix(batch)
+            changed = changed or before != {k: batch.appendix.get(k)
+                                            for k in ("status", "key", "file")}
+            write_index(batch, changed=changed)
+            batch.write_manifest(final=True)
+        finally:
+            if executor is not None:
+                executor.close()
+        outcomes = [batch.outcomes[j.report_id] for j in jobs if j.report_id in batch.outcomes]
+        result = BatchResult(period=the_period, out_dir=out_dir, outcomes=outcomes,
+                             appendix=batch.appendix,
+                             wall=round(time.perf_counter() - t_start, 3))
+    emit({"event": "batch_done", "ok": sum(o.status == "ok" for o in outcomes),
+          "failed": len(result.failed), "cached": len(result.cached), "wall": result.wall})
+    return result
+
+
+def _execute(batch: BatchState, to_run: list[Job], by_id: dict[str, Job], options: RunOptions,
+             emit: EventHandler, on_done: Callable[[ReportOutcome], None] | None) -> Any:
+    """Run ``to_run`` on the chosen executor, storing each result as it arrives.
+
+    Returns the executor, whose workers are finishing; the caller closes it. On any error
+    (also Ctrl-C) the executor is aborted here: kernels killed, workers stopped.
+    """
+    from techmonitor.worker import default_warm_code
+
+    workers = default_workers() if options.workers is None else max(0, options.workers)
+    if options.executor == "local" and workers:
+        workers = min(workers, len(to_run))
+    settings = WorkerSettings(
+        project=batch.project, formats=options.formats, warm_imports=options.warm_imports,
+        warm_code=default_warm_code(batch.project) if options.warm_data else "",
+        restart_every=options.restart_every, timeout=options.timeout)
+    scratch = Path(tempfile.mkdtemp(prefix="techmonitor-batch-"))
+    batch.executor_info = {"kind": options.executor, "workers": workers,
+                           "scheduler": options.scheduler}
+    executor = _make_executor(options, settings, workers, scratch)
+    try:
+        if hasattr(executor, "start"):
+            executor.start(len(to_run))  # workers warm up while the data is validated
+        if not batch.data_validated:
+            validate = options.validate or _default_validator
+            problems = validate(batch.project / "data")
+            if problems:
+                raise DataValidationError(
+                    f"{len(problems)} problem(s) in {batch.project / 'data'}; "
+                    "no report was run", problems)
+            batch.data_validated = True
+        tasks = [Task(index=i, job=job, key=batch.keys[job.report_id])
+                 for i, job in enumerate(to_run)]
+        index_job = dict(enumerate(to_run))
+        for event in executor.run(tasks):
+            if event.kind == "ready":
+                emit({"event": "worker_ready", "worker": event.worker,
+                      "seconds": event.seconds})
+            elif event.kind == "start" and event.index is not None:
+                emit({"event": "start", "report": index_job[event.index].report_id,
+                      "worker": event.worker})
+            elif event.kind == "done" and event.result is not None:
+                job = by_id[event.result.report]
+                outcome = batch.store(job, event.result)
+                emit({"event": "done", "report": outcome.report, "status": outcome.status,
+                      "title": outcome.title, "timings": outcome.timings,
+                      "error": outcome.error, "cell": outcome.cell, "worker": event.worker})
+                if on_done:
+                    on_done(outcome)
+    except BaseException:
+        abort = getattr(executor, "abort", executor.close)
+        abort()
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return _Closing(executor, scratch)
+
+
+class _Closing:
+    """An executor whose work is done; :meth:`close` waits for it and removes its scratch."""
+
+    def __init__(self, executor: Any, scratch: Path) -> None:
+        self.executor = executor
+        self.scratch = scratch
+
+    def close(self) -> None:
+        try:
+            self.executor.close()
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
