@@ -267,12 +267,32 @@ def load_results(path: Path, report_id: str | None = None) -> Loaded:
     return Loaded(path, data)
 
 
+#: a cell starting with one of these is read as a formula by spreadsheet programs
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(x: Any) -> str:
     if x is None:
         return ""
     if isinstance(x, float):
         return repr(x)
-    return str(x)
+    return safe_cell(str(x))
+
+
+def safe_cell(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs as a formula (OWASP CSV injection).
+
+    A cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a single
+    quote in front (``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``); a number (``-3.5``, ``1e-05``)
+    stays as it is, so the open data keeps its numbers.
+    """
+    if not text.startswith(FORMULA_START):
+        return text
+    try:
+        float(text)
+    except ValueError:
+        return "'" + text
+    return text
 
 
 def csv_text(results: Mapping[str, Any]) -> str:
@@ -286,24 +306,27 @@ def csv_text(results: Mapping[str, Any]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
+    # every text cell goes through _cell (safe_cell): names and sources come from data files
     rid, period = results.get("report", ""), results.get("period", "")
     entries = list(results.get("items") or []) + list(results.get("series") or [])
     for it in entries:
-        head = [rid, period, it["key"], it["indicator"], it["level"], it.get("name", ""),
-                it.get("unit", "")]
+        head = [_cell(x) for x in (rid, period, it["key"], it["indicator"], it["level"],
+                                   it.get("name", ""), it.get("unit", ""))]
         obs = it.get("observations") or []
         for o in obs:
-            w.writerow(head + ["observation", o["period"], _cell(o["value"]), "", "", "", "",
-                               o["status"], o["source"], o["vintage"]])
+            w.writerow(head + ["observation", _cell(o["period"]), _cell(o["value"]), "", "",
+                               "", "", _cell(o["status"]), _cell(o["source"]),
+                               _cell(o["vintage"])])
         last = obs[-1] if obs else {}
         for r in it.get("projection") or []:
-            w.writerow(head + ["projection", r["period"], _cell(r["value"]),
+            w.writerow(head + ["projection", _cell(r["period"]), _cell(r["value"]),
                                _cell(r["lower80"]), _cell(r["upper80"]), _cell(r["lower95"]),
-                               _cell(r["upper95"]), "", last.get("source", ""),
-                               last.get("vintage", "")])
+                               _cell(r["upper95"]), "", _cell(last.get("source")),
+                               _cell(last.get("vintage"))])
         by_period = {o["period"]: o for o in obs}
         for r in it.get("adjusted") or []:
             o = by_period.get(r["period"], last)
-            w.writerow(head + ["seasonally_adjusted", r["period"], _cell(r["value"]), "", "",
-                               "", "", "", o.get("source", ""), o.get("vintage", "")])
+            w.writerow(head + ["seasonally_adjusted", _cell(r["period"]), _cell(r["value"]),
+                               "", "", "", "", "", _cell(o.get("source")),
+                               _cell(o.get("vintage"))])
     return buf.getvalue()
