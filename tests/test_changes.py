@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup, Tag
 from techmonitor import fmt
 from techmonitor.batch import RunOptions, run_batch
 from techmonitor.cli import main
-from techmonitor.report.changes import PROBABILITY_THRESHOLD, diff
+from techmonitor.report.comparison import PROBABILITY_THRESHOLD, diff
 from techmonitor.report.results import CSV_COLUMNS, RESULTS_VERSION, load_results
 
 from .report_helpers import ROOT, make_report

@@ -19,10 +19,10 @@ import pandas as pd
 from techmonitor import fmt, progress, trends
 from techmonitor.config import ReportParams
 from techmonitor.errors import ParameterError, TechmonitorError
-from techmonitor.indicators import Indicator, series_for
+from techmonitor.indicators import Indicator
 from techmonitor.messages import msg
 from techmonitor.periods import sort_key, to_decimal_year
-from techmonitor.reference import Measure, MeasuresRef, SectorsRef, Target
+from techmonitor.reference import Measure, MeasuresRef, Target
 
 
 @dataclass(frozen=True)
@@ -185,24 +185,19 @@ EXPECTED_ERRORS = (TechmonitorError, np.linalg.LinAlgError)
 
 
 def analyse(
-    obs: pd.DataFrame,
-    catalogue: Mapping[str, Indicator],
+    series: pd.DataFrame,
     ind: Indicator,
-    level: str,
     *,
-    sector: str,
-    region: str,
-    sectors_ref: SectorsRef | None,
+    level: str,
     target: TargetSpec | RelativeTarget | None,
     horizon_year: int,
 ) -> Item | None:
-    """Series, trend, assessment and projection of one indicator; None without data.
+    """Trend, assessment and projection of one indicator series; None without data.
 
-    A step that fails with an expected error leaves its result empty and records why
-    (``Item.error``); the series itself is always kept.
+    ``series`` is the report's series (:func:`techmonitor.report.series.select`). A step that
+    fails with an expected error leaves its result empty and records why (``Item.error``);
+    the series itself is always kept.
     """
-    series = series_for(obs, dict(catalogue), ind.code, level=level, sector=sector,
-                        region=region, sectors_ref=sectors_ref)
     if series.empty:
         return None
     target_error = None
@@ -220,8 +215,7 @@ def analyse(
         # statsmodels warnings are recorded on the result (messages); never in the report
         warnings.simplefilter("ignore")
         try:
-            trend = trends.estimate(series, kind=kind_for(ind),
-                                    target_period=target.period if target else None)
+            trend = fit(series, ind, target.period if target else None)
         except EXPECTED_ERRORS as exc:
             reason = _reason(exc) + (f"; {target_error}" if target_error else "")
             return Item(ind, level, series, None, target, None, None, reason, "trend")
@@ -240,6 +234,16 @@ def analyse(
                 trend, direction=None if ind.direction == "none" else direction)
         band = projection_band(trend, target, horizon_year)
     return Item(ind, level, series, trend, target, assessment, band, error, step)
+
+
+def fit(series: pd.DataFrame, ind: Indicator, target_period: str | None
+        ) -> trends.TrendResult:
+    """The calibrated trend of a series of ``ind``: the one fit of every indicator series
+    (the shared sections' and the author's ``report.trend``)."""
+    with warnings.catch_warnings():
+        # statsmodels warnings are recorded on the result (messages); never in the report
+        warnings.simplefilter("ignore")
+        return trends.estimate(series, kind=kind_for(ind), target_period=target_period)
 
 
 def _reason(exc: BaseException) -> str:

@@ -152,4 +152,5 @@ def target_blocks(report: Report) -> list[doc.Node]:
                else sum(fig_data[lv]["openings"] - fig_data[lv]["inflow"] for lv in levels))
         out.append(doc.Paragraph(report.t(
             "nat.target_gap", gap=fmt.number(gap, 0, lang), target=value)))  # type: ignore[arg-type]
-    return out + extra40k.blocks(report, target)
+    x40 = report.national.extra40k
+    return out + (extra40k.blocks(report, x40) if x40 is not None else [])
