@@ -29,7 +29,6 @@ from babel.numbers import format_decimal
 from techmonitor.messages import Lang, msg
 from techmonitor.periods import period_kind, quarter_to_period
 
-
 NBSP = "\u00a0"
 _LOCALES: dict[str, str] = {"nl": "nl_NL", "en": "en_GB"}
 
