@@ -20,7 +20,7 @@ from techmonitor import fmt, progress, trends
 from techmonitor.config import ReportParams
 from techmonitor.errors import ParameterError, TechmonitorError
 from techmonitor.indicators import Indicator
-from techmonitor.messages import msg
+from techmonitor.messages import Lang, msg
 from techmonitor.periods import sort_key, to_decimal_year
 from techmonitor.reference import Measure, MeasuresRef, Target
 
@@ -131,9 +131,9 @@ class Item:
         """Unit for formatting (``count`` or ``share``)."""
         return "share" if self.ind.kind == "share" else "count"
 
-    def value(self, x: float, lang: str) -> str:
+    def value(self, x: float, lang: Lang) -> str:
         """Format a value of this indicator."""
-        return fmt.value(x, self.unit(), lang)  # type: ignore[arg-type]
+        return fmt.value(x, self.unit(), lang)
 
     def sources(self) -> list[str]:
         """Source keys of the shown observations, in order of appearance."""
@@ -279,19 +279,19 @@ def projection_band(trend: trends.TrendResult, target: TargetSpec | None,
     return fc
 
 
-def change_since(item: Item, lang: str) -> str:
+def change_since(item: Item, lang: Lang) -> str:
     """Change of the latest value against the previous observation, formatted."""
     s = item.series
     if len(s) < 2:
         return msg("none", lang)
     prev, last = s.iloc[-2], s.iloc[-1]
     diff = float(last["value"]) - float(prev["value"])
-    text = fmt.value_change(diff, item.unit(), lang)  # type: ignore[arg-type]
+    text = fmt.value_change(diff, item.unit(), lang)
     return msg("change.since", lang, change=text,
-               period=fmt.period(str(prev["period"]), lang, "short"))  # type: ignore[arg-type]
+               period=fmt.period(str(prev["period"]), lang, "short"))
 
 
-def trend_word(item: Item, lang: str) -> str:
+def trend_word(item: Item, lang: Lang) -> str:
     """Average change per year of the linear trend with an arrow: ``↗ +874 per jaar``.
 
     The arrow follows the sign of the slope; whether the movement is significant is the
@@ -305,7 +305,7 @@ def trend_word(item: Item, lang: str) -> str:
     if trend is None or trend.slope is None or not finite(trend.slope):
         return msg("trend.none", lang)
     slope = trend.slope
-    per_year = fmt.value_change(slope, item.unit(), lang)  # type: ignore[arg-type]
+    per_year = fmt.value_change(slope, item.unit(), lang)
     arrow = "↗" if slope > 0 else "↘" if slope < 0 else "→"
     return msg("trend.per_year", lang, arrow=arrow, change=per_year)
 

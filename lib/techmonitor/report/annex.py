@@ -60,7 +60,7 @@ def breaks_text(report: Report) -> tuple[str, ...]:
     from techmonitor.progress.extra import BASELINE_SCHOOL_YEAR
 
     target = next((t for t in report.national_targets if t.id == "masterplan-40000"), None)
-    value = (fmt.number(target.target_value, 0, report.lang)  # type: ignore[arg-type]
+    value = (fmt.number(target.target_value, 0, report.lang)
              if target is not None else report.t("none"))
     values = {"target": value, "baseline": report.fmt_period(BASELINE_SCHOOL_YEAR, "short")}
     return tuple(report.t(f"met.break.{k}", **values) for k in BREAKS)

@@ -32,7 +32,7 @@ def title(report: Report) -> str:
 def _value(x: float | None, unit: str, report: Report) -> str:
     if x is None:
         return report.t("none")
-    return fmt.value(x, unit, report.lang)  # type: ignore[arg-type]
+    return fmt.value(x, unit, report.lang)
 
 
 def _pct(p: float, report: Report) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -114,9 +114,9 @@ class ReportContext:
         """A message of the catalogue in the report language."""
         return msg(key, self.lang, **values)
 
-    def fmt_period(self, code: str, style: str = "long") -> str:
+    def fmt_period(self, code: str, style: Literal["long", "short"] = "long") -> str:
         """A period code as text in the report language."""
-        return fmt.period(code, self.lang, style)  # type: ignore[arg-type]
+        return fmt.period(code, self.lang, style)
 
     @property
     def changes_title(self) -> str:

@@ -30,8 +30,8 @@ def key_sentence(report: Report) -> str | None:
     head, lang = x40.headline, report.lang
     return report.t("key.x40", target=fmt.number(float(x40.target.target_value), 0, lang),
                     label=measure_label(report, head),
-                    value=fmt.number(head.per_year, 0, lang),  # type: ignore[arg-type]
-                    pct=fmt.percent(100 * head.ratio, 0, lang),  # type: ignore[arg-type]
+                    value=fmt.number(head.per_year, 0, lang),
+                    pct=fmt.percent(100 * head.ratio, 0, lang),
                     symbol=head.category.symbol, category=head.category.label(lang))
 
 
@@ -39,7 +39,7 @@ def blocks(report: Report, x40: Extra40k) -> list[doc.Node]:
     """Operationalisation, chart of the gap, the measurements table and the caveats."""
     lang = report.lang
     goal = float(x40.target.target_value)
-    goal_text = fmt.number(goal, 0, lang)  # type: ignore[arg-type]
+    goal_text = fmt.number(goal, 0, lang)
     out: list[doc.Node] = [doc.Paragraph(report.t("x40.operationalisation", target=goal_text,
                                                   baseline=report.fmt_period(
                                                       extra.BASELINE_SCHOOL_YEAR, "short")))]
@@ -52,17 +52,17 @@ def blocks(report: Report, x40: Extra40k) -> list[doc.Node]:
         out.append(doc.Paragraph(report.t(
             "x40.headline", label=measure_label(report, head),
             vintage=vintage_label(report, head.vintage),
-            value=fmt.number(head.per_year, 0, lang),  # type: ignore[arg-type]
-            pct=fmt.percent(100 * head.ratio, 0, lang),  # type: ignore[arg-type]
+            value=fmt.number(head.per_year, 0, lang),
+            pct=fmt.percent(100 * head.ratio, 0, lang),
             target=goal_text, symbol=head.category.symbol,
             category=head.category.label(lang))))
     for e in found:
         if e.probability is None:
             continue
         values = {"label": measure_label(report, e), "vintage": vintage_label(report, e.vintage),
-                  "value": fmt.number(e.per_year, 0, lang),  # type: ignore[arg-type]
-                  "lo": fmt.number(e.lo95 or 0.0, 0, lang),  # type: ignore[arg-type]
-                  "hi": fmt.number(e.hi95 or 0.0, 0, lang),  # type: ignore[arg-type]
+                  "value": fmt.number(e.per_year, 0, lang),
+                  "lo": fmt.number(e.lo95 or 0.0, 0, lang),
+                  "hi": fmt.number(e.hi95 or 0.0, 0, lang),
                   "target": goal_text}
         p = narrative.probability(e.probability, lang, reliable=x40.reliable)
         if p is not None:
@@ -79,8 +79,8 @@ def blocks(report: Report, x40: Extra40k) -> list[doc.Node]:
         out.append(doc.Paragraph(report.t(
             "x40.education", label=measure_label(report, e),
             vintage=vintage_label(report, e.vintage),
-            value=fmt.number(e.per_year, 0, lang),  # type: ignore[arg-type]
-            pct=fmt.percent(100 * e.ratio, 0, lang), target=goal_text)))  # type: ignore[arg-type]
+            value=fmt.number(e.per_year, 0, lang),
+            pct=fmt.percent(100 * e.ratio, 0, lang), target=goal_text)))
     out.append(_figure(report, found, goal, goal_text))
     out.append(_table(report, x40))
     out.append(doc.Note(report.t("x40.caveats"), "note"))
@@ -96,10 +96,10 @@ def _figure(report: Report, found: list[extra.ExtraEstimate], goal: float,
         labels, [e.per_year for e in found], target=goal,
         target_label=report.t("x40.target_line", target=goal_text),
         errors=[(e.hi95 - e.per_year) if e.hi95 is not None else None for e in found],
-        unit="count", lang=lang, axis_label=report.t("x40.axis"))  # type: ignore[arg-type]
+        unit="count", lang=lang, axis_label=report.t("x40.axis"))
     alt = report.t("x40.alt", target=goal_text, parts=join_words(
         [report.t("x40.alt_part", label=lb, vintage=vintage_label(report, e.vintage),
-                  value=fmt.number(e.per_year, 0, lang))  # type: ignore[arg-type]
+                  value=fmt.number(e.per_year, 0, lang))
          for lb, e in zip(labels, found, strict=True)], lang))
     sources = sorted({s for e in found for s in e.sources})
     return doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-extra40k"), alt,
@@ -114,10 +114,10 @@ def _table(report: Report, x40: Extra40k) -> doc.Table:
     lang = report.lang
     rows = []
     for e in x40.estimates:
-        per_year = fmt.number(e.per_year, 0, lang)  # type: ignore[arg-type]
+        per_year = fmt.number(e.per_year, 0, lang)
         if e.lo95 is not None and e.hi95 is not None:
-            per_year += (f" ({fmt.number(e.lo95, 0, lang)} – "  # type: ignore[arg-type]
-                         f"{fmt.number(e.hi95, 0, lang)})")  # type: ignore[arg-type]
+            per_year += (f" ({fmt.number(e.lo95, 0, lang)} – "
+                         f"{fmt.number(e.hi95, 0, lang)})")
         prob = (narrative.probability(e.probability, lang, reliable=x40.reliable)
                 or report.t("none"))
         cat = e.category

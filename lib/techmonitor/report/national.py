@@ -58,7 +58,7 @@ def sectors_blocks(report: Report) -> list[doc.Node]:
     periods = [str(x) for x in report.obs.loc[report.obs["indicator"] == VACANCIES, "period"]]
     first_p = min(periods, key=lambda c: abs(to_decimal_years([c])[0] - first))
     last_p = min(periods, key=lambda c: abs(to_decimal_years([c])[0] - last_t))
-    fig = charts.small_multiples(panels, unit="count", lang=lang)  # type: ignore[arg-type]
+    fig = charts.small_multiples(panels, unit="count", lang=lang)
     alt = report.t("nat.sectors_alt", first=report.fmt_period(first_p),
                    last=report.fmt_period(last_p))
     out.append(doc.Figure(
@@ -80,7 +80,7 @@ def roa_figures(report: Report) -> dict[str, dict[str, float]]:
         rows = obs[(obs["indicator"] == code) & (obs["region"] == "NL")
                    & (obs["sector"] == "all") & (obs["sex"] == "all")]
         for r in rows.itertuples():
-            out.setdefault(str(r.level), {})[key] = float(r.value)  # type: ignore[arg-type]
+            out.setdefault(str(r.level), {})[key] = float(r.value)
     return out
 
 
@@ -109,20 +109,20 @@ def roa_blocks(report: Report) -> list[doc.Node]:
     fig = charts.grouped_bars(
         [lv.upper() if lang == "en" else lv for lv in levels],
         [(report.t("nat.col_openings"), openings), (report.t("nat.col_inflow"), inflow)],
-        unit="count", lang=lang, axis_label=report.t("nat.axis_count"))  # type: ignore[arg-type]
-    alt = report.t("nat.roa_alt", openings=fmt.number(total_o, 0, lang),  # type: ignore[arg-type]
-                   inflow=fmt.number(total_i, 0, lang))  # type: ignore[arg-type]
+        unit="count", lang=lang, axis_label=report.t("nat.axis_count"))
+    alt = report.t("nat.roa_alt", openings=fmt.number(total_o, 0, lang),
+                   inflow=fmt.number(total_i, 0, lang))
     sources = ", ".join(dict.fromkeys(str(x) for x in roa_sources(report)))
     out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-roa"), alt,
                           report.t("chart.caption", name=report.t("nat.roa_table")),
                           report.t("chart.source", sources=sources)))
     rows: list[list[str]] = []
     for lv, o, i in zip(levels, openings, inflow, strict=True):
-        rows.append([lv, fmt.number(o, 0, lang), fmt.number(i, 0, lang),  # type: ignore[arg-type]
-                     fmt.change(i - o, 0, lang)])  # type: ignore[arg-type]
-    rows.append([report.t("nat.total"), fmt.number(total_o, 0, lang),  # type: ignore[arg-type]
-                 fmt.number(total_i, 0, lang),  # type: ignore[arg-type]
-                 fmt.change(total_i - total_o, 0, lang)])  # type: ignore[arg-type]
+        rows.append([lv, fmt.number(o, 0, lang), fmt.number(i, 0, lang),
+                     fmt.change(i - o, 0, lang)])
+    rows.append([report.t("nat.total"), fmt.number(total_o, 0, lang),
+                 fmt.number(total_i, 0, lang),
+                 fmt.change(total_i - total_o, 0, lang)])
     out.append(doc.table(
         report.t("nat.roa_table"),
         [report.t("nat.col_level"), report.t("nat.col_openings"), report.t("nat.col_inflow"),
@@ -136,7 +136,7 @@ def target_blocks(report: Report) -> list[doc.Node]:
     target = next((t for t in report.national_targets if t.id == TARGET_40K), None)
     if target is None:
         return []
-    value = fmt.number(target.target_value, 0, lang)  # type: ignore[arg-type]
+    value = fmt.number(target.target_value, 0, lang)
     out: list[doc.Node] = [doc.Heading(report.t("nat.target", value=value), 3, "doel-40000")]
     quote = target.quote or ""
     name = target.name_en if lang == "en" else target.name_nl
@@ -151,6 +151,6 @@ def target_blocks(report: Report) -> list[doc.Node]:
         gap = (total["openings"] - total["inflow"] if {"openings", "inflow"} <= set(total)
                else sum(fig_data[lv]["openings"] - fig_data[lv]["inflow"] for lv in levels))
         out.append(doc.Paragraph(report.t(
-            "nat.target_gap", gap=fmt.number(gap, 0, lang), target=value)))  # type: ignore[arg-type]
+            "nat.target_gap", gap=fmt.number(gap, 0, lang), target=value)))
     x40 = report.national.extra40k
     return out + (extra40k.blocks(report, x40) if x40 is not None else [])

@@ -143,6 +143,7 @@ def shown_beyond_items(report: Report) -> list[dict[str, Any]]:
                         "unit": "share", "name": ind.name_en if report.lang == "en"
                         else ind.name_nl, "observations": _observations(frame)})
     for e in x40.estimates if x40 is not None else ():
+        reliable = x40 is not None and x40.reliable
         out.append({"key": f"extra_per_year-{e.route}-{e.vintage}",
                     "indicator": "extra_per_year", "level": "all", "unit": "count",
                     "name": report.t("x40.measure", label=measure_label(report, e),
@@ -152,6 +153,6 @@ def shown_beyond_items(report: Report) -> list[dict[str, Any]]:
                                       "source": ", ".join(e.sources),
                                       "vintage": e.vintage}],
                     "category": e.category.code, "probability": _num(e.probability),
-                    "probability_reliable": x40.reliable,
+                    "probability_reliable": reliable,
                     "interval95": [_num(e.lo95), _num(e.hi95)]})
     return out

@@ -83,7 +83,7 @@ def editions_blocks(report: Report) -> list[doc.Node]:
     vintages = report.catalogue[EMPLOYMENT].vintages
     parts = []
     for vintage, part in found.items():
-        values = [report.t("ret.value", value=fmt.number(float(r.value), 0, lang),  # type: ignore[arg-type]
+        values = [report.t("ret.value", value=fmt.number(float(r.value), 0, lang),
                            period=str(r.period)) for r in part.itertuples()]
         label = vintages[vintage].label_nl if lang == "nl" else vintage
         parts.append(report.t("emp.edition_part", values=join_words(values, lang),
@@ -160,7 +160,7 @@ def _sentence(report: Report, cls: str, by_vintage: Mapping[str, pd.DataFrame]) 
     """``Technische beroepen: 95,6% in K2 2023 (nieuwe methode); 95,8% … (oude methode).``"""
     parts = []
     for vintage, s in by_vintage.items():
-        values = [report.t("ret.value", value=fmt.percent(float(r.value), 1, report.lang),  # type: ignore[arg-type]
+        values = [report.t("ret.value", value=fmt.percent(float(r.value), 1, report.lang),
                            period=report.fmt_period(str(r.period), "short"))
                   for r in s.itertuples()]
         parts.append(report.t("ret.part", values=join_words(values, report.lang),
@@ -204,13 +204,13 @@ def _table(report: Report, ret: Retention) -> doc.Table:
             counts = ret.counts[(cls, vintage)]
             period = str(r.period)
             c = counts.loc[period] if period in counts.index else None
-            stayed = (fmt.number(float(c["stayed"]), 0, lang)  # type: ignore[arg-type]
+            stayed = (fmt.number(float(c["stayed"]), 0, lang)
                       if c is not None else report.t("none"))
-            total = (fmt.number(float(c["total"]), 0, lang)  # type: ignore[arg-type]
+            total = (fmt.number(float(c["total"]), 0, lang)
                      if c is not None else report.t("none"))
             rows.append([report.t(f"ret.class.{cls}"), report.fmt_period(period, "short"),
                          _method(report, vintage), stayed, total,
-                         fmt.percent(float(r.value), 1, lang)])  # type: ignore[arg-type]
+                         fmt.percent(float(r.value), 1, lang)])
     return doc.table(report.t("ret.table"),
                      [report.t("ret.col_class"), report.t("col.period"),
                       report.t("ret.col_method"), report.t("ret.col_stayed"),
@@ -253,8 +253,8 @@ def _cohort_result(report: Report, table: str, level: str, fit: cohorts.CohortFi
         "coh.sentence", table=table, level=level, cohort=str(int(last["cohort"])),
         years=int(last["years"]), observed=pct(last["observed"]), fitted=pct(last["fitted"]),
         lo=pct(last["lo95"]), hi=pct(last["hi95"])) + " " + report.t(
-        key, ratio=fmt.number(ratio, 2, lang), lo=fmt.number(lo, 2, lang),  # type: ignore[arg-type]
-        hi=fmt.number(hi, 2, lang), first=str(int(c["cohort"].min())),  # type: ignore[arg-type]
+        key, ratio=fmt.number(ratio, 2, lang), lo=fmt.number(lo, 2, lang),
+        hi=fmt.number(hi, 2, lang), first=str(int(c["cohort"].min())),
         last=str(int(c["cohort"].max()))))]
     curves = []
     for cohort, g in c.groupby("cohort", sort=True):
