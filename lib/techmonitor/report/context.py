@@ -28,7 +28,7 @@ import pandas as pd
 from techmonitor import fmt
 from techmonitor.config import ReportParams
 from techmonitor.errors import ParameterError
-from techmonitor.indicators import Indicator, series_for
+from techmonitor.indicators import Indicator
 from techmonitor.messages import Lang, msg
 from techmonitor.periods import shift_quarter
 from techmonitor.reference import SectorsRef, Target
@@ -38,15 +38,14 @@ from techmonitor.report.analysis import measure_rows as compute_measure_rows
 from techmonitor.report.comparison import Comparison
 from techmonitor.report.ids import CHANGES_ID, SECTION_IDS
 from techmonitor.report.national_analysis import NationalFigures
-from techmonitor.report.series import codes_of, select
+from techmonitor.report.series import select
 from techmonitor.report.store import SourceInfo
 from techmonitor.titles import report_title
 from techmonitor.trends import widening
 
 #: indicators shown in their own table of the national report, not as monitoring series
-SPECIAL_CODES = ("roa_openings_2011_2016", "roa_inflow_2011_2016")
-#: open vacancies, shown per top sector side by side in the national report
-VACANCIES = "vacancies_open"
+SPECIAL_CODES = (national_analysis.ROA_OPENINGS, national_analysis.ROA_INFLOW)
+VACANCIES = national_analysis.VACANCIES
 
 
 @dataclass(frozen=True)
@@ -265,10 +264,9 @@ def build_context(params: ReportParams) -> ReportContext:
     findings += [Finding(f"measure {r.measure.id}", "status", r.error) for r in rows if r.error]
     sectors: list[SectorSeries] = []
     if params.kind == "national" and VACANCIES in catalogue:
-        obs = store.obs_for(data_dir, params.period, codes_of(catalogue[VACANCIES]), "NL")
         for s in sectors_ref.top_sectors:
-            df = series_for(obs, dict(catalogue), VACANCIES, sector=s.slug, region="NL",
-                            sectors_ref=sectors_ref)
+            df = select(data_dir, params.model_copy(update={"sector": s.slug}), catalogue,
+                        catalogue[VACANCIES], sectors_ref=sectors_ref)
             if not df.empty:
                 sectors.append(SectorSeries(s.slug, s.name_nl, s.name_en, df))
     calibration = MappingProxyType(widening.summary())

@@ -39,6 +39,11 @@ TARGET_ID = "masterplan-40000"
 CHANGE = "employment_tech_change_since_2013"
 INFLOW = "inflow_betatech"
 INFLOW_LEVEL = "ho"
+#: the ROA forecast (the letter's Table 1): one published table, not a monitoring series
+ROA_OPENINGS = "roa_openings_2011_2016"
+ROA_INFLOW = "roa_inflow_2011_2016"
+#: open vacancies, shown per top sector side by side
+VACANCIES = "vacancies_open"
 #: the cohort table ``data update`` writes (education retention; :mod:`techmonitor.cohorts`)
 COHORT_FILE = "cohorts.csv"
 
@@ -109,6 +114,12 @@ class NationalFigures:
     cohorts: Cohorts = field(default_factory=lambda: Cohorts(False))
     #: indicator codes with observations (which gaps of goals 3 and 4 are still open)
     present: frozenset[str] = frozenset()
+    #: the ROA table: ``{level: {"openings": x, "inflow": y}}`` (levels and ``all``)
+    roa: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    #: source keys of the ROA rows
+    roa_sources: tuple[str, ...] = ()
+    #: the periods of open vacancies (the span the sector panels are said to cover)
+    vacancy_periods: tuple[str, ...] = ()
 
 
 def compute(data_dir: Path, params: ReportParams, catalogue: Mapping[str, Indicator],
@@ -123,10 +134,24 @@ def compute(data_dir: Path, params: ReportParams, catalogue: Mapping[str, Indica
     if params.kind != "national":
         return NationalFigures(cohorts=Cohorts(cohort_path.exists()), present=present)
     target = next((t for t in targets if t.id == TARGET_ID), None)
+    roa_rows = obs[obs["indicator"].isin((ROA_OPENINGS, ROA_INFLOW))]
     return NationalFigures(
         retention(data_dir, params, catalogue, obs), editions(obs, catalogue, items),
         extra40k(obs, target, calibration) if target is not None else None,
-        cohort_fits(cohort_path), present)
+        cohort_fits(cohort_path), present, roa(obs),
+        tuple(str(x) for x in roa_rows["source"]),
+        tuple(str(x) for x in obs.loc[obs["indicator"] == VACANCIES, "period"]))
+
+
+def roa(obs: pd.DataFrame) -> Mapping[str, Mapping[str, float]]:
+    """``{level: {"openings": x, "inflow": y}}`` of the ROA table (levels and ``all``)."""
+    out: dict[str, dict[str, float]] = {}
+    for code, key in ((ROA_OPENINGS, "openings"), (ROA_INFLOW, "inflow")):
+        rows = obs[(obs["indicator"] == code) & (obs["region"] == "NL")
+                   & (obs["sector"] == "all") & (obs["sex"] == "all")]
+        for r in rows.itertuples():
+            out.setdefault(str(r.level), {})[key] = float(r.value)  # type: ignore[arg-type]
+    return MappingProxyType(out)
 
 
 def retention(data_dir: Path, params: ReportParams, catalogue: Mapping[str, Indicator],
