@@ -33,10 +33,11 @@ from techmonitor.messages import Lang, msg
 from techmonitor.periods import shift_quarter
 from techmonitor.reference import SectorsRef, Target
 from techmonitor.report import national_analysis, store
-from techmonitor.report.analysis import Item, MeasureRow, analyse, levels_for, match_target
-from techmonitor.report.analysis import measure_rows as compute_measure_rows
+from techmonitor.report.analysis import Item, analyse, levels_for, match_target
 from techmonitor.report.comparison import Comparison
 from techmonitor.report.ids import CHANGES_ID, SECTION_IDS
+from techmonitor.report.measure_analysis import MeasureRow
+from techmonitor.report.measure_analysis import measure_rows as compute_measure_rows
 from techmonitor.report.national_analysis import NationalFigures
 from techmonitor.report.series import select
 from techmonitor.report.store import SourceInfo

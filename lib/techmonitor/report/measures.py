@@ -9,8 +9,8 @@ from techmonitor import fmt
 from techmonitor.messages import Lang, msg
 from techmonitor.reference import Budget
 from techmonitor.report import document as doc
-from techmonitor.report.analysis import MeasureRow
 from techmonitor.report.ids import SECTION_IDS
+from techmonitor.report.measure_analysis import MeasureRow
 
 if TYPE_CHECKING:
     from techmonitor.report.context import ReportContext as Report
