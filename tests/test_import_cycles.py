@@ -114,6 +114,24 @@ def test_no_import_cycle_in_the_report_layer() -> None:
     assert report == [], "\n".join(" <-> ".join(c) for c in report)
 
 
+
+#: the section modules: they phrase what the context holds and return document nodes
+SECTIONS = ("intro", "changes", "goals", "retention", "extra40k", "labour", "measures",
+            "national", "annex")
+#: what selects, fits or estimates (the analysis layer's tools); no section imports them
+COMPUTING = ("techmonitor.trends", "techmonitor.cohorts", "techmonitor.indicators",
+             "techmonitor.observations", "techmonitor.report.store",
+             "techmonitor.report.series", "techmonitor.report.results_data")
+
+
+def test_sections_only_phrase() -> None:
+    g = graph()
+    found = {s: sorted(m for m in g[f"techmonitor.report.{s}"]
+                       if any(m == c or m.startswith(c + ".") for c in COMPUTING))
+             for s in SECTIONS}
+    assert {s: m for s, m in found.items() if m} == {}
+
+
 if __name__ == "__main__":  # list every cycle of the package
     for c in cycles(graph(), "techmonitor"):
         print(" <-> ".join(c))

@@ -27,6 +27,8 @@ from techmonitor.reference import Target
 from techmonitor.report.analysis import Item, kind_reliable
 from techmonitor.report.series import select
 
+CohortFit = cohorts.CohortFit
+
 #: retention shares per occupation class of the previous period (numerator, denominator)
 CLASSES = ("tech", "ict", "all")
 RETENTION = tuple(f"occupational_retention_{c}" for c in CLASSES)
@@ -90,7 +92,7 @@ class CohortResult:
     table: str
     level: str
     sources: tuple[str, ...]
-    fit: cohorts.CohortFit | None = None
+    fit: CohortFit | None = None
     error: str | None = None
 
 

@@ -16,11 +16,17 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from techmonitor import charts, cohorts, fmt, narrative
+from techmonitor import charts, fmt, narrative
 from techmonitor.messages import join_words
 from techmonitor.periods import sort_key, to_decimal_years
 from techmonitor.report import document as doc
-from techmonitor.report.national_analysis import CLASSES, EMPLOYMENT, RETENTION, Retention
+from techmonitor.report.national_analysis import (
+    CLASSES,
+    EMPLOYMENT,
+    RETENTION,
+    CohortFit,
+    Retention,
+)
 from techmonitor.sources.update import TABLES
 
 if TYPE_CHECKING:
@@ -240,7 +246,7 @@ def cohort_blocks(report: Report) -> list[doc.Node]:
     return out
 
 
-def _cohort_result(report: Report, table: str, level: str, fit: cohorts.CohortFit,
+def _cohort_result(report: Report, table: str, level: str, fit: CohortFit,
                    sources: list[str]) -> list[doc.Node]:
     lang = report.lang
     pct = lambda x: fmt.percent(100 * float(x), 1, lang)  # noqa: E731
