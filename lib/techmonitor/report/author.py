@@ -121,13 +121,19 @@ def trend(ctx: ReportContext, indicator: str, level: str = "all", sex: str = "al
         When the series cannot be fitted (the message says why).
     """
     frame = series(ctx, indicator, level, sex)
-    shown = next((i for i in ctx.items if i.ind.code == indicator and i.level == level),
-                 None) if sex == "all" else None
+    shown = _shown(ctx, indicator, level, sex)
     if shown is not None and shown.trend is not None:
         # the report's own fit, as a copy: the context's stays as the sections show it
         return copy.deepcopy(shown.trend)
     target = shown.target.period if shown is not None and shown.target is not None else None
     return fit(frame, ctx.catalogue[indicator], target)
+
+
+def _shown(ctx: ReportContext, indicator: str, level: str, sex: str) -> Item | None:
+    """The context's item of this series, when the report itself shows it."""
+    if sex != "all":
+        return None
+    return next((i for i in ctx.items if i.ind.code == indicator and i.level == level), None)
 
 
 def figure(ctx: ReportContext, indicator: str, level: str = "all", sex: str = "all", *,
@@ -153,7 +159,10 @@ def figure(ctx: ReportContext, indicator: str, level: str = "all", sex: str = "a
     frame = series(ctx, indicator, level, sex)
     ind = ctx.catalogue[indicator]
     result = band = None
-    if with_trend:
+    shown = _shown(ctx, indicator, level, sex)
+    if with_trend and shown is not None and shown.trend is not None:
+        result = shown.trend  # the report's own fit (only drawn here, never handed out)
+    elif with_trend:
         try:
             result = fit(frame, ind, None)
         except TechmonitorError:
