@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup, Tag
 from techmonitor import fmt
 from techmonitor.batch import RunOptions, run_batch
 from techmonitor.cli import main
-from techmonitor.report.changes import PROBABILITY_THRESHOLD, diff
+from techmonitor.report.comparison import PROBABILITY_THRESHOLD, diff
 from techmonitor.report.results import CSV_COLUMNS, RESULTS_VERSION, load_results
 
 from .report_helpers import ROOT, make_report
@@ -287,6 +287,27 @@ def test_diff_finds_new_revised_category_and_probability_moves() -> None:
     assert [(x.key, x.old, x.new) for x in c.categories] == [("a", "on_track", "moving_away")]
     assert [m.key for m in c.probabilities] == ["a"]
     assert c.count == 4
+
+
+def test_a_probability_near_certain_reads_more_than_99_not_100() -> None:
+    from dataclasses import replace
+
+    from techmonitor.report import changes
+    from techmonitor.report import document as doc
+
+    def item(prob: float) -> Any:
+        return {"key": "a", "name": "Instroom", "unit": "count", "category": "on_track",
+                "category_symbol": "", "target": {}, "probability": prob,
+                "observations": [{"period": "2020", "value": 1.0, "status": "definitive",
+                                  "source": "s", "vintage": "v1"}]}
+
+    c = diff({"items": [item(0.60)]}, {"items": [item(0.996)]}, previous="2023Q2")
+    ctx = replace(make_report("sectors/energie.yaml").context, comparison=c)
+    (table,) = [n for n in changes.section(ctx).children if isinstance(n, doc.Table)]
+    # 99.6% rounds to 100 as a whole percentage; a model never makes an outcome certain
+    assert [cell.text for cell in table.rows[0]][1:3] == ["60%", "> 99%"]
+    assert "100%" not in (changes.key_sentence(ctx) or "")
+    assert "> 99%" in (changes.key_sentence(ctx) or "")
 
 
 def test_compare_with_a_missing_folder_is_one_clear_line(

@@ -61,14 +61,6 @@ def test_dates_and_periods() -> None:
     assert fmt.period("2023Q4") == "4e kwartaal 2023"
 
 
-def test_probability_is_never_certain() -> None:
-    assert fmt.probability(0.734) == "73%"
-    assert fmt.probability(0.001) == "< 1%"
-    assert fmt.probability(0.999) == "> 99%"
-    with pytest.raises(ValueError):
-        fmt.probability(1.5)
-
-
 def test_value_by_unit() -> None:
     assert fmt.value(12345.2, "count") == "12.345"
     assert fmt.value(28.34, "share") == "28,3%"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from techmonitor import fmt
 from techmonitor.messages import has
 from techmonitor.narrative import describe, target_clause, yoy_sentence
@@ -27,7 +28,9 @@ def test_target_sentence_nl_and_en() -> None:
     assert nl.startswith("De technische instroom in het hbo steeg van 10.000 in 2012/'13 naar "
                          "12.299 in 2019/'20; volgens de projectie wordt het doel van 14.000 in "
                          "2024/'25 met een kans van ")
-    assert f"met een kans van {fmt.probability(a.probability)} gehaald." in nl
+    p = round(100 * a.probability)
+    assert 1 <= p <= 99  # so the sentence prints the whole percentage
+    assert f"met een kans van {p}% gehaald." in nl
     assert f"Oordeel: {a.category.label_nl} ({a.category.symbol})" in nl
     assert "illustratieve" not in nl
     en = describe(NAME, res, a, lang="en")
@@ -92,7 +95,8 @@ def test_extreme_probability_is_not_written_as_certain() -> None:
     res = estimate(hbo_frame(), target_period="2024/25")
     a = assess_target(res, 100_000, "2024/25")
     text = describe(NAME, res, a)
-    assert "met een kans van minder dan 1% gehaald" in text
+    assert "met een kans van < 1% gehaald" in text  # the one phrase of every probability
+    assert "0%" not in text
 
 
 def test_illustrative_target_is_named_as_such() -> None:
@@ -112,8 +116,8 @@ def test_near_certain_target_and_short_quarterly_series() -> None:
     # of forecasts missed by more than any multiple of their standard error) stops near 99%
     res = estimate(hbo_frame(), target_period="2024/25", calibrated=False)
     a = assess_target(res, 12_500, "2024/25")
-    assert "met een kans van meer dan 99% gehaald" in describe(NAME, res, a)
-    assert "with a probability of more than 99%" in describe("the intake", res, a, lang="en")
+    assert "met een kans van > 99% gehaald" in describe(NAME, res, a)
+    assert "with a probability of > 99%" in describe("the intake", res, a, lang="en")
     q = [f"{y}Q{k}" for y in (2022, 2023) for k in range(1, 5)][:6]
     short = estimate(pd.Series([1.0, 2, 3, 4, 5, 6], index=q), kind="quarterly")
     assert "te weinig kwartalen (6) om voor seizoensinvloeden te corrigeren" in describe(
@@ -145,3 +149,20 @@ def test_an_overconfident_probability_says_so_beside_the_number() -> None:
     warned = target_clause(a, "nl", "count", overconfident=True)
     caveat = " (zulke kansen bleken in terugtoetsen niet betrouwbaar; zie de methode)"
     assert warned == plain + caveat
+
+
+def test_probability_is_never_certain_and_withheld_when_unreliable() -> None:
+    from techmonitor.narrative import probability
+
+    assert probability(0.734) == "73%"
+    assert probability(0.734, "en") == "73%"
+    assert probability(0.001) == "< 1%"
+    assert probability(0.0) == "< 1%"
+    assert probability(0.999) == "> 99%"
+    assert probability(1.0) == "> 99%"  # never "100%"
+    assert probability(0.995) == "> 99%"  # 99.5 would round half up to 100%
+    assert probability(0.005) == "1%"
+    assert probability(0.5, reliable=False) is None
+    assert probability(None) is None
+    with pytest.raises(ValueError):
+        probability(1.5)

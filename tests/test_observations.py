@@ -1,4 +1,4 @@
-"""Data contract: validation rules (one broken fixture each), loading, caching, select."""
+"""Data contract: validation rules (one broken fixture each), loading, caching."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from techmonitor.errors import DataValidationError
-from techmonitor.observations import load_observations, select, validate_data
+from techmonitor.observations import load_observations, validate_data
 from techmonitor.reference import default_data_dir
 
 from .conftest import ASSETS
@@ -97,19 +97,3 @@ def test_bundled_data_valid_and_cached() -> None:
     again.loc[0, "value"] = -1  # callers get copies: the cache stays clean
     assert load_observations(data).loc[0, "value"] != -1
     assert (data / ".cache" / ".gitignore").exists()
-
-
-def test_select_sorted_and_refuses_to_splice() -> None:
-    obs = load_observations(default_data_dir())
-    s = select(obs, "inflow_tech", level="hbo")
-    assert s["period"].tolist() == ["2015/16", "2016/17", "2017/18", "2018/19", "2019/20"]
-    shuffled = obs.sample(frac=1, random_state=1)
-    ordered = select(shuffled, "vacancies_open", vintage="cbs-80472ned")
-    assert ordered["period"].is_monotonic_increasing
-    with pytest.raises(DataValidationError, match="pass vintage="):
-        select(obs, "vacancies_open", sector="sbi-C")
-    both = {v: select(obs, "vacancies_open", sector="sbi-C", vintage=v) for v in
-            ("cbs-80472ned", "cbs-83599ned")}
-    assert both["cbs-80472ned"]["period"].iloc[0] == "1997Q1"
-    assert both["cbs-83599ned"]["period"].iloc[0] == "2011Q1"
-    assert select(obs, "inflow_tech", region="PV99").empty

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -264,3 +265,21 @@ def test_single_readings_are_shown_as_readings_without_a_finding() -> None:
     assert row.find_all("td")[2].get_text() == "– losse waarnemingen"
     para = soup.find(id=f"ind-{item.key}").find_next_sibling("p")
     assert "losse waarnemingen op onregelmatige momenten" in para.get_text()
+
+
+def test_the_authors_trend_is_the_reports_own_fit_not_a_refit() -> None:
+    report = make_report("sectors/energie.yaml")
+    item = next(i for i in report.context.items if i.trend is not None and i.target is not None)
+    got = report.trend(item.ind.code, item.level)
+    # a copy of the shared fit: the author may change it without touching the report
+    assert got is not item.trend
+    # and the same fit as a direct estimate on the series the author sees
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # statsmodels' notes are on the result
+        direct = trends.estimate(report.series(item.ind.code, item.level),
+                                 kind=analysis.kind_for(item.ind),
+                                 target_period=item.target.period)
+    assert got.slope == pytest.approx(direct.slope, rel=1e-12)
+    assert got.target_period == item.target.period
+    assert got.model == direct.model
+

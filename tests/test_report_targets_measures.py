@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from techmonitor.errors import ParameterError
-from techmonitor.report.analysis import _flows
+from techmonitor.report.measure_analysis import _flows
 
 
 def test_cumulative_figures_become_flows_in_time_order() -> None:
@@ -42,7 +42,7 @@ def test_relative_target_takes_its_baseline_from_the_series() -> None:
 
 def test_a_measure_without_reported_progress_has_no_status() -> None:
     from techmonitor.reference import Measure
-    from techmonitor.report.analysis import assess
+    from techmonitor.report.measure_analysis import assess
 
     measure = Measure.model_validate({
         "id": "m-x", "cluster": 1, "goals": [1], "title_nl": "x", "title_en": "x",

@@ -19,8 +19,8 @@ from techmonitor import fmt, trends
 from techmonitor.narrative import target_clause
 from techmonitor.progress import assess_target
 from techmonitor.report.analysis import kind_reliable
-from techmonitor.report.changes import diff
-from techmonitor.report.results import results_of
+from techmonitor.report.comparison import diff
+from techmonitor.report.results_data import results_of
 
 from .conftest import ROOT
 from .report_helpers import make_report, render

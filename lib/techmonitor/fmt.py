@@ -26,10 +26,8 @@ from typing import Literal
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from techmonitor.messages import msg
+from techmonitor.messages import Lang, msg
 from techmonitor.periods import period_kind, quarter_to_period
-
-Lang = Literal["nl", "en"]
 
 NBSP = "\u00a0"
 _LOCALES: dict[str, str] = {"nl": "nl_NL", "en": "en_GB"}
@@ -234,22 +232,6 @@ def period(code: str, lang: Lang = "nl", style: Literal["long", "short"] = "long
     if kind == "school_year":
         return school_year(code, lang)
     return quarter(code, lang, style)
-
-
-def probability(p: float, lang: Lang = "nl") -> str:
-    """Format a probability (0–1) as a whole percentage, honest at the extremes.
-
-    ``0.734`` → ``73%``; below 0.5% → ``< 1%``; above 99.5% → ``> 99%``: a model never makes an
-    outcome certain, so we do not print ``0%`` or ``100%``.
-    """
-    pf = float(p)
-    if not 0.0 <= pf <= 1.0:
-        raise ValueError(f"p={p!r} is not a probability between 0 and 1")
-    if pf < 0.005:
-        return "< 1%"
-    if pf > 0.995:
-        return "> 99%"
-    return percent(100 * pf, 0, lang)
 
 
 def value(x: float, unit: str, lang: Lang = "nl", decimals: int | None = None) -> str:

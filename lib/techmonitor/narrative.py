@@ -45,13 +45,41 @@ def _val(x: float, unit: str, lang: Lang) -> str:
     return fmt.value(x, unit, lang)
 
 
-def _chance(p: float, lang: Lang) -> str:
-    # a model never makes an outcome certain: say "less than 1%" rather than "0%"
-    if p < 0.005:
-        return msg("nar.chance.below", lang)
-    if p > 0.995:
-        return msg("nar.chance.above", lang)
-    return fmt.percent(100 * p, 0, lang)
+def probability(p: float | None, lang: Lang = "nl", *, reliable: bool = True) -> str | None:
+    """The one phrase of a probability (0–1) in a report, or None where none may be shown.
+
+    Parameters
+    ----------
+    p
+        The probability, or None when there is none.
+    lang
+        ``"nl"`` or ``"en"``.
+    reliable
+        False when backtests found probabilities of this kind of series unreliable
+        (:func:`techmonitor.report.analysis.kind_reliable`): the report then gives none.
+
+    Returns
+    -------
+    str or None
+        A whole percentage, honest at the extremes: ``0.734`` → ``73%``, below 0.5% ``< 1%``,
+        from 99.5% ``> 99%`` (a model never makes an outcome certain, so never ``0%`` or
+        ``100%``); None when ``p`` is None or not reliable.
+
+    Raises
+    ------
+    ValueError
+        When ``p`` is not between 0 and 1.
+    """
+    if p is None or not reliable:
+        return None
+    pf = float(p)
+    if not 0.0 <= pf <= 1.0:
+        raise ValueError(f"p={p!r} is not a probability between 0 and 1")
+    if pf < 0.005:
+        return "< 1%"
+    if pf >= 0.995:  # 99.5 would round (half up) to 100%
+        return "> 99%"
+    return fmt.percent(100 * pf, 0, lang)
 
 
 def change_sentence(name: str, result: TrendResult, lang: Lang = "nl",
@@ -129,7 +157,7 @@ def target_clause(target: TargetAssessment, lang: Lang = "nl", unit: str = "coun
             "above" if target.target_value > hi else "below"
         return msg(f"nar.target.band{ill}", lang, where=msg(f"nar.band.{where}", lang),
                    lo=_val(lo, unit, lang), hi=_val(hi, unit, lang), **values)
-    clause = msg(f"nar.target.chance{ill}", lang, chance=_chance(target.probability, lang),
+    clause = msg(f"nar.target.chance{ill}", lang, chance=probability(target.probability, lang),
                  **values)
     return clause + (msg("nar.target.overconfident", lang) if overconfident else "")
 

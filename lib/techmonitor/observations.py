@@ -1,4 +1,7 @@
-"""The tidy data contract: load, validate (pandera) and select observations.
+"""The tidy data contract: load and validate (pandera) observations.
+
+A report selects its series through :func:`techmonitor.report.series.select` (one way, so a
+series reads the same wherever it is shown).
 
 ``data/observations.csv`` has exactly the columns of :data:`COLUMNS` (see DESIGN.md and
 ``data/SOURCES.md``). Rules checked by :func:`validate_data`, each problem naming file, row,
@@ -383,51 +386,3 @@ def _data_target_problems(data_dir: Path, raw: pd.DataFrame) -> list[str]:
                                     t.target_period, newest)
     return problems
 
-
-def select(
-    obs: pd.DataFrame,
-    indicator: str,
-    *,
-    level: str = "all",
-    sector: str = "all",
-    region: str = "NL",
-    sex: str = "all",
-    vintage: str | None = None,
-) -> pd.DataFrame:
-    """One stored series, sorted in time.
-
-    Parameters
-    ----------
-    obs
-        Observations from :func:`load_observations`.
-    indicator, level, sector, region, sex
-        Exact codes of the series.
-    vintage
-        Which definition/publication. ``None`` is allowed only when the selection holds one
-        vintage; otherwise the choice is refused rather than splicing definitions.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Rows of the series (all contract columns), sorted by period; may be empty.
-
-    Raises
-    ------
-    DataValidationError
-        When ``vintage`` is ``None`` and several vintages match.
-    """
-    m = (
-        (obs["indicator"] == indicator) & (obs["level"] == level) & (obs["sector"] == sector)
-        & (obs["region"] == region) & (obs["sex"] == sex)
-    )
-    out = obs[m]
-    if vintage is not None:
-        out = out[out["vintage"] == vintage]
-    else:
-        found = sorted(out["vintage"].unique())
-        if len(found) > 1:
-            msg = (f"{indicator} ({level}, {sector}, {region}, {sex}) has vintages {found}; "
-                   "pass vintage= to choose one definition (they are never spliced)")
-            raise DataValidationError(msg, [msg])
-    order = out["period"].map(periods.sort_key).to_numpy().argsort(kind="stable")
-    return out.iloc[order].reset_index(drop=True)

@@ -11,13 +11,18 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import jinja2
 from markupsafe import Markup, escape
 
-if TYPE_CHECKING:
-    from techmonitor.report.document import Figure, Node
+
+class Figure(Protocol):
+    """What the HTML needs of a document figure (:class:`techmonitor.report.document.Figure`;
+    a protocol, because the document module imports this one to show nodes in a notebook)."""
+
+    svg: str
+    alt: str
 
 TEMPLATES = Path(str(files("techmonitor") / "render" / "templates"))
 
@@ -47,7 +52,7 @@ def _template() -> jinja2.Template:
     return environment().get_template("document.html.j2")
 
 
-def render_node(node: Node) -> str:
+def render_node(node: object) -> str:
     """HTML of one document node (a section, the front matter, or any block).
 
     Parameters

@@ -17,12 +17,11 @@ import numpy as np
 import pandas as pd
 
 from techmonitor import fmt, progress, trends
-from techmonitor.config import ReportParams
 from techmonitor.errors import ParameterError, TechmonitorError
-from techmonitor.indicators import Indicator, series_for
-from techmonitor.messages import msg
-from techmonitor.periods import sort_key, to_decimal_year
-from techmonitor.reference import Measure, MeasuresRef, SectorsRef, Target
+from techmonitor.indicators import Indicator
+from techmonitor.messages import Lang, msg
+from techmonitor.periods import to_decimal_year
+from techmonitor.reference import Target
 
 
 @dataclass(frozen=True)
@@ -131,9 +130,9 @@ class Item:
         """Unit for formatting (``count`` or ``share``)."""
         return "share" if self.ind.kind == "share" else "count"
 
-    def value(self, x: float, lang: str) -> str:
+    def value(self, x: float, lang: Lang) -> str:
         """Format a value of this indicator."""
-        return fmt.value(x, self.unit(), lang)  # type: ignore[arg-type]
+        return fmt.value(x, self.unit(), lang)
 
     def sources(self) -> list[str]:
         """Source keys of the shown observations, in order of appearance."""
@@ -185,24 +184,19 @@ EXPECTED_ERRORS = (TechmonitorError, np.linalg.LinAlgError)
 
 
 def analyse(
-    obs: pd.DataFrame,
-    catalogue: Mapping[str, Indicator],
+    series: pd.DataFrame,
     ind: Indicator,
-    level: str,
     *,
-    sector: str,
-    region: str,
-    sectors_ref: SectorsRef | None,
+    level: str,
     target: TargetSpec | RelativeTarget | None,
     horizon_year: int,
 ) -> Item | None:
-    """Series, trend, assessment and projection of one indicator; None without data.
+    """Trend, assessment and projection of one indicator series; None without data.
 
-    A step that fails with an expected error leaves its result empty and records why
-    (``Item.error``); the series itself is always kept.
+    ``series`` is the report's series (:func:`techmonitor.report.series.select`). A step that
+    fails with an expected error leaves its result empty and records why (``Item.error``);
+    the series itself is always kept.
     """
-    series = series_for(obs, dict(catalogue), ind.code, level=level, sector=sector,
-                        region=region, sectors_ref=sectors_ref)
     if series.empty:
         return None
     target_error = None
@@ -220,11 +214,10 @@ def analyse(
         # statsmodels warnings are recorded on the result (messages); never in the report
         warnings.simplefilter("ignore")
         try:
-            trend = trends.estimate(series, kind=kind_for(ind),
-                                    target_period=target.period if target else None)
+            trend = fit(series, ind, target.period if target else None)
         except EXPECTED_ERRORS as exc:
-            reason = _reason(exc) + (f"; {target_error}" if target_error else "")
-            return Item(ind, level, series, None, target, None, None, reason, "trend")
+            why = reason_of(exc) + (f"; {target_error}" if target_error else "")
+            return Item(ind, level, series, None, target, None, None, why, "trend")
         assessment: progress.TargetAssessment | progress.TrendAssessment | None = None
         error, step = target_error, "target" if target_error else None
         if target is not None:
@@ -234,7 +227,7 @@ def analyse(
                     target.baseline_value, direction=direction,
                     target_illustrative=target.illustrative)
             except EXPECTED_ERRORS as exc:  # e.g. a baseline outside the data
-                error, step = _reason(exc), "target"
+                error, step = reason_of(exc), "target"
         if assessment is None:
             assessment = progress.assess_trend(
                 trend, direction=None if ind.direction == "none" else direction)
@@ -242,7 +235,17 @@ def analyse(
     return Item(ind, level, series, trend, target, assessment, band, error, step)
 
 
-def _reason(exc: BaseException) -> str:
+def fit(series: pd.DataFrame, ind: Indicator, target_period: str | None
+        ) -> trends.TrendResult:
+    """The calibrated trend of a series of ``ind``: the one fit of every indicator series
+    (the shared sections' and the author's ``report.trend``)."""
+    with warnings.catch_warnings():
+        # statsmodels warnings are recorded on the result (messages); never in the report
+        warnings.simplefilter("ignore")
+        return trends.estimate(series, kind=kind_for(ind), target_period=target_period)
+
+
+def reason_of(exc: BaseException) -> str:
     """An exception as a reason a reader can follow (our errors already are one)."""
     if isinstance(exc, TechmonitorError):
         return str(exc)
@@ -275,19 +278,19 @@ def projection_band(trend: trends.TrendResult, target: TargetSpec | None,
     return fc
 
 
-def change_since(item: Item, lang: str) -> str:
+def change_since(item: Item, lang: Lang) -> str:
     """Change of the latest value against the previous observation, formatted."""
     s = item.series
     if len(s) < 2:
         return msg("none", lang)
     prev, last = s.iloc[-2], s.iloc[-1]
     diff = float(last["value"]) - float(prev["value"])
-    text = fmt.value_change(diff, item.unit(), lang)  # type: ignore[arg-type]
+    text = fmt.value_change(diff, item.unit(), lang)
     return msg("change.since", lang, change=text,
-               period=fmt.period(str(prev["period"]), lang, "short"))  # type: ignore[arg-type]
+               period=fmt.period(str(prev["period"]), lang, "short"))
 
 
-def trend_word(item: Item, lang: str) -> str:
+def trend_word(item: Item, lang: Lang) -> str:
     """Average change per year of the linear trend with an arrow: ``↗ +874 per jaar``.
 
     The arrow follows the sign of the slope; whether the movement is significant is the
@@ -301,7 +304,7 @@ def trend_word(item: Item, lang: str) -> str:
     if trend is None or trend.slope is None or not finite(trend.slope):
         return msg("trend.none", lang)
     slope = trend.slope
-    per_year = fmt.value_change(slope, item.unit(), lang)  # type: ignore[arg-type]
+    per_year = fmt.value_change(slope, item.unit(), lang)
     arrow = "↗" if slope > 0 else "↘" if slope < 0 else "→"
     return msg("trend.per_year", lang, arrow=arrow, change=per_year)
 
@@ -339,107 +342,3 @@ def band80_at(item: Item, period: str) -> tuple[float, float] | None:
 def finite(x: float | None) -> bool:
     """True for a real, finite number."""
     return x is not None and isinstance(x, int | float) and math.isfinite(x)
-
-
-@dataclass(frozen=True)
-class MeasureRow:
-    """A measure with its assessment at the report's quarter (``error`` if none could be
-    made from its data)."""
-
-    measure: Measure
-    assessment: progress.MeasureAssessment | None
-    illustrative: bool
-    error: str | None = None
-
-
-def concerns(measure: Measure, params: ReportParams) -> bool:
-    """Whether a measure belongs in this report.
-
-    The national and province reports show every measure; a sector report shows the measures
-    whose ``sectors`` list names the sector or ``all`` (a measure without such a list is for
-    all top sectors, as most measures of the letter are).
-    """
-    if params.kind != "sector":
-        return True
-    return "all" in measure.sectors or params.sector in measure.sectors
-
-
-def total_budget(measure: Measure) -> float | None:
-    """Total euros over the measure's budget lines (per-year amounts times their years)."""
-    total = 0.0
-    for b in measure.budgets:
-        years = (b.end - b.start + 1) if b.basis == "per_year" and b.start and b.end else 1
-        total += b.amount_eur * years
-    return total or None
-
-
-def _span(measure: Measure) -> tuple[str, str] | None:
-    """Planned start and end as period codes or ISO dates, from dates or budget years."""
-    dates = measure.dates or {}
-    start = dates.get("start") or next((v for k, v in dates.items() if "start" in k), None)
-    end = dates.get("end") or next((v for k, v in dates.items() if "end" in k or "eind" in k),
-                                   None)
-    years = [y for b in measure.budgets for y in (b.start, b.end) if y]
-    if start is None and years:
-        start = str(min(years))
-    if end is None and years:
-        end = str(max(years))
-    return (str(start), str(end)) if start and end else None
-
-
-def assess(measure: Measure, realised: pd.DataFrame, as_of: str) -> MeasureRow:
-    """Status of one measure at ``as_of`` from its realised rows."""
-    rows = realised[realised["measure_id"] == measure.id]
-    ill = bool((rows["status"] == "illustrative").any())
-    span = _span(measure)
-    if span is None or rows.empty:
-        # nothing reported is not the same as behind: the status stays open ("–")
-        return MeasureRow(measure, None, ill)
-    plan = progress.MeasurePlan(
-        code=measure.id, start=span[0], end=span[1],
-        planned_output=measure.output_target.value if measure.output_target else None,
-        budget=total_budget(measure),
-        realised=_flows(rows),
-        name=measure.title_nl)
-    try:
-        return MeasureRow(measure, progress.assess_measure(plan, as_of), ill)
-    except EXPECTED_ERRORS as exc:  # bad dates in one measure: say so in its row
-        return MeasureRow(measure, None, ill, _reason(exc))
-
-
-def _flows(rows: pd.DataFrame) -> tuple[progress.Realisation, ...]:
-    """Quarterly flows from the programme office's cumulative figures.
-
-    The workbook and ``measure_progress.csv`` record output and spend *to date* (what an office
-    reports each quarter); :func:`progress.assess_measure` works on what happened *in* each
-    quarter, so each value is the difference with the last reported one before it.
-    """
-    out: list[progress.Realisation] = []
-    last = {"output_value": 0.0, "spent_eur": 0.0}
-    for r in rows.sort_values("period", key=lambda p: p.map(sort_key)).itertuples():
-        flow: dict[str, float | None] = {}
-        for col in ("output_value", "spent_eur"):
-            value = getattr(r, col)
-            if _nan(value):
-                flow[col] = None
-            else:
-                flow[col] = float(value) - last[col]
-                last[col] = float(value)
-        out.append(progress.Realisation(str(r.period), flow["output_value"], flow["spent_eur"],
-                                        r.status == "illustrative"))
-    return tuple(out)
-
-
-def _nan(x: object) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
-def measure_rows(ref: MeasuresRef | None, realised: pd.DataFrame | None,
-                 params: ReportParams) -> list[MeasureRow]:
-    """Every measure of this report with its assessment (empty without measures.yaml)."""
-    if ref is None:
-        return []
-    if realised is None:
-        realised = pd.DataFrame(columns=["measure_id", "period", "output_value", "spent_eur",
-                                         "status", "note"])
-    return [assess(m, realised, params.period) for m in ref.measures if concerns(m, params)]

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from techmonitor import fmt, progress
 from techmonitor.messages import join_words, unit_name
 from techmonitor.report import document as doc
-from techmonitor.report import extra40k, retention
 from techmonitor.report.analysis import kind_reliable
 from techmonitor.report.ids import SECTION_IDS
 from techmonitor.report.intro import STATUS_ORDER, latest_period
@@ -61,7 +60,7 @@ def breaks_text(report: Report) -> tuple[str, ...]:
     from techmonitor.progress.extra import BASELINE_SCHOOL_YEAR
 
     target = next((t for t in report.national_targets if t.id == "masterplan-40000"), None)
-    value = (fmt.number(target.target_value, 0, report.lang)  # type: ignore[arg-type]
+    value = (fmt.number(target.target_value, 0, report.lang)
              if target is not None else report.t("none"))
     values = {"target": value, "baseline": report.fmt_period(BASELINE_SCHOOL_YEAR, "short")}
     return tuple(report.t(f"met.break.{k}", **values) for k in BREAKS)
@@ -126,16 +125,14 @@ def used_sources(report: Report) -> dict[str, set[str]]:
     for item in report.items:
         for src, vint in zip(item.series["source"], item.series["vintage"], strict=True):
             used.setdefault(str(src), set()).add(str(vint))
-    if report.params.kind == "national":
-        for by_vintage in retention.series_by_class(report).values():
-            for vint, s in by_vintage.items():
-                for src in s["source"]:
-                    used.setdefault(str(src), set()).add(vint)
-        target = next((t for t in report.national_targets if t.id == "masterplan-40000"), None)
-        if target is not None:
-            for e in extra40k.estimates(report, target):
-                for src in e.sources:
-                    used.setdefault(src, set()).add(e.vintage)
+    ret, x40 = report.national.retention, report.national.extra40k
+    for by_vintage in ret.series.values() if ret is not None else ():
+        for vint, s in by_vintage.items():
+            for src in s["source"]:
+                used.setdefault(str(src), set()).add(vint)
+    for e in x40.estimates if x40 is not None else ():
+        for src in e.sources:
+            used.setdefault(src, set()).add(e.vintage)
     used.setdefault(LETTER_SOURCE, set())
     return used
 

@@ -9,9 +9,9 @@ ordinary document node, so it is laid out in house style in the HTML and the PDF
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -20,11 +20,11 @@ import pandas as pd
 
 from techmonitor import charts, trends
 from techmonitor.errors import ParameterError, TechmonitorError
-from techmonitor.indicators import Indicator, series_for
 from techmonitor.report import document as doc
 from techmonitor.report import goals, store
-from techmonitor.report.analysis import Item, kind_for, projection_band
-from techmonitor.report.context import codes_of, with_sbi
+from techmonitor.report.analysis import Item, fit, projection_band
+from techmonitor.report.context import with_sbi
+from techmonitor.report.series import select
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -87,10 +87,8 @@ def series(ctx: ReportContext, indicator: str, level: str = "all", sex: str = "a
                              f"levels {', '.join(levels)}")
     if sex not in ("all", "man", "vrouw"):
         raise ParameterError(f"series({indicator!r}, sex={sex!r}): use all, man or vrouw")
-    obs = store.obs_for(ctx.data_dir, p.period, codes_of(ind), p.region)
     ref = with_sbi(store.load_sectors(ctx.data_dir), p)
-    frame = series_for(obs, dict(ctx.catalogue), ind.code, level=level, sector=p.sector,
-                       region=p.region, sex=sex, sectors_ref=ref)
+    frame = select(ctx.data_dir, p, ctx.catalogue, ind, level, sex=sex, sectors_ref=ref)
     if frame.empty:
         raise ParameterError(f"series({indicator!r}, level={level!r}, sex={sex!r}): no data "
                              f"for {ctx.scope} up to {p.period}")
@@ -111,8 +109,9 @@ def trend(ctx: ReportContext, indicator: str, level: str = "all", sex: str = "al
     Returns
     -------
     TrendResult
-        A fit of its own (the shared one stays untouched), with the report's target period
-        for this series when it has a target, so its forecast runs to the target.
+        The fit the report itself shows for this series (the context's, not refitted), with
+        the report's target period when it has a target, so its forecast runs to the
+        target; a series the report does not show (another sex) is fitted the same way.
 
     Raises
     ------
@@ -122,17 +121,19 @@ def trend(ctx: ReportContext, indicator: str, level: str = "all", sex: str = "al
         When the series cannot be fitted (the message says why).
     """
     frame = series(ctx, indicator, level, sex)
-    target = next((i.target.period for i in ctx.items
-                   if i.ind.code == indicator and i.level == level and i.target is not None),
-                  None) if sex == "all" else None
-    return _estimate(frame, ctx.catalogue[indicator], target)
+    shown = _shown(ctx, indicator, level, sex)
+    if shown is not None and shown.trend is not None:
+        # the report's own fit, as a copy: the context's stays as the sections show it
+        return copy.deepcopy(shown.trend)
+    target = shown.target.period if shown is not None and shown.target is not None else None
+    return fit(frame, ctx.catalogue[indicator], target)
 
 
-def _estimate(frame: pd.DataFrame, ind: Indicator, target: str | None) -> trends.TrendResult:
-    with warnings.catch_warnings():
-        # statsmodels warnings are recorded on the result (messages), as in the shared fit
-        warnings.simplefilter("ignore")
-        return trends.estimate(frame, kind=kind_for(ind), target_period=target)
+def _shown(ctx: ReportContext, indicator: str, level: str, sex: str) -> Item | None:
+    """The context's item of this series, when the report itself shows it."""
+    if sex != "all":
+        return None
+    return next((i for i in ctx.items if i.ind.code == indicator and i.level == level), None)
 
 
 def figure(ctx: ReportContext, indicator: str, level: str = "all", sex: str = "all", *,
@@ -158,9 +159,12 @@ def figure(ctx: ReportContext, indicator: str, level: str = "all", sex: str = "a
     frame = series(ctx, indicator, level, sex)
     ind = ctx.catalogue[indicator]
     result = band = None
-    if with_trend:
+    shown = _shown(ctx, indicator, level, sex)
+    if with_trend and shown is not None and shown.trend is not None:
+        result = shown.trend  # the report's own fit (only drawn here, never handed out)
+    elif with_trend:
         try:
-            result = _estimate(frame, ind, None)
+            result = fit(frame, ind, None)
         except TechmonitorError:
             result = None  # the chart shows the observations; the alt text says so
     if result is not None and result.has_model:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from techmonitor.config import ReportParams
 from techmonitor.errors import TechmonitorError
-from techmonitor.indicators import series_for
 from techmonitor.report import store
 from techmonitor.report.analysis import RelativeTarget, levels_for
-from techmonitor.report.context import codes_of, with_sbi
+from techmonitor.report.context import with_sbi
 from techmonitor.report.own_analysis import check_analysis_file
+from techmonitor.report.series import select
 from techmonitor.values import target_problems as value_problems
 
 
@@ -69,10 +69,8 @@ def target_problems(params: ReportParams, where: str, project: Path) -> list[str
                             "a shown level")
             continue
         try:
-            obs = store.obs_for(data_dir, params.period, codes_of(ind), params.region)
-            series = series_for(obs, dict(catalogue), ind.code, level=t.level,
-                                sector=params.sector, region=params.region,
-                                sectors_ref=sectors_ref)
+            series = select(data_dir, params, catalogue, ind, t.level,
+                            sectors_ref=sectors_ref)
         except (TechmonitorError, KeyError) as exc:
             problems.append(f"{at}: the series of {t.indicator} {t.level} cannot be read: {exc}")
             continue

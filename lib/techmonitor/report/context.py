@@ -1,9 +1,14 @@
 """The report context: computed once per report, read-only, the only input of the sections.
 
-Data flows one way: ``store`` (cached data) → :func:`build_context` (analysis) →
-sections (document nodes) → renderers. The context holds the validated params, the
-indicator items with their trends and assessments (and the error of every step that could
-not be done), the measure rows and the list of warnings the batch reports.
+Data flows one way: ``store`` (cached data) → :func:`build_context` (analysis: the items
+of :mod:`analysis`, the national figures of :mod:`national_analysis`) → sections (document
+nodes, which only phrase what the context holds) → renderers. Every number a report shows is
+computed here, once; the comparison with the earlier report is added by
+:class:`~techmonitor.report.core.Report` (:mod:`comparison`), because it reads this report's
+results (:func:`~techmonitor.report.results_data.results_of`), a function of the context.
+The context holds the validated params, the indicator items with their trends and
+assessments (and the error of every step that could not be done), the measure rows, the
+national figures and the list of warnings the batch reports.
 
 Nothing a report does to its context reaches another report in the same kernel: frames come
 out of the cache as copy-on-write views (pandas 3), items are frozen and every item handed to
@@ -16,31 +21,32 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 
 import pandas as pd
 
 from techmonitor import fmt
 from techmonitor.config import ReportParams
 from techmonitor.errors import ParameterError
-from techmonitor.indicators import Indicator, series_for
+from techmonitor.indicators import Indicator
 from techmonitor.messages import Lang, msg
+from techmonitor.periods import shift_quarter
 from techmonitor.reference import SectorsRef, Target
-from techmonitor.report import changes, store
-from techmonitor.report.analysis import Item, MeasureRow, analyse, levels_for, match_target
-from techmonitor.report.analysis import measure_rows as compute_measure_rows
-from techmonitor.report.ids import SECTION_IDS
+from techmonitor.report import national_analysis, store
+from techmonitor.report.analysis import Item, analyse, levels_for, match_target
+from techmonitor.report.comparison import Comparison
+from techmonitor.report.ids import CHANGES_ID, SECTION_IDS
+from techmonitor.report.measure_analysis import MeasureRow
+from techmonitor.report.measure_analysis import measure_rows as compute_measure_rows
+from techmonitor.report.national_analysis import NationalFigures
+from techmonitor.report.series import select
 from techmonitor.report.store import SourceInfo
 from techmonitor.titles import report_title
 from techmonitor.trends import widening
 
-if TYPE_CHECKING:
-    from techmonitor.report.changes import Comparison
-
 #: indicators shown in their own table of the national report, not as monitoring series
-SPECIAL_CODES = ("roa_openings_2011_2016", "roa_inflow_2011_2016")
-#: open vacancies, shown per top sector side by side in the national report
-VACANCIES = "vacancies_open"
+SPECIAL_CODES = (national_analysis.ROA_OPENINGS, national_analysis.ROA_INFLOW)
+VACANCIES = national_analysis.VACANCIES
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,9 @@ class ReportContext:
     data_hash: str = ""
     code_version: str = ""
     calibration: Mapping[str, Any] = field(default_factory=dict)
-    #: what changed since the earlier report (``compare_with``); set by build_context
+    #: the national report's figures beyond its items (retention, the 40,000, cohorts)
+    national: NationalFigures = field(default_factory=NationalFigures)
+    #: what changed since the earlier report (``compare_with``); set by ``Report``
     comparison: Comparison | None = None
     #: ``(id, title)`` of the author's own sections (params ``analysis``), for the contents
     own_contents: tuple[tuple[str, str], ...] = field(default=())
@@ -106,9 +114,16 @@ class ReportContext:
         """A message of the catalogue in the report language."""
         return msg(key, self.lang, **values)
 
-    def fmt_period(self, code: str, style: str = "long") -> str:
+    def fmt_period(self, code: str, style: Literal["long", "short"] = "long") -> str:
         """A period code as text in the report language."""
-        return fmt.period(code, self.lang, style)  # type: ignore[arg-type]
+        return fmt.period(code, self.lang, style)
+
+    @property
+    def changes_title(self) -> str:
+        """``Wat is er veranderd sinds het 2e kwartaal 2023`` (the compared quarter)."""
+        c = self.comparison
+        previous = c.previous if c is not None else shift_quarter(self.params.period, -1)
+        return self.t("sec.changes", when=fmt.quarter(previous, self.lang))
 
     @property
     def title(self) -> str:
@@ -147,7 +162,7 @@ class ReportContext:
     def sections(self) -> list[tuple[str, str]]:
         """``(id, title)`` of the sections this report shows, in order (for the contents)."""
         out = [(SECTION_IDS["key"], self.t("sec.key")),
-               (changes.SECTION_ID, changes.title(self))]
+               (CHANGES_ID, self.changes_title)]
         for n in (1, 2, 3, 4):
             out.append((SECTION_IDS[f"goal{n}"],
                         self.t("sec.goal", n=n, title=self.t(f"goal.{n}"))))
@@ -159,12 +174,6 @@ class ReportContext:
         out.append((SECTION_IDS["method"], self.t("sec.method")))
         out.append((SECTION_IDS["provenance"], self.t("sec.provenance")))
         return out
-
-
-def codes_of(ind: Indicator) -> tuple[str, ...]:
-    """The observation codes a series of ``ind`` is made of (itself, numerator, denominator)."""
-    return (ind.code,) + tuple(part.indicator for part in (ind.numerator, ind.denominator)
-                               if part is not None)
 
 
 def with_sbi(ref: SectorsRef, params: ReportParams, where: str | None = None) -> SectorsRef:
@@ -235,11 +244,11 @@ def build_context(params: ReportParams) -> ReportContext:
 
             def compute(ind: Indicator = ind, level: str = level, target: Any = target
                         ) -> Item | None:
-                obs = store.obs_for(data_dir, params.period, codes_of(ind), params.region)
-                if obs.empty:  # nothing of this indicator in the report's region
+                series = select(data_dir, params, catalogue, ind, level,
+                                sectors_ref=sectors_ref)
+                if series.empty:  # nothing of this indicator in the report's sector or region
                     return None
-                return analyse(obs, catalogue, ind, level, sector=params.sector,
-                               region=params.region, sectors_ref=sectors_ref, target=target,
+                return analyse(series, ind, target=target, level=level,
                                horizon_year=params.target_year)
 
             item = store.memo(data_dir, key, compute)
@@ -256,19 +265,24 @@ def build_context(params: ReportParams) -> ReportContext:
     findings += [Finding(f"measure {r.measure.id}", "status", r.error) for r in rows if r.error]
     sectors: list[SectorSeries] = []
     if params.kind == "national" and VACANCIES in catalogue:
-        obs = store.obs_for(data_dir, params.period, codes_of(catalogue[VACANCIES]), "NL")
         for s in sectors_ref.top_sectors:
-            df = series_for(obs, dict(catalogue), VACANCIES, sector=s.slug, region="NL",
-                            sectors_ref=sectors_ref)
+            df = select(data_dir, params.model_copy(update={"sector": s.slug}), catalogue,
+                        catalogue[VACANCIES], sectors_ref=sectors_ref)
             if not df.empty:
                 sectors.append(SectorSeries(s.slug, s.name_nl, s.name_en, df))
-    context = ReportContext(
+    calibration = MappingProxyType(widening.summary())
+    national = national_analysis.compute(data_dir, params, catalogue, tuple(items),
+                                         tuple(national_targets), calibration)
+    return ReportContext(
         params, project, MappingProxyType(dict(catalogue)), tuple(items), rows,
         tuple(findings), tuple(sectors), tuple(national_targets),
         MappingProxyType(store.load_sources(data_dir)), store.data_hash(data_dir),
-        store.code_version(project), MappingProxyType(widening.summary()))
-    # the comparison reads this report's own results, so it is made from the context
-    comparison = changes.compare(context)
+        store.code_version(project), calibration, national)
+
+
+def with_comparison(context: ReportContext, comparison: Comparison) -> ReportContext:
+    """The context with the comparison with the earlier report, and its finding if the
+    earlier file could not be compared."""
     extra = (Finding("comparison", "changes", comparison.problem),) if comparison.problem \
         else ()
     return replace(context, comparison=comparison, findings=context.findings + extra)

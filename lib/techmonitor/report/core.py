@@ -22,8 +22,10 @@ from techmonitor.report import (
     own_analysis,
 )
 from techmonitor.report import document as doc
-from techmonitor.report.context import Finding, ReportContext, build_context
-from techmonitor.report.results import ResultsOutput, results_of
+from techmonitor.report.comparison import compare
+from techmonitor.report.context import Finding, ReportContext, build_context, with_comparison
+from techmonitor.report.results import ResultsOutput
+from techmonitor.report.results_data import results_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,8 +70,15 @@ class Report:
         return cls(from_values(values))
 
     @cached_property
+    def _results(self) -> tuple[ReportContext, dict[str, Any]]:
+        """The analysis, compared with the earlier report, and the report's results."""
+        context = build_context(self.params)
+        results = results_of(context)  # the comparison reads this report's own results
+        return with_comparison(context, compare(self.params, context.project, results)), results
+
+    @property
     def _analysed(self) -> ReportContext:
-        return build_context(self.params)
+        return self._results[0]
 
     @property
     def context(self) -> ReportContext:
@@ -228,4 +237,4 @@ class Report:
 
     def results(self) -> ResultsOutput:
         """The report's results as data, for the batch's results file and CSV (invisible)."""
-        return ResultsOutput(results_of(self.context))
+        return ResultsOutput(self._results[1])

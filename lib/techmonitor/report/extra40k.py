@@ -11,111 +11,62 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from techmonitor import charts, fmt
+from techmonitor import charts, fmt, narrative
 from techmonitor.messages import join_words
 from techmonitor.progress import extra
 from techmonitor.report import document as doc
-from techmonitor.report.analysis import kind_reliable
+from techmonitor.report.labels import measure_how, measure_label, vintage_label
+from techmonitor.report.national_analysis import EMPLOYMENT, INFLOW, Extra40k
 
 if TYPE_CHECKING:
-    from techmonitor.reference import Target
     from techmonitor.report.context import ReportContext as Report
-
-#: the target in data/targets.yaml
-TARGET_ID = "masterplan-40000"
-EMPLOYMENT = "employment_tech_occupations"
-CHANGE = "employment_tech_change_since_2013"
-INFLOW = "inflow_betatech"
-INFLOW_LEVEL = "ho"
-
-
-def estimates(report: Report, target: Target) -> list[extra.ExtraEstimate]:
-    """Every measurement of 'extra per year' this report's data allows (both routes)."""
-    obs = report.obs
-    nl = obs[(obs["region"] == "NL") & (obs["sector"] == "all") & (obs["sex"] == "all")]
-    value = float(target.target_value)
-    emp = extra.employment_estimates(nl[nl["indicator"] == EMPLOYMENT],
-                                     nl[nl["indicator"] == CHANGE], value)
-    inflow = nl[(nl["indicator"] == INFLOW) & (nl["level"] == INFLOW_LEVEL)]
-    return emp + extra.education_estimates(inflow, value)
-
-
-def vintage_label(report: Report, vintage: str) -> str:
-    """The catalogue's label of a vintage (Dutch); an English report names the code, as the
-    method annex does."""
-    if report.lang == "en":
-        return vintage
-    return next((ind.vintages[vintage].label_nl for ind in report.catalogue.values()
-                 if vintage in ind.vintages), vintage)
-
-
-def measure_label(report: Report, e: extra.ExtraEstimate) -> str:
-    """``Werkgelegenheid 2013–2022`` — the bar and row label (the vintage is its own column)."""
-    period = f"{report.fmt_period(e.start, 'short')}–{report.fmt_period(e.end, 'short')}"
-    return report.t(f"x40.route.{e.route}", period=period)
-
-
-def measure_how(report: Report, e: extra.ExtraEstimate) -> str:
-    return report.t(f"x40.method.{e.method}", n=e.n_points)
-
-
-def probability_reliable(report: Report) -> bool:
-    """Whether a probability for a count series may be printed: the project's backtests
-    (the committed calibration table) decide, as for every count indicator."""
-    return kind_reliable("count", report.calibration)
 
 
 def key_sentence(report: Report) -> str | None:
     """The key message on the 40,000 (national report): newest measurement and category."""
-    if report.params.kind != "national":
+    x40 = report.national.extra40k
+    if x40 is None or x40.headline is None:
         return None
-    target = next((t for t in report.national_targets if t.id == TARGET_ID), None)
-    if target is None:
-        return None
-    head = extra.headline(estimates(report, target))
-    if head is None:
-        return None
-    lang = report.lang
-    return report.t("key.x40", target=fmt.number(float(target.target_value), 0, lang),  # type: ignore[arg-type]
+    head, lang = x40.headline, report.lang
+    return report.t("key.x40", target=fmt.number(float(x40.target.target_value), 0, lang),
                     label=measure_label(report, head),
-                    value=fmt.number(head.per_year, 0, lang),  # type: ignore[arg-type]
-                    pct=fmt.percent(100 * head.ratio, 0, lang),  # type: ignore[arg-type]
+                    value=fmt.number(head.per_year, 0, lang),
+                    pct=fmt.percent(100 * head.ratio, 0, lang),
                     symbol=head.category.symbol, category=head.category.label(lang))
 
 
-def blocks(report: Report, target: Target) -> list[doc.Node]:
+def blocks(report: Report, x40: Extra40k) -> list[doc.Node]:
     """Operationalisation, chart of the gap, the measurements table and the caveats."""
     lang = report.lang
-    goal = float(target.target_value)
-    goal_text = fmt.number(goal, 0, lang)  # type: ignore[arg-type]
+    goal = float(x40.target.target_value)
+    goal_text = fmt.number(goal, 0, lang)
     out: list[doc.Node] = [doc.Paragraph(report.t("x40.operationalisation", target=goal_text,
                                                   baseline=report.fmt_period(
                                                       extra.BASELINE_SCHOOL_YEAR, "short")))]
-    found = estimates(report, target)
+    found = list(x40.estimates)
     if not found:
         return out + [doc.Note(report.t("x40.none", tables=join_words(
             [EMPLOYMENT, INFLOW], lang)), "failure")]
-    head = extra.headline(found)
+    head = x40.headline
     if head is not None:
         out.append(doc.Paragraph(report.t(
             "x40.headline", label=measure_label(report, head),
             vintage=vintage_label(report, head.vintage),
-            value=fmt.number(head.per_year, 0, lang),  # type: ignore[arg-type]
-            pct=fmt.percent(100 * head.ratio, 0, lang),  # type: ignore[arg-type]
+            value=fmt.number(head.per_year, 0, lang),
+            pct=fmt.percent(100 * head.ratio, 0, lang),
             target=goal_text, symbol=head.category.symbol,
             category=head.category.label(lang))))
-    with_p = [e for e in found if e.probability is not None]
-    reliable = probability_reliable(report)
-    for e in with_p:
+    for e in found:
+        if e.probability is None:
+            continue
         values = {"label": measure_label(report, e), "vintage": vintage_label(report, e.vintage),
-                  "value": fmt.number(e.per_year, 0, lang),  # type: ignore[arg-type]
-                  "lo": fmt.number(e.lo95 or 0.0, 0, lang),  # type: ignore[arg-type]
-                  "hi": fmt.number(e.hi95 or 0.0, 0, lang),  # type: ignore[arg-type]
+                  "value": fmt.number(e.per_year, 0, lang),
+                  "lo": fmt.number(e.lo95 or 0.0, 0, lang),
+                  "hi": fmt.number(e.hi95 or 0.0, 0, lang),
                   "target": goal_text}
-        if reliable:
-            out.append(doc.Paragraph(report.t(
-                "x40.probability", p=fmt.percent(100 * (e.probability or 0.0), 0, lang),  # type: ignore[arg-type]
-                **values)))
+        p = narrative.probability(e.probability, lang, reliable=x40.reliable)
+        if p is not None:
+            out.append(doc.Paragraph(report.t("x40.probability", p=p, **values)))
         else:  # as for every count series: the backtests found such probabilities unreliable
             where = ("above" if goal > (e.hi95 or 0.0) else
                      "below" if goal < (e.lo95 or 0.0) else "within")
@@ -128,10 +79,10 @@ def blocks(report: Report, target: Target) -> list[doc.Node]:
         out.append(doc.Paragraph(report.t(
             "x40.education", label=measure_label(report, e),
             vintage=vintage_label(report, e.vintage),
-            value=fmt.number(e.per_year, 0, lang),  # type: ignore[arg-type]
-            pct=fmt.percent(100 * e.ratio, 0, lang), target=goal_text)))  # type: ignore[arg-type]
+            value=fmt.number(e.per_year, 0, lang),
+            pct=fmt.percent(100 * e.ratio, 0, lang), target=goal_text)))
     out.append(_figure(report, found, goal, goal_text))
-    out.append(_table(report, found))
+    out.append(_table(report, x40))
     out.append(doc.Note(report.t("x40.caveats"), "note"))
     out.append(doc.Note(report.t("x40.lateral_missing"), "note"))
     return out
@@ -145,10 +96,10 @@ def _figure(report: Report, found: list[extra.ExtraEstimate], goal: float,
         labels, [e.per_year for e in found], target=goal,
         target_label=report.t("x40.target_line", target=goal_text),
         errors=[(e.hi95 - e.per_year) if e.hi95 is not None else None for e in found],
-        unit="count", lang=lang, axis_label=report.t("x40.axis"))  # type: ignore[arg-type]
+        unit="count", lang=lang, axis_label=report.t("x40.axis"))
     alt = report.t("x40.alt", target=goal_text, parts=join_words(
         [report.t("x40.alt_part", label=lb, vintage=vintage_label(report, e.vintage),
-                  value=fmt.number(e.per_year, 0, lang))  # type: ignore[arg-type]
+                  value=fmt.number(e.per_year, 0, lang))
          for lb, e in zip(labels, found, strict=True)], lang))
     sources = sorted({s for e in found for s in e.sources})
     return doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-extra40k"), alt,
@@ -156,20 +107,19 @@ def _figure(report: Report, found: list[extra.ExtraEstimate], goal: float,
                       report.t("chart.source", sources=", ".join(sources)))
 
 
-def _table(report: Report, found: list[extra.ExtraEstimate]) -> doc.Table:
+def _table(report: Report, x40: Extra40k) -> doc.Table:
     """One row per measurement: what, from which edition, per year (interval), probability,
     category (five columns, so the table fits the page; the share of the target is in the
     sentences and the chart)."""
     lang = report.lang
     rows = []
-    for e in found:
-        per_year = fmt.number(e.per_year, 0, lang)  # type: ignore[arg-type]
+    for e in x40.estimates:
+        per_year = fmt.number(e.per_year, 0, lang)
         if e.lo95 is not None and e.hi95 is not None:
-            per_year += (f" ({fmt.number(e.lo95, 0, lang)} – "  # type: ignore[arg-type]
-                         f"{fmt.number(e.hi95, 0, lang)})")  # type: ignore[arg-type]
-        prob = (fmt.percent(100 * e.probability, 0, lang)  # type: ignore[arg-type]
-                if e.probability is not None and probability_reliable(report)
-                else report.t("none"))
+            per_year += (f" ({fmt.number(e.lo95, 0, lang)} – "
+                         f"{fmt.number(e.hi95, 0, lang)})")
+        prob = (narrative.probability(e.probability, lang, reliable=x40.reliable)
+                or report.t("none"))
         cat = e.category
         rows.append([report.t("x40.measure", label=measure_label(report, e),
                               how=measure_how(report, e)),

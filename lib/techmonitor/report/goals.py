@@ -161,13 +161,13 @@ def observation_table(report: Report, item: Item) -> doc.Table:
     rows: list[list[str]] = []
     for r in item.series.itertuples():
         rows.append([report.fmt_period(str(r.period), "short"),
-                     item.value(float(r.value), lang),  # type: ignore[arg-type]
+                     item.value(float(r.value), lang),
                      report.t(f"status.{r.status}"), report.t("none")])
     if item.band is not None:
         for r in item.band.iloc[1:].itertuples():
-            interval = (f"{item.value(float(r.mean), lang)} "  # type: ignore[arg-type]
-                        f"({item.value(float(r.lo80), lang)} – "  # type: ignore[arg-type]
-                        f"{item.value(float(r.hi80), lang)})")  # type: ignore[arg-type]
+            interval = (f"{item.value(float(r.mean), lang)} "
+                        f"({item.value(float(r.lo80), lang)} – "
+                        f"{item.value(float(r.hi80), lang)})")
             rows.append([report.fmt_period(str(r.period), "short"), report.t("none"),
                          report.t("none"), interval])
     excluded = item.trend.excluded if item.trend is not None else None

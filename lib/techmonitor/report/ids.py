@@ -15,3 +15,5 @@ SECTION_IDS: dict[str, str] = {
     "method": "methode",
     "provenance": "verantwoording",
 }
+#: the section on what changed since the earlier report (between the key messages and goal 1)
+CHANGES_ID = "veranderingen"

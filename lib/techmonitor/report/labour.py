@@ -69,7 +69,7 @@ def quarterly_blocks(report: Report, item: Item) -> list[doc.Node]:
     for r in tail.itertuples():
         adj = (item.value(round(float(adjusted[r.period]) / step) * step, lang)  # type: ignore[index]
                if adjusted is not None and r.period in adjusted.index else report.t("none"))
-        value = item.value(float(r.value), lang)  # type: ignore[arg-type]
+        value = item.value(float(r.value), lang)
         if r.status == "illustrative":
             value += f" ({report.t('status.illustrative')})"
         elif r.status == "provisional":

@@ -6,19 +6,19 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from techmonitor import fmt
-from techmonitor.messages import msg
+from techmonitor.messages import Lang, msg
 from techmonitor.reference import Budget
 from techmonitor.report import document as doc
-from techmonitor.report.analysis import MeasureRow
 from techmonitor.report.ids import SECTION_IDS
+from techmonitor.report.measure_analysis import MeasureRow
 
 if TYPE_CHECKING:
     from techmonitor.report.context import ReportContext as Report
 
 
-def budget_text(b: Budget, lang: str) -> str:
+def budget_text(b: Budget, lang: Lang) -> str:
     """``€ 18,7 mln totaal (2012–2015)``."""
-    text = fmt.money(b.amount_eur, lang)  # type: ignore[arg-type]
+    text = fmt.money(b.amount_eur, lang)
     out = msg(f"mea.budget.{b.basis}", lang, amount=text)
     if b.start and b.end and b.start != b.end:
         out += " " + msg("mea.budget.years", lang, start=b.start, end=b.end)
@@ -34,7 +34,7 @@ def _planned(row: MeasureRow, report: Report) -> str:
     if ot.value is None:  # the letter words it in Dutch only; English shows the unit
         unit = ot.unit or report.t("none")
         return ot.description_nl if report.lang == "nl" else unit
-    value = fmt.number(ot.value, 0, report.lang)  # type: ignore[arg-type]
+    value = fmt.number(ot.value, 0, report.lang)
     # the Dutch description names the unit ("groepen in het po met …"); English uses the unit
     return f"{value} {ot.description_nl}" if report.lang == "nl" else (
         f"{value} {ot.unit or ''}".strip())
@@ -46,9 +46,9 @@ def _realised(row: MeasureRow, report: Report) -> str:
         return report.t("none")
     parts = []
     if a.output is not None:
-        parts.append(fmt.number(a.output, 0, report.lang))  # type: ignore[arg-type]
+        parts.append(fmt.number(a.output, 0, report.lang))
     if a.spend is not None:
-        parts.append(fmt.money(a.spend, report.lang))  # type: ignore[arg-type]
+        parts.append(fmt.money(a.spend, report.lang))
     text = " · ".join(parts)
     if row.illustrative:
         text += f" ({report.t('status.illustrative')})"

@@ -10,16 +10,11 @@ from techmonitor import charts, fmt
 from techmonitor.periods import to_decimal_years
 from techmonitor.report import document as doc
 from techmonitor.report import extra40k
-from techmonitor.report.context import SPECIAL_CODES, VACANCIES
 from techmonitor.report.ids import SECTION_IDS
 
 if TYPE_CHECKING:
     from techmonitor.report.context import ReportContext as Report
 
-ROA_OPENINGS = "roa_openings_2011_2016"
-ROA_INFLOW = "roa_inflow_2011_2016"
-#: the forecast is one published table, shown as such, not as monitoring series
-ROA_CODES = SPECIAL_CODES
 ROA_LEVELS = ("vmbo", "mbo", "hbo", "wo")
 TARGET_40K = "masterplan-40000"
 
@@ -55,10 +50,10 @@ def sectors_blocks(report: Report) -> list[doc.Node]:
         return out + [doc.Paragraph(report.t("lab.none"))]
     first = min(float(p.t.min()) for p in panels)
     last_t = max(float(p.t.max()) for p in panels)
-    periods = [str(x) for x in report.obs.loc[report.obs["indicator"] == VACANCIES, "period"]]
+    periods = list(report.national.vacancy_periods)
     first_p = min(periods, key=lambda c: abs(to_decimal_years([c])[0] - first))
     last_p = min(periods, key=lambda c: abs(to_decimal_years([c])[0] - last_t))
-    fig = charts.small_multiples(panels, unit="count", lang=lang)  # type: ignore[arg-type]
+    fig = charts.small_multiples(panels, unit="count", lang=lang)
     alt = report.t("nat.sectors_alt", first=report.fmt_period(first_p),
                    last=report.fmt_period(last_p))
     out.append(doc.Figure(
@@ -72,30 +67,12 @@ def sectors_blocks(report: Report) -> list[doc.Node]:
     return out
 
 
-def roa_figures(report: Report) -> dict[str, dict[str, float]]:
-    """``{level: {"openings": x, "inflow": y}}`` from the observations (levels and ``all``)."""
-    obs = report.obs
-    out: dict[str, dict[str, float]] = {}
-    for code, key in ((ROA_OPENINGS, "openings"), (ROA_INFLOW, "inflow")):
-        rows = obs[(obs["indicator"] == code) & (obs["region"] == "NL")
-                   & (obs["sector"] == "all") & (obs["sex"] == "all")]
-        for r in rows.itertuples():
-            out.setdefault(str(r.level), {})[key] = float(r.value)  # type: ignore[arg-type]
-    return out
-
-
-def roa_sources(report: Report) -> list[str]:
-    """Source keys of the ROA rows (the letter's Table 1)."""
-    obs = report.obs
-    return list(obs.loc[obs["indicator"].isin(ROA_CODES), "source"])
-
-
 def roa_blocks(report: Report) -> list[doc.Node]:
     """Openings vs inflow per level (ROA 2011, Table 1 of the letter): chart and table."""
     lang = report.lang
     out: list[doc.Node] = [doc.Heading(report.t("nat.roa"), 3, "roa"),
                         doc.Paragraph(report.t("nat.roa_intro"))]
-    fig_data = roa_figures(report)
+    fig_data = report.national.roa
     levels = [lv for lv in ROA_LEVELS if {"openings", "inflow"} <= set(fig_data.get(lv, {}))]
     if not levels:
         return out + [doc.Paragraph(report.t("nat.roa_none"))]
@@ -109,20 +86,20 @@ def roa_blocks(report: Report) -> list[doc.Node]:
     fig = charts.grouped_bars(
         [lv.upper() if lang == "en" else lv for lv in levels],
         [(report.t("nat.col_openings"), openings), (report.t("nat.col_inflow"), inflow)],
-        unit="count", lang=lang, axis_label=report.t("nat.axis_count"))  # type: ignore[arg-type]
-    alt = report.t("nat.roa_alt", openings=fmt.number(total_o, 0, lang),  # type: ignore[arg-type]
-                   inflow=fmt.number(total_i, 0, lang))  # type: ignore[arg-type]
-    sources = ", ".join(dict.fromkeys(str(x) for x in roa_sources(report)))
+        unit="count", lang=lang, axis_label=report.t("nat.axis_count"))
+    alt = report.t("nat.roa_alt", openings=fmt.number(total_o, 0, lang),
+                   inflow=fmt.number(total_i, 0, lang))
+    sources = ", ".join(dict.fromkeys(report.national.roa_sources))
     out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-roa"), alt,
                           report.t("chart.caption", name=report.t("nat.roa_table")),
                           report.t("chart.source", sources=sources)))
     rows: list[list[str]] = []
     for lv, o, i in zip(levels, openings, inflow, strict=True):
-        rows.append([lv, fmt.number(o, 0, lang), fmt.number(i, 0, lang),  # type: ignore[arg-type]
-                     fmt.change(i - o, 0, lang)])  # type: ignore[arg-type]
-    rows.append([report.t("nat.total"), fmt.number(total_o, 0, lang),  # type: ignore[arg-type]
-                 fmt.number(total_i, 0, lang),  # type: ignore[arg-type]
-                 fmt.change(total_i - total_o, 0, lang)])  # type: ignore[arg-type]
+        rows.append([lv, fmt.number(o, 0, lang), fmt.number(i, 0, lang),
+                     fmt.change(i - o, 0, lang)])
+    rows.append([report.t("nat.total"), fmt.number(total_o, 0, lang),
+                 fmt.number(total_i, 0, lang),
+                 fmt.change(total_i - total_o, 0, lang)])
     out.append(doc.table(
         report.t("nat.roa_table"),
         [report.t("nat.col_level"), report.t("nat.col_openings"), report.t("nat.col_inflow"),
@@ -136,7 +113,7 @@ def target_blocks(report: Report) -> list[doc.Node]:
     target = next((t for t in report.national_targets if t.id == TARGET_40K), None)
     if target is None:
         return []
-    value = fmt.number(target.target_value, 0, lang)  # type: ignore[arg-type]
+    value = fmt.number(target.target_value, 0, lang)
     out: list[doc.Node] = [doc.Heading(report.t("nat.target", value=value), 3, "doel-40000")]
     quote = target.quote or ""
     name = target.name_en if lang == "en" else target.name_nl
@@ -144,12 +121,13 @@ def target_blocks(report: Report) -> list[doc.Node]:
     text = target.operationalisation if lang == "en" else target.operationalisation_nl
     if text:  # a Dutch report never shows the English text
         out.append(doc.Paragraph(text))
-    fig_data = roa_figures(report)
+    fig_data = report.national.roa
     levels = [lv for lv in ROA_LEVELS if {"openings", "inflow"} <= set(fig_data.get(lv, {}))]
     if levels:
         total = fig_data.get("all", {})
         gap = (total["openings"] - total["inflow"] if {"openings", "inflow"} <= set(total)
                else sum(fig_data[lv]["openings"] - fig_data[lv]["inflow"] for lv in levels))
         out.append(doc.Paragraph(report.t(
-            "nat.target_gap", gap=fmt.number(gap, 0, lang), target=value)))  # type: ignore[arg-type]
-    return out + extra40k.blocks(report, target)
+            "nat.target_gap", gap=fmt.number(gap, 0, lang), target=value)))
+    x40 = report.national.extra40k
+    return out + (extra40k.blocks(report, x40) if x40 is not None else [])

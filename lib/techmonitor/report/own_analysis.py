@@ -16,14 +16,19 @@ import sys
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from techmonitor.config import ReportParams
 from techmonitor.errors import ParameterError, TechmonitorError
 from techmonitor.report import document as doc
 from techmonitor.report.author import slug_of
 
-if TYPE_CHECKING:
-    from techmonitor.report.core import Report
+
+class Report(Protocol):
+    """What this module needs of the :class:`~techmonitor.report.core.Report` it runs the
+    file for (a protocol, so the report layer has no import cycle)."""
+
+    params: ReportParams
 
 
 class AnalysisError(TechmonitorError):

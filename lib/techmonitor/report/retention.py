@@ -10,29 +10,28 @@ technical jobs) is said in place, with the CBS tables that would supply it
 
 from __future__ import annotations
 
-import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from techmonitor import charts, cohorts, fmt, narrative, trends
-from techmonitor.errors import DataValidationError, TechmonitorError
-from techmonitor.indicators import series_for
+from techmonitor import charts, fmt, narrative
 from techmonitor.messages import join_words
 from techmonitor.periods import sort_key, to_decimal_years
 from techmonitor.report import document as doc
+from techmonitor.report.national_analysis import (
+    CLASSES,
+    EMPLOYMENT,
+    RETENTION,
+    CohortFit,
+    Retention,
+)
 from techmonitor.sources.tables import TABLES
 
 if TYPE_CHECKING:
     from techmonitor.report.analysis import Item
     from techmonitor.report.context import ReportContext as Report
-
-#: retention shares per occupation class of the previous period (numerator, denominator)
-CLASSES = ("tech", "ict", "all")
-RETENTION = tuple(f"occupational_retention_{c}" for c in CLASSES)
-#: fewer points of one method than this give no trend
-MIN_TREND_POINTS = 3
 
 
 @dataclass(frozen=True)
@@ -56,8 +55,6 @@ GAPS = (
 )
 #: gap key → (indicator, message): a sentence added when the report shows that indicator
 GAP_EXTRA = {"gap.lateral": ("lateral_tech_occupations_no_tech_education", "gap.lateral_stock")}
-#: the cohort table ``data update`` writes (education retention; :mod:`techmonitor.cohorts`)
-COHORT_FILE = "cohorts.csv"
 
 
 def codes_shown_elsewhere() -> tuple[str, ...]:
@@ -74,10 +71,6 @@ def goal_blocks(report: Report, n: int) -> list[doc.Node]:
     return out
 
 
-#: published employment in technical occupations, one vintage per monitor edition
-EMPLOYMENT = "employment_tech_occupations"
-
-
 def after_item(report: Report, item: Item) -> list[doc.Node]:
     """What follows an indicator's own blocks: the other editions of technical employment."""
     return editions_blocks(report) if item.ind.code == EMPLOYMENT else []
@@ -89,21 +82,14 @@ def editions_blocks(report: Report) -> list[doc.Node]:
     The goal section draws one vintage (the catalogue's first with data, the longest
     series); the revised editions are said here, each as its own figures, never joined.
     """
-    if report.params.kind != "national":
-        return []
-    shown = {str(v) for i in report.items if i.ind.code == EMPLOYMENT
-             for v in i.series["vintage"]}
-    obs = report.obs
-    rows = obs[(obs["indicator"] == EMPLOYMENT) & (obs["sex"] == "all")
-               & (obs["region"] == "NL") & ~obs["vintage"].isin(shown)]
-    if rows.empty or EMPLOYMENT not in report.catalogue:
+    found = report.national.editions
+    if not found:
         return []
     lang = report.lang
     vintages = report.catalogue[EMPLOYMENT].vintages
     parts = []
-    for vintage in [v for v in vintages if v in set(rows["vintage"])]:
-        part = rows[rows["vintage"] == vintage].sort_values("period")
-        values = [report.t("ret.value", value=fmt.number(float(r.value), 0, lang),  # type: ignore[arg-type]
+    for vintage, part in found.items():
+        values = [report.t("ret.value", value=fmt.number(float(r.value), 0, lang),
                            period=str(r.period)) for r in part.itertuples()]
         label = vintages[vintage].label_nl if lang == "nl" else vintage
         parts.append(report.t("emp.edition_part", values=join_words(values, lang),
@@ -118,12 +104,13 @@ def _table_list(report: Report, tables: tuple[str, ...]) -> str:
 
 def gap_blocks(report: Report, n: int) -> list[doc.Node]:
     """One note per missing series of goal ``n``: what is missing and which table has it."""
-    present = set(report.obs["indicator"])
+    present = report.national.present
+    coh = report.national.cohorts
     out: list[doc.Node] = []
     for gap in GAPS:
         if gap.goal != n or (gap.indicators and present & set(gap.indicators)):
             continue
-        if not gap.indicators and (report.data_dir / COHORT_FILE).exists():
+        if not gap.indicators and coh.present:
             out += cohort_blocks(report) if report.params.kind == "national" else [
                 doc.Paragraph(report.t("coh.national_only"))]
             continue
@@ -133,31 +120,6 @@ def gap_blocks(report: Report, n: int) -> list[doc.Node]:
             text += " " + report.t(extra_key[1])  # a point shown above this note
         out.append(doc.Note(text, "note"))
     return out
-
-
-def series_by_class(report: Report) -> dict[str, dict[str, pd.DataFrame]]:
-    """``{class: {vintage: series}}`` of the retention shares this report has."""
-    obs = report.obs
-    cat = dict(report.catalogue)
-    out: dict[str, dict[str, pd.DataFrame]] = {}
-    for cls, code in zip(CLASSES, RETENTION, strict=True):
-        if code not in cat:
-            continue
-        num = cat[code].numerator
-        vintages = list(cat[num.indicator].vintages) if num is not None else []
-        for vintage in vintages:
-            s = series_for(obs, cat, code, region="NL", vintage=vintage)
-            if not s.empty:
-                out.setdefault(cls, {})[vintage] = s
-    return out
-
-
-def _counts(report: Report, cls: str, vintage: str) -> pd.DataFrame:
-    obs = report.obs
-    rows = obs[(obs["vintage"] == vintage) & (obs["sex"] == "all") & (obs["region"] == "NL")]
-    stayed = rows[rows["indicator"] == f"stayed_occupation_{cls}"].set_index("period")["value"]
-    total = rows[rows["indicator"] == f"employed_prev_class_{cls}"].set_index("period")["value"]
-    return pd.DataFrame({"stayed": stayed, "total": total}).dropna()
 
 
 def _method(report: Report, vintage: str) -> str:
@@ -171,9 +133,10 @@ def retention_blocks(report: Report) -> list[doc.Node]:
     if report.params.kind != "national":
         # the stored CBS figures are national only; no table split by sector or region
         return out + [doc.Paragraph(report.t("ret.national_only"))]
-    series = series_by_class(report)
-    if not series:
+    ret = report.national.retention
+    if ret is None:
         return out + [doc.Note(report.t("ret.none"), "note")]
+    series = ret.series
     out.append(doc.Paragraph(report.t("ret.intro")))
     lines = []
     for cls in ("tech", "ict"):
@@ -194,16 +157,16 @@ def retention_blocks(report: Report) -> list[doc.Node]:
     for cls in ("tech", "ict", "all"):
         if cls in series:
             out.append(doc.Paragraph(_sentence(report, cls, series[cls])))
-    out += _trend_paragraphs(report, series)
-    out.append(_table(report, series))
+    out += _trend_paragraphs(report, ret)
+    out.append(_table(report, ret))
     return out
 
 
-def _sentence(report: Report, cls: str, by_vintage: dict[str, pd.DataFrame]) -> str:
+def _sentence(report: Report, cls: str, by_vintage: Mapping[str, pd.DataFrame]) -> str:
     """``Technische beroepen: 95,6% in K2 2023 (nieuwe methode); 95,8% … (oude methode).``"""
     parts = []
     for vintage, s in by_vintage.items():
-        values = [report.t("ret.value", value=fmt.percent(float(r.value), 1, report.lang),  # type: ignore[arg-type]
+        values = [report.t("ret.value", value=fmt.percent(float(r.value), 1, report.lang),
                            period=report.fmt_period(str(r.period), "short"))
                   for r in s.itertuples()]
         parts.append(report.t("ret.part", values=join_words(values, report.lang),
@@ -211,28 +174,22 @@ def _sentence(report: Report, cls: str, by_vintage: dict[str, pd.DataFrame]) -> 
     return report.t("ret.sentence", cls=report.t(f"ret.class.{cls}"), parts="; ".join(parts))
 
 
-def _trend_paragraphs(report: Report, series: dict[str, dict[str, pd.DataFrame]]
-                      ) -> list[doc.Node]:
+def _trend_paragraphs(report: Report, ret: Retention) -> list[doc.Node]:
     """A trend per method where one has enough points; else why there is none."""
     out: list[doc.Node] = []
     short = []
-    for vintage, s in series.get("tech", {}).items():
-        if len(s) < MIN_TREND_POINTS:
-            short.append(report.t("ret.n_points", method=_method(report, vintage), n=len(s)))
-            continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                result = trends.estimate(s.assign(vintage=vintage), kind="share")
-            except (TechmonitorError, ValueError, ArithmeticError) as exc:
-                out.append(doc.Note(report.t("ind.failed_trend", name=report.t(
-                    "ret.line", cls=report.t("ret.class.tech"),
-                    method=_method(report, vintage)), reason=str(exc)), "failure"))
-                continue
+    for fit in ret.trends:
         name = report.t("ret.line", cls=report.t("ret.class.tech"),
-                        method=_method(report, vintage))
-        out.append(doc.Paragraph(narrative.describe(name, result, lang=report.lang,
-                                                    unit="share")))
+                        method=_method(report, fit.vintage))
+        if fit.result is not None:
+            out.append(doc.Paragraph(narrative.describe(name, fit.result, lang=report.lang,
+                                                        unit="share")))
+        elif fit.error is not None:
+            out.append(doc.Note(report.t("ind.failed_trend", name=name, reason=fit.error),
+                                "failure"))
+        else:
+            short.append(report.t("ret.n_points", method=_method(report, fit.vintage),
+                                  n=fit.points))
     if short:
         out.append(doc.Paragraph(report.t(
             "ret.no_trend", counts=join_words(short, report.lang),
@@ -240,8 +197,9 @@ def _trend_paragraphs(report: Report, series: dict[str, dict[str, pd.DataFrame]]
     return out
 
 
-def _table(report: Report, series: dict[str, dict[str, pd.DataFrame]]) -> doc.Table:
+def _table(report: Report, ret: Retention) -> doc.Table:
     lang = report.lang
+    series = ret.series
     rows = []
     for cls in CLASSES:
         # per class in time order; the method column keeps the two EBB methods apart
@@ -249,16 +207,16 @@ def _table(report: Report, series: dict[str, dict[str, pd.DataFrame]]) -> doc.Ta
                           for r in s.itertuples()),
                          key=lambda vr: (sort_key(str(vr[1].period)), vr[0]))
         for vintage, r in by_time:
-            counts = _counts(report, cls, vintage)
+            counts = ret.counts[(cls, vintage)]
             period = str(r.period)
             c = counts.loc[period] if period in counts.index else None
-            stayed = (fmt.number(float(c["stayed"]), 0, lang)  # type: ignore[arg-type]
+            stayed = (fmt.number(float(c["stayed"]), 0, lang)
                       if c is not None else report.t("none"))
-            total = (fmt.number(float(c["total"]), 0, lang)  # type: ignore[arg-type]
+            total = (fmt.number(float(c["total"]), 0, lang)
                      if c is not None else report.t("none"))
             rows.append([report.t(f"ret.class.{cls}"), report.fmt_period(period, "short"),
                          _method(report, vintage), stayed, total,
-                         fmt.percent(float(r.value), 1, lang)])  # type: ignore[arg-type]
+                         fmt.percent(float(r.value), 1, lang)])
     return doc.table(report.t("ret.table"),
                      [report.t("ret.col_class"), report.t("col.period"),
                       report.t("ret.col_method"), report.t("ret.col_stayed"),
@@ -273,27 +231,22 @@ def cohort_blocks(report: Report) -> list[doc.Node]:
     their 95% interval beside the observed share) and the trend across cohorts. A table
     the model cannot be fitted on says why where its result would stand.
     """
+    coh = report.national.cohorts
     if report.params.kind != "national":
         return []
-    path = report.data_dir / COHORT_FILE
-    try:
-        data = pd.read_csv(path, dtype={"table": str, "level": str})
-    except (OSError, ValueError) as exc:
-        return [doc.Note(report.t("coh.failed", table=str(path), reason=str(exc)), "failure")]
+    if coh.error is not None:
+        return [doc.Note(report.t("coh.failed", table=coh.path, reason=coh.error), "failure")]
     out: list[doc.Node] = [doc.Heading(report.t("coh.title"), 3, "onderwijsbehoud")]
-    for (table, level), part in data.groupby(["table", "level"], sort=True):
-        try:
-            fit = cohorts.fit_cohorts(part)
-        except DataValidationError as exc:
-            out.append(doc.Note(report.t("coh.failed", table=str(table), reason=str(exc)),
+    for r in coh.results:
+        if r.fit is None:
+            out.append(doc.Note(report.t("coh.failed", table=r.table, reason=r.error or ""),
                                 "failure"))
             continue
-        out += _cohort_result(report, str(table), str(level), fit,
-                              sorted({str(s) for s in part["source"]}))
+        out += _cohort_result(report, r.table, r.level, r.fit, list(r.sources))
     return out
 
 
-def _cohort_result(report: Report, table: str, level: str, fit: cohorts.CohortFit,
+def _cohort_result(report: Report, table: str, level: str, fit: CohortFit,
                    sources: list[str]) -> list[doc.Node]:
     lang = report.lang
     pct = lambda x: fmt.percent(100 * float(x), 1, lang)  # noqa: E731
@@ -306,8 +259,8 @@ def _cohort_result(report: Report, table: str, level: str, fit: cohorts.CohortFi
         "coh.sentence", table=table, level=level, cohort=str(int(last["cohort"])),
         years=int(last["years"]), observed=pct(last["observed"]), fitted=pct(last["fitted"]),
         lo=pct(last["lo95"]), hi=pct(last["hi95"])) + " " + report.t(
-        key, ratio=fmt.number(ratio, 2, lang), lo=fmt.number(lo, 2, lang),  # type: ignore[arg-type]
-        hi=fmt.number(hi, 2, lang), first=str(int(c["cohort"].min())),  # type: ignore[arg-type]
+        key, ratio=fmt.number(ratio, 2, lang), lo=fmt.number(lo, 2, lang),
+        hi=fmt.number(hi, 2, lang), first=str(int(c["cohort"].min())),
         last=str(int(c["cohort"].max()))))]
     curves = []
     for cohort, g in c.groupby("cohort", sort=True):

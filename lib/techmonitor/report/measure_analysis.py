@@ -1,0 +1,123 @@
+"""Per measure of the cabinet letter: its status at the report's quarter.
+
+One :class:`MeasureRow` per measure the report concerns, assessed from the programme
+office's cumulative figures (:func:`techmonitor.progress.assess_measure`); computed once in
+the context, phrased by :mod:`techmonitor.report.measures`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from techmonitor import progress
+from techmonitor.config import ReportParams
+from techmonitor.periods import sort_key
+from techmonitor.reference import Measure, MeasuresRef
+from techmonitor.report.analysis import EXPECTED_ERRORS, reason_of
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """A measure with its assessment at the report's quarter (``error`` if none could be
+    made from its data)."""
+
+    measure: Measure
+    assessment: progress.MeasureAssessment | None
+    illustrative: bool
+    error: str | None = None
+
+
+def concerns(measure: Measure, params: ReportParams) -> bool:
+    """Whether a measure belongs in this report.
+
+    The national and province reports show every measure; a sector report shows the measures
+    whose ``sectors`` list names the sector or ``all`` (a measure without such a list is for
+    all top sectors, as most measures of the letter are).
+    """
+    if params.kind != "sector":
+        return True
+    return "all" in measure.sectors or params.sector in measure.sectors
+
+
+def total_budget(measure: Measure) -> float | None:
+    """Total euros over the measure's budget lines (per-year amounts times their years)."""
+    total = 0.0
+    for b in measure.budgets:
+        years = (b.end - b.start + 1) if b.basis == "per_year" and b.start and b.end else 1
+        total += b.amount_eur * years
+    return total or None
+
+
+def _span(measure: Measure) -> tuple[str, str] | None:
+    """Planned start and end as period codes or ISO dates, from dates or budget years."""
+    dates = measure.dates or {}
+    start = dates.get("start") or next((v for k, v in dates.items() if "start" in k), None)
+    end = dates.get("end") or next((v for k, v in dates.items() if "end" in k or "eind" in k),
+                                   None)
+    years = [y for b in measure.budgets for y in (b.start, b.end) if y]
+    if start is None and years:
+        start = str(min(years))
+    if end is None and years:
+        end = str(max(years))
+    return (str(start), str(end)) if start and end else None
+
+
+def assess(measure: Measure, realised: pd.DataFrame, as_of: str) -> MeasureRow:
+    """Status of one measure at ``as_of`` from its realised rows."""
+    rows = realised[realised["measure_id"] == measure.id]
+    ill = bool((rows["status"] == "illustrative").any())
+    span = _span(measure)
+    if span is None or rows.empty:
+        # nothing reported is not the same as behind: the status stays open ("–")
+        return MeasureRow(measure, None, ill)
+    plan = progress.MeasurePlan(
+        code=measure.id, start=span[0], end=span[1],
+        planned_output=measure.output_target.value if measure.output_target else None,
+        budget=total_budget(measure),
+        realised=_flows(rows),
+        name=measure.title_nl)
+    try:
+        return MeasureRow(measure, progress.assess_measure(plan, as_of), ill)
+    except EXPECTED_ERRORS as exc:  # bad dates in one measure: say so in its row
+        return MeasureRow(measure, None, ill, reason_of(exc))
+
+
+def _flows(rows: pd.DataFrame) -> tuple[progress.Realisation, ...]:
+    """Quarterly flows from the programme office's cumulative figures.
+
+    The workbook and ``measure_progress.csv`` record output and spend *to date* (what an office
+    reports each quarter); :func:`progress.assess_measure` works on what happened *in* each
+    quarter, so each value is the difference with the last reported one before it.
+    """
+    out: list[progress.Realisation] = []
+    last = {"output_value": 0.0, "spent_eur": 0.0}
+    for r in rows.sort_values("period", key=lambda p: p.map(sort_key)).itertuples():
+        flow: dict[str, float | None] = {}
+        for col in ("output_value", "spent_eur"):
+            value = getattr(r, col)
+            if _nan(value):
+                flow[col] = None
+            else:
+                flow[col] = float(value) - last[col]
+                last[col] = float(value)
+        out.append(progress.Realisation(str(r.period), flow["output_value"], flow["spent_eur"],
+                                        r.status == "illustrative"))
+    return tuple(out)
+
+
+def _nan(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def measure_rows(ref: MeasuresRef | None, realised: pd.DataFrame | None,
+                 params: ReportParams) -> list[MeasureRow]:
+    """Every measure of this report with its assessment (empty without measures.yaml)."""
+    if ref is None:
+        return []
+    if realised is None:
+        realised = pd.DataFrame(columns=["measure_id", "period", "output_value", "spent_eur",
+                                         "status", "note"])
+    return [assess(m, realised, params.period) for m in ref.measures if concerns(m, params)]
