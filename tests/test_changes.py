@@ -235,7 +235,7 @@ def _write(path: Path, data: Any) -> Path:
 
 
 def _section_text(report: Any) -> str:
-    from techmonitor.render.htmldoc import render_node
+    from techmonitor.report.htmldoc import render_node
 
     return BeautifulSoup(render_node(report.changes()), "html.parser").get_text(" ")
 

@@ -8,8 +8,8 @@ import matplotlib as mpl
 import numpy as np
 import pytest
 from techmonitor import charts
-from techmonitor.render.htmldoc import render_node
 from techmonitor.report import document as doc
+from techmonitor.report.htmldoc import render_node
 
 LABELS = charts.TrendLabels("waargenomen", "trend", "80%-interval", "95%-interval", "doel",
                             "illustratief", "aantal")

@@ -37,10 +37,23 @@ from techmonitor.errors import DataValidationError
 from techmonitor.fsutil import atomic_write_bytes
 from techmonitor.indicators import catalogue_problems, load_catalogue
 from techmonitor.reference import load_regions, load_sectors, read_source_keys
-from techmonitor.sources import KEY_COLUMNS, TIDY_COLUMNS
 from techmonitor.values import FIRST_YEAR, LAST_YEAR, parse_number, period_problem
 from techmonitor.yamlio import short
 
+#: the tidy observation table (DESIGN.md, "The data contract"); connectors produce exactly these
+TIDY_COLUMNS: list[str] = [
+    "indicator",
+    "period",
+    "level",
+    "sector",
+    "region",
+    "sex",
+    "value",
+    "source",
+    "vintage",
+    "status",
+]
+KEY_COLUMNS: list[str] = ["indicator", "period", "level", "sector", "region", "sex", "vintage"]
 COLUMNS = TIDY_COLUMNS
 LEVELS = ["vmbo", "mbo", "mbo-1", "mbo-2", "mbo-3", "mbo-4", "hbo", "wo", "ho", "all"]
 SEXES = ["man", "vrouw", "all"]

@@ -16,8 +16,8 @@ from techmonitor import fmt
 from techmonitor.messages import msg
 from techmonitor.periods import QUARTER_RE
 from techmonitor.render.html import SKIP_TEXT, report_css
-from techmonitor.render.htmldoc import environment
 from techmonitor.report.document import SUMMARY_MIMETYPE
+from techmonitor.report.htmldoc import environment
 
 
 def summary_from_notebook(nb: Mapping[str, Any]) -> dict[str, Any] | None:

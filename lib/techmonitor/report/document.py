@@ -3,7 +3,7 @@
 A section is a small tree of typed, frozen nodes (section, heading, paragraph, figure, table,
 note, illustrative-data callout, key-value list, list, code and the report's front matter).
 Every text field is plain text: no node carries markup for one renderer, and nothing
-downstream parses HTML. The HTML renderer (:mod:`techmonitor.render.htmldoc`, jinja2 with
+downstream parses HTML. The HTML renderer (:mod:`techmonitor.report.htmldoc`, jinja2 with
 autoescape) and the PDF renderer (:mod:`techmonitor.render.typst`, a Typst template that reads
 the document as JSON data) lay the same tree out.
 
@@ -43,7 +43,7 @@ class Node:
 
     def _repr_mimebundle_(self, include: object = None,
                           exclude: object = None) -> dict[str, object]:
-        from techmonitor.render.htmldoc import render_node
+        from techmonitor.report.htmldoc import render_node
 
         data = self.to_json()
         data["schema"] = SCHEMA_VERSION

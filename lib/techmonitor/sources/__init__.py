@@ -14,19 +14,8 @@ import pandas as pd
 
 from techmonitor.errors import DataValidationError
 
-TIDY_COLUMNS: list[str] = [
-    "indicator",
-    "period",
-    "level",
-    "sector",
-    "region",
-    "sex",
-    "value",
-    "source",
-    "vintage",
-    "status",
-]
-KEY_COLUMNS: list[str] = ["indicator", "period", "level", "sector", "region", "sex", "vintage"]
+# the tidy columns are the data contract's (observations.py); re-exported for the connectors
+from techmonitor.observations import KEY_COLUMNS, TIDY_COLUMNS  # noqa: E402,F401
 
 
 def read_table(

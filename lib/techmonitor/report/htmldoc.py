@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 class Figure(Protocol):
     """What the HTML needs of a document figure (:class:`techmonitor.report.document.Figure`;
-    a protocol, because the document module imports this one to show nodes in a notebook)."""
+    a protocol: the document module imports this one to show nodes in a notebook)."""
 
     svg: str
     alt: str
