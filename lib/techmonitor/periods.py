@@ -15,7 +15,6 @@ import numpy as np
 YEAR_RE = re.compile(r"^(\d{4})$")
 SCHOOL_YEAR_RE = re.compile(r"^(\d{4})/(\d{2})$")
 QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
-PERIOD_PATTERN = r"^\d{4}(/\d{2}|Q[1-4])?$"
 
 
 def period_kind(code: str) -> str:

@@ -1,7 +1,8 @@
-"""Trend estimation for indicator series (statsmodels).
+"""Trend estimation for indicator series (statsmodels): what reports run.
 
-Use :func:`estimate` in reports; the model classes follow the statsmodels pattern
-(``model = LinearTrend(df); result = model.fit(); result.forecast(target="2030")``).
+Use :func:`estimate`; it returns a :class:`TrendResult` with the calibrated bands of the
+committed table (:mod:`techmonitor.trends.widening`). The offline study that learns that table
+lives apart, in :mod:`techmonitor.calibration`.
 """
 
 from techmonitor.trends import widening
@@ -11,11 +12,6 @@ from techmonitor.trends.estimate import (
     MIN_POINTS,
     MIN_POINTS_FULL,
     MIN_QUARTERS,
-    BinomialTrend,
-    DampedTrendETS,
-    LinearTrend,
-    LocalLinearTrend,
-    SeasonalTrend,
     estimate,
     rolling_origin,
     year_on_year,
@@ -29,13 +25,8 @@ __all__ = [
     "MIN_POINTS_FULL",
     "MIN_QUARTERS",
     "Backtest",
-    "BinomialTrend",
-    "DampedTrendETS",
-    "LinearTrend",
-    "LocalLinearTrend",
     "NoModelError",
     "Scale",
-    "SeasonalTrend",
     "SeriesData",
     "TrendResult",
     "widening",

@@ -1,6 +1,6 @@
 """Fitting and scoring of the calibrated predictive distribution on backtest records.
 
-The records are those of :func:`techmonitor.trends.calibration.backtest_series`: one row per
+The records are those of :func:`techmonitor.calibration.backtest_series`: one row per
 forecast with the realised value ``z`` and the model's own (textbook) predictive distribution
 (``mean``, ``se``, ``df``) on the model scale, the model's trend level at the origin ``m0``, its
 seasonally adjusted projection ``madj`` and the last observed level ``base``.
@@ -396,9 +396,6 @@ def fit_table(
             rel_min = min(t[0] for t in pool)
         near = [t for t in pool if t[0] <= RELIABILITY_NEAR * rel_min + 1e-5]
         _, _, anchor[key], damping[key], family, fit = min(near, key=lambda t: t[1])
-        if family == "widening":
-            factors[key] = fit
-            continue
         shapes[key] = fit
         centred = with_centre(sub, CalibrationTable(TABLE_VERSION, {}, {}, None,
                                                     {key: damping[key]}, {key: anchor[key]}))
@@ -428,7 +425,7 @@ def reliability_term(events: pd.DataFrame) -> float:
 
 Shape = tuple[tuple[float, ...], ...]
 #: The two families of calibrated distributions :func:`fit_table` chooses between per kind.
-FAMILIES = ("learned_shape", "widening")
+FAMILIES = ("learned_shape",)
 
 
 def _trial(sub: pd.DataFrame, key: str, alpha: float, phi: float,
@@ -438,11 +435,6 @@ def _trial(sub: pd.DataFrame, key: str, alpha: float, phi: float,
     ``(α, φ)``."""
     trial = CalibrationTable(TABLE_VERSION, {}, {}, None, {key: phi}, {key: alpha})
     centred = with_centre(sub, trial)
-    if family == "widening":
-        fac = _fit_factors(centred, HORIZONS[key])
-        trial = CalibrationTable(TABLE_VERSION, {key: fac}, {}, None, {key: phi}, {key: alpha})
-        ev = exceedance_probabilities(centred, trial, centred=True)
-        return reliability_term(ev), brier(ev), fac
     shape = fit_shape(centred, HORIZONS[key])
     trial = CalibrationTable(TABLE_VERSION, {key: (1.0,)}, {}, None, {key: phi},
                              {key: alpha}, {}, {key: shape})

@@ -19,9 +19,10 @@ nominal 80% intervals held for only about half of the forecasts. This module
   of the series and measures coverage and the reliability of exceedance probabilities on the
   held-out *validation part* and on *external* education series that were never used
   (:func:`evaluate`);
-* loads the committed table (``data/calibration.json``) once per process
-  (:func:`active_table`); :func:`techmonitor.trends.estimate` attaches it to every result, so
-  every band, projection and probability of meeting a target uses the calibrated distribution.
+* writes the table (:func:`write_table`) to ``data/calibration.json``; the runtime only reads
+  it (:func:`techmonitor.trends.widening.active_table`): :func:`techmonitor.trends.estimate`
+  attaches it to every result, so every band, projection and probability of meeting a target
+  uses the calibrated distribution.
 
 The calibrated predictive distribution
 --------------------------------------
@@ -61,8 +62,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from techmonitor.errors import TechmonitorError
-from techmonitor.trends.calibration_fit import (
+from techmonitor.calibration.fit import (
     ALPHA_GRID,
     EVENT_CHANGES,
     FAMILIES,
@@ -89,8 +89,10 @@ from techmonitor.trends.calibration_fit import (
     scores,
     with_centre,
 )
+from techmonitor.errors import TechmonitorError
 from techmonitor.trends.widening import (
     RELIABILITY_TOLERANCE,
+    SHAPE_PROBS,
     SHORT_QUARTERS,
     TABLE_KEYS,
     CalibrationTable,
@@ -107,7 +109,7 @@ __all__ = [
     "exceedance_probabilities", "factors_for", "fit_factor", "fit_floor", "fit_shape", "fit_table",
     "last_level_z",
     "reliability", "reliability_term", "run_backtests", "run_study", "scores", "split_part",
-    "study_series", "with_centre", "write_report", "write_table",
+    "study_series", "table_json", "with_centre", "write_table",
 ]
 
 Kind = Literal["count", "share", "quarterly"]
@@ -591,17 +593,20 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 # ------------------------------------------------------------------------ report writing
+def table_json(table: CalibrationTable) -> dict[str, Any]:
+    """The table as stored in ``data/calibration.json`` (read back by
+    :func:`techmonitor.trends.widening.table_from_json`)."""
+    return {"version": table.version,
+            "factors": {k: list(v) for k, v in table.factors.items()},
+            "damping": dict(table.damping), "anchor": dict(table.anchor),
+            "se_floor": dict(table.se_floor),
+            "shape": {k: [list(r) for r in v] for k, v in table.shape.items()},
+            "shape_probs": list(SHAPE_PROBS), **table.meta}
+
+
 def write_table(table: CalibrationTable, path: Path) -> Path:
     """Write the table as JSON (sorted keys, two-space indent: stable diffs)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(table.to_json(), indent=2, ensure_ascii=False) + "\n",
+    path.write_text(json.dumps(table_json(table), indent=2, ensure_ascii=False) + "\n",
                     encoding="utf-8")
     return path
-
-
-def write_report(study: Study, out: Path) -> list[Path]:
-    """Write the study report into ``out`` (see
-    :func:`techmonitor.trends.calibration_report.write_report`)."""
-    from techmonitor.trends.calibration_report import write_report as _write
-
-    return _write(study, out)
