@@ -7,6 +7,7 @@ lives apart, in :mod:`techmonitor.calibration`.
 
 from techmonitor.trends import widening
 from techmonitor.trends._data import SeriesData, prepare
+from techmonitor.trends.breaks import BreakFit, level_shift
 from techmonitor.trends.estimate import (
     DEFAULT_WINDOW,
     MIN_POINTS,
@@ -17,7 +18,15 @@ from techmonitor.trends.estimate import (
     year_on_year,
 )
 from techmonitor.trends.models import newey_west_lags
-from techmonitor.trends.result import Backtest, NoModelError, Scale, TrendResult, future_periods
+from techmonitor.trends.result import (
+    Backtest,
+    FitWindow,
+    NoModelError,
+    Scale,
+    TrendResult,
+    future_periods,
+)
+from techmonitor.trends.seasonal import CovidHandling, SeasonalCheck
 
 __all__ = [
     "DEFAULT_WINDOW",
@@ -25,13 +34,18 @@ __all__ = [
     "MIN_POINTS_FULL",
     "MIN_QUARTERS",
     "Backtest",
+    "BreakFit",
+    "CovidHandling",
+    "FitWindow",
     "NoModelError",
     "Scale",
+    "SeasonalCheck",
     "SeriesData",
     "TrendResult",
     "widening",
     "estimate",
     "future_periods",
+    "level_shift",
     "newey_west_lags",
     "prepare",
     "rolling_origin",
