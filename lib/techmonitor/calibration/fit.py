@@ -396,6 +396,12 @@ def fit_table(
             rel_min = min(t[0] for t in pool)
         near = [t for t in pool if t[0] <= RELIABILITY_NEAR * rel_min + 1e-5]
         _, _, anchor[key], damping[key], family, fit = min(near, key=lambda t: t[1])
+        if family == "widening":
+            # the runtime reads a learned shape only: store the widened t as one (the
+            # median degrees of freedom of this key's forecasts)
+            factors[key] = fit
+            shapes[key] = widened_t_shape(sub, fit)
+            continue
         shapes[key] = fit
         centred = with_centre(sub, CalibrationTable(TABLE_VERSION, {}, {}, None,
                                                     {key: damping[key]}, {key: anchor[key]}))
@@ -404,6 +410,20 @@ def fit_table(
     m.setdefault("centre_scores_calibration", scored)
     return CalibrationTable(TABLE_VERSION, factors, m, None, damping, anchor,
                             {k: v for k, v in floors.items() if v > 0.0}, shapes)
+
+
+Shape = tuple[tuple[float, ...], ...]
+
+
+def widened_t_shape(sub: pd.DataFrame, factors: Sequence[float]) -> Shape:
+    """The ``widening`` family (t distribution, standard error times ``factors[h - 1]``) as a
+    learned shape: per horizon the t quantiles at :data:`SHAPE_PROBS` times the factor, with
+    the median degrees of freedom of the records (normal when none is finite)."""
+    df = sub["df"].to_numpy(float) if "df" in sub else np.array([])
+    df = df[np.isfinite(df)]
+    probs = np.asarray(SHAPE_PROBS)
+    q = stats.t.ppf(probs, float(np.median(df))) if len(df) else stats.norm.ppf(probs)
+    return tuple(tuple(float(c) * q) for c in factors)
 
 
 def reliability_term(events: pd.DataFrame) -> float:
@@ -423,9 +443,8 @@ def reliability_term(events: pd.DataFrame) -> float:
     return float(np.sum(n * sq) / np.sum(n))
 
 
-Shape = tuple[tuple[float, ...], ...]
 #: The two families of calibrated distributions :func:`fit_table` chooses between per kind.
-FAMILIES = ("learned_shape",)
+FAMILIES = ("learned_shape", "widening")
 
 
 def _trial(sub: pd.DataFrame, key: str, alpha: float, phi: float,
@@ -435,6 +454,11 @@ def _trial(sub: pd.DataFrame, key: str, alpha: float, phi: float,
     ``(α, φ)``."""
     trial = CalibrationTable(TABLE_VERSION, {}, {}, None, {key: phi}, {key: alpha})
     centred = with_centre(sub, trial)
+    if family == "widening":
+        fac = _fit_factors(centred, HORIZONS[key])
+        trial = CalibrationTable(TABLE_VERSION, {key: fac}, {}, None, {key: phi}, {key: alpha})
+        ev = exceedance_probabilities(centred, trial, centred=True)
+        return reliability_term(ev), brier(ev), fac
     shape = fit_shape(centred, HORIZONS[key])
     trial = CalibrationTable(TABLE_VERSION, {key: (1.0,)}, {}, None, {key: phi},
                              {key: alpha}, {}, {key: shape})
@@ -491,8 +515,10 @@ def exceedance_probabilities(
         p = np.where(np.isfinite(df), stats.t.sf(sc, np.where(np.isfinite(df), df, 1.0)),
                      stats.norm.sf(sc))
         if rows is not None:
+            # a learned shape already holds the widening (as the runtime reads it): its
+            # score is not divided by the factor again
             learned = ~np.isnan(rows[:, 0])
-            p[learned] = _grouped_sf(rows[learned], sc[learned], groups[learned])
+            p[learned] = _grouped_sf(rows[learned], (sc * c)[learned], groups[learned])
         # a threshold exactly at a certain forecast (0 / 0): the event happens
         p = np.where(np.isnan(p), (zv <= records["mean"].to_numpy(float)).astype(float), p)
         parts.append(pd.DataFrame({
