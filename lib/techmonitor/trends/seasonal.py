@@ -13,9 +13,12 @@ do the same job; STL needs no likelihood fit, so the rolling-origin backtest sta
 
 The adjustment is checked (:class:`SeasonalCheck`): the adjusted series must move less from
 quarter to quarter than the raw one (mean absolute change) and each quarter's factor must keep
-its sign and stay within :data:`FACTOR_BAND` of the mean seasonal amplitude. The additive
-variant is tried when the multiplicative one fails; when none passes the result has no adjusted
-series (``TrendResult.adjusted`` is ``None``) and the check says why.
+its sign and stay within :data:`FACTOR_BAND` of the mean seasonal amplitude. Both the
+multiplicative and the additive variant are checked; of those that pass, the smoother one is
+used. When none passes the result has no adjusted series (``TrendResult.adjusted`` is ``None``)
+and the check says why; the trend line then still runs through the first variant's adjusted
+values (a fixed pattern, as quarter dummies in a regression would give), but the report shows
+no adjusted series.
 
 COVID quarters (:data:`COVID_QUARTERS`, 2020Q2-2021Q2: the first lockdown to the end of the
 second one, when vacancies first collapsed and then rebounded) get one intervention dummy each
@@ -143,27 +146,32 @@ def check_adjustment(raw: np.ndarray, adjusted: np.ndarray, factors: np.ndarray,
 
 
 def adjust(y: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, SeasonalCheck]:
-    """Seasonally adjust a quarterly series: multiplicative (all values positive), else or
-    when that fails the check, additive robust STL with a nearly fixed pattern.
+    """Seasonally adjust a quarterly series with robust STL and a nearly fixed pattern,
+    multiplicative (all values positive) and additive; of those that pass the check the one
+    whose adjusted series moves least from quarter to quarter.
 
     Returns
     -------
     adjusted, check
-        The adjusted series of the last method tried and its check.
+        The chosen adjusted series and its check; when none passes, the first method's, with
+        every method's reason.
     """
     y = np.asarray(y, float)
     methods = (["stl_multiplicative"] if np.all(y > 0) else []) + ["stl_additive"]
-    adjusted, check = y, None
+    tried: list[tuple[np.ndarray, SeasonalCheck]] = []
     for method in methods:
         z = np.log(y) if method == "stl_multiplicative" else y
         stl = STL(z, period=4, seasonal=SEASONAL_SPAN, seasonal_deg=0, robust=True).fit()
         s = np.asarray(stl.seasonal)
         adjusted = np.exp(z - s) if method == "stl_multiplicative" else z - s
-        check = check_adjustment(y, adjusted, s, t, method)
-        if check.passed:
-            break
-    assert check is not None
-    return adjusted, check
+        tried.append((adjusted, check_adjustment(y, adjusted, s, t, method)))
+    passed = [a for a in tried if a[1].passed]
+    if passed:
+        return min(passed, key=lambda a: a[1].adjusted_qoq)
+    adjusted, first = tried[0]
+    reason = "; ".join(f"{c.method}: {c.reason}" for _, c in tried)
+    return adjusted, SeasonalCheck(False, first.method, first.raw_qoq, first.adjusted_qoq,
+                                   first.factors, first.band, reason)
 
 
 @dataclass
