@@ -80,10 +80,9 @@ class TrendResult:
         :meth:`forecast`.
     calibration
         Calibration table (:mod:`techmonitor.trends.widening`) whose centre (anchor and
-        damping) and widening factor give the predictive distribution of every forecast,
-        band and probability.
-        :func:`~techmonitor.trends.estimate` attaches the committed table; results of the
-        model classes fitted directly have ``None`` (the textbook intervals).
+        damping) and learned shape give the predictive distribution of every forecast,
+        band and probability. :func:`~techmonitor.trends.estimate` attaches the committed
+        table (``calibrated=False`` or no table: ``None``, the textbook intervals).
     """
 
     kind: str
@@ -288,8 +287,8 @@ class TrendResult:
             The calibrated predictive distribution (:attr:`calibration`): the centre starts at
             ``(1 − α)`` × :meth:`trend_origin` + ``α`` × :meth:`last_level` and keeps the
             share ``D(h) / h`` of the model's projected change (see
-            :meth:`~techmonitor.trends.widening.CalibrationTable.trend_share`); the scale is
-            the model's standard error times the widening factor of this kind and horizon.
+            :meth:`~techmonitor.trends.widening.CalibrationTable.trend_share`); around it the
+            model's standard error times the learned shape's quantiles of this kind and horizon.
             ``False`` gives the model's own (textbook) distribution.
         adjusted
             Quarterly series: the seasonally adjusted level.
