@@ -6,7 +6,7 @@ kind and horizon (:attr:`CalibrationTable.shape`, conformal: an empirical distri
 for both the bands and the probabilities of exceeding a value). Tables without a shape (format
 3) widen the model's t distribution by a factor per horizon instead.
 
-The factors are learned by the rolling-origin study in :mod:`techmonitor.trends.calibration`
+The factors are learned by the rolling-origin study in :mod:`techmonitor.calibration`
 and committed as ``data/calibration.json``; this module only reads them (once per process,
 cached by path and modification time), so :func:`techmonitor.trends.estimate` can attach the
 table to every result without importing the study (which itself calls ``estimate``).
