@@ -610,7 +610,7 @@ def test_a_window_that_cannot_be_fitted_is_counted_and_a_bug_is_not_hidden(
         return real(train, **kw)
 
     monkeypatch.setattr(est, "estimate", refuse_early)
-    with caplog.at_level("WARNING", logger="techmonitor.calibration.study"):
+    with caplog.at_level("WARNING", logger="techmonitor.calibration.backtests"):
         rows = backtest_series(series, windows=(5,), horizon=2)
     lost = [r for r in whole if r["origin"] == "2009"]
     assert lost and len(rows) == len(whole) - len(lost)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from techmonitor.calibration.fit import EVENT_CHANGES, RELIABILITY_MIN_N
+from techmonitor.calibration.measure import EVENT_CHANGES, RELIABILITY_MIN_N
 from techmonitor.trends.widening import RELIABILITY_TOLERANCE, TABLE_KEYS
 
 if TYPE_CHECKING:
