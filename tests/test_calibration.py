@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import techmonitor.calibration.study as calibration
 from numpy.testing import assert_allclose
 from scipy import stats
-from techmonitor.trends import LinearTrend, calibration, estimate, newey_west_lags, widening
-from techmonitor.trends.calibration import (
+from techmonitor.calibration.report import write_report
+from techmonitor.calibration.study import (
     StudySeries,
     backtest_series,
     coverage,
@@ -29,6 +30,7 @@ from techmonitor.trends.calibration import (
     fit_shape,
     fit_table,
 )
+from techmonitor.trends import estimate, newey_west_lags, widening
 from techmonitor.trends.widening import CalibrationTable
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +41,11 @@ def _table(count: tuple[float, ...] = (2.0, 2.5, 3.0), **kw: tuple[float, ...]) 
     factors = {"count": count, "share": (1.5, 1.6), "quarterly": (1.2, 1.4, 1.6, 1.8),
                "quarterly_short": (3.0, 3.5)}
     factors.update(kw)
-    return CalibrationTable("test", factors, {"created": "2024-01-01"})
+    # the runtime reads a learned shape for every kind: here the normal distribution
+    # widened by the factor of each horizon
+    norm = stats.norm.ppf(np.asarray(widening.SHAPE_PROBS))
+    shape = {k: tuple(tuple(c * norm) for c in v) for k, v in factors.items()}
+    return CalibrationTable("test", factors, {"created": "2024-01-01"}, shape=shape)
 
 
 @pytest.fixture
@@ -197,6 +203,10 @@ def test_calibrated_method_reaches_nominal_on_held_out_random_walks() -> None:
     assert all(c >= 1.0 for c in table.factors["count"])
     assert table.factors["count"][2] > table.factors["count"][0]  # wider further ahead
     assert table.phi("count") == 1.0
+    # the widened t (the family chosen for these walks) is stored as a learned shape, the
+    # only form the runtime reads: the t(3) quantiles of a 5-point line times the factor
+    assert_allclose(table.shape["count"][0],
+                    table.factors["count"][0] * stats.t.ppf(widening.SHAPE_PROBS, 3))
     cov = coverage_table(rec, table)
     val = cov[cov["part"] == "validation"]
     assert len(val) == 3 and (val["n"] >= 250).all()
@@ -244,7 +254,7 @@ def _shape_table(rows: list[list[float]], **kw: Any) -> CalibrationTable:
     t = _table()
     return CalibrationTable("test", t.factors, {"created": "2024-01-01"}, None,
                             kw.get("damping", {}), kw.get("anchor", {}), {},
-                            {"count": tuple(tuple(r) for r in rows)})
+                            {**t.shape, "count": tuple(tuple(r) for r in rows)})
 
 
 def test_estimate_reads_bands_and_probabilities_off_the_learned_shape(
@@ -263,7 +273,7 @@ def test_estimate_reads_bands_and_probabilities_off_the_learned_shape(
     res = estimate(y, target_period="2023")
     assert res.calibration is not None and res.calibration.has_shape("count")
     assert widening.summary()["kinds"]["count"]["approach"] == "learned_shape"
-    raw = LinearTrend(y).fit().forecast(target="2023")
+    raw = estimate(y, calibrated=False).forecast(target="2023")
     df = res.linear.df_resid  # type: ignore[union-attr]
     se = ((raw["hi80"] - raw["mean"]) / stats.t.ppf(0.9, df)).to_numpy()
     fc = res.forecast()
@@ -291,8 +301,12 @@ def test_estimate_reads_bands_and_probabilities_off_the_learned_shape(
 
 def test_shape_in_the_table_is_checked(tmp_path: Path) -> None:
     probs = np.asarray(widening.SHAPE_PROBS)
-    good = _shape_table([list(stats.norm.ppf(probs))]).to_json()
+    good = calibration.table_json(_shape_table([list(stats.norm.ppf(probs))]))
     assert widening.table_from_json(good).has_shape("count")
+    no_shape = json.loads(json.dumps(good))
+    del no_shape["shape"]["share"]  # the runtime has no second way to widen a band
+    with pytest.raises(ValueError, match="no learned shape for share"):
+        widening.table_from_json(no_shape)
     bad = json.loads(json.dumps(good))
     bad["shape"]["count"][0][3] = 99.0  # not non-decreasing
     with pytest.raises(ValueError, match="non-decreasing"):
@@ -371,12 +385,12 @@ def test_table_roundtrip_and_cached_loading(table_file: Path) -> None:
 
 
 def test_estimate_uses_the_table_for_bands_and_probabilities(table_file: Path) -> None:
-    """Calibrated band = textbook band with the standard error times the factor; computed here
-    from the textbook LinearTrend fit and the t quantile."""
+    """Calibrated band = textbook centre + textbook se × the quantile of the table's shape
+    (here the normal widened by the factor); computed from the textbook fit by hand."""
     y = pd.Series([10.0, 12.0, 13.5, 15.0, 16.0, 18.5], index=[str(y) for y in range(2014, 2020)])
     res = estimate(y, target_period="2023")
     assert res.calibrated and res.calibration is not None
-    text = LinearTrend(y).fit()
+    text = estimate(y, calibrated=False)
     raw = text.forecast(target="2023")
     fc = res.forecast()
     assert_allclose(res.forecast(calibrated=False)[["lo80", "hi95"]], raw[["lo80", "hi95"]])
@@ -385,12 +399,15 @@ def test_estimate_uses_the_table_for_bands_and_probabilities(table_file: Path) -
     for level, tag in ((0.80, "80"), (0.95, "95")):
         q = stats.t.ppf(0.5 + level / 2, df)
         se = (raw[f"hi{tag}"] - raw["mean"]).to_numpy() / q
-        assert_allclose(fc[f"hi{tag}"], raw["mean"] + q * c * se, rtol=1e-10)
-        assert_allclose(fc[f"lo{tag}"], raw["mean"] - q * c * se, rtol=1e-10)
-    # probability of at least 25 in 2023: t survival of the widened score
+        z = stats.norm.ppf(0.5 + level / 2)
+        assert_allclose(fc[f"hi{tag}"], raw["mean"] + z * c * se, rtol=1e-10)
+        assert_allclose(fc[f"lo{tag}"], raw["mean"] - z * c * se, rtol=1e-10)
+    # probability of at least 25 in 2023: 1 − the stored (widened normal) row at the score
     q80 = stats.t.ppf(0.9, df)
     se4 = (raw["hi80"].iloc[-1] - raw["mean"].iloc[-1]) / q80
-    expected = stats.t.sf((25 - raw["mean"].iloc[-1]) / (3.5 * se4), df)
+    probs = np.asarray(widening.SHAPE_PROBS)
+    expected = 1.0 - np.interp((25 - raw["mean"].iloc[-1]) / se4, 3.5 * stats.norm.ppf(probs),
+                               probs)
     assert_allclose(res.exceedance_probability(25, "2023"), expected, rtol=1e-10)
     # a wider distribution pulls every probability towards one half
     p_cal, p_raw = res.exceedance_probability(25, "2023"), text.exceedance_probability(25, "2023")
@@ -419,7 +436,7 @@ def test_calibrated_centre_and_probability_by_hand(tmp_path: Path,
     factor × textbook se; the probability of a value is the t survival of the same
     distribution. Line and slope here from numpy's polyfit, the se from the textbook fit."""
     table = CalibrationTable("test", _table().factors, {"created": "2024-01-01"}, None,
-                             {"count": 0.5}, {"count": 0.25})
+                             {"count": 0.5}, {"count": 0.25}, {}, _table().shape)
     path = tmp_path / "calibration.json"
     calibration.write_table(table, path)
     monkeypatch.setenv(widening.ENV_PATH, str(path))
@@ -435,14 +452,16 @@ def test_calibrated_centre_and_probability_by_hand(tmp_path: Path,
     centre = start + slope * d
     fc = res.forecast()
     assert_allclose(fc["mean"], centre, rtol=1e-10)
-    raw = LinearTrend(y).fit().forecast(target="2022")
+    raw = estimate(y, calibrated=False).forecast(target="2022")
     df = res.linear.df_resid  # type: ignore[union-attr]
-    q = stats.t.ppf(0.9, df)
-    se = (raw["hi80"] - raw["mean"]).to_numpy() / q
+    se = (raw["hi80"] - raw["mean"]).to_numpy() / stats.t.ppf(0.9, df)
     c = np.array([2.0, 2.5, 3.0])
-    assert_allclose(fc["hi80"], centre + q * c * se, rtol=1e-10)
-    assert_allclose(fc["lo80"], centre - q * c * se, rtol=1e-10)
-    expected = stats.t.sf((21.0 - centre[-1]) / (c[-1] * se[-1]), df)
+    z = stats.norm.ppf(0.9)
+    assert_allclose(fc["hi80"], centre + z * c * se, rtol=1e-10)
+    assert_allclose(fc["lo80"], centre - z * c * se, rtol=1e-10)
+    probs = np.asarray(widening.SHAPE_PROBS)
+    expected = 1.0 - np.interp((21.0 - centre[-1]) / se[-1], c[-1] * stats.norm.ppf(probs),
+                               probs)
     assert_allclose(res.exceedance_probability(21.0, "2022"), expected, rtol=1e-10)
     # the band's edges carry their levels: one distribution for bands and probabilities
     assert_allclose(res.exceedance_probability(float(fc["lo80"].iloc[-1]), "2022"), 0.9)
@@ -460,7 +479,7 @@ def test_calibrated_centre_keeps_the_seasonal_pattern(tmp_path: Path,
     effects; with φ = 0 and α = 1 it is the mean of the last four quarters plus the seasonal
     effect of each quarter."""
     table = CalibrationTable("test", _table().factors, {}, None,
-                             {"quarterly": 0.0}, {"quarterly": 1.0})
+                             {"quarterly": 0.0}, {"quarterly": 1.0}, {}, _table().shape)
     path = tmp_path / "calibration.json"
     calibration.write_table(table, path)
     monkeypatch.setenv(widening.ENV_PATH, str(path))
@@ -479,7 +498,8 @@ def test_standard_error_floor_gives_an_exact_fit_a_band(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """An exactly straight window has a textbook se of zero; with a floor r the calibrated se
     is at least r × the last value before widening (here 0.1 × 18 × factor 2 at h = 1)."""
-    table = CalibrationTable("test", _table().factors, {}, None, {}, {}, {"count": 0.1})
+    table = CalibrationTable("test", _table().factors, {}, None, {}, {}, {"count": 0.1},
+                             _table().shape)
     path = tmp_path / "calibration.json"
     calibration.write_table(table, path)
     monkeypatch.setenv(widening.ENV_PATH, str(path))
@@ -489,7 +509,7 @@ def test_standard_error_floor_gives_an_exact_fit_a_band(tmp_path: Path,
     raw = res.forecast(horizon=1, calibrated=False).iloc[0]
     fc = res.forecast(horizon=1).iloc[0]
     assert_allclose(raw["hi95"] - raw["lo95"], 0.0, atol=1e-6)
-    q = stats.t.ppf(0.975, res.linear.df_resid)  # type: ignore[union-attr]
+    q = stats.norm.ppf(0.975)  # the table's shape: the normal times the factor
     assert_allclose(fc["hi95"] - fc["mean"], q * 2.0 * 0.1 * 18.0, rtol=1e-6)
     assert_allclose(fc["mean"], 20.0, rtol=1e-9)
 
@@ -550,7 +570,7 @@ def test_study_on_a_small_real_subset(tmp_path: Path) -> None:
     assert set(rec["window"][rec["kind"] == "count"]) <= set(calibration.WINDOWS)
     assert set(study.table.factors) == set(widening.TABLE_KEYS)
     calibration.write_table(study.table, tmp_path / "calibration.json")
-    files = calibration.write_report(study, tmp_path / "report")
+    files = write_report(study, tmp_path / "report")
     md = (tmp_path / "report" / "calibration.md").read_text()
     assert "## Coverage of the 80% and 95% intervals" in md and "coverage.png" in md
     assert all(f.exists() for f in files)
@@ -590,7 +610,7 @@ def test_a_window_that_cannot_be_fitted_is_counted_and_a_bug_is_not_hidden(
         return real(train, **kw)
 
     monkeypatch.setattr(est, "estimate", refuse_early)
-    with caplog.at_level("WARNING", logger="techmonitor.trends.calibration"):
+    with caplog.at_level("WARNING", logger="techmonitor.calibration.backtests"):
         rows = backtest_series(series, windows=(5,), horizon=2)
     lost = [r for r in whole if r["origin"] == "2009"]
     assert lost and len(rows) == len(whole) - len(lost)

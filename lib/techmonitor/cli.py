@@ -426,12 +426,12 @@ COMMANDS = {"run": _cmd_run, "list": _cmd_list, "validate": _cmd_validate,
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
-    """Run the calibration study (:mod:`techmonitor.trends.calibration`)."""
+    """Run the calibration study (:mod:`techmonitor.calibration`)."""
     import os
 
     import pandas as pd
 
-    from techmonitor.trends import calibration
+    from techmonitor import calibration
 
     if not args.data.exists():
         raise TechmonitorError(f"--data {args.data}: file not found")

@@ -8,15 +8,16 @@ indicator.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from techmonitor.errors import DataValidationError, ParameterError
-from techmonitor.periods import is_valid, period_kind, to_decimal_year
+from techmonitor.periods import is_valid, period_kind, shift_quarter, to_decimal_year
 
 ALL_VINTAGES = "all"
 
@@ -267,3 +268,72 @@ def prepare(
         numerator=num,
         denominator=den,
     )
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Scale on which a model is fitted. ``logit`` keeps shares (0–100) inside 0–100."""
+
+    name: Literal["identity", "logit"] = "identity"
+    #: shares of exactly 0 or 100 are moved this far inside (percentage points) before the logit
+    eps: float = 0.05
+
+    def fwd(self, y: np.ndarray) -> np.ndarray:
+        y = np.asarray(y, float)
+        if self.name == "identity":
+            return y
+        p = np.clip(y, self.eps, 100.0 - self.eps) / 100.0
+        return np.log(p / (1.0 - p))
+
+    def inv(self, z: np.ndarray) -> np.ndarray:
+        z = np.asarray(z, float)
+        if self.name == "identity":
+            return z
+        with np.errstate(over="ignore"):  # exp overflow far out simply gives 0%
+            return 100.0 / (1.0 + np.exp(-z))
+
+    def derivative(self, z: float) -> float:
+        """d(value)/dz at ``z``: converts a model-scale slope to the indicator's unit."""
+        if self.name == "identity":
+            return 1.0
+        p = 1.0 / (1.0 + math.exp(-z))
+        return 100.0 * p * (1.0 - p)
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """Rolling-origin backtest of one model.
+
+    Attributes
+    ----------
+    mase
+        Mean absolute scaled error of all out-of-sample forecasts; scale = mean absolute one-step
+        naive change of the whole series (seasonal naive, lag 4, for quarterly series).
+        Below 1: better than "next year equals this year".
+    coverage80, coverage95
+        Share of out-of-sample observations inside the 80% / 95% prediction interval.
+    n_forecasts
+        Number of forecasts behind these figures (small numbers mean rough figures).
+    origins
+        Last period of each training window.
+    horizon
+        Largest forecast horizon (in periods).
+    """
+
+    mase: float
+    coverage80: float
+    coverage95: float
+    n_forecasts: int
+    origins: tuple[str, ...]
+    horizon: int
+
+
+def future_periods(last: str, count: int) -> list[str]:
+    """The ``count`` period codes after ``last``, in the same style (year, school year, quarter)."""
+    kind = period_kind(last)
+    y = int(last[:4])
+    if kind == "year":
+        return [str(y + i) for i in range(1, count + 1)]
+    if kind == "school_year":
+        return [f"{y + i}/{(y + i + 1) % 100:02d}" for i in range(1, count + 1)]
+    return [shift_quarter(last, i) for i in range(1, count + 1)]

@@ -11,6 +11,8 @@ import math
 from html import escape
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from techmonitor.errors import TechmonitorError
 
 if TYPE_CHECKING:
@@ -66,3 +68,75 @@ def trend_html(result: TrendResult) -> str:
                         f"</thead><tbody>{body}</tbody></table>")
     return (f"<div class='techmonitor-trend'><table><caption>Trend estimate</caption>"
             f"<tbody>{facts}</tbody></table>{forecast}</div>")
+
+
+def trend_text(result: TrendResult) -> str:
+    """The result as plain text (model, data, window, parameters, fit diagnostics)."""
+    d = result.data
+    lines = [
+        "Trend estimate",
+        "=" * 60,
+        f"kind:         {result.kind}",
+        f"observations: {d.n} ({d.periods[0]} – {d.periods[-1]})" if d.n else "observations: 0",
+        f"vintage:      {d.vintage}",
+    ]
+    if len(d.excluded):
+        ex = ", ".join(f"{v} ({c})" for v, c in d.excluded["vintage"].value_counts().items())
+        lines.append(f"not fitted:   other vintages {ex}")
+    if d.illustrative:
+        lines.append("status:       contains illustrative data")
+    lines.append(f"model:        {result.model or 'none'} (scale: {result.scale.name})")
+    if result.reason:
+        lines.append(f"note:         {result.reason}")
+    if result.core is not None:
+        lines.append(f"selection:    {result.selection}")
+        lines.append(f"{result.ic_name}:         {result.ic:.3f}")
+        lines.append(f"converged:    {result.converged}")
+        lines.append("parameters:")
+        for k, v in result.params.items():
+            lines.append(f"  {k:<28}{v: .6g}")
+    w = result.window
+    if w is not None:
+        left = f"; left out {', '.join(w.left_out)}" if w.left_out else ""
+        lines.append(f"window:       {w.first} – {w.last}, {w.n} points{left}")
+    if result.covid is not None:
+        lines.append(f"covid:        {result.covid.method}")
+    check = result.seasonal_check
+    if check is not None:
+        lines.append(f"seasonal:     {check.method}, {'passed' if check.passed else 'failed'}; "
+                     f"mean |q-on-q| raw {check.raw_qoq:.4g}, adjusted {check.adjusted_qoq:.4g}"
+                     + (f" ({check.reason})" if check.reason else ""))
+    if result.slope is not None:
+        lo, hi = result.slope_ci95 or (math.nan, math.nan)
+        lines.append(f"trend slope:  {result.slope:.4g} per year (95% CI {lo:.4g} to {hi:.4g})")
+    if result.backtest is not None:
+        b = result.backtest
+        lines.append(
+            f"backtest:     MASE {b.mase:.3f}, 80% coverage {b.coverage80:.0%}, "
+            f"95% coverage {b.coverage95:.0%} ({b.n_forecasts} forecasts, h <= {b.horizon})"
+        )
+    if result.core is not None:
+        if result.calibration is None:
+            lines.append("calibration:  none (textbook prediction intervals)")
+        else:
+            c = result.calibration.factor(result.kind, np.array([1.0, 3.0]), result.n)
+            lines.append(
+                f"calibration:  table {result.calibration.version} "
+                f"({result.calibration.meta.get('created', '?')}); standard error x "
+                f"{c[0]:.2f} one period ahead, x {c[1]:.2f} three periods ahead; centre "
+                f"from {result.calibration.alpha(result.kind, result.n):.2f} x last level, "
+                f"trend damped with phi {result.calibration.phi(result.kind, result.n):.1f}"
+            )
+    if len(result.candidates):
+        lines.append("candidates:")
+        lines.append(result.candidates.to_string(index=False))
+    if result.yoy:
+        y = result.yoy
+        lines.append(
+            f"year on year: {y['period']} {y['value']:.6g} vs {y['previous_period']} "
+            f"{y['previous_value']:.6g} ({y['pct_change']:+.1f}%)"
+        )
+    if result.messages:
+        lines.append("messages:")
+        lines.extend(f"  {m}" for m in result.messages)
+    return "\n".join(lines)

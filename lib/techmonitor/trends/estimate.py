@@ -9,12 +9,11 @@ Choices, with reasons
 * Short series: fewer than :data:`MIN_POINTS` (4) observations → no model; fewer than
   :data:`MIN_POINTS_FULL` (8) or gaps → the straight line only (two parameters is all a short
   series can support). Quarterly series need two full years (8 quarters) for STL.
-* Model choice: the rolling-origin backtest decides (default ``select="backtest"``), because
+* Model choice: the rolling-origin backtest decides, because
   AICc values are not comparable across families here: the local linear trend's likelihood
   leaves out its diffuse first observations. A model other than the line must beat the line's
   MASE by more than :data:`PARSIMONY_MARGIN` (10%) to be chosen — with 8–20 points, small
-  backtest differences are noise. ``select="aicc"`` picks the lowest AICc instead. Both numbers
-  are always reported in ``TrendResult.candidates``.
+  backtest differences are noise. Both numbers are always reported in ``TrendResult.candidates``.
 * Backtest: the last :data:`MAX_ORIGINS` origins, horizons up to 3 years (4 quarters), every
   model refitted on each training window (warm-started from the full fit to keep it fast).
 """
@@ -38,9 +37,9 @@ from techmonitor.trends.models import (
     fit_ets,
     fit_llt,
     fit_ols,
-    fit_seasonal,
 )
 from techmonitor.trends.result import Backtest, Scale, TrendResult
+from techmonitor.trends.seasonal import fit_seasonal
 from techmonitor.trends.widening import active_table
 
 MIN_POINTS = 4
@@ -131,208 +130,6 @@ def rolling_origin(
     )
 
 
-# --------------------------------------------------------------------------- model classes
-class _TrendModel:
-    """Shared plumbing of the public model classes."""
-
-    name = "model"
-    needs_regular = False
-
-    def __init__(
-        self,
-        data: Any,
-        scale: Literal["identity", "logit"] = "identity",
-        vintage: str | None = None,
-    ) -> None:
-        if scale not in ("identity", "logit"):
-            raise ParameterError(f"scale={scale!r}; use 'identity' or 'logit'")
-        self.series = data if isinstance(data, SeriesData) else prepare(data, vintage)
-        self.scale = Scale(scale)
-        if self.series.n < MIN_POINTS:
-            raise DataValidationError(
-                f"{type(self).__name__} needs at least {MIN_POINTS} observations, got "
-                f"{self.series.n}; estimate() returns a result without model instead"
-            )
-        if self.needs_regular and not self.series.regular:
-            raise DataValidationError(
-                f"{type(self).__name__} needs equally spaced periods without gaps; "
-                "use LinearTrend for irregular published points"
-            )
-
-    def _fit_core(self, s: SeriesData, start_params: Any = None) -> Core:
-        raise NotImplementedError
-
-    def fit(self, backtest: bool = False) -> TrendResult:
-        """Fit the model.
-
-        Parameters
-        ----------
-        backtest
-            Also run the rolling-origin backtest (MASE, interval coverage).
-
-        Returns
-        -------
-        TrendResult
-        """
-        core = self._fit_core(self.series)
-        linear = core if core.name in ("linear", "binomial") else self._linear()
-        bt = None
-        if backtest:
-            params = getattr(core, "params", None)
-            bt = rolling_origin(
-                self.series,
-                lambda s: self._fit_core(s, params),
-                self.scale,
-                min_train=MIN_POINTS,
-            )
-        return TrendResult(
-            kind="share" if self.scale.name == "logit" else "count",
-            data=self.series,
-            core=core,
-            linear=linear,  # type: ignore[arg-type]
-            scale=self.scale,
-            backtest=bt,
-            selection=f"{self.name} fitted directly",
-            messages=list(core.messages),
-        )
-
-    def _linear(self) -> Core:
-        return fit_ols(self.scale.fwd(self.series.y), self.series.t)
-
-
-class LinearTrend(_TrendModel):
-    """Straight line on real time, OLS with HAC (Newey–West) standard errors.
-
-    Parameters
-    ----------
-    data
-        DataFrame (``period``, ``value``, …) or Series indexed by period code.
-    scale
-        ``"identity"`` (counts) or ``"logit"`` (shares on 0–100).
-    vintage
-        Vintage to fit (default: the latest).
-    cov_type
-        ``"HAC"`` (default) or ``"nonrobust"``.
-    maxlags
-        HAC truncation lag (default :func:`~techmonitor.trends.models.newey_west_lags`).
-    floor
-        Never use a HAC slope variance below the classical one (see
-        :func:`~techmonitor.trends.models.fit_ols`).
-    """
-
-    name = "linear"
-
-    def __init__(
-        self,
-        data: Any,
-        scale: Literal["identity", "logit"] = "identity",
-        vintage: str | None = None,
-        cov_type: str = "HAC",
-        maxlags: int | None = None,
-        floor: bool = True,
-    ) -> None:
-        super().__init__(data, scale, vintage)
-        if cov_type not in ("HAC", "nonrobust"):
-            raise ParameterError(f"cov_type={cov_type!r}; use 'HAC' or 'nonrobust'")
-        self.cov_type = cov_type
-        self.maxlags = maxlags
-        self.floor = floor
-
-    def _fit_core(self, s: SeriesData, start_params: Any = None) -> Core:
-        return fit_ols(self.scale.fwd(s.y), s.t, self.cov_type, self.maxlags, self.floor)
-
-
-class BinomialTrend(_TrendModel):
-    """Share with known numerator and denominator: quasi-binomial GLM with logit link on time."""
-
-    name = "binomial"
-
-    def __init__(
-        self, data: Any, numerator: Any, denominator: Any, vintage: str | None = None
-    ) -> None:
-        series = prepare(data, vintage, numerator, denominator)
-        super().__init__(series, "logit")
-
-    def _fit_core(self, s: SeriesData, start_params: Any = None) -> Core:
-        assert s.numerator is not None and s.denominator is not None
-        return fit_binomial(s.numerator, s.denominator, s.t)
-
-    def _linear(self) -> Core:
-        return self._fit_core(self.series)
-
-
-class DampedTrendETS(_TrendModel):
-    """Damped additive-trend exponential smoothing, ETS(A,Ad,N), statsmodels ``ETSModel``."""
-
-    name = "ets_damped"
-    needs_regular = True
-
-    def _fit_core(self, s: SeriesData, start_params: Any = None) -> Core:
-        sp = None if start_params is None else np.asarray(start_params)
-        return fit_ets(self.scale.fwd(s.y), s.t, s.step, sp)
-
-
-class LocalLinearTrend(_TrendModel):
-    """Local linear trend, statsmodels ``UnobservedComponents(level='local linear trend')``."""
-
-    name = "local_linear_trend"
-    needs_regular = True
-
-    def _fit_core(self, s: SeriesData, start_params: Any = None) -> Core:
-        sp = None if start_params is None else np.asarray(start_params)
-        return fit_llt(self.scale.fwd(s.y), s.t, s.step, sp)
-
-
-class SeasonalTrend(_TrendModel):
-    """Quarterly series: robust STL adjustment, then a line through the last ``window`` quarters."""
-
-    name = "stl_linear"
-    needs_regular = True
-
-    def __init__(self, data: Any, vintage: str | None = None, window: int = DEFAULT_WINDOW) -> None:
-        super().__init__(data, "identity", vintage)
-        if self.series.period_kind != "quarter":
-            raise DataValidationError("SeasonalTrend needs quarterly periods such as 2023Q2")
-        if self.series.n < MIN_QUARTERS:
-            raise DataValidationError(
-                f"SeasonalTrend needs at least {MIN_QUARTERS} quarters, got {self.series.n}"
-            )
-        if window < MIN_POINTS:
-            raise ParameterError(f"window={window} must be at least {MIN_POINTS} quarters")
-        self.window = window
-
-    def _fit_core(self, s: SeriesData, start_params: Any = None) -> Core:
-        return fit_seasonal(s.y, s.t, self.window)
-
-    def _linear(self) -> Core:
-        return self._fit_core(self.series)
-
-    def fit(self, backtest: bool = False) -> TrendResult:
-        """Fit STL + linear trend (see :meth:`_TrendModel.fit`)."""
-        core = self._fit_core(self.series)
-        bt = None
-        if backtest:
-            bt = rolling_origin(
-                self.series,
-                self._fit_core,
-                self.scale,
-                min_train=MIN_QUARTERS,
-                horizon=HORIZON_QUARTERLY,
-                seasonal_lag=4,
-            )
-        return TrendResult(
-            kind="quarterly",
-            data=self.series,
-            core=core,
-            linear=core,  # type: ignore[arg-type]
-            backtest=bt,
-            selection=f"STL + linear trend of the last {min(self.window, self.series.n)} "
-            "adjusted quarters",
-            messages=list(core.messages),
-            yoy=year_on_year(self.series),
-        )
-
-
 # ---------------------------------------------------------------------------------- helpers
 def year_on_year(series: SeriesData) -> dict[str, Any] | None:
     """Latest quarter against the same quarter a year earlier (raw values; comparing the same
@@ -371,7 +168,6 @@ def estimate(
     numerator: Any = None,
     denominator: Any = None,
     vintage: str | None = None,
-    select: Literal["backtest", "aicc"] = "backtest",
     window: int = DEFAULT_WINDOW,
     calibrated: bool = True,
 ) -> TrendResult:
@@ -385,7 +181,8 @@ def estimate(
     kind
         ``"count"`` (annual or school-year counts), ``"share"`` (0–100, fitted on the logit scale
         or, with ``numerator``/``denominator``, as a quasi-binomial GLM) or ``"quarterly"``
-        (STL seasonal adjustment + linear trend; also year-on-year change).
+        (checked seasonal adjustment, :mod:`techmonitor.trends.seasonal`, + linear trend with
+        COVID dummies; also year-on-year change).
     target_period
         Period of the target, if any; stored as ``result.target_period`` and used as the
         default end of :meth:`TrendResult.forecast`.
@@ -393,13 +190,10 @@ def estimate(
         Counts behind a share (Series by period, or arrays aligned with ``data``'s rows).
     vintage
         Vintage to fit; default the latest. The others are listed in ``result.excluded``.
-    select
-        ``"backtest"`` (default: lowest MASE, with a 10% parsimony margin for the line) or
-        ``"aicc"``.
     window
         Quarterly series: number of latest adjusted quarters the trend line is fitted to.
     calibrated
-        Attach the committed calibration table (:func:`~techmonitor.trends.calibration.
+        Attach the committed calibration table (:func:`~techmonitor.trends.widening.
         active_table`), so forecasts, bands and probabilities use the calibrated predictive
         distribution (default). ``False`` gives the models' textbook intervals.
 
@@ -411,14 +205,15 @@ def estimate(
     Raises
     ------
     ParameterError
-        Unknown ``kind``/``select``, or quarter codes with a non-quarterly kind.
+        Unknown ``kind``, a quarterly ``window`` below 4, or quarter codes with a
+        non-quarterly kind.
     DataValidationError
         Invalid data (see :func:`~techmonitor.trends._data.prepare`), shares outside 0–100.
     """
     if kind not in ("count", "share", "quarterly"):
         raise ParameterError(f"kind={kind!r}; use 'count', 'share' or 'quarterly'")
-    if select not in ("backtest", "aicc"):
-        raise ParameterError(f"select={select!r}; use 'backtest' or 'aicc'")
+    if window < MIN_POINTS:
+        raise ParameterError(f"window={window} must be at least {MIN_POINTS} quarters")
     if kind != "share" and numerator is not None:
         raise ParameterError("numerator/denominator are only used with kind='share'")
     series = prepare(data, vintage, numerator, denominator)
@@ -435,14 +230,14 @@ def estimate(
 
     # Not cached here: the report layer memoises whole analysed items (one cache layer,
     # :mod:`techmonitor.report.store`), and every call returns a result of its own.
-    result = _estimate(series, kind, select, window)
+    result = _estimate(series, kind, window)
     result.target_period = target_period
     # the calibrated predictive distribution (data/calibration.json, read once per process)
     result.calibration = active_table() if calibrated else None
     return result
 
 
-def _estimate(series: SeriesData, kind: str, select: str, window: int) -> TrendResult:
+def _estimate(series: SeriesData, kind: str, window: int) -> TrendResult:
     n = series.n
     scale = Scale("logit" if kind == "share" else "identity")
     if kind == "quarterly":
@@ -460,9 +255,7 @@ def _estimate(series: SeriesData, kind: str, select: str, window: int) -> TrendR
                 "the quarterly series has gaps; seasonal adjustment needs consecutive quarters",
                 yoy=yoy,
             )
-        res = SeasonalTrend(series, window=window).fit(backtest=True)
-        res.candidates = _candidate_frame([("stl_linear", res.core, res.backtest)], "stl_linear")
-        return res
+        return _seasonal(series, window, yoy)
 
     if n < MIN_POINTS:
         return _no_model(
@@ -513,7 +306,7 @@ def _estimate(series: SeriesData, kind: str, select: str, window: int) -> TrendR
     if lin_core is None:
         return _no_model(kind, series, scale, "fit_failed", "the linear trend could not be fitted",
                          messages=messages)
-    chosen, how = _choose(fits, linear_name, select)
+    chosen, how = _choose(fits, linear_name)
     core_chosen, bt_chosen = next((c, b) for nm, c, b in fits if nm == chosen)
     return TrendResult(
         kind=kind,
@@ -530,6 +323,29 @@ def _estimate(series: SeriesData, kind: str, select: str, window: int) -> TrendR
     )
 
 
+def _seasonal(series: SeriesData, window: int, yoy: dict[str, Any] | None) -> TrendResult:
+    """Quarterly series: seasonal adjustment, then a line through the last ``window`` adjusted
+    quarters, backtested with the seasonal naive forecast (lag 4) as the MASE scale."""
+    def fit(s: SeriesData) -> Core:
+        return fit_seasonal(s.y, s.t, window)
+
+    core = fit(series)
+    bt = rolling_origin(series, fit, Scale("identity"), min_train=MIN_QUARTERS,
+                        horizon=HORIZON_QUARTERLY, seasonal_lag=4)
+    return TrendResult(
+        kind="quarterly",
+        data=series,
+        core=core,
+        linear=core,  # type: ignore[arg-type]
+        backtest=bt,
+        candidates=_candidate_frame([("stl_linear", core, bt)], "stl_linear"),
+        selection=f"checked STL adjustment + linear trend of the last {min(window, series.n)} "
+        "adjusted quarters",
+        messages=list(core.messages),
+        yoy=yoy,
+    )
+
+
 def _warm_fit(
     fit: Callable[..., Core], scale: Scale, params: np.ndarray, s: SeriesData
 ) -> Core:
@@ -537,14 +353,11 @@ def _warm_fit(
 
 
 def _choose(
-    fits: list[tuple[str, Core | None, Backtest | None]], linear_name: str, select: str
+    fits: list[tuple[str, Core | None, Backtest | None]], linear_name: str
 ) -> tuple[str, str]:
     ok = [(nm, c, b) for nm, c, b in fits if c is not None and c.converged]
     if len(fits) == 1 or len(ok) <= 1:
         return linear_name, "only the linear trend was eligible"
-    if select == "aicc":
-        nm = min(ok, key=lambda f: f[1].ic if f[1] is not None else math.inf)[0]
-        return nm, "lowest AICc among converged candidates"
     lin_bt = next(b for nm, _, b in fits if nm == linear_name)
     scored = [(nm, b.mase) for nm, _, b in ok if b is not None and np.isfinite(b.mase)]
     if lin_bt is None or not np.isfinite(lin_bt.mase) or not scored:

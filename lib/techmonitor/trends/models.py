@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,6 @@ from statsmodels.genmod import families
 from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.regression.linear_model import OLS
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-from statsmodels.tsa.seasonal import STL
 from statsmodels.tsa.statespace.structural import UnobservedComponents
 
 
@@ -301,8 +300,12 @@ def _state_space_predict(
 
 
 @dataclass
-class ETSCore:
-    """Damped additive-trend exponential smoothing with additive errors (ETS(A,Ad,N))."""
+class StateSpaceCore:
+    """A fitted statsmodels state-space model: damped-trend ETS(A,Ad,N) (``ets_damped``) or the
+    local linear trend of ``UnobservedComponents`` (``local_linear_trend``).
+
+    ``resid_sd`` is the residual spread used as the uncertainty inside the data.
+    """
 
     result: Any
     t_last: float
@@ -312,162 +315,69 @@ class ETSCore:
     ic: float
     converged: bool
     messages: list[str]
-    name: str = "ets_damped"
+    name: str
+    resid_sd: float
+
+    def _forecast(self, h: int) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and standard error of a new observation 1..h steps ahead."""
+        with quiet(self.messages):
+            if self.name == "ets_damped":
+                n = len(self.fitted)
+                pr = self.result.get_prediction(start=n, end=n + h - 1)
+                return np.asarray(pr.predicted_mean), np.sqrt(np.asarray(pr.forecast_variance))
+            fc = self.result.get_forecast(h)
+        # se_mean of a state-space forecast includes the observation noise: it is the
+        # predictive spread of a new observation, as we need
+        return np.asarray(fc.predicted_mean), np.asarray(fc.se_mean)
 
     def predict(self, t_new: np.ndarray) -> Prediction:
-        n = len(self.fitted)
-
-        def forecast(h: int) -> tuple[np.ndarray, np.ndarray]:
-            with quiet(self.messages):
-                pr = self.result.get_prediction(start=n, end=n + h - 1)
-            return np.asarray(pr.predicted_mean), np.sqrt(np.asarray(pr.forecast_variance))
-
-        sd = float(np.sqrt(self.result.mse))
-        return _state_space_predict(t_new, self.t_last, self.step, self.fitted, sd, forecast)
+        return _state_space_predict(t_new, self.t_last, self.step, self.fitted, self.resid_sd,
+                                    self._forecast)
 
 
 def fit_ets(
     z: np.ndarray, t: np.ndarray, step: float = 1.0, start_params: np.ndarray | None = None
-) -> ETSCore:
+) -> StateSpaceCore:
     """Fit ETS(A,Ad,N) with statsmodels' ETSModel; intervals are the model's exact ones."""
     # a pandas Series with a RangeIndex: ETSModel.get_prediction needs an index
     endog = pd.Series(np.asarray(z, float))
     return _fit_state_space(
-        ETSCore, lambda: ETSModel(endog, error="add", trend="add", damped_trend=True),
+        "ets_damped", lambda: ETSModel(endog, error="add", trend="add", damped_trend=True),
         t, step, start_params)
 
 
-_StateSpaceCore = TypeVar("_StateSpaceCore", "ETSCore", "LLTCore")
+def fit_llt(
+    z: np.ndarray, t: np.ndarray, step: float = 1.0, start_params: np.ndarray | None = None
+) -> StateSpaceCore:
+    """Fit a local linear trend model by maximum likelihood (diffuse initial state)."""
+    return _fit_state_space(
+        "local_linear_trend",
+        lambda: UnobservedComponents(np.asarray(z, float), level="local linear trend"),
+        t, step, start_params)
 
 
-def _fit_state_space(core: type[_StateSpaceCore], build: Callable[[], Any], t: np.ndarray,
-                     step: float, start_params: np.ndarray | None) -> _StateSpaceCore:
-    """Fit the statsmodels model ``build`` makes, warnings collected; the common part of
-    :func:`fit_ets` and :func:`fit_llt`."""
+def _fit_state_space(name: str, build: Callable[[], Any], t: np.ndarray, step: float,
+                     start_params: np.ndarray | None) -> StateSpaceCore:
+    """Fit the statsmodels model ``build`` makes, warnings collected."""
     messages: list[str] = []
     with quiet(messages):
         model = build()
         res = model.fit(disp=False, start_params=start_params)
         fitted, ic = np.asarray(res.fittedvalues), float(res.aicc)
-    params = pd.Series(np.asarray(res.params), index=list(model.param_names))
-    return core(
+    if name == "ets_damped":
+        sd = float(np.sqrt(res.mse))
+    else:
+        resid = np.asarray(res.resid)[res.loglikelihood_burn:]
+        sd = float(np.sqrt(np.mean(resid**2))) if len(resid) else float("nan")
+    return StateSpaceCore(
         result=res,
         t_last=float(t[-1]),
         step=step,
-        params=params,
+        params=pd.Series(np.asarray(res.params), index=list(model.param_names)),
         fitted=fitted,
         ic=ic,
         converged=_converged_from(messages, getattr(res, "mle_retvals", None)),
         messages=messages,
-    )
-
-
-@dataclass
-class LLTCore:
-    """Local linear trend (UnobservedComponents): level and slope both random walks."""
-
-    result: Any
-    t_last: float
-    step: float
-    params: pd.Series
-    fitted: np.ndarray
-    ic: float
-    converged: bool
-    messages: list[str]
-    name: str = "local_linear_trend"
-
-    def predict(self, t_new: np.ndarray) -> Prediction:
-        def forecast(h: int) -> tuple[np.ndarray, np.ndarray]:
-            with quiet(self.messages):
-                fc = self.result.get_forecast(h)
-            # se_mean of a state-space forecast includes the observation noise: it is the
-            # predictive spread of a new observation, as we need
-            return np.asarray(fc.predicted_mean), np.asarray(fc.se_mean)
-
-        resid = np.asarray(self.result.resid)[self.result.loglikelihood_burn :]
-        sd = float(np.sqrt(np.mean(resid**2))) if len(resid) else float("nan")
-        return _state_space_predict(t_new, self.t_last, self.step, self.fitted, sd, forecast)
-
-
-def fit_llt(
-    z: np.ndarray, t: np.ndarray, step: float = 1.0, start_params: np.ndarray | None = None
-) -> LLTCore:
-    """Fit a local linear trend model by maximum likelihood (diffuse initial state)."""
-    return _fit_state_space(
-        LLTCore,
-        lambda: UnobservedComponents(np.asarray(z, float), level="local linear trend"),
-        t, step, start_params)
-
-
-# ---------------------------------------------------------------- quarterly: STL + linear
-#: STL's default seasonal smoother spans 7 years of the same quarter with tricube weights;
-#: roughly 3.5 of them count fully, so a seasonal effect is about as precise as a mean of 3.5
-SEASONAL_EFFECTIVE_YEARS = 3.5
-
-
-@dataclass
-class SeasonalCore:
-    """STL seasonal adjustment, then an OLS/HAC line through the last ``window`` adjusted quarters.
-
-    Forecasts of the *unadjusted* series add the latest STL seasonal effect of the same quarter to
-    the projected trend. The seasonal effect is itself an estimate: its variance is approximated
-    as the residual variance divided by the effective number of years STL's seasonal smoother
-    uses (:data:`SEASONAL_EFFECTIVE_YEARS`), and added to the predictive variance.
-    """
-
-    linear: OLSCore
-    seasonal: np.ndarray
-    adjusted: np.ndarray
-    t: np.ndarray
-    window: int
-    fitted: np.ndarray
-    name: str = "stl_linear"
-    converged: bool = True
-    messages: list[str] = field(default_factory=list)
-
-    @property
-    def params(self) -> pd.Series:
-        return self.linear.params
-
-    @property
-    def ic(self) -> float:
-        return self.linear.ic
-
-    def seasonal_effect(self, t_new: np.ndarray) -> np.ndarray:
-        """Latest estimated seasonal effect of the quarter each time falls in."""
-        last4_t = self.t[-4:]
-        last4_s = self.seasonal[-4:]
-        q_last = np.rint((last4_t % 1 - 0.125) * 4).astype(int) % 4
-        q_new = np.rint((np.asarray(t_new, float) % 1 - 0.125) * 4).astype(int) % 4
-        lookup = dict(zip(q_last.tolist(), last4_s.tolist(), strict=True))
-        return np.array([lookup[q] for q in q_new.tolist()], dtype=float)
-
-    def predict(self, t_new: np.ndarray, adjusted: bool = False) -> Prediction:
-        p = self.linear.predict(t_new)
-        if adjusted:
-            return p
-        se = np.sqrt(p.se**2 + self.linear.sigma2 / SEASONAL_EFFECTIVE_YEARS)
-        return Prediction(p.mean + self.seasonal_effect(t_new), se, p.df)
-
-
-def fit_seasonal(z: np.ndarray, t: np.ndarray, window: int = 20) -> SeasonalCore:
-    """Seasonally adjust a quarterly series with robust STL and fit a linear trend to the last
-    ``window`` adjusted quarters (the trend of a cyclical series over decades is not a line)."""
-    messages: list[str] = []
-    with quiet(messages):
-        stl = STL(np.asarray(z, float), period=4, robust=True).fit()
-    seasonal = np.asarray(stl.seasonal)
-    adjusted = np.asarray(z, float) - seasonal
-    w = min(window, len(z))
-    lin = fit_ols(adjusted[-w:], t[-w:])
-    fitted = np.full(len(z), np.nan)
-    fitted[-w:] = lin.fitted + seasonal[-w:]
-    return SeasonalCore(
-        linear=lin,
-        seasonal=seasonal,
-        adjusted=adjusted,
-        t=np.asarray(t, float),
-        window=w,
-        fitted=fitted,
-        messages=messages + lin.messages,
+        name=name,
+        resid_sd=sd,
     )

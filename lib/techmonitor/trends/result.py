@@ -11,9 +11,10 @@ import pandas as pd
 from scipy import stats
 
 from techmonitor.errors import ParameterError, TechmonitorError
-from techmonitor.periods import period_kind, shift_quarter, to_decimal_year
-from techmonitor.trends._data import SeriesData
-from techmonitor.trends.models import BinomialCore, Core, OLSCore, Prediction, SeasonalCore
+from techmonitor.periods import to_decimal_year
+from techmonitor.trends._data import Backtest, Scale, SeriesData, future_periods
+from techmonitor.trends.models import BinomialCore, Core, OLSCore, Prediction
+from techmonitor.trends.seasonal import CovidHandling, SeasonalCheck, SeasonalCore
 from techmonitor.trends.widening import SHAPE_PROBS, shape_ppf, shape_sf
 
 if TYPE_CHECKING:
@@ -28,72 +29,15 @@ class NoModelError(TechmonitorError):
 
 
 @dataclass(frozen=True)
-class Scale:
-    """Scale on which a model is fitted. ``logit`` keeps shares (0–100) inside 0–100."""
+class FitWindow:
+    """The observations a trend was fitted on: ``first`` and ``last`` period, ``n`` points
+    used, and the periods inside the window left out of the fit (``left_out``: COVID
+    quarters with an intervention dummy)."""
 
-    name: Literal["identity", "logit"] = "identity"
-    #: shares of exactly 0 or 100 are moved this far inside (percentage points) before the logit
-    eps: float = 0.05
-
-    def fwd(self, y: np.ndarray) -> np.ndarray:
-        y = np.asarray(y, float)
-        if self.name == "identity":
-            return y
-        p = np.clip(y, self.eps, 100.0 - self.eps) / 100.0
-        return np.log(p / (1.0 - p))
-
-    def inv(self, z: np.ndarray) -> np.ndarray:
-        z = np.asarray(z, float)
-        if self.name == "identity":
-            return z
-        with np.errstate(over="ignore"):  # exp overflow far out simply gives 0%
-            return 100.0 / (1.0 + np.exp(-z))
-
-    def derivative(self, z: float) -> float:
-        """d(value)/dz at ``z``: converts a model-scale slope to the indicator's unit."""
-        if self.name == "identity":
-            return 1.0
-        p = 1.0 / (1.0 + math.exp(-z))
-        return 100.0 * p * (1.0 - p)
-
-
-@dataclass(frozen=True)
-class Backtest:
-    """Rolling-origin backtest of one model.
-
-    Attributes
-    ----------
-    mase
-        Mean absolute scaled error of all out-of-sample forecasts; scale = mean absolute one-step
-        naive change of the whole series (seasonal naive, lag 4, for quarterly series).
-        Below 1: better than "next year equals this year".
-    coverage80, coverage95
-        Share of out-of-sample observations inside the 80% / 95% prediction interval.
-    n_forecasts
-        Number of forecasts behind these figures (small numbers mean rough figures).
-    origins
-        Last period of each training window.
-    horizon
-        Largest forecast horizon (in periods).
-    """
-
-    mase: float
-    coverage80: float
-    coverage95: float
-    n_forecasts: int
-    origins: tuple[str, ...]
-    horizon: int
-
-
-def future_periods(last: str, count: int) -> list[str]:
-    """The ``count`` period codes after ``last``, in the same style (year, school year, quarter)."""
-    kind = period_kind(last)
-    y = int(last[:4])
-    if kind == "year":
-        return [str(y + i) for i in range(1, count + 1)]
-    if kind == "school_year":
-        return [f"{y + i}/{(y + i + 1) % 100:02d}" for i in range(1, count + 1)]
-    return [shift_quarter(last, i) for i in range(1, count + 1)]
+    first: str
+    last: str
+    n: int
+    left_out: tuple[str, ...] = ()
 
 
 @dataclass
@@ -136,10 +80,9 @@ class TrendResult:
         :meth:`forecast`.
     calibration
         Calibration table (:mod:`techmonitor.trends.widening`) whose centre (anchor and
-        damping) and widening factor give the predictive distribution of every forecast,
-        band and probability.
-        :func:`~techmonitor.trends.estimate` attaches the committed table; results of the
-        model classes fitted directly have ``None`` (the textbook intervals).
+        damping) and learned shape give the predictive distribution of every forecast,
+        band and probability. :func:`~techmonitor.trends.estimate` attaches the committed
+        table (``calibrated=False`` or no table: ``None``, the textbook intervals).
     """
 
     kind: str
@@ -217,10 +160,35 @@ class TrendResult:
 
     @property
     def adjusted(self) -> pd.Series | None:
-        """Seasonally adjusted series (quarterly only)."""
-        if isinstance(self.core, SeasonalCore):
+        """Seasonally adjusted series (quarterly only), ``None`` when the adjustment failed its
+        check (:attr:`seasonal_check` says why): then the report shows none."""
+        if isinstance(self.core, SeasonalCore) and self.core.check.passed:
             return pd.Series(self.core.adjusted, index=self.data.periods, name="adjusted")
         return None
+
+    @property
+    def seasonal_check(self) -> SeasonalCheck | None:
+        """Quarterly series: the check of the seasonal adjustment, else ``None``."""
+        return self.core.check if isinstance(self.core, SeasonalCore) else None
+
+    @property
+    def window(self) -> FitWindow | None:
+        """The observations the trend was fitted on (``None`` without a model)."""
+        core = self.core
+        if core is None:
+            return None
+        periods = self.data.periods
+        if isinstance(core, SeasonalCore):
+            w = periods[-core.window:]
+            return FitWindow(w[0], w[-1], int(core.in_line.sum()),
+                             tuple(p for p, k in zip(periods, core.in_line, strict=True)
+                                   if not k and p in w))
+        return FitWindow(periods[0], periods[-1], self.data.n)
+
+    @property
+    def covid(self) -> CovidHandling | None:
+        """Quarterly series: how COVID quarters entered the trend line, else ``None``."""
+        return self.core.covid if isinstance(self.core, SeasonalCore) else None
 
     # ------------------------------------------------------------------ slope
     def _slope_model_scale(self) -> tuple[float, float, float] | None:
@@ -268,9 +236,6 @@ class TrendResult:
         if self.core is None:
             raise NoModelError(f"no trend model for this series: {self.reason}")
         return self.core
-
-    def _predict(self, t_new: np.ndarray, adjusted: bool = False) -> Prediction:
-        return self.prediction(t_new, adjusted=adjusted)
 
     @property
     def calibrated(self) -> bool:
@@ -322,8 +287,8 @@ class TrendResult:
             The calibrated predictive distribution (:attr:`calibration`): the centre starts at
             ``(1 − α)`` × :meth:`trend_origin` + ``α`` × :meth:`last_level` and keeps the
             share ``D(h) / h`` of the model's projected change (see
-            :meth:`~techmonitor.trends.widening.CalibrationTable.trend_share`); the scale is
-            the model's standard error times the widening factor of this kind and horizon.
+            :meth:`~techmonitor.trends.widening.CalibrationTable.trend_share`); around it the
+            model's standard error times the learned shape's quantiles of this kind and horizon.
             ``False`` gives the model's own (textbook) distribution.
         adjusted
             Quarterly series: the seasonally adjusted level.
@@ -359,15 +324,12 @@ class TrendResult:
         r = self.calibration.floor(self.kind, self.n)
         if r > 0.0 and self.scale.name == "identity":
             se = np.where(h > 0, np.maximum(se, r * abs(self.last_level())), se)
-        if self.calibration.has_shape(self.kind, self.n):
-            # the learned shape: quantiles of the standardized backtest errors ahead; the
-            # model's own t distribution inside the data (h <= 0)
-            rows = self.calibration.shape_rows(self.kind, h, self.n)
-            own = np.array([_quantile(p, pred.df) for p in SHAPE_PROBS])
-            rows[h <= 0] = own
-            return Prediction(mean, se, pred.df, rows)
-        c = self.calibration.factor(self.kind, h, self.n)
-        return Prediction(mean, se * c, pred.df)
+        # the learned shape (every kind of a loaded table has one): quantiles of the
+        # standardized backtest errors ahead; the model's own t distribution inside the data
+        rows = self.calibration.shape_rows(self.kind, h, self.n)
+        own = np.array([_quantile(p, pred.df) for p in SHAPE_PROBS])
+        rows[h <= 0] = own
+        return Prediction(mean, se, pred.df, rows)
 
     def _target_rows(self, target: str) -> tuple[list[str], np.ndarray]:
         try:
@@ -489,64 +451,10 @@ class TrendResult:
 
     # ------------------------------------------------------------------ text
     def summary(self) -> str:
-        """Plain-text summary (model, data, parameters, fit diagnostics)."""
-        d = self.data
-        lines = [
-            "Trend estimate",
-            "=" * 60,
-            f"kind:         {self.kind}",
-            f"observations: {d.n} ({d.periods[0]} – {d.periods[-1]})" if d.n else "observations: 0",
-            f"vintage:      {d.vintage}",
-        ]
-        if len(d.excluded):
-            ex = ", ".join(f"{v} ({c})" for v, c in d.excluded["vintage"].value_counts().items())
-            lines.append(f"not fitted:   other vintages {ex}")
-        if d.illustrative:
-            lines.append("status:       contains illustrative data")
-        lines.append(f"model:        {self.model or 'none'} (scale: {self.scale.name})")
-        if self.reason:
-            lines.append(f"note:         {self.reason}")
-        if self.core is not None:
-            lines.append(f"selection:    {self.selection}")
-            lines.append(f"{self.ic_name}:         {self.ic:.3f}")
-            lines.append(f"converged:    {self.converged}")
-            lines.append("parameters:")
-            for k, v in self.params.items():
-                lines.append(f"  {k:<28}{v: .6g}")
-        if self.slope is not None:
-            lo, hi = self.slope_ci95 or (math.nan, math.nan)
-            lines.append(f"trend slope:  {self.slope:.4g} per year (95% CI {lo:.4g} to {hi:.4g})")
-        if self.backtest is not None:
-            b = self.backtest
-            lines.append(
-                f"backtest:     MASE {b.mase:.3f}, 80% coverage {b.coverage80:.0%}, "
-                f"95% coverage {b.coverage95:.0%} ({b.n_forecasts} forecasts, h <= {b.horizon})"
-            )
-        if self.core is not None:
-            if self.calibration is None:
-                lines.append("calibration:  none (textbook prediction intervals)")
-            else:
-                c = self.calibration.factor(self.kind, np.array([1.0, 3.0]), self.n)
-                lines.append(
-                    f"calibration:  table {self.calibration.version} "
-                    f"({self.calibration.meta.get('created', '?')}); standard error x "
-                    f"{c[0]:.2f} one period ahead, x {c[1]:.2f} three periods ahead; centre "
-                    f"from {self.calibration.alpha(self.kind, self.n):.2f} x last level, "
-                    f"trend damped with phi {self.calibration.phi(self.kind, self.n):.1f}"
-                )
-        if len(self.candidates):
-            lines.append("candidates:")
-            lines.append(self.candidates.to_string(index=False))
-        if self.yoy:
-            y = self.yoy
-            lines.append(
-                f"year on year: {y['period']} {y['value']:.6g} vs {y['previous_period']} "
-                f"{y['previous_value']:.6g} ({y['pct_change']:+.1f}%)"
-            )
-        if self.messages:
-            lines.append("messages:")
-            lines.extend(f"  {m}" for m in self.messages)
-        return "\n".join(lines)
+        """Plain-text summary (model, data, window, parameters, fit diagnostics)."""
+        from techmonitor.trends.display import trend_text
+
+        return trend_text(self)
 
     def _repr_html_(self) -> str:
         """JupyterLab display: facts, model, slope, backtest and calibrated forecast."""

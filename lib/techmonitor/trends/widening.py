@@ -6,7 +6,7 @@ kind and horizon (:attr:`CalibrationTable.shape`, conformal: an empirical distri
 for both the bands and the probabilities of exceeding a value). Tables without a shape (format
 3) widen the model's t distribution by a factor per horizon instead.
 
-The factors are learned by the rolling-origin study in :mod:`techmonitor.trends.calibration`
+The factors are learned by the rolling-origin study in :mod:`techmonitor.calibration`
 and committed as ``data/calibration.json``; this module only reads them (once per process,
 cached by path and modification time), so :func:`techmonitor.trends.estimate` can attach the
 table to every result without importing the study (which itself calls ``estimate``).
@@ -197,14 +197,6 @@ class CalibrationTable:
         out[hs <= 0] = 1.0
         return out
 
-    def to_json(self) -> dict[str, Any]:
-        """The table as stored in ``data/calibration.json``."""
-        return {"version": self.version, "factors": {k: list(v) for k, v in self.factors.items()},
-                "damping": dict(self.damping), "anchor": dict(self.anchor),
-                "se_floor": dict(self.se_floor),
-                "shape": {k: [list(r) for r in v] for k, v in self.shape.items()},
-                "shape_probs": list(SHAPE_PROBS), **self.meta}
-
 
 def table_key(kind: str, n: int | None = None) -> str:
     """Key of the factor table for a series of ``kind`` with ``n`` observations."""
@@ -234,6 +226,11 @@ def table_from_json(doc: dict[str, Any], path: str | None = None) -> Calibration
     anchor = _unit_map(doc, "anchor")
     se_floor = _unit_map(doc, "se_floor")
     shape = _shape_map(doc)
+    # the runtime uses the learned shape of every key (there is no second way to widen)
+    missing = [k for k in TABLE_KEYS if k not in shape]
+    if missing:
+        raise ValueError(f"calibration table: no learned shape for {', '.join(missing)}; "
+                         "rebuild it with `techmonitor calibrate`")
     meta = {k: v for k, v in doc.items()
             if k not in ("version", "factors", "damping", "anchor", "se_floor", "shape",
                          "shape_probs")}

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from techmonitor.trends.calibration_fit import EVENT_CHANGES, RELIABILITY_MIN_N
+from techmonitor.calibration.measure import EVENT_CHANGES, RELIABILITY_MIN_N
 from techmonitor.trends.widening import RELIABILITY_TOLERANCE, TABLE_KEYS
 
 if TYPE_CHECKING:
-    from techmonitor.trends.calibration import Study
+    from techmonitor.calibration.study import Study
 
 #: Target ranges drawn in the coverage chart (nominal 80% → 75–85%, 95% → 90–98%).
 _TARGETS = {80: (0.75, 0.85), 95: (0.90, 0.98)}
@@ -59,7 +59,7 @@ def coverage_figure(cov: pd.DataFrame, time_split: pd.DataFrame | None = None) -
 def reliability_figure(panels: dict[str, pd.DataFrame]) -> Any:
     """Reliability diagram: per kind the observed frequency of the exceedance events against
     the mean predicted probability per bin, for each frame of ``panels`` (label → output of
-    :func:`~techmonitor.trends.calibration.reliability`); the grey band is the tolerance,
+    :func:`~techmonitor.calibration.reliability`); the grey band is the tolerance,
     error bars two block-bootstrap standard errors."""
     import matplotlib.pyplot as plt
 
