@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import math
 from html import escape
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
 from techmonitor.errors import TechmonitorError
 
-if TYPE_CHECKING:
-    from techmonitor.trends.result import TrendResult
+# A TrendResult is typed Any here: result.py imports this module to show itself, and the
+# display must not import it back (no import cycle, not even for annotations).
+TrendResult = Any
 
 
 def _num(x: float) -> str:
