@@ -61,6 +61,21 @@ def failed_result(task: Task, message: str) -> TaskResult:
                       error=f"report {task.job.report_id}: {message}", stage="worker")
 
 
+#: the stages a worker reports, in words for a failure message
+STAGE_WORDS = {"execute": "executing the notebook", "html": "rendering the HTML",
+               "pdf": "rendering the PDF"}
+
+
+def death_message(exitcode: int | None, stage: str | None) -> str:
+    """Why a worker process ended, in one line: exit code (and signal) and its stage."""
+    how = f"exit code {exitcode}"
+    if exitcode is not None and exitcode < 0:
+        with contextlib.suppress(ValueError):
+            how += f", {signal.Signals(-exitcode).name}"
+    where = f" while {STAGE_WORDS.get(stage, stage)}" if stage else ""
+    return f"worker process died{where} ({how})"
+
+
 def kill_pid(pid: int | None, *, only_kernels: bool = True) -> bool:
     """SIGKILL ``pid`` if it still runs (and, by default, is a Jupyter kernel)."""
     if not pid:
@@ -141,7 +156,9 @@ def _worker_main(wid: str, settings: WorkerSettings, scratch: str, tasks: Any, r
             if task is None:
                 break
             results.put(("start", wid, task.index, None))
-            result = worker.process(task, on_start=on_kernel)
+            result = worker.process(
+                task, on_start=on_kernel,
+                on_stage=lambda stage: results.put(("stage", wid, stage, None)))
             results.put(("done", wid, result, None))
     finally:
         worker.close()
@@ -200,6 +217,7 @@ class ProcessExecutor:
             self.tasks.put(None)
         pending = set(by_index)
         inflight: dict[str, int] = {}
+        stages: dict[str, str] = {}
         finished: set[str] = set()
         ready: set[str] = set()
         fatal = ""
@@ -219,9 +237,10 @@ class ProcessExecutor:
                     if wid in inflight:
                         index = inflight.pop(wid)
                         pending.discard(index)
-                        yield Event("done", wid, index, failed_result(
-                            by_index[index],
-                            f"worker process died (exit code {proc.exitcode})"))
+                        failed = failed_result(by_index[index],
+                                               death_message(proc.exitcode, stages.get(wid)))
+                        failed.stage = stages.get(wid) or failed.stage
+                        yield Event("done", wid, index, failed)
                         if pending and self._spawned < 3 * self.n:
                             self.tasks.put(None)
                             self._spawn()
@@ -241,7 +260,10 @@ class ProcessExecutor:
             elif kind == "fatal":
                 fatal = str(value)
                 finished.add(wid)
+            elif kind == "stage":
+                stages[wid] = str(value)
             elif kind == "start":
+                stages.pop(wid, None)
                 inflight[wid] = value
                 yield Event("start", wid, value)
             elif kind == "done":

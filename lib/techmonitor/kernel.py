@@ -24,6 +24,7 @@ papermill's own client is closed after each run (it otherwise leaks sockets and 
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import logging
 import os
@@ -31,12 +32,14 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 KERNEL_NAME = "python3"
 ENGINE_NAME = "techmonitor"
+#: environment variable naming the file where a kernel records the stage it is in
+STAGE_ENV = "TECHMONITOR_STAGE_FILE"
 #: Imported in every kernel before the first report (the heavy part of a report's start).
 DEFAULT_WARM_IMPORTS: tuple[str, ...] = ("techmonitor.report.core",)
 
@@ -115,14 +118,146 @@ class KernelError(RuntimeError):
     """The kernel could not be started, warmed or reset."""
 
 
+class KernelLost(RuntimeError):
+    """The kernel died or stopped answering while a cell ran.
+
+    Parameters
+    ----------
+    reason
+        ``died`` or ``timeout``.
+    cell
+        Index of the running cell (None: between cells).
+    source
+        That cell's source.
+    """
+
+    def __init__(self, reason: str, cell: int | None, source: str) -> None:
+        super().__init__(f"kernel {reason}")
+        self.reason, self.cell, self.source = reason, cell, source
+        #: the stage the kernel recorded with :func:`stage` (e.g. ``the own analysis``)
+        self.stage = ""
+
+
+@contextlib.contextmanager
+def stage(name: str) -> Iterator[None]:
+    """Kernel side: record that the code inside runs ``name`` (e.g. ``the own analysis``).
+
+    A kernel that dies takes its state with it; the file named by :data:`STAGE_ENV`
+    survives, so the supervisor can say what the report was doing. Outside a
+    :class:`KernelSession` (no such variable) this does nothing.
+    """
+    path = os.environ.get(STAGE_ENV)
+    if not path:
+        yield
+        return
+    with contextlib.suppress(OSError):
+        Path(path).write_text(name, encoding="utf-8")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            Path(path).unlink()
+
+
+class _Deadline:
+    """The running cell's deadline, shared by the guarded channels of one execution."""
+
+    def __init__(self, timeout: float | None) -> None:
+        self.timeout = timeout
+        self.at: float | None = None
+        self.cell: int | None = None
+        self.source = ""
+
+    def begin(self, cell: int, source: str) -> None:
+        self.cell, self.source = cell, source
+        self.at = None if self.timeout is None else time.monotonic() + self.timeout
+
+
+class _GuardedChannel:
+    """A blocking channel whose waits are bounded: they end when the kernel dies or the
+    running cell passes its deadline.
+
+    nbclient waits for IOPub output with no timeout, and with a blocking client that wait
+    blocks its event loop, so its own liveness check never runs: a kernel that dies
+    mid-cell (``os._exit``, the OOM killer) hung the report for good. Waiting in short
+    slices and checking the kernel between them bounds every wait.
+    """
+
+    SLICE = 0.5
+
+    def __init__(self, channel: Any, alive: Callable[[], bool], deadline: _Deadline) -> None:
+        self._channel, self._alive, self._deadline = channel, alive, deadline
+
+    def get_msg(self, timeout: float | None = None) -> Any:
+        from queue import Empty
+
+        end = None if timeout is None else time.monotonic() + timeout
+        while True:
+            now = time.monotonic()
+            step = self.SLICE if end is None else max(0.0, min(self.SLICE, end - now))
+            try:
+                return self._channel.get_msg(timeout=step)
+            except Empty:
+                if not self._alive():
+                    raise KernelLost("died", self._deadline.cell, self._deadline.source
+                                     ) from None
+                at = self._deadline.at
+                if at is not None and time.monotonic() >= at:
+                    raise KernelLost("timeout", self._deadline.cell, self._deadline.source
+                                     ) from None
+                if end is not None and time.monotonic() >= end:
+                    raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._channel, name)
+
+
+class _GuardedClient:
+    """A kernel client whose shell and IOPub waits are bounded (see :class:`_GuardedChannel`)."""
+
+    def __init__(self, kc: Any, alive: Callable[[], bool], deadline: _Deadline) -> None:
+        self._kc = kc
+        self.shell_channel = _GuardedChannel(kc.shell_channel, alive, deadline)
+        self.iopub_channel = _GuardedChannel(kc.iopub_channel, alive, deadline)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._kc, name)
+
+
+def _cancel_pending_tasks() -> None:
+    """End the polling tasks nbclient leaves behind when a cell is abandoned (they would
+    wake up during the next report, on a client that is gone)."""
+    import asyncio
+
+    from jupyter_core.utils import ensure_event_loop
+
+    loop = ensure_event_loop()
+    if loop.is_running():
+        return
+    tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+
+
 def _register_engine() -> None:
-    """Register the papermill engine that reuses a prepared client and closes it afterwards."""
+    """Register the papermill engine that reuses a prepared client, bounds every wait on the
+    kernel, and closes the client afterwards."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
     from papermill.utils import remove_args
 
     if ENGINE_NAME in papermill_engines._engines:
         return
+
+    class GuardedNotebookClient(PapermillNotebookClient):  # type: ignore[misc]
+        techmonitor_deadline: _Deadline | None = None
+
+        def execute_cell(self, cell: Any, cell_index: int, *args: Any, **kwargs: Any) -> Any:
+            if self.techmonitor_deadline is not None:
+                self.techmonitor_deadline.begin(cell_index, cell.get("source", ""))
+            return super().execute_cell(cell, cell_index, *args, **kwargs)
 
     class KeptKernelEngine(NBClientEngine):
         @classmethod
@@ -139,13 +274,19 @@ def _register_engine() -> None:
         ) -> Any:
             client_in = kwargs.pop("techmonitor_kc", None)
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-            client = PapermillNotebookClient(
+            client = GuardedNotebookClient(
                 nb_man, timeout=execution_timeout, startup_timeout=start_timeout,
                 kernel_name=kernel_name, log_output=log_output, stdout_file=stdout_file,
                 stderr_file=stderr_file, **kwargs)
-            client.kc = client_in
+            deadline = _Deadline(execution_timeout)
+            client.techmonitor_deadline = deadline
+            km = kwargs["km"]
+            client.kc = _GuardedClient(client_in, km.is_alive, deadline)
             try:
                 return client.execute()
+            except KernelLost:
+                _cancel_pending_tasks()
+                raise
             finally:
                 if client.kc is not None:
                     client.kc.stop_channels()
@@ -187,6 +328,8 @@ class KernelSession:
     on_start
         Called with the process id of every kernel started (so that a supervisor can kill
         kernels left behind if this process is killed).
+    stage_file
+        Where the kernel records its stage (:func:`stage`), read when it dies.
     """
 
     def __init__(
@@ -198,6 +341,7 @@ class KernelSession:
         restart_every: int = 50,
         startup_timeout: float = 60,
         on_start: Callable[[int | None], None] | None = None,
+        stage_file: Path | None = None,
     ) -> None:
         self.cwd = Path(cwd).resolve()
         self.warm_imports = tuple(warm_imports)
@@ -205,6 +349,7 @@ class KernelSession:
         self.restart_every = max(1, restart_every)
         self.startup_timeout = startup_timeout
         self.on_start = on_start
+        self.stage_file = stage_file
         self.km: Any = None
         self._kc: Any = None
         self.reports_run = 0
@@ -214,6 +359,8 @@ class KernelSession:
         self._error: BaseException | None = None
         self.last_reset: dict[str, Any] = {}
         self.last_prepare = 0.0
+        #: the kernel ran author code (an analysis file): no report runs in it again
+        self.tainted = False
 
     # -- lifecycle ---------------------------------------------------------------------------
     @property
@@ -231,9 +378,12 @@ class KernelSession:
         _register_engine()
         t0 = time.perf_counter()
         km = KernelManager(kernel_name=KERNEL_NAME)
+        env = kernel_env()
+        if self.stage_file is not None:
+            env[STAGE_ENV] = str(self.stage_file)
         km.start_kernel(
             cwd=str(self.cwd),
-            env=kernel_env(),
+            env=env,
             extra_arguments=["--HistoryManager.enabled=False"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -260,6 +410,7 @@ class KernelSession:
         self._run(kc, code, timeout=max(self.startup_timeout, 120))
         self._kc = kc
         self.reports_run = 0
+        self.tainted = False
         self.generation += 1
         self.starts.append(round(time.perf_counter() - t0, 3))
 
@@ -332,7 +483,8 @@ class KernelSession:
         """
         if self._thread is not None:
             self.wait()
-        restart = restart or self.reports_run >= self.restart_every or self.km is None
+        restart = (restart or self.tainted or self.reports_run >= self.restart_every
+                   or self.km is None)
 
         def work() -> None:
             t0 = time.perf_counter()
@@ -369,14 +521,40 @@ class KernelSession:
         return round(time.perf_counter() - t0, 3)
 
     def execute(self, template: Path, output_path: Path, parameters: dict[str, Any], *,
-                timeout: int = 600) -> Any:
+                timeout: int = 600, author_code: bool = False) -> Any:
         """Run ``template`` with ``parameters`` in this kernel (papermill), writing
-        ``output_path``; the kernel must be ready (:meth:`wait`)."""
+        ``output_path``; the kernel must be ready (:meth:`wait`).
+
+        With ``author_code`` (the report runs an analysis file) the kernel is marked tainted:
+        the next :meth:`prepare` restarts it instead of resetting it, and no report runs in
+        it before that. A reset cannot undo what arbitrary code does (a monkeypatched
+        library function, a thread, a changed C-level state); a new process can.
+
+        Raises
+        ------
+        KernelLost
+            When the kernel dies or a cell passes ``timeout`` seconds.
+        """
         import papermill as pm
 
         self.wait()
+        if self.tainted or self._kc is None:  # a caller that skipped prepare()
+            self.start()
         kc, self._kc = self._kc, None
         self.reports_run += 1
+        self.tainted = author_code
+        if self.stage_file is not None:
+            self.stage_file.unlink(missing_ok=True)
+        try:
+            return self._papermill(pm, template, output_path, parameters, timeout, kc)
+        except KernelLost as exc:
+            if self.stage_file is not None:
+                with contextlib.suppress(OSError):
+                    exc.stage = self.stage_file.read_text(encoding="utf-8")
+            raise
+
+    def _papermill(self, pm: Any, template: Path, output_path: Path,
+                   parameters: dict[str, Any], timeout: int, kc: Any) -> Any:
         return pm.execute_notebook(
             str(template),
             str(output_path),

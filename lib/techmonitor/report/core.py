@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from techmonitor.config import FIELDS, ReportParams, from_values
 from techmonitor.errors import ParameterError
+from techmonitor.kernel import stage as kernel_stage
 from techmonitor.report import (
     annex,
     author,
@@ -137,7 +138,8 @@ class Report:
             return (), None
         self._in_analysis = True
         try:
-            made = own_analysis.run_analysis(self, path)
+            with kernel_stage("the own analysis"):  # named if the author's code kills us
+                made = own_analysis.run_analysis(self, path)
         except own_analysis.AnalysisError as exc:
             return (), str(exc)
         finally:
