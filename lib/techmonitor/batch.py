@@ -28,7 +28,6 @@ import datetime as _dt
 import json
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -598,6 +597,7 @@ def _execute(batch: _Batch, to_run: list[Job], by_id: dict[str, Job], options: R
     Returns the executor, whose workers are finishing; the caller closes it. On any error
     (also Ctrl-C) the executor is aborted here: kernels killed, workers stopped.
     """
+    from techmonitor.executors import scratch_dir
     from techmonitor.worker import default_warm_code
 
     workers = default_workers() if options.workers is None else max(0, options.workers)
@@ -607,7 +607,7 @@ def _execute(batch: _Batch, to_run: list[Job], by_id: dict[str, Job], options: R
         project=batch.project, formats=options.formats, warm_imports=options.warm_imports,
         warm_code=default_warm_code(batch.project) if options.warm_data else "",
         restart_every=options.restart_every, timeout=options.timeout)
-    scratch = Path(tempfile.mkdtemp(prefix="techmonitor-batch-"))
+    scratch = scratch_dir()
     batch.executor_info = {"kind": options.executor, "workers": workers,
                            "scheduler": options.scheduler}
     executor = _make_executor(options, settings, workers, scratch)

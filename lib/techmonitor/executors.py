@@ -23,7 +23,9 @@ import contextlib
 import multiprocessing as mp
 import os
 import queue
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -59,6 +61,38 @@ def failed_result(task: Task, message: str) -> TaskResult:
     return TaskResult(index=task.index, report=task.job.report_id, key=task.key,
                       status="failed", title=task.job.params.display_name(),
                       error=f"report {task.job.report_id}: {message}", stage="worker")
+
+
+#: prefix of a batch's scratch folder in the system's temporary folder
+SCRATCH_PREFIX = "techmonitor-batch-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def scratch_dir() -> Path:
+    """A new scratch folder for one batch, named with this process id.
+
+    A batch that is killed (``SIGKILL``, a lost session) runs no clean-up, so the folders of
+    batches whose process is gone are removed here first, as are unnamed ones left by
+    versions before the process id was in the name.
+    """
+    tmp = Path(tempfile.gettempdir())
+    for old in tmp.glob(f"{SCRATCH_PREFIX}*"):
+        owner = old.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        if owner.isdigit() and _pid_alive(int(owner)):
+            continue
+        if not owner.isdigit() and any(old.iterdir()):
+            continue  # an old-style folder still in use? leave it
+        shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
 
 
 #: the stages a worker reports, in words for a failure message

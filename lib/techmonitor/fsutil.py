@@ -8,6 +8,7 @@ clears them at the start of the next run.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -20,6 +21,17 @@ from techmonitor.errors import TechmonitorError
 TEMP_SUFFIX = ".tmp"
 
 
+class OutputWriteError(TechmonitorError):
+    """An output file could not be written (e.g. the disk is full); names file and cause."""
+
+    def __init__(self, path: Path, exc: OSError) -> None:
+        why = exc.strerror or str(exc)
+        hint = "; free some space and run again (finished files are kept)" \
+            if exc.errno == errno.ENOSPC else ""
+        super().__init__(f"writing the outputs: cannot write {path}: {why}{hint}")
+        self.path = path
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder + rename.
 
@@ -29,9 +41,17 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         Final file name; its folder is created if needed.
     data
         The complete content.
+
+    Raises
+    ------
+    OutputWriteError
+        When the file cannot be written (full disk, no permission); no temporary file is left.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    except OSError as exc:
+        raise OutputWriteError(path, exc) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -39,6 +59,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+    except OSError as exc:  # a full disk, a read-only or vanished folder: one clear line
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputWriteError(path, exc) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
