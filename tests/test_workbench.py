@@ -241,3 +241,41 @@ def test_preview_reloads_the_page_after_an_edit_and_survives_a_bad_one(
             proc.kill()
             out = ""
     assert "preview of sector-energie: http://127.0.0.1:" in out
+
+
+def test_preview_server_refuses_foreign_hosts_and_closes_idle_connections(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import http.client
+    import socket
+    import threading
+
+    from techmonitor.workbench import preview as pv
+
+    monkeypatch.setattr(pv, "CONNECTION_TIMEOUT", 0.5)
+    preview = Preview(project, "sector", "energie")
+    server = pv.make_server(preview, 0)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        def status(host: str) -> int:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.putrequest("GET", "/__state", skip_host=True)
+            conn.putheader("Host", host)
+            conn.endheaders()
+            code = conn.getresponse().status
+            conn.close()
+            return code
+
+        assert status(f"127.0.0.1:{port}") == 200 and status("localhost") == 200
+        for bad in ("127.0.0.1:80@evil.example", "evil.example", "localhost.evil.example",
+                    "127.0.0.1:80:81", "127.0.0.1:", "127.0.0.1.nip.io:80"):
+            assert status(bad) == 403, bad
+        # a client that connects and says nothing is dropped after the timeout
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as idle:
+            t0 = time.monotonic()
+            assert idle.recv(1) == b""
+            assert time.monotonic() - t0 < 3
+    finally:
+        server.shutdown()
+        server.server_close()
+        preview.close()

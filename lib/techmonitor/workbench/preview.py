@@ -15,6 +15,7 @@ Files are watched by polling their modification times and sizes (every
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -29,6 +30,17 @@ from techmonitor.config import Job, expand
 from techmonitor.errors import TechmonitorError
 
 POLL_SECONDS = 0.1
+#: seconds a connection may stay silent before it is closed (no thread per idle connection)
+CONNECTION_TIMEOUT = 10.0
+#: the only Host headers served: this machine by name or address, with an optional port
+_LOCAL_HOST = re.compile(r"(?:127\.0\.0\.1|localhost)(?::[0-9]{1,5})?")
+
+
+def local_host(header: str | None) -> bool:
+    """Whether a ``Host`` header names this machine exactly (``127.0.0.1`` or ``localhost``,
+    optional numeric port); anything else (``127.0.0.1:80@evil.example``, a DNS-rebinding
+    name) is refused."""
+    return header is not None and _LOCAL_HOST.fullmatch(header) is not None
 #: the only script in a preview page (reports themselves have none): reload on a new render
 RELOAD_SCRIPT = """<script>
 (function () {
@@ -220,9 +232,10 @@ def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
     state = preview.state
 
     class Handler(BaseHTTPRequestHandler):
+        timeout = CONNECTION_TIMEOUT  # socket timeout: a silent client frees its thread
+
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
-            host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
-            if host not in ("127.0.0.1", "localhost"):  # a page on another name (DNS rebinding)
+            if not local_host(self.headers.get("Host")):  # another name (DNS rebinding)
                 self.send_error(HTTPStatus.FORBIDDEN)
                 return
             path = self.path.split("?", 1)[0]
