@@ -279,3 +279,30 @@ def test_preview_server_refuses_foreign_hosts_and_closes_idle_connections(
         server.shutdown()
         server.server_close()
         preview.close()
+
+
+def test_new_analysis_for_an_existing_report_keeps_its_params_file(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = project / "params" / "sectors" / "energie.yaml"
+    before = path.read_text(encoding="utf-8")
+    assert "analysis:" not in before and "\n#" in before  # a commented file without the key
+    assert main(["new", "sector", "energie", "--analysis", "--project", str(project)]) == 0
+    after = path.read_text(encoding="utf-8")
+    assert after.startswith(before)  # every byte kept, comments included
+    assert after[len(before):].splitlines()[-1] == "analysis: analyses/energie.py"
+    assert "def sections(report)" in (project / "analyses" / "energie.py").read_text()
+    assert main(["validate", "--project", str(project)]) == 0
+    with pytest.raises(ParameterError, match="already has its own analysis"):
+        new_report(project, "sector", "energie", analysis=True)
+    assert path.read_text(encoding="utf-8") == after
+
+    # a file `new` wrote without one: its commented-out key is switched on in place
+    water = project / "params" / "sectors" / "water.yaml"
+    water.unlink()
+    new_report(project, "sector", "water")
+    lines = water.read_text(encoding="utf-8").splitlines()
+    new_report(project, "sector", "water", analysis=True)
+    changed = water.read_text(encoding="utf-8").splitlines()
+    assert len(changed) == len(lines)
+    diff = [(a, b) for a, b in zip(lines, changed, strict=True) if a != b]
+    assert diff == [("# analysis: analyses/water.py", "analysis: analyses/water.py")]
