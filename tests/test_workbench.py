@@ -306,3 +306,23 @@ def test_new_analysis_for_an_existing_report_keeps_its_params_file(
     assert len(changed) == len(lines)
     diff = [(a, b) for a, b in zip(lines, changed, strict=True) if a != b]
     assert diff == [("# analysis: analyses/water.py", "analysis: analyses/water.py")]
+
+
+def test_open_and_preview_compare_with_the_previous_quarter_as_the_batch_does(
+        project: Path) -> None:
+    # no earlier run: nothing to compare with
+    assert job_for(project, "sector", "energie").params.compare_with == ""
+    earlier = project / "reports" / "2023Q2" / "results" / "sector-energie.json"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_text("{}", encoding="utf-8")
+    job = job_for(project, "sector", "energie")
+    assert job.params.compare_with == "reports/2023Q2/results/sector-energie.json"
+    path, _ = prepare(project, job)
+    injected = next(c for c in nbformat.read(path, as_version=4).cells
+                    if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'compare_with = "reports/2023Q2/results/sector-energie.json"' in injected.source
+    preview = Preview(project, "sector", "energie")
+    try:
+        assert preview._job().params.compare_with == job.params.compare_with
+    finally:
+        preview.close()

@@ -22,23 +22,29 @@ from techmonitor.errors import ParameterError, TechmonitorError
 
 #: the author's work folder inside the project (listed in .gitignore)
 WORK_DIR = "work"
+#: where the batch writes by default (``techmonitor run`` from the project folder)
+REPORTS_DIR = "reports"
 
 
 def job_for(project: Path, kind: str, slug: str, overrides: dict[str, object] | None = None
             ) -> Job:
-    """The validated job of one report (every params file is checked, as the batch does).
+    """The validated job of one report (every params file is checked, as the batch does),
+    compared with the same earlier results as in the batch: the previous quarter's
+    ``reports/<period>/results/<report>.json``, unless the params name one.
 
     Raises
     ------
     ParameterError
         A params problem, or no such report (naming the close one).
     """
+    from techmonitor.batch import with_comparison
+
     try:
         jobs = expand(project, only={(kind, slug)}, overrides=overrides)
     except ParameterError as exc:  # worded for `open`/`preview`, which have no --only
         raise ParameterError(str(exc).replace(f"--only {kind}:{slug}", f"{kind}:{slug}")
                              ) from None
-    return jobs[0]
+    return with_comparison(project, project / REPORTS_DIR, jobs[:1], None)[0]
 
 
 def prepare(project: Path, job: Job, *, fresh: bool = False) -> tuple[Path, bool]:

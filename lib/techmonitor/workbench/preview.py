@@ -2,7 +2,9 @@
 
 One warm kernel (the batch's :class:`~techmonitor.worker.Worker`, HTML only) runs the report
 whenever a watched file changes: the params files (``base.yaml`` and the report's own),
-the template, every file under ``data/`` and the author's analysis file. A small HTTP server,
+the template, every file under ``data/``, the author's analysis file and the earlier results
+the report is compared with (the same as in the batch: the previous quarter's run in
+``reports/``). A small HTTP server,
 bound to 127.0.0.1 only, serves the latest page; the page asks ``/__state`` ten times a
 second and reloads itself when a newer render is there. An edit that breaks the report (bad
 YAML, a failing cell, an analysis error) shows its error in the page; the server keeps
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from techmonitor.cache import files_under
-from techmonitor.config import Job, expand
+from techmonitor.config import Job
 from techmonitor.errors import TechmonitorError
 
 POLL_SECONDS = 0.1
@@ -123,6 +125,7 @@ class Preview:
                                             warm_code=default_warm_code(self.project),
                                             restart_every=10_000))
         self._analysis: Path | None = None
+        self._compared: Path | None = None
         self._stop = threading.Event()
 
     # -- what is watched -----------------------------------------------------------------------
@@ -134,8 +137,7 @@ class Preview:
         files = [params / "base.yaml", own, self.project / "templates" / f"{self.kind}.ipynb"]
         # the same files as the batch's data fingerprint (hidden files and caches left out)
         files += files_under(self.project / "data")
-        if self._analysis is not None:
-            files.append(self._analysis)
+        files += [f for f in (self._analysis, self._compared) if f is not None]
         return files
 
     def snapshot(self) -> dict[str, tuple[int, int]]:
@@ -151,11 +153,13 @@ class Preview:
 
     # -- rendering -----------------------------------------------------------------------------
     def _job(self) -> Job:
-        jobs = expand(self.project, only={(self.kind, self.slug)}, overrides=self.overrides)
-        return jobs[0]
+        from techmonitor.workbench.prepare import job_for
+
+        return job_for(self.project, self.kind, self.slug, self.overrides)
 
     def render(self, changed: list[str] | None = None) -> None:
         """Run the report in the warm kernel and publish its page or its error."""
+        from techmonitor.batch import compared_path
         from techmonitor.worker import Task
 
         with self.state.lock:
@@ -165,6 +169,7 @@ class Preview:
         try:
             job = self._job()
             self._analysis = job.params.analysis_file(self.project)
+            self._compared = compared_path(self.project, job)
             result = self.worker.process(Task(0, job, "preview"))
             if result.status == "ok" and result.html is not None:
                 html = result.html
