@@ -326,3 +326,48 @@ def test_open_and_preview_compare_with_the_previous_quarter_as_the_batch_does(
         assert preview._job().params.compare_with == job.params.compare_with
     finally:
         preview.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux")
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGHUP", "SIGKILL"])
+def test_stopping_open_stops_jupyterlab(project: Path, how: str) -> None:
+    import re
+    import signal
+
+    import psutil
+
+    pytest.importorskip("jupyterlab", reason="JupyterLab is installed by `make lab`")
+    port = free_port()
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(project / ".jupyter"),
+           "JUPYTER_RUNTIME_DIR": str(project / ".jupyter-runtime")}
+    proc = subprocess.Popen([TECHMONITOR, "open", "sector:energie", "--project", str(project),
+                             "--port", str(port), "--no-browser"], cwd=project, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout is not None
+        url = ""
+        while not url:
+            line = proc.stdout.readline()
+            assert line, "open ended before printing the URL"
+            found = re.search(r"\?token=(\w+)", line)
+            url = f"http://127.0.0.1:{port}/api/status?token={found.group(1)}" if found else ""
+        deadline = time.time() + 120
+        while True:
+            try:
+                _get(url)
+                break
+            except OSError:
+                assert time.time() < deadline, "JupyterLab did not start"
+                time.sleep(0.3)
+        lab = psutil.Process(proc.pid).children(recursive=True)
+        assert lab, "JupyterLab should run as a child of open"
+        proc.send_signal(getattr(signal, how))
+        proc.wait(timeout=30)
+        gone, alive = psutil.wait_procs(lab, timeout=30)
+        assert not alive, f"left running after {how}: {[p.cmdline() for p in alive]}"
+        with pytest.raises(OSError):
+            _get(url, timeout=2)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
