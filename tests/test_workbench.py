@@ -371,3 +371,29 @@ def test_stopping_open_stops_jupyterlab(project: Path, how: str) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+@pytest.mark.slow
+def test_preview_recovers_by_itself_after_the_kernel_dies(project: Path) -> None:
+    (project / "analyses").mkdir()
+    own = project / "analyses" / "energie.py"
+    own.write_text("import os\n\n\ndef sections(report):\n    os._exit(1)\n", encoding="utf-8")
+    params = project / "params" / "sectors" / "energie.yaml"
+    params.write_text(params.read_text(encoding="utf-8") + "analysis: analyses/energie.py\n",
+                      encoding="utf-8")
+    preview = Preview(project, "sector", "energie")
+    try:
+        t0 = time.monotonic()
+        preview.render()
+        assert time.monotonic() - t0 < 300  # not "building" for ever
+        state = preview.state.as_json()
+        assert state["ok"] is False and state["building"] is False
+        assert "kernel died during the own analysis" in str(state["error"])
+        own.write_text("def sections(report):\n    return [report.section('Eigen', 'Tekst.')]\n",
+                       encoding="utf-8")
+        preview.render([str(own)])  # what the watcher does on the next save
+        state = preview.state.as_json()
+        assert state["ok"] is True, state["error"]
+        assert "Eigen" in preview.state.html
+    finally:
+        preview.close()
