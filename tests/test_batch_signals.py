@@ -197,5 +197,5 @@ def test_a_full_disk_is_one_line_naming_the_stage(
     assert code != 0
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1 and "Traceback" not in err, err
-    assert lines[0].startswith("error: writing the outputs: cannot write ")
-    assert "No space left on device" in lines[0]
+    assert lines[0].startswith(f"error: writing {out / '2023Q3'}")
+    assert "failed: No space left on device; free some space" in lines[0]

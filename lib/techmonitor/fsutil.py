@@ -21,14 +21,19 @@ from techmonitor.errors import TechmonitorError
 TEMP_SUFFIX = ".tmp"
 
 
-class OutputWriteError(TechmonitorError):
-    """An output file could not be written (e.g. the disk is full); names file and cause."""
+class OutputWriteError(TechmonitorError, OSError):
+    """A file could not be written (e.g. the disk is full); one line naming file and cause.
+
+    Also an :class:`OSError` (with the original ``errno``), so callers that tolerate a failed
+    write (a cache) still do.
+    """
 
     def __init__(self, path: Path, exc: OSError) -> None:
         why = exc.strerror or str(exc)
         hint = "; free some space and run again (finished files are kept)" \
             if exc.errno == errno.ENOSPC else ""
-        super().__init__(f"writing the outputs: cannot write {path}: {why}{hint}")
+        super().__init__(f"writing {path} failed: {why}{hint}")
+        self.errno = exc.errno
         self.path = path
 
 
