@@ -89,8 +89,12 @@ def scratch_dir() -> Path:
         owner = old.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
         if owner.isdigit() and _pid_alive(int(owner)):
             continue
-        if not owner.isdigit() and any(old.iterdir()):
-            continue  # an old-style folder still in use? leave it
+        try:
+            if not owner.isdigit() and (any(old.iterdir())
+                                        or time.time() - old.stat().st_mtime < 3600):
+                continue  # an old-style folder that may still be in use: leave it
+        except OSError:  # removed meanwhile, or not ours to read
+            continue
         shutil.rmtree(old, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
 
