@@ -100,10 +100,10 @@ def test_a_dead_or_hung_kernel_fails_the_report_with_its_stage_and_a_new_one_tak
         tmp_path: Path) -> None:
     import time
 
-    from techmonitor.kernel import KernelLost
+    from techmonitor.engine import KernelLost
 
     body = ("import os, signal, time\n"
-            "from techmonitor.kernel import stage\n"
+            "from techmonitor.engine import stage\n"
             "with stage('the own analysis'):\n"
             "    if x == 1: os._exit(1)\n"
             "    if x == 2: os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer does\n"

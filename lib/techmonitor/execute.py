@@ -119,7 +119,7 @@ def execute_report(
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from techmonitor.kernel import KernelLost
+    from techmonitor.engine import KernelLost
 
     output_path.parent.mkdir(parents=True, exist_ok=True)
     logging.getLogger("papermill").setLevel(logging.WARNING)

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from techmonitor.config import FIELDS, ReportParams, from_values
+from techmonitor.engine import stage as kernel_stage
 from techmonitor.errors import ParameterError
-from techmonitor.kernel import stage as kernel_stage
 from techmonitor.report import (
     annex,
     author,
