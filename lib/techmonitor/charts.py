@@ -18,23 +18,29 @@ Rules this module enforces, so report code cannot forget them:
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
 import numpy as np
 import seaborn as sns
 from cycler import cycler
+from matplotlib import font_manager
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.text import Text
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from techmonitor import fmt
 
@@ -49,7 +55,8 @@ GRID = "#D0D0D0"
 TEXT = "#1A1A1A"
 
 STYLE: dict[str, Any] = {
-    "font.family": "DejaVu Sans",
+    # the report's font (bundled, registered by house_style); DejaVu for signs Fira lacks
+    "font.family": ["Fira Sans", "DejaVu Sans"],
     "font.size": 9,
     "axes.edgecolor": "#6E6E6E",
     "axes.labelcolor": TEXT,
@@ -73,11 +80,33 @@ STYLE: dict[str, Any] = {
 }
 
 A4_WIDTH_CM = 16.0  # text column of an A4 page with 2.5 cm margins
+FONT_DIR = Path(str(files("techmonitor") / "render" / "static" / "fonts"))
+
+
+@functools.cache
+def register_fonts() -> tuple[str, ...]:
+    """Make the bundled Fira Sans files known to matplotlib's font manager (once per process).
+
+    The fonts come from the package, never from the system or the network, so a chart's text
+    is set in the same font as the report around it on every machine. Returns the files.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the package holds no Fira Sans file (a broken installation).
+    """
+    paths = tuple(sorted(str(p) for p in FONT_DIR.glob("FiraSans-*.ttf")))
+    if not paths:
+        raise FileNotFoundError(f"no FiraSans-*.ttf in {FONT_DIR}: reinstall techmonitor")
+    for path in paths:
+        font_manager.fontManager.addfont(path)
+    return paths
 
 
 @contextmanager
 def house_style() -> Iterator[None]:
     """Context in which every chart is drawn and saved; restores all settings on exit."""
+    register_fonts()
     with sns.axes_style("ticks"), mpl.rc_context(STYLE):  # type: ignore[arg-type]
         yield
 
@@ -117,7 +146,7 @@ def tick_decimals(ticks: Sequence[float]) -> int:
 
 def value_formatter(unit: str, lang: fmt.Lang, decimals: int) -> FuncFormatter:
     """Tick labels in the report language with ``decimals`` decimals: ``12.500``, ``28,5%``."""
-    percent = unit in ("share", "percent", "pct", "%")
+    percent = unit in SHARE_UNITS
 
     def _format(value: float, _pos: object) -> str:
         text = fmt.number(value, decimals, lang)
@@ -165,22 +194,130 @@ def style_time_axis(
     ax.grid(False, axis="x")
 
 
+SHARE_UNITS = ("share", "percent", "pct", "%")
+SHARE_MIN_SPAN = 10.0  # percentage points: the narrowest a share axis gets
+MIN_TICKS = 4  # every value axis shows at least this many labelled ticks
+
+
+def value_axis(lo: float, hi: float, unit: str) -> list[float]:
+    """The ticks of an honest value axis for data from ``lo`` to ``hi``; the axis runs from
+    the first tick to the last.
+
+    The rule, so that the height of a line says what the numbers say:
+
+    * counts and other amounts that are never negative: the axis starts at zero (a bar or
+      line's height is then proportional to the value);
+    * shares (percentages): the axis spans at least :data:`SHARE_MIN_SPAN` percentage
+      points around the data and stays within 0–100%, so a move of one point fills at most a
+      tenth of the height (95,2% to 96,8% is drawn on 90–100%, not stretched over the chart);
+    * at least :data:`MIN_TICKS` ticks at a round step (1, 2, 2.5 or 5 times a power of ten).
+    """
+    share = unit in SHARE_UNITS
+    if share:
+        lo, hi = max(lo, 0.0), min(hi, 100.0)
+        if hi - lo < SHARE_MIN_SPAN:
+            mid = (lo + hi) / 2
+            lo = min(max(mid - SHARE_MIN_SPAN / 2, 0.0), 100.0 - SHARE_MIN_SPAN)
+            hi = lo + SHARE_MIN_SPAN
+    elif lo >= 0:
+        lo = 0.0
+    if hi <= lo:  # one value, or all zero: an axis of one step around it
+        lo, hi = (lo - 1.0, hi + 1.0) if lo else (0.0, 1.0)
+    locator = MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], min_n_ticks=MIN_TICKS)
+    ticks = [float(v) for v in locator.tick_values(lo, hi)]
+    # from the last tick at or below the data to the first at or above it
+    first = max(v for v in ticks if v <= lo + 1e-9) if ticks[0] <= lo + 1e-9 else ticks[0]
+    last = min(v for v in ticks if v >= hi - 1e-9) if ticks[-1] >= hi - 1e-9 else ticks[-1]
+    ticks = [v for v in ticks if first - 1e-9 <= v <= last + 1e-9]
+    if share:
+        ticks = [v for v in ticks if -1e-9 <= v <= 100.0 + 1e-9]
+    return ticks
+
+
 def style_value_axis(ax: Axes, unit: str, lang: fmt.Lang, label: str) -> None:
-    """Value axis from zero where sensible, formatted in the report language."""
-    lo, hi = ax.get_ylim()
-    if lo > 0 and lo < 0.5 * hi:
-        lo = 0.0  # start at zero unless that squashes the series; avoids a zigzag break
-    if unit in ("share", "percent", "pct", "%"):
-        hi = min(hi, 100.0)
-    ax.set_ylim(lo, hi)
-    locator = MaxNLocator(nbins=5)
-    ax.yaxis.set_major_locator(locator)
-    decimals = tick_decimals(list(locator.tick_values(lo, hi)))
-    ax.yaxis.set_major_formatter(value_formatter(unit, lang, decimals))
+    """Value axis by the rule of :func:`value_axis`, formatted in the report language."""
+    lo, hi = ax.dataLim.intervaly if ax.has_data() else ax.get_ylim()
+    ticks = value_axis(float(lo), float(hi), unit)
+    ax.set_ylim(ticks[0], ticks[-1])
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_major_formatter(value_formatter(unit, lang, tick_decimals(ticks)))
     ax.set_ylabel(label)
 
 
 # -- chart kinds -------------------------------------------------------------------------------
+
+
+# -- labels that stay clear of lines and other text --------------------------------------------
+
+# Where a label may go around its point: offset in points and alignment, in order of
+# preference (left of and above a target first: the series comes from the left).
+LABEL_SPOTS: tuple[tuple[float, float, str, str], ...] = (
+    (-8, 7, "right", "bottom"), (-8, -7, "right", "top"), (0, 10, "center", "bottom"),
+    (0, -10, "center", "top"), (-11, 0, "right", "center"), (8, 7, "left", "bottom"),
+    (8, -7, "left", "top"), (-8, 20, "right", "bottom"), (-8, -20, "right", "top"),
+    (0, 24, "center", "bottom"), (0, -24, "center", "top"),
+)
+
+
+def renderer_of(fig: Figure) -> Any:
+    """A renderer that measures text as the exported chart sets it (same font and size)."""
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    return fig.canvas.get_renderer()  # type: ignore[attr-defined]
+
+
+def label_clashes(ax: Axes, label: Text, renderer: Any, pad: float = 2.0) -> int:
+    """How many lines and texts of ``ax`` the box of ``label`` touches, plus one if it
+    leaves the plot area. Lines count by their drawn path (with ``pad`` pixels of room);
+    other texts are the axes' own texts and its tick and axis labels."""
+    box = label.get_window_extent(renderer).padded(pad)
+    clashes = 0 if ax.bbox.contains(box.x0, box.y0) and ax.bbox.contains(box.x1, box.y1) \
+        else 1
+    for line in ax.get_lines():
+        if not line.get_visible() or line.get_linestyle() in ("None", "none", ""):
+            continue
+        path = line.get_transform().transform_path(line.get_path())
+        if path.intersects_bbox(box, filled=False):
+            clashes += 1
+    others: list[Text] = [t for t in ax.texts if t is not label]
+    others += [*ax.get_xticklabels(), *ax.get_yticklabels(), ax.xaxis.label, ax.yaxis.label]
+    for other in others:
+        if other.get_visible() and other.get_text().strip() \
+                and box.overlaps(other.get_window_extent(renderer)):
+            clashes += 1
+    return clashes
+
+
+def place_label(ax: Axes, text: str, xy: tuple[float, float], *, colour: str,
+                fontsize: float = 8) -> Text:
+    """Write ``text`` beside the point ``xy`` where it crosses no line and no other text.
+
+    Call it after the axes' limits are final. The spots of :data:`LABEL_SPOTS` are tried in
+    order, each also with the text on two lines; the first clear one is taken. If none is
+    clear, the one with the fewest clashes gets a white backing so it stays readable.
+    """
+    renderer = renderer_of(ax.get_figure())  # type: ignore[arg-type]
+    head, sep, tail = text.rpartition(": ")
+    variants = [text] + ([f"{head}:\n{tail}"] if sep else [])
+    best: tuple[int, Text] | None = None
+    for variant in variants:
+        for dx, dy, ha, va in LABEL_SPOTS:
+            label = ax.annotate(variant, xy, xytext=(dx, dy), textcoords="offset points",
+                                ha=ha, va=va, color=colour, fontsize=fontsize)
+            clashes = label_clashes(ax, label, renderer)
+            if clashes == 0:
+                if best is not None:
+                    best[1].remove()
+                return label
+            if best is None or clashes < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (clashes, label)
+            else:
+                label.remove()
+    assert best is not None
+    best[1].set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 1.0, "alpha": 0.9})
+    return best[1]
 
 
 @dataclass(frozen=True)
@@ -286,14 +423,14 @@ def trend_chart(
         if target is not None:
             ax.plot([target.t], [target.value], marker="*", markersize=13, color=TARGET,
                     markeredgecolor="white", markeredgewidth=0.6, linestyle="none")
-            ax.annotate(target.label, (target.t, target.value), xytext=(-6, 8),
-                        textcoords="offset points", ha="right", color=TARGET, fontsize=8)
             handles.append(Line2D([], [], marker="*", markersize=10, color=TARGET,
                                   linestyle="none", label=labels.target))
             t_max = max(t_max, target.t)
         style_time_axis(ax, period_kind, float(t.min()), t_max, lang)
         style_value_axis(ax, unit, lang, labels.axis)
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7.5)
+        if target is not None:  # once the axes are final: the label measures itself on them
+            place_label(ax, target.label, (target.t, target.value), colour=TARGET)
     return fig
 
 
