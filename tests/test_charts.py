@@ -210,3 +210,16 @@ def test_count_chart_axis_starts_at_zero() -> None:
     ax = _chart().axes[0]
     assert ax.get_ylim()[0] == 0.0
     assert len(ax.get_yticks()) >= 4
+
+
+def test_short_quarterly_axis_names_quarters() -> None:
+    """Retention observed in K2 2021, K2 2022 and K2 2023: five ticks named by quarter at the
+    points' positions (middle of the quarter), not two year ticks between them."""
+    ticks, labels = charts.period_ticks("quarter", 2021.375, 2023.375, "nl")
+    assert labels == ["K2 2021", "K4 2021", "K2 2022", "K4 2022", "K2 2023"]
+    assert ticks == [2021.375, 2021.875, 2022.375, 2022.875, 2023.375]
+    assert charts.period_ticks("quarter", 2022.125, 2022.875, "en")[1] == \
+        ["Q1 2022", "Q2 2022", "Q3 2022", "Q4 2022"]
+    # a long quarterly series keeps year ticks
+    years = charts.period_ticks("quarter", 2003.375, 2023.375, "nl")[1]
+    assert len(years) >= 4 and all(re.fullmatch(r"20\d\d", y) for y in years)

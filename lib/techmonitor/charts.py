@@ -8,8 +8,12 @@ Rules this module enforces, so report code cannot forget them:
 * Colour-blind-safe colours (Okabe–Ito order, Rijkshuisstijl blue for the main series) and
   meaning never carried by colour alone: illustrative data is dashed, hollow and labelled;
   the target is a star with a text label.
+* The report's font: Fira Sans from the package (:func:`register_fonts`) for all chart text.
 * Dutch (or English) number formats on the value axis through :mod:`techmonitor.fmt`; years
   and school years are written as codes, never as numbers (``2.023``).
+* Honest value axes (:func:`value_axis`): counts from zero, shares at least ten percentage
+  points wide, at least four round ticks.
+* Labels placed where they cross no line and no other text (:func:`place_label`).
 * SVG output that is deterministic (fixed ``svg.hashsalt`` per chart, no date metadata) and
   keeps text as text, so PDFs stay sharp and small.
 * :func:`svg_of` hands a chart to a report as SVG; the report's document figure carries
@@ -163,6 +167,8 @@ def period_ticks(
     Years sit at the middle of the year (``2019`` → 2019.5), school years at 1 August of
     their second year (``2019/'20`` → 2020.0), quarterly axes at the start of each year.
     """
+    if kind == "quarter" and t_max - t_min < SHORT_QUARTER_SPAN:
+        return _quarter_ticks(t_min, t_max, lang, max_ticks)
     first, last = math.floor(t_min), math.ceil(t_max)
     step = max(1, math.ceil((last - first + 1) / max_ticks))
     ticks: list[float] = []
@@ -180,6 +186,21 @@ def period_ticks(
             ticks.append(pos)
             labels.append(label)
     return ticks, labels
+
+
+SHORT_QUARTER_SPAN = 4.0  # years: a shorter quarterly axis names quarters, not only years
+
+
+def _quarter_ticks(t_min: float, t_max: float, lang: fmt.Lang, max_ticks: int
+                   ) -> tuple[list[float], list[str]]:
+    """Ticks at the middle of every first, second or fourth quarter (``K2 2021``): a quarterly
+    axis of two years would otherwise show two year ticks."""
+    centres = [(year + (q - 1) / 4 + 0.125, f"{year}Q{q}")
+               for year in range(math.floor(t_min), math.ceil(t_max) + 1) for q in range(1, 5)]
+    inside = [(pos, code) for pos, code in centres if t_min - 0.01 <= pos <= t_max + 0.01]
+    step = next((s for s in (1, 2, 4, 8) if math.ceil(len(inside) / s) <= max_ticks), 8)
+    chosen = inside[::step]
+    return [pos for pos, _ in chosen], [fmt.quarter(code, lang, "short") for _, code in chosen]
 
 
 def style_time_axis(
