@@ -428,20 +428,24 @@ def test_hyphenated_names_on_the_cover_stay_whole(chart_svg: str) -> None:
     assert not any(line.rstrip().endswith("Zuid-") for line in lines)
 
 
-def test_nodes_marked_not_for_the_pdf_are_left_out(chart_svg: str) -> None:
-    """The reproducing command and the parameters (``"pdf": false``) stay out of the PDF."""
-    command = d.Code("techmonitor run --only sector:energie --period 2023Q3").to_json()
+def test_screen_only_nodes_are_left_out_of_the_pdf(chart_svg: str) -> None:
+    """The reproducing command and the parameters (role ``screen-only``) stay out of the PDF;
+    the other nodes of the section, and a role beside it, are kept."""
+    command = {**d.Code("techmonitor run --only sector:energie --period 2023Q3").to_json(),
+               "role": "screen-only"}  # (Code has no role field yet: the report adds one)
     params = d.table("Parameters van dit rapport", ["Parameter", "Waarde"],
-                     [["targets", '[{"indicator": "inflow_tech", "target_value": null}]']]
-                     ).to_json()
+                     [["targets", '[{"indicator": "inflow_tech", "target_value": null}]']],
+                     role="total-last screen-only")
     section = d.section("Verantwoording", "verantwoording",
-                        d.Paragraph("De gegevens van dit rapport staan als open data.")).to_json()
-    section["children"] += [{**command, "pdf": False}, {**params, "pdf": False},
-                            {**d.Paragraph("Bevindingen: geen.").to_json(), "pdf": True}]
+                        d.Paragraph("De gegevens van dit rapport staan als open data."),
+                        d.Paragraph("Opdracht om dit rapport opnieuw te maken:",
+                                    role="screen-only"),
+                        params, d.Paragraph("Bevindingen: geen.", role="caveat")).to_json()
+    section["children"].insert(2, command)
     doc = [d.Front("T", "t", (), "Inhoud", ()).to_json(), section]
     text = " ".join(" ".join(_texts(render_report_pdf(doc, _meta("T")))).split())
     assert "open data" in text and "Bevindingen: geen." in text
-    assert "techmonitor run" not in text
+    assert "opnieuw te maken" not in text and "techmonitor run" not in text
     assert "Parameters van dit rapport" not in text and "null" not in text
 
 

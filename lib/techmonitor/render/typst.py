@@ -11,8 +11,8 @@ a displayed title, H1–H4, a tagged table of contents, every chart a Figure wit
 table header cells repeated on each page, embedded fonts, and the PDF/UA identifier in the
 XMP metadata; Typst refuses to write a document that breaks a rule it can check.
 
-A node with ``"pdf": false`` (the reproducing command, the parameters) is left out of the
-PDF; the HTML shows it.
+A node whose ``role`` holds ``screen-only`` (the reproducing command, the parameters) is left
+out of the PDF; the HTML shows it.
 
 Fonts are the bundled Fira Sans and, for signs Fira Sans lacks (✓ ✕ ↗ …), DejaVu Sans from
 Debian's ``fonts-dejavu-core``; system fonts are ignored, so the output does not depend on
@@ -298,14 +298,17 @@ def _part(title: str, language: str, front: dict[str, Any] | None,
             "front": front, "body": [_laid_out(node) for node in body if printed(node)]}
 
 
-def printed(node: dict[str, Any]) -> bool:
-    """Whether a node belongs in the PDF: not one marked ``"pdf": false``.
+SCREEN_ONLY = "screen-only"  # a node's role token: shown in the HTML, left out of the PDF
 
-    Parliament's PDF carries the report, not the means to rebuild it: the command that
-    reproduces a report and its parameters are marked so by the report and stay in the HTML
-    and the open data.
+
+def printed(node: dict[str, Any]) -> bool:
+    """Whether a node belongs in the PDF: not one whose ``role`` has :data:`SCREEN_ONLY`.
+
+    Parliament's PDF carries the report, not the means to rebuild it: the report gives the
+    command that reproduces it and its parameters that role, and they stay in the HTML and
+    the open data.
     """
-    return node.get("pdf", True) is not False
+    return SCREEN_ONLY not in str(node.get("role", "")).split()
 
 
 def _laid_out(node: dict[str, Any]) -> dict[str, Any]:
