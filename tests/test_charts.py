@@ -223,3 +223,16 @@ def test_short_quarterly_axis_names_quarters() -> None:
     # a long quarterly series keeps year ticks
     years = charts.period_ticks("quarter", 2003.375, 2023.375, "nl")[1]
     assert len(years) >= 4 and all(re.fullmatch(r"20\d\d", y) for y in years)
+
+
+def test_illustrative_target_is_an_open_star() -> None:
+    def star(illustrative: bool) -> tuple[str, str]:
+        t = np.arange(2015, 2020) + 0.5
+        fig = charts.trend_chart(t, t * 0 + 100, illustrative=np.zeros(5, bool),
+                                 period_kind="year", unit="count", lang="nl", labels=LABELS,
+                                 target=charts.TargetMark(2021.5, 120.0, "doel", illustrative))
+        (line,) = [ln for ln in fig.axes[0].get_lines() if ln.get_marker() == "*"]
+        return str(line.get_markerfacecolor()), str(line.get_markeredgecolor())
+
+    assert star(True) == ("white", charts.TARGET)
+    assert star(False) == (charts.TARGET, "white")

@@ -356,11 +356,13 @@ class TrendLabels:
 
 @dataclass(frozen=True)
 class TargetMark:
-    """A target drawn as a star at its period with a text label."""
+    """A target drawn as a star at its period with a text label; an illustrative target
+    (not from a public source) as an open star, like illustrative points."""
 
     t: float
     value: float
     label: str
+    illustrative: bool = False
 
 
 def _plot_observed(
@@ -442,9 +444,13 @@ def trend_chart(
         t_max = float(max(t.max(), band["t"].max() if band is not None and len(band["t"])
                           else t.max()))
         if target is not None:
+            face = "white" if target.illustrative else TARGET
+            edge = TARGET if target.illustrative else "white"
             ax.plot([target.t], [target.value], marker="*", markersize=13, color=TARGET,
-                    markeredgecolor="white", markeredgewidth=0.6, linestyle="none")
+                    markerfacecolor=face, markeredgecolor=edge,
+                    markeredgewidth=1.2 if target.illustrative else 0.6, linestyle="none")
             handles.append(Line2D([], [], marker="*", markersize=10, color=TARGET,
+                                  markerfacecolor=face, markeredgecolor=TARGET,
                                   linestyle="none", label=labels.target))
             t_max = max(t_max, target.t)
         style_time_axis(ax, period_kind, float(t.min()), t_max, lang)
