@@ -236,3 +236,25 @@ def test_illustrative_target_is_an_open_star() -> None:
 
     assert star(True) == ("white", charts.TARGET)
     assert star(False) == (charts.TARGET, "white")
+
+
+@pytest.mark.parametrize("falling", [False, True])
+def test_legend_inside_a_chart_covers_no_line(falling: bool) -> None:
+    """The seasonal chart keeps its legend inside the plot: where the lines are not (a series
+    that starts high at the left put it over the lines)."""
+    t = 2003 + np.arange(80) / 4 + 0.125
+    y = 100000 + 2000 * np.arange(80) + 15000 * np.sin(np.arange(80) * np.pi / 2)
+    y = y[::-1] if falling else y
+    fig = charts.seasonal_chart(t, y, y * 0.98, illustrative=np.zeros(80, bool), unit="count",
+                                lang="nl", raw_label="openstaande vacatures",
+                                adjusted_label="seizoensgecorrigeerd",
+                                illustrative_label="illustratief", axis_label="vacatures")
+    _texts(fig)
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    box = ax.get_legend().get_window_extent(renderer)
+    for line in ax.get_lines():
+        xy = line.get_transform().transform(line.get_xydata())
+        inside = (xy[:, 0] > box.x0) & (xy[:, 0] < box.x1) & (xy[:, 1] > box.y0) & \
+            (xy[:, 1] < box.y1)
+        assert not inside.any(), line.get_label()

@@ -488,7 +488,8 @@ def seasonal_chart(
                                   label=illustrative_label))
         style_time_axis(ax, "quarter", float(t.min()), float(t.max()), lang)
         style_value_axis(ax, unit, lang, axis_label)
-        ax.legend(handles=handles, loc="upper left", fontsize=7.5)
+        # inside the plot, where it covers the fewest points of the lines
+        ax.legend(handles=handles, loc="best", fontsize=7.5)
     return fig
 
 
@@ -552,7 +553,7 @@ def grouped_bars(
         ax.set_xticks(list(x), list(categories))
         ax.grid(False, axis="x")
         style_value_axis(ax, unit, lang, axis_label)
-        ax.legend(loc="upper right")
+        ax.legend(loc="best")
     return fig
 
 
