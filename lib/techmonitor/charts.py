@@ -220,7 +220,7 @@ SHARE_MIN_SPAN = 10.0  # percentage points: the narrowest a share axis gets
 MIN_TICKS = 4  # every value axis shows at least this many labelled ticks
 
 
-def value_axis(lo: float, hi: float, unit: str) -> list[float]:
+def value_axis(lo: float, hi: float, unit: str, max_ticks: int = 7) -> list[float]:
     """The ticks of an honest value axis for data from ``lo`` to ``hi``; the axis runs from
     the first tick to the last.
 
@@ -231,7 +231,8 @@ def value_axis(lo: float, hi: float, unit: str) -> list[float]:
     * shares (percentages): the axis spans at least :data:`SHARE_MIN_SPAN` percentage
       points around the data and stays within 0–100%, so a move of one point fills at most a
       tenth of the height (95,2% to 96,8% is drawn on 90–100%, not stretched over the chart);
-    * at least :data:`MIN_TICKS` ticks at a round step (1, 2, 2.5 or 5 times a power of ten).
+    * at least :data:`MIN_TICKS` and at most about ``max_ticks`` ticks at a round step (1, 2,
+      2.5 or 5 times a power of ten).
     """
     share = unit in SHARE_UNITS
     if share:
@@ -244,7 +245,8 @@ def value_axis(lo: float, hi: float, unit: str) -> list[float]:
         lo = 0.0
     if hi <= lo:  # one value, or all zero: an axis of one step around it
         lo, hi = (lo - 1.0, hi + 1.0) if lo else (0.0, 1.0)
-    locator = MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], min_n_ticks=MIN_TICKS)
+    locator = MaxNLocator(nbins=max(max_ticks - 1, MIN_TICKS), steps=[1, 2, 2.5, 5, 10],
+                          min_n_ticks=MIN_TICKS)
     ticks = [float(v) for v in locator.tick_values(lo, hi)]
     # from the last tick at or below the data to the first at or above it
     first = max(v for v in ticks if v <= lo + 1e-9) if ticks[0] <= lo + 1e-9 else ticks[0]
@@ -255,10 +257,11 @@ def value_axis(lo: float, hi: float, unit: str) -> list[float]:
     return ticks
 
 
-def style_value_axis(ax: Axes, unit: str, lang: fmt.Lang, label: str) -> None:
+def style_value_axis(ax: Axes, unit: str, lang: fmt.Lang, label: str, max_ticks: int = 7
+                     ) -> None:
     """Value axis by the rule of :func:`value_axis`, formatted in the report language."""
     lo, hi = ax.dataLim.intervaly if ax.has_data() else ax.get_ylim()
-    ticks = value_axis(float(lo), float(hi), unit)
+    ticks = value_axis(float(lo), float(hi), unit, max_ticks)
     ax.set_ylim(ticks[0], ticks[-1])
     ax.yaxis.set_major_locator(FixedLocator(ticks))
     ax.yaxis.set_major_formatter(value_formatter(unit, lang, tick_decimals(ticks)))
@@ -524,7 +527,7 @@ def small_multiples(
             _plot_observed(ax, p.t, p.y, p.illustrative, p.title)
             ax.set_title(textwrap.fill(p.title, 24), fontsize=8.5)
             style_time_axis(ax, kind, float(t_all.min()), float(t_all.max()), lang, max_ticks=3)
-            style_value_axis(ax, unit, lang, "")
+            style_value_axis(ax, unit, lang, "", max_ticks=5)  # a small panel
             ax.tick_params(labelsize=7)
     return fig
 
