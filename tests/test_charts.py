@@ -9,7 +9,8 @@ import matplotlib as mpl
 import numpy as np
 import pytest
 from matplotlib import font_manager
-from techmonitor import charts
+from matplotlib.text import Text
+from techmonitor import chartaxes, charts
 from techmonitor.render.htmldoc import render_node
 from techmonitor.report import document as doc
 
@@ -58,13 +59,13 @@ def test_illustrative_points_are_labelled_in_the_legend() -> None:
 
 
 def test_value_formatter_writes_the_report_language() -> None:
-    assert charts.value_formatter("count", "nl", 0)(12500, None) == "12.500"
-    assert charts.value_formatter("share", "nl", 1)(28.5, None) == "28,5%"
-    assert charts.value_formatter("count", "en", 0)(12500, None) == "12,500"
+    assert chartaxes.value_formatter("count", "nl", 0)(12500, None) == "12.500"
+    assert chartaxes.value_formatter("share", "nl", 1)(28.5, None) == "28,5%"
+    assert chartaxes.value_formatter("count", "en", 0)(12500, None) == "12,500"
 
 
 def test_period_ticks_for_school_years() -> None:
-    ticks, labels = charts.period_ticks("school_year", 2016.0, 2020.0, "nl")
+    ticks, labels = chartaxes.period_ticks("school_year", 2016.0, 2020.0, "nl")
     assert labels[0] == "2015/'16" and ticks[0] == 2016.0
 
 
@@ -79,7 +80,7 @@ def test_figure_requires_alt_text_and_html_sets_role_img() -> None:
 
 
 def test_tick_labels_keep_the_decimals_their_step_needs() -> None:
-    from techmonitor.charts import tick_decimals
+    from techmonitor.chartaxes import tick_decimals
 
     assert tick_decimals([10.0, 12.5, 15.0, 17.5]) == 1
     assert tick_decimals([0.0, 5000.0, 10000.0]) == 0
@@ -90,11 +91,11 @@ def test_tick_labels_keep_the_decimals_their_step_needs() -> None:
 # -- the report's font ----------------------------------------------------------------------------
 
 
-def _texts(fig: charts.Figure) -> list[charts.Text]:
+def _texts(fig: charts.Figure) -> list[Text]:
     """Every visible, non-empty text of a drawn figure (ticks, labels, legend, annotations)."""
-    charts.renderer_of(fig)
+    chartaxes.renderer_of(fig)
     fig.canvas.draw()
-    return [t for t in fig.findobj(charts.Text) if t.get_visible() and t.get_text().strip()]
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
 
 
 def test_chart_text_is_set_in_fira_sans_from_the_package() -> None:
@@ -199,7 +200,7 @@ def test_share_axis_spans_ten_points_with_enough_ticks() -> None:
 ])
 def test_value_axis_rule(lo: float, hi: float, unit: str, first: float, last: float,
                          step: float) -> None:
-    ticks = charts.value_axis(lo, hi, unit)
+    ticks = chartaxes.value_axis(lo, hi, unit)
     assert ticks[0] == first and ticks[-1] == last
     assert np.allclose(np.diff(ticks), step)
     assert len(ticks) >= 4
@@ -215,13 +216,13 @@ def test_count_chart_axis_starts_at_zero() -> None:
 def test_short_quarterly_axis_names_quarters() -> None:
     """Retention observed in K2 2021, K2 2022 and K2 2023: five ticks named by quarter at the
     points' positions (middle of the quarter), not two year ticks between them."""
-    ticks, labels = charts.period_ticks("quarter", 2021.375, 2023.375, "nl")
+    ticks, labels = chartaxes.period_ticks("quarter", 2021.375, 2023.375, "nl")
     assert labels == ["K2 2021", "K4 2021", "K2 2022", "K4 2022", "K2 2023"]
     assert ticks == [2021.375, 2021.875, 2022.375, 2022.875, 2023.375]
-    assert charts.period_ticks("quarter", 2022.125, 2022.875, "en")[1] == \
+    assert chartaxes.period_ticks("quarter", 2022.125, 2022.875, "en")[1] == \
         ["Q1 2022", "Q2 2022", "Q3 2022", "Q4 2022"]
     # a long quarterly series keeps year ticks
-    years = charts.period_ticks("quarter", 2003.375, 2023.375, "nl")[1]
+    years = chartaxes.period_ticks("quarter", 2003.375, 2023.375, "nl")[1]
     assert len(years) >= 4 and all(re.fullmatch(r"20\d\d", y) for y in years)
 
 
