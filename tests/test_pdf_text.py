@@ -94,9 +94,6 @@ def test_no_backticks(batch: list[Pdf]) -> None:
     assert offenders(batch, r"`") == []
 
 
-@pytest.mark.xfail(strict=True, reason="report/annex.py prints the reproducing command (a Code "
-                   "node) and its introduction: give both role='screen-only' (Code needs a role "
-                   "field) so they stay in the HTML")
 def test_no_commands(batch: list[Pdf]) -> None:
     assert offenders(batch, r"\btechmonitor [a-z]+\b") == []
 
@@ -119,8 +116,6 @@ def test_no_file_paths(batch: list[Pdf]) -> None:
     assert offenders(batch, paths, allowed=own_csv_files()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="report/annex.py prints the parameters (JSON, null) as a "
-                   "table: give it role='screen-only' so it stays in the HTML and open data")
 def test_no_json(batch: list[Pdf]) -> None:
     assert offenders(batch, r"\{\"|\"\s*:\s*|\bnull\b|\btrue\b|\bfalse\b") == []
 

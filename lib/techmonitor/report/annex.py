@@ -169,6 +169,10 @@ def param_rows(report: Report) -> list[list[str]]:
     return rows
 
 
+#: a node role: shown in the HTML, left out of the PDF (render/typst.py reads the same token)
+SCREEN_ONLY = "screen-only"
+
+
 def provenance_section(report: Report) -> doc.Section:
     """Data hash, code version, parameters, the reproducing command and every finding."""
     out: list[doc.Node] = [
@@ -176,10 +180,12 @@ def provenance_section(report: Report) -> doc.Section:
         doc.KeyValue(((report.t("prov.data_hash"), report.data_hash[:16]),
                       (report.t("prov.code"), report.code_version))),
         doc.Paragraph(report.t("prov.csv"), href=csv_name(report.params.report_id)),
-        doc.Paragraph(report.t("prov.command") + ":"),
-        doc.Code(report.reproduce_command),
+        # reproduction details are for the HTML and the open data, not parliament's PDF
+        doc.Paragraph(report.t("prov.command") + ":", role=SCREEN_ONLY),
+        doc.Code(report.reproduce_command, role=SCREEN_ONLY),
         doc.table(report.t("prov.params"),
-                  [report.t("prov.col_param"), report.t("prov.col_value")], param_rows(report)),
+                  [report.t("prov.col_param"), report.t("prov.col_value")], param_rows(report),
+                  role=SCREEN_ONLY),
         doc.Heading(report.t("prov.findings"), 3, "bevindingen"),
     ]
     if report.findings:
