@@ -35,7 +35,8 @@ from techmonitor.reference import load_regions, load_sectors, read_source_keys
 from techmonitor.sources import KEY_COLUMNS, TIDY_COLUMNS
 
 COLUMNS = TIDY_COLUMNS
-LEVELS = ["vmbo", "mbo", "mbo-1", "mbo-2", "mbo-3", "mbo-4", "hbo", "wo", "ho", "all"]
+LEVELS = ["vmbo", "vmbo-b", "vmbo-k", "vmbo-gt", "havo", "vwo", "havo-vwo", "mbo", "mbo-1",
+          "mbo-2", "mbo-3", "mbo-4", "hbo", "wo", "ho", "all"]
 SEXES = ["man", "vrouw", "all"]
 STATUSES = ["definitive", "provisional", "illustrative"]
 REGION_PATTERN = r"^(NL|NL01|PV(2\d|3[01])|LD0[1-4]|AM(0[1-9]|[12]\d|3[0-5]))$"

@@ -29,13 +29,27 @@ from techmonitor.reference import (
     load_sectors,
     yaml_text,
 )
-from techmonitor.sources import KEY_COLUMNS, TIDY_COLUMNS, cbs, duo, occupations, published
+from techmonitor.sources import (
+    KEY_COLUMNS,
+    TIDY_COLUMNS,
+    asof,
+    cbs,
+    duo,
+    duo_star,
+    duo_vo,
+    occupations,
+    published,
+)
+from techmonitor.sources.flags import FLAG_COLUMNS, with_flags
 
 HAND_CURATED = [
     "indicators.yaml", "targets.yaml", "measures.yaml", "sectors.yaml", "regions.yaml",
     "sources.yaml", "letter_figures.csv", "measure_progress.csv",
 ]
 DUO_VINTAGE = "duo-croho-2019"
+#: the columns written to observations.csv: the contract's ten, the suppression flags and the
+#: publication date (see data/sources.yaml, ``contract``)
+OUT_COLUMNS = [*TIDY_COLUMNS, *FLAG_COLUMNS, asof.PUBLISHED]
 
 
 def _find(raw_dir: Path, stem: str) -> Path | None:
@@ -69,6 +83,11 @@ def _duo_ho(raw_dir: Path, regions: dict[str, str], sectors: SectorsRef,
         for code, mask in ((f"{prefix}_total", None),
                            (f"{prefix}_tech", micro["onderdeel"] == "techniek")):
             obs, counts = duo.aggregate(micro, indicator=code, mask=mask, **common)
+            if prefix == "diplomas":
+                # hbo diplomas 2014-2023 are one DUO definition: the 2014-2018 hbo rows share
+                # a vintage with the current files (wo and ho stay in the 2019 vintage)
+                hbo = obs["level"] == "hbo"
+                obs.loc[hbo, "vintage"] = duo_star.DIPLOMA_VINTAGE
             frames.append(obs)
             summary["suppressed_cells"][code] = counts["suppressed"]
             summary["upper_bound_cells"][code] = counts["upper_bound"]
@@ -102,6 +121,26 @@ def _duo_mbo(raw_dir: Path, sectors: SectorsRef, summary: dict[str, Any]) -> lis
                                mask=duo.programme_mask(micro, rules), sector=s.slug,
                                **{**common, "vintage": "duo-sector-v1"})
         frames.append(obs)
+    return frames
+
+
+def _duo_current(raw_dir: Path, provinces: dict[str, str], summary: dict[str, Any]
+                 ) -> list[pd.DataFrame]:
+    """DUO's current hbo star schema and the vo exam-candidate file."""
+    frames = []
+    star = sorted(raw_dir.rglob("feit_eerstejaars_geslacht.parquet"))
+    if star:
+        frames.append(duo_star.observations(star[0].parent, provinces))
+        summary["files"] += [str(p) for p in sorted(star[0].parent.glob("*.parquet"))]
+    else:
+        summary["missing"].append("feit_eerstejaars_geslacht.parquet (DUO hbo star schema)")
+    exam = (_find(raw_dir, "duo_examen_raw_all")
+            or _find(raw_dir, "examenkandidaten-en-geslaagden-2019-2024"))
+    if exam is not None:
+        frames.append(duo_vo.observations(exam, provinces))
+        summary["files"].append(str(exam))
+    else:
+        summary["missing"].append("examenkandidaten-en-geslaagden (DUO vo)")
     return frames
 
 
@@ -176,10 +215,18 @@ def sources_markdown(data_dir: Path, obs: pd.DataFrame, files: list[str]) -> str
         lines += [f"## {key}", ""]
         for label, field in (("Publisher", "publisher"), ("Title", "title"), ("URL", "url"),
                              ("Obtained via", "via"), ("Licence", "licence"),
-                             ("Date", "date"), ("Definition", "definition"),
-                             ("Caveats", "caveats")):
+                             ("Date", "date"), ("Retrieved", "retrieved"),
+                             ("Definition", "definition"), ("Caveats", "caveats")):
             if s.get(field):
                 lines.append(f"- **{label}:** {str(s[field]).strip()}")
+        rules = [("", s.get(asof.PUBLISHED))] + list((s.get("published_vintages") or {}).items())
+        for vintage, rule in rules:
+            if rule:
+                when = (f"{rule['date']}" if "date" in rule else
+                        f"{rule['lag_days']} days after the {rule.get('after', 'end')} of the "
+                        "period")
+                scope = f" (vintage {vintage})" if vintage else ""
+                lines.append(f"- **Published{scope}:** {when}: {str(rule.get('why', '')).strip()}")
         lines += [f"- **Rows in this build:** {counts.get(key, 0)}", ""]
     digests = []
     for f in files:
@@ -227,6 +274,7 @@ def build_data(raw_dir: Path, out_dir: Path) -> dict[str, Any]:
                                "upper_bound_cells": {}}
     frames = _duo_ho(raw_dir, regions_ref.province_codes_by_name(), sectors, summary)
     frames += _duo_mbo(raw_dir, sectors, summary)
+    frames += _duo_current(raw_dir, regions_ref.province_codes_by_name(), summary)
     # Keep the observations small: only SBI codes a delineation uses (plus listed extras).
     keep = sectors.stored_sbi_codes() | {"all"}
     frames += [f[f["sector"].isin(keep)] for f in _cbs(raw_dir, regions_ref.names(), summary)]
@@ -236,10 +284,18 @@ def build_data(raw_dir: Path, out_dir: Path) -> dict[str, Any]:
     if not frames:
         msg = f"{raw_dir}: no known raw files found (looked for DUO, CBS and published files)"
         raise DataValidationError(msg, [msg])
-    obs = pd.concat(frames, ignore_index=True)[TIDY_COLUMNS]
+    obs = pd.concat([with_flags(f) for f in frames], ignore_index=True)
     obs = obs.sort_values(KEY_COLUMNS, kind="stable").reset_index(drop=True)
-    csv_text = obs.to_csv(index=False, lineterminator="\n", float_format="%.10g")
     spec = yaml_text((out_dir / "sources.yaml").read_text(encoding="utf-8"))
+    obs[asof.PUBLISHED] = asof.published_dates(obs, spec)
+    obs["lower_bound"] = obs["lower_bound"].map({True: "true", False: "false"})
+    obs = obs[OUT_COLUMNS]
+    # suppressed cells behind the national totals (all periods), per indicator and level
+    nat = obs[(obs["region"] == "NL") & (obs["sex"] == "all") & (obs["lower_bound"] == "true")]
+    summary["suppressed_cells"].update(
+        {f"{i}/{lv}": int(n) for (i, lv), n in
+         nat.groupby(["indicator", "level"])["suppressed"].sum().items()})
+    csv_text = obs.to_csv(index=False, lineterminator="\n", float_format="%.10g")
     built = pd.read_csv(io.StringIO(csv_text), dtype=str, keep_default_na=False)
     problems = check_frame(built, "observations.csv (built)", out_dir,
                            source_keys=set(spec["sources"]))
