@@ -7,10 +7,11 @@ Every source entry has a ``published`` rule, and may override it per vintage und
     An edition: every row of that source/vintage became public on that date (a page version,
     a press release). Where only the year is known the date is 31 December of that year (a
     later date never lets a report use a figure before it was out).
-``{lag_days: 47, after: end, why: ...}``
+``{lag_days: 47, after: end, why: ...}`` or ``{lag_months: 6, after: start, why: ...}``
     A series published a fixed time after each period: ``after`` is ``start`` or ``end`` of
     the period (year: 1 January / 31 December; school year t/t+1: 1 September t / 31 August
-    t+1; quarter: its first / last day). The values in our copy are assumed to equal the first
+    t+1; quarter: its first / last day). Months keep the day, and a month end stays a month
+    end (30 June + 2 months = 31 August). The values in our copy are assumed to equal the first
     release (stated per source where that is not so).
 
 An optional ``retrieved: 2026-02-20`` (when our copy of the file was made) is checked: no
@@ -50,6 +51,15 @@ def period_bounds(period: str) -> tuple[dt.date, dt.date]:
     raise ValueError(f"{period!r} is not a contract period")
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole months; a month end stays a month end, other days are clamped."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(1)).day
+    end_of_month = (day + dt.timedelta(1)).month != day.month
+    return dt.date(year, month, last if end_of_month else min(day.day, last))
+
+
 def _date(value: Any, where: str) -> dt.date:
     if isinstance(value, dt.date):
         return value
@@ -74,9 +84,10 @@ def rule_for(spec: Mapping[str, Any], source: str, vintage: str) -> dict[str, An
     if entry is None:
         raise DataValidationError(f"{where}: no entry", [f"{where}: no entry; add it"])
     rule = (entry.get("published_vintages") or {}).get(vintage) or entry.get(PUBLISHED)
-    if not isinstance(rule, Mapping) or not ({"date", "lag_days"} & set(rule)):
+    if not isinstance(rule, Mapping) or len({"date", "lag_days", "lag_months"} & set(rule)) != 1:
         msg = (f"{where} (vintage {vintage}): no publication rule; add published: {{date: "
-               "YYYY-MM-DD, why: ...}} or {lag_days: N, after: end, why: ...}")
+               "YYYY-MM-DD, why: ...}}, {lag_days: N, after: end, why: ...} or {lag_months: N, ...}"
+               " (exactly one of date, lag_days, lag_months)")
         raise DataValidationError(msg, [msg])
     if not str(rule.get("why", "")).strip():
         msg = f"{where} (vintage {vintage}): the publication rule must say why"
@@ -104,7 +115,8 @@ def published_dates(obs: pd.DataFrame, spec: Mapping[str, Any]) -> pd.Series:
         else:
             start, end = period_bounds(str(period))
             anchor = start if rule.get("after", "end") == "start" else end
-            day = anchor + dt.timedelta(days=int(rule["lag_days"]))
+            day = (anchor + dt.timedelta(days=int(rule["lag_days"])) if "lag_days" in rule
+                   else add_months(anchor, int(rule["lag_months"])))
         retrieved = (spec["sources"][source] or {}).get("retrieved")
         if retrieved is not None and day > _date(retrieved, where):
             problems.append(f"{where}: period {period} would be published {day}, after the file "

@@ -222,9 +222,10 @@ def sources_markdown(data_dir: Path, obs: pd.DataFrame, files: list[str]) -> str
         rules = [("", s.get(asof.PUBLISHED))] + list((s.get("published_vintages") or {}).items())
         for vintage, rule in rules:
             if rule:
+                lag = (f"{rule['lag_days']} days" if "lag_days" in rule
+                       else f"{rule.get('lag_months')} months")
                 when = (f"{rule['date']}" if "date" in rule else
-                        f"{rule['lag_days']} days after the {rule.get('after', 'end')} of the "
-                        "period")
+                        f"{lag} after the {rule.get('after', 'end')} of the period")
                 scope = f" (vintage {vintage})" if vintage else ""
                 lines.append(f"- **Published{scope}:** {when}: {str(rule.get('why', '')).strip()}")
         lines += [f"- **Rows in this build:** {counts.get(key, 0)}", ""]

@@ -95,7 +95,7 @@ def read_fact(folder: Path, stem: str) -> pd.DataFrame:
             bad = bad & df[key].notna()
         if bad.any():
             i = int(df.index[bad.to_numpy()][0])
-            msg = (f"{fact_path}: row {i + 1}, column {key}: {df.at[i, key]!r} has no row in "
+            msg = (f"{fact_path}: row {i + 1}, column {key}: {df.at[i, key]} has no row in "
                    f"{dim}.parquet; the tables are from different downloads")
             raise DataValidationError(msg, [msg])
         df = df.merge(table, on=key, how="left")
