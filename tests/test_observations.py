@@ -100,8 +100,10 @@ def test_bundled_data_valid_and_cached() -> None:
 
 def test_select_sorted_and_refuses_to_splice() -> None:
     obs = load_observations(default_data_dir())
-    s = select(obs, "inflow_tech", level="hbo")
+    s = select(obs, "inflow_tech", level="hbo", vintage="duo-croho-2019")
     assert s["period"].tolist() == ["2015/16", "2016/17", "2017/18", "2018/19", "2019/20"]
+    with pytest.raises(DataValidationError, match="pass vintage="):  # the 2020/21 break
+        select(obs, "inflow_tech", level="hbo")
     shuffled = obs.sample(frac=1, random_state=1)
     ordered = select(shuffled, "vacancies_open", vintage="cbs-80472ned")
     assert ordered["period"].is_monotonic_increasing

@@ -39,6 +39,7 @@ from techmonitor.sources import (
     duo_vo,
     occupations,
     published,
+    published_retention,
 )
 from techmonitor.sources.flags import FLAG_COLUMNS, with_flags
 
@@ -281,6 +282,12 @@ def build_data(raw_dir: Path, out_dir: Path) -> dict[str, Any]:
     frames += [f[f["sector"].isin(keep)] for f in _cbs(raw_dir, regions_ref.names(), summary)]
     frames += published.read_all(raw_dir, out_dir, summary)
     frames += _occupations(raw_dir, summary)
+    retention = _find(raw_dir, "retention_figures_published")
+    if retention is not None:
+        frames.append(published_retention.read_published_retention(retention))
+        summary["files"].append(str(retention))
+    else:
+        summary["missing"].append("retention_figures_published")
     frames = [f for f in frames if not f.empty]
     if not frames:
         msg = f"{raw_dir}: no known raw files found (looked for DUO, CBS and published files)"
