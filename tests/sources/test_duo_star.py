@@ -196,3 +196,33 @@ def test_hbo_diplomas_follow_on(raw_dir: Path) -> None:
     join = tech_new[2019] / tech_old["2018"] - 1
     assert tech_old["2018"] == 13819 and tech_new[2019] == 13880
     assert min(steps) <= join <= max(steps)
+
+
+def test_sector_series_by_hand(tmp_path: Path) -> None:
+    """Per-programme tables through the delineation's own rules (duo.programme_mask)."""
+    folder = write_star(tmp_path)
+    _write(folder / "dim_opleiding.parquet", {
+        "opleiding_key": (pa.int64(), [1, 2, 3]),
+        "type_hoger_onderwijs": (pa.string(), ["bachelor", "bachelor", "associate degree"]),
+        "onderdeel": (pa.string(), ["TECHNIEK", "LANDBOUW_EN_NATUURLIJKE_OMGEVING", "TECHNIEK"]),
+        "croho_code": (pa.int64(), [34267, 35000, 80001]),
+        "opleidingsnaam": (pa.string(), ["B Elektrotechniek", "B Tuinbouw en Agribusiness",
+                                         "AD Food Technology"])})
+    rows = [(1, 1, 30), (1, 2, 12), (1, 3, None), (2, 1, 25), (2, 2, 10), (2, 3, 6)]
+    for stem, count in (("eerstejaars", "aantal_eerstejaars"),
+                        ("gediplomeerden", "aantal_gediplomeerden")):
+        _write(folder / f"feit_{stem}.parquet", {
+            "tijd_key": (pa.int64(), [r[0] for r in rows]),
+            "opleiding_key": (pa.int64(), [r[1] for r in rows]),
+            count: (pa.int64(), [r[2] for r in rows]),
+            "is_onderdrukt": (pa.bool_(), [r[2] is None for r in rows])})
+    rules = {"agri-food": {"croho_onderdeel": ["landbouw en natuurlijke omgeving"],
+                           "programme_regex": "food|agri"},
+             "energie": {"programme_regex": "elektro"}}
+    obs = duo_star.sector_observations(folder, rules)
+    got = {(r.indicator, r.sector, r.period): (r.value, r.suppressed) for r in obs.itertuples()}
+    assert got[("inflow_sector", "agri-food", "2020/21")] == (12, 1)  # AD Food suppressed
+    assert got[("inflow_sector", "agri-food", "2021/22")] == (16, 0)
+    assert got[("inflow_sector", "energie", "2020/21")] == (30, 0)
+    assert got[("diplomas_sector", "energie", "2021")] == (25, 0)
+    assert set(obs["vintage"]) == {"duo-sector-hbo-2025"} and set(obs["region"]) == {"NL"}

@@ -125,13 +125,16 @@ def _duo_mbo(raw_dir: Path, sectors: SectorsRef, summary: dict[str, Any]) -> lis
     return frames
 
 
-def _duo_current(raw_dir: Path, provinces: dict[str, str], summary: dict[str, Any]
-                 ) -> list[pd.DataFrame]:
+def _duo_current(raw_dir: Path, provinces: dict[str, str], sectors: SectorsRef,
+                 summary: dict[str, Any]) -> list[pd.DataFrame]:
     """DUO's current hbo star schema and the vo exam-candidate file."""
     frames = []
     star = sorted(raw_dir.rglob("feit_eerstejaars_geslacht.parquet"))
     if star:
         frames.append(duo_star.observations(star[0].parent, provinces))
+        if (star[0].parent / "feit_eerstejaars.parquet").exists():
+            rules = {s.slug: s.education.model_dump() for s in sectors.top_sectors}
+            frames.append(duo_star.sector_observations(star[0].parent, rules))
         summary["files"] += [str(p) for p in sorted(star[0].parent.glob("*.parquet"))]
     else:
         summary["missing"].append("feit_eerstejaars_geslacht.parquet (DUO hbo star schema)")
@@ -276,7 +279,7 @@ def build_data(raw_dir: Path, out_dir: Path) -> dict[str, Any]:
                                "upper_bound_cells": {}}
     frames = _duo_ho(raw_dir, regions_ref.province_codes_by_name(), sectors, summary)
     frames += _duo_mbo(raw_dir, sectors, summary)
-    frames += _duo_current(raw_dir, regions_ref.province_codes_by_name(), summary)
+    frames += _duo_current(raw_dir, regions_ref.province_codes_by_name(), sectors, summary)
     # Keep the observations small: only SBI codes a delineation uses (plus listed extras).
     keep = sectors.stored_sbi_codes() | {"all"}
     frames += [f[f["sector"].isin(keep)] for f in _cbs(raw_dir, regions_ref.names(), summary)]

@@ -33,6 +33,9 @@ from techmonitor.sources.flags import finish
 SOURCE = "duo-hbo-starschema"
 VINTAGE = "duo-hbo-2025"
 DIPLOMA_VINTAGE = "duo-hbo-diplomas"
+#: top-sector series from the per-programme tables (national, no sex): their own vintage,
+#: because the delineation is applied to programme names and codes of these files
+SECTOR_VINTAGE = "duo-sector-hbo-2025"
 #: fact table stem → count column; the ``_geslacht`` resources carry sex and province
 FACTS = {
     "eerstejaars": "aantal_eerstejaars",
@@ -116,6 +119,73 @@ def read_fact(folder: Path, stem: str) -> pd.DataFrame:
         "count": count.where(~suppressed),
         "suppressed": suppressed.astype(int),
     })
+
+
+def read_programmes(folder: Path, stem: str) -> pd.DataFrame:
+    """The per-programme fact ``feit_<stem>`` joined with ``dim_opleiding`` and ``dim_tijd``,
+    as the micro frame of :mod:`techmonitor.sources.duo` (so that its delineation rules,
+    :func:`techmonitor.sources.duo.programme_mask`, apply) plus ``type`` and ``croho_code``.
+
+    These tables have no sex and no province of their own here: sector series are national.
+    """
+    folder = Path(folder)
+    count_col = FACTS[stem]
+    path = folder / f"feit_{stem}.parquet"
+    fact = _read(path, ("tijd_key", "opleiding_key", "is_onderdrukt", count_col))
+    opl = _read(folder / "dim_opleiding.parquet",
+                ("opleiding_key", "type_hoger_onderwijs", "onderdeel", "croho_code",
+                 "opleidingsnaam"))
+    tijd = _read(folder / "dim_tijd.parquet", DIMS["dim_tijd"])
+    df = fact.merge(opl, on="opleiding_key", how="left").merge(tijd, on="tijd_key", how="left")
+    bad = df["jaar"].isna() | df["onderdeel"].isna()
+    if bad.any():
+        i = int(df.index[bad.to_numpy()][0])
+        msg = (f"{path}: row {i + 1}: opleiding_key/tijd_key without a dimension row; the "
+               "tables are from different downloads")
+        raise DataValidationError(msg, [msg])
+    suppressed = df["is_onderdrukt"].astype(bool) | df[count_col].isna()
+    return pd.DataFrame({
+        "level": "hbo", "province": "",
+        "onderdeel": df["onderdeel"].astype(str).str.lower().str.replace("_", " "),
+        "programme": df["opleidingsnaam"].astype(str).str.strip(), "mbo_level": "",
+        "sbb_unit": "", "domain": "", "sex": "",
+        "year": df["jaar"].astype(int),
+        "count": pd.to_numeric(df[count_col], errors="coerce").astype(float).where(~suppressed),
+        "suppressed": suppressed.astype(int), "upper_bound": 0,
+        "type": df["type_hoger_onderwijs"].astype(str).str.lower(),
+        "croho_code": df["croho_code"].astype(str),
+    })
+
+
+def sector_observations(folder: Path, rules: Mapping[str, Mapping[str, object]]
+                        ) -> pd.DataFrame:
+    """``inflow_sector`` and ``diplomas_sector`` per top sector (level hbo, NL, sex all).
+
+    Parameters
+    ----------
+    folder
+        The ``processed/`` folder.
+    rules
+        Top-sector slug → its ``education`` rules from ``data/sectors.yaml``, applied with
+        :func:`techmonitor.sources.duo.programme_mask` (the delineation's own selection).
+    """
+    frames = []
+    for stem, indicator, period_of in (("eerstejaars", "inflow_sector", "school_year"),
+                                       ("gediplomeerden", "diplomas_sector", "year")):
+        micro = read_programmes(folder, stem)
+        for slug, rule in rules.items():
+            part = micro[duo.programme_mask(micro, rule).to_numpy()]
+            t = part.groupby("year", as_index=False).agg(
+                value=("count", lambda c: c.sum(min_count=1)),
+                suppressed=("suppressed", "sum")).dropna(subset=["value"])
+            period = (t["year"].map(duo.school_year) if period_of == "school_year"
+                      else t["year"].astype(str))
+            frames.append(finish(pd.DataFrame({
+                "indicator": indicator, "period": period, "level": "hbo", "sector": slug,
+                "region": "NL", "sex": "all", "value": t["value"], "source": SOURCE,
+                "vintage": SECTOR_VINTAGE, "status": "definitive",
+                "suppressed": t["suppressed"]}), count=True))
+    return pd.concat(frames, ignore_index=True)
 
 
 def _region_codes(micro: pd.DataFrame, provinces: Mapping[str, str]) -> pd.Series:
