@@ -11,7 +11,8 @@ and aggregates to tidy observations at level ``hbo``:
   vintage ``duo-hbo-diplomas`` (one DUO definition with the 2014-2018 file: see
   ``tests/sources/test_duo_star.py`` for the follow-on check);
 * enrolled (p01hoinges, 1 October, ad + bachelor) → ``enrolled_tech``/``enrolled_total``;
-* :func:`net_retention` → ``retention_net_<sector>`` from the stock-flow identity.
+* :func:`net_retention` → the two counts ``retention_net_<sector>_stayed`` and ``_base`` of
+  the stock-flow identity; the catalogue's ``retention_net_<sector>`` is their ratio.
 
 Suppression: DUO's privacy value (true count 1-4) is NULL with ``is_onderdrukt``. Such a cell
 is never counted as 0 nor 4: it is left out of the sum and counted in the ``suppressed``
@@ -255,24 +256,24 @@ def observations(folder: Path, provinces: Mapping[str, str]) -> pd.DataFrame:
         tech = micro[micro["onderdeel"] == "techniek"]
         frames.append(_obs(sums(tech, provinces), f"{stem}_tech", period_of, vintage))
     for onderdeel, slug in CROHO_SECTORS.items():
-        frames.append(net_retention(first, dipl, enrol, provinces, onderdeel,
-                                    f"retention_net_{slug}"))
+        frames.append(net_retention(first, dipl, enrol, provinces, onderdeel, slug))
     return pd.concat(frames, ignore_index=True)
 
 
 def net_retention(first: pd.DataFrame, dipl: pd.DataFrame, enrol: pd.DataFrame,
-                  provinces: Mapping[str, str], onderdeel: str, indicator: str
-                  ) -> pd.DataFrame:
-    """Net yearly retention (a ratio, not a percentage) of one CROHO onderdeel, ad + bachelor.
+                  provinces: Mapping[str, str], onderdeel: str, slug: str) -> pd.DataFrame:
+    """The two counts of the net yearly retention of one CROHO onderdeel, ad + bachelor.
 
-    ``(enrolled_t - first_years_t) / (enrolled_{t-1} - diplomas_{t-1})``: of the
-    students enrolled a year earlier who did not graduate, the share enrolled now who are not
-    new to higher education. Students who switch in from another onderdeel or come back count
-    as retained, so this is a *net* figure and can exceed 1 (a province or sex that gains
-    switchers). Enrolled and first-years are counted on 1 October
-    of year t (school year t/t+1); diplomas of year t-1 are those of DUO's diploma year t-1,
-    taken as the school year (t-1)/t that ends before 1 October t. The observation's
-    ``suppressed`` is the number of suppressed cells in the four sums.
+    ``retention_net_<slug>_stayed`` (period t) = enrolled_t - first_years_t and
+    ``retention_net_<slug>_base`` (period t) = enrolled_{t-1} - diplomas_{t-1}; the catalogue's
+    ``retention_net_<slug>`` is their ratio x 100, recomputed after aggregation like every
+    share. Of the students enrolled a year earlier who did not graduate, the share enrolled now
+    who are not new to higher education. Students who switch in from another onderdeel or come
+    back count as retained, so it is a *net* figure and can exceed 100% (a province or sex that
+    gains switchers). Enrolled and first-years are counted on 1 October of year t (school year
+    t/t+1); diplomas of DUO's diploma year t-1 are taken as those of school year (t-1)/t. Rows
+    are written only where all four sums exist and the base is positive; ``suppressed`` counts
+    the suppressed cells of the two sums behind each count (a difference of sums is no bound).
     """
     def pick(m: pd.DataFrame) -> pd.DataFrame:
         m = m[(m["onderdeel"] == onderdeel) & m["type"].isin(AD_BA)]
@@ -282,15 +283,20 @@ def net_retention(first: pd.DataFrame, dipl: pd.DataFrame, enrol: pd.DataFrame,
     prev_e = e.rename(index=lambda y: y + 1, level="year")
     prev_d = d.rename(index=lambda y: y + 1, level="year")
     idx = e.index.intersection(f.index).intersection(prev_e.index).intersection(prev_d.index)
-    num = e.loc[idx, "value"] - f.loc[idx, "value"]
-    den = prev_e.loc[idx, "value"] - prev_d.loc[idx, "value"]
-    supp = (e.loc[idx, "suppressed"] + f.loc[idx, "suppressed"]
-            + prev_e.loc[idx, "suppressed"] + prev_d.loc[idx, "suppressed"])
-    t = pd.DataFrame({"value": num / den, "suppressed": supp}).reset_index()
-    t = t[(den.to_numpy() > 0)].dropna(subset=["value"])
-    return finish(pd.DataFrame({
-        "indicator": indicator, "period": t["year"].map(duo.school_year), "level": "hbo",
-        "sector": "all", "region": t["region"], "sex": t["sex"], "value": t["value"].round(6),
-        "source": SOURCE, "vintage": VINTAGE, "status": "definitive",
-        "suppressed": t["suppressed"]}), count=False)
+    parts = {
+        "stayed": (e.loc[idx, "value"] - f.loc[idx, "value"],
+                   e.loc[idx, "suppressed"] + f.loc[idx, "suppressed"]),
+        "base": (prev_e.loc[idx, "value"] - prev_d.loc[idx, "value"],
+                 prev_e.loc[idx, "suppressed"] + prev_d.loc[idx, "suppressed"]),
+    }
+    ok = (parts["base"][0] > 0) & parts["stayed"][0].notna() & (parts["stayed"][0] >= 0)
+    frames = []
+    for part, (value, supp) in parts.items():
+        t = pd.DataFrame({"value": value[ok], "suppressed": supp[ok]}).reset_index()
+        frames.append(finish(pd.DataFrame({
+            "indicator": f"retention_net_{slug}_{part}", "period": t["year"].map(duo.school_year),
+            "level": "hbo", "sector": "all", "region": t["region"], "sex": t["sex"],
+            "value": t["value"], "source": SOURCE, "vintage": VINTAGE, "status": "definitive",
+            "suppressed": t["suppressed"]}), count=False))
+    return pd.concat(frames, ignore_index=True)
 
