@@ -93,6 +93,15 @@ def test_real_vmbo_numbers(raw_dir: Path) -> None:
     got_b = (_get(obs, "vmbo_exam_tech", "2019/20", "vmbo-b").value
              / _get(obs, "vmbo_exam_total", "2019/20", "vmbo-b").value)
     assert got_b == pytest.approx(share_b)
+    # the Monitor Techniekpact 2018 shares of third-year pupils (2017/18), as published
+    facts = pd.read_csv(raw_dir / "published_figures" / "labour_market_facts.csv", dtype=str)
+    monitor = {}
+    for leerweg in ("basisberoeps", "kader"):
+        row = facts[facts["indicator"].str.contains(f"share vmbo-{leerweg} 3rd year", regex=False)]
+        monitor[leerweg] = float(row["value"].iloc[0].split("/")[1])  # "30 / 24" -> 24
+    assert monitor == {"basisberoeps": 24.0, "kader": 22.0}
+    assert abs(share_b * 100 - monitor["basisberoeps"]) < 1  # 24.8 vs 24
+    assert abs(share_k * 100 - monitor["kader"]) < 1  # 21.6 vs 22
     nt = name.str.contains("N&T", regex=False)
     assert total(nt, "2019-2020") == 26451
     assert _get(obs, "havovwo_exam_nt", "2019/20", "havo-vwo").value == 26451

@@ -41,7 +41,7 @@ from techmonitor.sources import (
     published,
     published_retention,
 )
-from techmonitor.sources.flags import FLAG_COLUMNS, with_flags
+from techmonitor.sources.flags import FLAG_COLUMNS
 
 HAND_CURATED = [
     "indicators.yaml", "targets.yaml", "measures.yaml", "sectors.yaml", "regions.yaml",
@@ -190,6 +190,26 @@ def _occupations(raw_dir: Path, summary: dict[str, Any]) -> list[pd.DataFrame]:
     return frames
 
 
+def finish_table(obs: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
+    """The table as written: sorted, flag columns filled (0 / ``false`` where a connector has
+    none), ``lower_bound`` as ``true``/``false`` and ``published`` from the catalogue.
+
+    Used by ``data build`` and ``data update`` alike, so both write :data:`OUT_COLUMNS`.
+    """
+    out = obs.copy()
+    if "suppressed" not in out:
+        out["suppressed"] = 0
+    if "lower_bound" not in out:
+        out["lower_bound"] = False
+    out["suppressed"] = pd.to_numeric(out["suppressed"], errors="coerce").fillna(0).astype(int)
+    out["lower_bound"] = out["lower_bound"].map(
+        lambda v: "true" if v is True or str(v).lower() == "true" else "false")
+    out["value"] = out["value"].astype(float)
+    out = out.sort_values(KEY_COLUMNS, kind="stable").reset_index(drop=True)
+    out[asof.PUBLISHED] = asof.published_dates(out, spec)
+    return out[OUT_COLUMNS]
+
+
 def _write_atomic(path: Path, text: str | bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -295,12 +315,8 @@ def build_data(raw_dir: Path, out_dir: Path) -> dict[str, Any]:
     if not frames:
         msg = f"{raw_dir}: no known raw files found (looked for DUO, CBS and published files)"
         raise DataValidationError(msg, [msg])
-    obs = pd.concat([with_flags(f) for f in frames], ignore_index=True)
-    obs = obs.sort_values(KEY_COLUMNS, kind="stable").reset_index(drop=True)
     spec = yaml_text((out_dir / "sources.yaml").read_text(encoding="utf-8"))
-    obs[asof.PUBLISHED] = asof.published_dates(obs, spec)
-    obs["lower_bound"] = obs["lower_bound"].map({True: "true", False: "false"})
-    obs = obs[OUT_COLUMNS]
+    obs = finish_table(pd.concat(frames, ignore_index=True), spec)
     # suppressed cells behind the national totals (all periods), per indicator and level
     nat = obs[(obs["region"] == "NL") & (obs["sex"] == "all") & (obs["lower_bound"] == "true")]
     summary["suppressed_cells"].update(

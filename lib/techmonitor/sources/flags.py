@@ -37,14 +37,3 @@ def finish(df: pd.DataFrame, *, count: bool) -> pd.DataFrame:
     out["lower_bound"] = (out["suppressed"] > 0) & count
     return out
 
-
-def with_flags(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` with the flag columns, filled (0 / False) where a connector has none."""
-    out = df.copy()
-    if "suppressed" not in out:
-        out["suppressed"] = 0
-    if "lower_bound" not in out:
-        out["lower_bound"] = False
-    out["suppressed"] = out["suppressed"].fillna(0).astype(int)
-    out["lower_bound"] = out["lower_bound"].fillna(False).astype(bool)
-    return out
