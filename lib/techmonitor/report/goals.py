@@ -13,6 +13,7 @@ from techmonitor.report import document as doc
 from techmonitor.report import retention
 from techmonitor.report.analysis import Item, band80_at, overconfident
 from techmonitor.report.ids import SECTION_IDS
+from techmonitor.report.store import public_names
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -77,8 +78,9 @@ def caption(report: Report, item: Item, name: str | None = None) -> str:
 
 
 def source_line(report: Report, item: Item) -> str:
-    """``Bron: duo-1cijferho, cbs-80472ned.``"""
-    return report.t("chart.source", sources=", ".join(item.sources()))
+    """``Bron: CBS StatLine, vacatures naar bedrijfstak (80472NED).`` (public names)"""
+    return report.t("chart.source", sources=public_names(report.sources, item.sources(),
+                                                          report.lang))
 
 
 def alt_text(report: Report, item: Item, name: str | None = None) -> str:
