@@ -189,10 +189,10 @@ def target_clause(target: TargetAssessment, lang: Lang = "nl", unit: str = "coun
         where = "in" if lo <= target.target_value <= hi else \
             "above" if target.target_value > hi else "below"
         return msg(f"nar.target.band{ill}", lang, where=msg(f"nar.band.{where}", lang),
-                   lo=_val(lo, unit, lang), hi=_val(hi, unit, lang), **values)
+                   lo=_val(lo, unit, lang), hi=_val(hi, unit, lang), **values) + passed
     clause = msg(f"nar.target.chance{ill}", lang, chance=probability(target.probability, lang),
                  **values)
-    return clause + (msg("nar.target.overconfident", lang) if overconfident else "")
+    return clause + (msg("nar.target.overconfident", lang) if overconfident else "") + passed
 
 
 def judgement_sentence(target: TargetAssessment, lang: Lang = "nl", unit: str = "count") -> str:

@@ -21,6 +21,7 @@ from techmonitor.errors import ParameterError, TechmonitorError
 from techmonitor.indicators import Indicator
 from techmonitor.messages import Lang, msg
 from techmonitor.periods import to_decimal_year
+from techmonitor.progress import size as size_rule
 from techmonitor.progress.size import PERIODS_PER_YEAR, SizeCheck, judgeable
 from techmonitor.reference import Target
 
@@ -291,7 +292,8 @@ def size_check(series: pd.DataFrame, ind: Indicator) -> SizeCheck:
     moment) are judged on their newest reading, as a yearly figure.
     """
     freq = ind.frequency if ind.frequency in PERIODS_PER_YEAR else "year"
-    return judgeable(series["value"], kind=ind.kind, frequency=freq)
+    return judgeable(series["value"], kind=ind.kind, frequency=freq,
+                     threshold=size_rule.MIN_COUNT_PER_YEAR)
 
 
 def respect_uncertainty(assessment: progress.TargetAssessment, trend: trends.TrendResult

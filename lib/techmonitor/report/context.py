@@ -31,6 +31,7 @@ from techmonitor.errors import DataValidationError, ParameterError
 from techmonitor.indicators import Indicator
 from techmonitor.messages import Lang, msg
 from techmonitor.periods import shift_quarter
+from techmonitor.progress import size as size_rule
 from techmonitor.reference import SectorsRef, Target
 from techmonitor.report import national_analysis, store
 from techmonitor.report.analysis import Item, analyse, levels_for, match_target
@@ -254,7 +255,8 @@ def build_context(params: ReportParams) -> ReportContext:
             target = match_target(ind, level, params.sector, params.region, national_targets,
                                   list(params.targets))
             key = ("item", params.period, ind.code, level, params.sector, params.region,
-                   tuple(params.sbi), repr(target), params.target_year)
+                   tuple(params.sbi), repr(target), params.target_year,
+                   size_rule.MIN_COUNT_PER_YEAR)
 
             def compute(ind: Indicator = ind, level: str = level, target: Any = target
                         ) -> Item | None:
