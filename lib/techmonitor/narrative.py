@@ -112,8 +112,8 @@ def change_sentence(name: str, result: TrendResult, lang: Lang = "nl",
     """First → latest observation: "De X steeg van A in P0 naar B in P1" (no closing period).
 
     "steeg"/"daalde" only when ``directional`` (default: the trend's 95% interval excludes
-    no change, :func:`significant`); otherwise the two values without a direction: "De X was
-    A in P0 en B in P1".
+    no change, :func:`significant`); otherwise the two values without a direction: "De X: A
+    in P0 en B in P1".
 
     Parameters
     ----------
