@@ -183,3 +183,16 @@ def test_sector_delineation_comes_from_the_summary_file() -> None:
     assert d.sbi_national == tuple((c, titles[c]) for c in row["sbi_national"].split())
     assert dict(d.programmes) == {lv: int(row[f"programmes_{lv}"]) for lv in ("hbo", "wo", "mbo")}
     assert Path(d.list_file).name == Path(row["list"]).name
+
+
+def test_index_entry_names_illustrative_targets_beside_their_count() -> None:
+    from techmonitor.render.index import _summary_cells
+
+    summary = {"indicators": 2, "categories": [
+        {"code": "achieved", "label": "doel gehaald", "symbol": "✓", "count": 1,
+         "illustrative_targets": 1},
+        {"code": "no_significant_change", "label": "geen significante verandering",
+         "symbol": "■", "count": 1, "illustrative_targets": 0}]}
+    cell = _summary_cells(summary, "nl")[1]
+    assert cell == ("✓ 1 doel gehaald (waarvan 1 met een illustratief doel), "
+                    "■ 1 geen significante verandering")
