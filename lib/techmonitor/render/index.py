@@ -42,9 +42,16 @@ def summary_from_notebook(nb: Mapping[str, Any]) -> dict[str, Any] | None:
     return found
 
 
-def _counts_text(items: Sequence[Mapping[str, Any]]) -> str:
-    return ", ".join(f"{c.get('symbol', '')} {c.get('count', 0)} {c.get('label', '')}".strip()
-                     for c in items)
+def _counts_text(items: Sequence[Mapping[str, Any]], language: str = "nl") -> str:
+    """``✓ 1 doel gehaald (1 illustratief doel), ~ 1 onzeker``: a count of verdicts on
+    illustrative targets says so beside the verdict."""
+    out = []
+    for c in items:
+        text = f"{c.get('symbol', '')} {c.get('count', 0)} {c.get('label', '')}".strip()
+        if c.get("illustrative_targets"):
+            text += msg("index.ill_targets", language, n=c["illustrative_targets"])
+        out.append(text)
+    return ", ".join(out)
 
 
 def _summary_cells(summary: Mapping[str, Any] | None, language: str) -> list[str]:
@@ -57,7 +64,8 @@ def _summary_cells(summary: Mapping[str, Any] | None, language: str) -> list[str
     if summary.get("illustrative") and "illustrative" not in data_status:
         measures = msg("sec.measures", language).lower()
         status_words += f" ({msg('status.illustrative', language)}: {measures})"
-    return [str(summary.get("indicators", "–")), _counts_text(cats) or "–", status_words or "–"]
+    return [str(summary.get("indicators", "–")), _counts_text(cats, language) or "–",
+            status_words or "–"]
 
 
 def changes_cell(summary: Mapping[str, Any] | None, language: str) -> str:

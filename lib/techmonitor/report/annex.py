@@ -209,8 +209,15 @@ def summary(report: Report) -> doc.Summary:
     measures = Counter(r.assessment.category for r in report.measure_rows
                        if r.assessment is not None)
 
+    # verdicts on illustrative targets, per category: an index entry names them as such
+    ill: Counter[progress.Category] = Counter(
+        i.assessment.category for i in report.items
+        if isinstance(i.assessment, progress.TargetAssessment)
+        and i.assessment.target_illustrative)
+
     def _cats(counter: Counter[progress.Category]) -> list[dict[str, Any]]:
-        return [{"code": c.code, "label": c.label(lang), "symbol": c.symbol, "count": n}
+        return [{"code": c.code, "label": c.label(lang), "symbol": c.symbol, "count": n,
+                 "illustrative_targets": ill[c]}
                 for c, n in sorted(counter.items(), key=lambda kv: -kv[0].rank)]
 
     return doc.Summary({

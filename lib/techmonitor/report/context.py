@@ -27,18 +27,21 @@ import pandas as pd
 
 from techmonitor import fmt
 from techmonitor.config import ReportParams
-from techmonitor.errors import ParameterError
+from techmonitor.errors import DataValidationError, ParameterError
 from techmonitor.indicators import Indicator
 from techmonitor.messages import Lang, msg
 from techmonitor.periods import shift_quarter
+from techmonitor.progress import size as size_rule
 from techmonitor.reference import SectorsRef, Target
 from techmonitor.report import national_analysis, store
 from techmonitor.report.analysis import Item, analyse, levels_for, match_target
 from techmonitor.report.comparison import Comparison
+from techmonitor.report.goal_verdicts import GOALS, GoalVerdict, goal_verdict, open_gaps
 from techmonitor.report.ids import CHANGES_ID, SECTION_IDS
 from techmonitor.report.measure_analysis import MeasureRow
 from techmonitor.report.measure_analysis import measure_rows as compute_measure_rows
 from techmonitor.report.national_analysis import NationalFigures
+from techmonitor.report.sector_delineation import SectorDelineation, sector_delineation
 from techmonitor.report.series import select
 from techmonitor.report.store import SourceInfo
 from techmonitor.titles import report_title
@@ -98,6 +101,10 @@ class ReportContext:
     comparison: Comparison | None = None
     #: ``(id, title)`` of the author's own sections (params ``analysis``), for the contents
     own_contents: tuple[tuple[str, str], ...] = field(default=())
+    #: one answer per goal of the 2012 letter (:mod:`goal_verdicts`)
+    goal_verdicts: tuple[GoalVerdict, ...] = field(default=())
+    #: a sector report's delineation (SBI sections, programmes per level)
+    delineation: SectorDelineation | None = None
 
     # -- parameters and words ---------------------------------------------------------------
     @property
@@ -153,6 +160,14 @@ class ReportContext:
     def goal_items(self, goal: int) -> list[Item]:
         """Items of one goal, quarterly labour-market series excluded (own section)."""
         return [i for i in self.items if i.ind.goal == goal and i.ind.frequency != "quarter"]
+
+    def goal_verdict(self, goal: int) -> GoalVerdict:
+        """The answer for one goal (:mod:`goal_verdicts`)."""
+        return next(v for v in self.goal_verdicts if v.goal == goal)
+
+    def item(self, key: str) -> Item:
+        """The item with this key (``inflow_tech-hbo``)."""
+        return next(i for i in self.items if i.key == key)
 
     @property
     def warnings(self) -> list[str]:
@@ -240,7 +255,8 @@ def build_context(params: ReportParams) -> ReportContext:
             target = match_target(ind, level, params.sector, params.region, national_targets,
                                   list(params.targets))
             key = ("item", params.period, ind.code, level, params.sector, params.region,
-                   tuple(params.sbi), repr(target), params.target_year)
+                   tuple(params.sbi), repr(target), params.target_year,
+                   size_rule.MIN_COUNT_PER_YEAR)
 
             def compute(ind: Indicator = ind, level: str = level, target: Any = target
                         ) -> Item | None:
@@ -249,7 +265,7 @@ def build_context(params: ReportParams) -> ReportContext:
                 if series.empty:  # nothing of this indicator in the report's sector or region
                     return None
                 return analyse(series, ind, target=target, level=level,
-                               horizon_year=params.target_year)
+                               horizon_year=params.target_year, as_of=params.period)
 
             item = store.memo(data_dir, key, compute)
             if item is not None:
@@ -273,11 +289,20 @@ def build_context(params: ReportParams) -> ReportContext:
     calibration = MappingProxyType(widening.summary())
     national = national_analysis.compute(data_dir, params, catalogue, tuple(items),
                                          tuple(national_targets), calibration)
+    verdicts = tuple(goal_verdict(n, [i for i in items if i.ind.goal == n], catalogue,
+                                  open_gaps(n, national.present)) for n in GOALS)
+    delineation = None
+    if params.kind == "sector":
+        try:
+            delineation = sector_delineation(data_dir, params.sector, sectors_ref)
+        except DataValidationError as exc:  # the report says where the delineation stands
+            findings.append(Finding("delineation", "delineation", str(exc)))
     return ReportContext(
         params, project, MappingProxyType(dict(catalogue)), tuple(items), rows,
         tuple(findings), tuple(sectors), tuple(national_targets),
         MappingProxyType(store.load_sources(data_dir)), store.data_hash(data_dir),
-        store.code_version(project), calibration, national)
+        store.code_version(project), calibration, national,
+        goal_verdicts=verdicts, delineation=delineation)
 
 
 def with_comparison(context: ReportContext, comparison: Comparison) -> ReportContext:

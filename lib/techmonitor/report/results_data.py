@@ -18,6 +18,7 @@ from techmonitor.report.results import RESULTS_FORMAT, RESULTS_VERSION
 if TYPE_CHECKING:
     from techmonitor.report.analysis import Item
     from techmonitor.report.context import ReportContext as Report
+    from techmonitor.report.goal_verdicts import GoalVerdict
 
 
 def _num(x: Any) -> float | None:
@@ -29,6 +30,11 @@ def _num(x: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return v if math.isfinite(v) else None
+
+
+def _pair(x: tuple[float, float] | None) -> list[float | None] | None:
+    """An interval as a JSON pair (None without one)."""
+    return None if x is None else [_num(x[0]), _num(x[1])]
 
 
 def _observations(frame: Any) -> list[dict[str, Any]]:
@@ -47,8 +53,15 @@ def item_results(item: Item, lang: str, reliable: bool = True) -> dict[str, Any]
     trend = item.trend
     cat = item.category
     probability = None
-    if isinstance(item.assessment, progress.TargetAssessment):
-        probability = _num(item.assessment.probability)
+    a = item.assessment
+    verdict: dict[str, Any] = {}
+    if isinstance(a, progress.TargetAssessment):
+        probability = _num(a.probability)
+        verdict = {"ratio": _num(a.ratio), "ratio_ci95": _pair(a.ratio_ci95),
+                   "point_category": a.point_category.code if a.point_category else None,
+                   "required_per_year_from_baseline":
+                       _num(a.required_change_per_year_from_baseline)}
+    size = item.size
     projection: list[dict[str, Any]] = []
     if item.band is not None and len(item.band) > 1:
         # the first row only joins the band to the series (the last fitted value)
@@ -70,12 +83,20 @@ def item_results(item: Item, lang: str, reliable: bool = True) -> dict[str, Any]
                    "status": str(last["status"])},
         "observations": _observations(item.series),
         "trend": {"slope": _num(trend.slope) if trend is not None else None,
+                  "ci95": _pair(item.ci95), "movement": item.movement,
                   "model": trend.model if trend is not None else None},
+        "judgeable": item.judged,
+        "size": None if size is None else {
+            "reason": size.reason, "newest_year_total": _num(size.newest_year_total),
+            "threshold": size.threshold},
         "category": cat.code if cat is not None else None,
         "category_symbol": cat.symbol if cat is not None else None,
+        "verdict": verdict or None,
         "target": None if item.target is None else {
             "value": _num(item.target.value), "period": item.target.period,
-            "illustrative": item.target.illustrative},
+            "illustrative": item.target.illustrative,
+            "period_passed": a.period_passed
+            if isinstance(a, progress.TargetAssessment) else None},
         "probability": probability,
         "probability_reliable": reliable if probability is not None else None,
         "projection_end": projection[-1] if projection else None,
@@ -103,7 +124,12 @@ def results_of(report: Report) -> dict[str, Any]:
         ``category`` (code), ``probability`` (of meeting the target, 0–1, if there is one)
         with ``probability_reliable`` (False: backtests found such probabilities
         unreliable, and the report gives none),
-        ``projection_end`` (period, value and 80%/95% interval) and the whole ``projection``;
+        ``projection_end`` (period, value and 80%/95% interval) and the whole ``projection``,
+        the trend's 95% interval and ``movement`` (rise/fall only when it excludes zero),
+        ``judgeable`` and ``size`` (the too-small rule), the target ``verdict`` details
+        (ratio and its interval, the point category behind ``uncertain``);
+        ``goals`` the one answer per goal and the item keys it rests on, ``delineation`` a
+        sector report's SBI sections and programmes per level;
         ``series`` holds other series the report shows (the national report's vacancies per
         top sector, occupational retention per EBB method, the measurements of the 40,000).
     """
@@ -125,8 +151,30 @@ def results_of(report: Report) -> dict[str, Any]:
         "code_version": report.code_version,
         "items": [item_results(i, lang, not overconfident(i, report.calibration))
                   for i in report.items],
+        "goals": [goal_results(v) for v in report.goal_verdicts],
+        "delineation": delineation_results(report),
         "series": series,
     }
+
+
+def goal_results(v: GoalVerdict) -> dict[str, Any]:
+    """One goal's answer: the verdict code and the item keys it rests on."""
+    return {"goal": v.goal, "verdict": v.verdict, "basis_kind": v.basis_kind,
+            "favourable": list(v.favourable), "unfavourable": list(v.unfavourable),
+            "no_significant_change": list(v.flat), "not_judged": list(v.not_judged),
+            "context": list(v.context), "latest_period": v.latest_period,
+            "gaps": list(v.gaps)}
+
+
+def delineation_results(report: Report) -> dict[str, Any] | None:
+    """A sector report's delineation: SBI sections and programmes per level."""
+    d = report.delineation
+    if d is None:
+        return None
+    return {"sbi_national": [c for c, _ in d.sbi_national],
+            "sbi_provincial": [c for c, _ in d.sbi_provincial],
+            "programmes": dict(d.programmes), "programmes_not_found": d.not_found,
+            "list": d.list_file}
 
 
 def shown_beyond_items(report: Report) -> list[dict[str, Any]]:
