@@ -62,7 +62,8 @@ def breaks_text(report: Report) -> tuple[str, ...]:
     target = next((t for t in report.national_targets if t.id == "masterplan-40000"), None)
     value = (fmt.number(target.target_value, 0, report.lang)
              if target is not None else report.t("none"))
-    values = {"target": value, "baseline": report.fmt_period(BASELINE_SCHOOL_YEAR, "short")}
+    values = {"target": value, "baseline": report.fmt_period(BASELINE_SCHOOL_YEAR, "short"),
+              "what": report.t("x40.what.employment")}
     return tuple(report.t(f"met.break.{k}", **values) for k in BREAKS)
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from techmonitor import progress
 from techmonitor.report.analysis import overconfident
-from techmonitor.report.labels import measure_how, measure_label
+from techmonitor.report.labels import measure_how, measure_label, measure_what
 from techmonitor.report.results import RESULTS_FORMAT, RESULTS_VERSION
 
 if TYPE_CHECKING:
@@ -144,15 +144,22 @@ def shown_beyond_items(report: Report) -> list[dict[str, Any]]:
                         else ind.name_nl, "observations": _observations(frame)})
     for e in x40.estimates if x40 is not None else ():
         reliable = x40 is not None and x40.reliable
+        shown = e.shown_interval
         out.append({"key": f"extra_per_year-{e.route}-{e.vintage}",
                     "indicator": "extra_per_year", "level": "all", "unit": "count",
-                    "name": report.t("x40.measure", label=measure_label(report, e),
+                    # the same words as the section, the key messages and the chart axis
+                    "name": report.t("x40.result_name", what=measure_what(report, e),
+                                     label=measure_label(report, e),
                                      how=measure_how(report, e)),
                     "observations": [{"period": e.end, "value": _num(e.per_year),
                                       "status": "definitive",
                                       "source": ", ".join(e.sources),
                                       "vintage": e.vintage}],
-                    "category": e.category.code, "probability": _num(e.probability),
+                    # the exact value above, the rounded one the report prints here
+                    "value_shown": _num(e.shown), "rounding_step": _num(e.step),
+                    "category": e.category.code, "ratio": _num(e.ratio),
+                    "probability": _num(e.probability),
                     "probability_reliable": reliable,
-                    "interval95": [_num(e.lo95), _num(e.hi95)]})
+                    "interval95": [_num(e.lo95), _num(e.hi95)],
+                    "interval95_shown": None if shown is None else [_num(x) for x in shown]})
     return out
