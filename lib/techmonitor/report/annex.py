@@ -44,8 +44,9 @@ def method_section(report: Report) -> doc.Section:
                               report.t("met.col_unit"), report.t("met.col_goal")], rows))
     out += [doc.Heading(report.t("met.trend"), 3, "methode-trend"),
             doc.Paragraph(report.t("met.trend_text")),
-            doc.Paragraph(bands_text(report)),
-            doc.Heading(report.t("met.progress"), 3, "methode-voortgang"),
+            doc.Paragraph(bands_text(report))]
+    out += seasonal_blocks(report)
+    out += [doc.Heading(report.t("met.progress"), 3, "methode-voortgang"),
             doc.BulletList(tuple(progress.target_rules_text(lang))),
             doc.BulletList(tuple(progress.measure_rules_text(lang))),
             doc.Heading(report.t("met.sources"), 3, "bronnen"),
@@ -53,6 +54,23 @@ def method_section(report: Report) -> doc.Section:
             doc.Heading(report.t("met.breaks"), 3, "breuken"),
             doc.BulletList(breaks_text(report))]
     return doc.section(report.t("sec.method"), SECTION_IDS["method"], out)
+
+
+def seasonal_blocks(report: Report) -> list[doc.Node]:
+    """The seasonal check and the window of quarterly series: the rule, and its outcome per
+    quarterly series of the report (nothing when the report has none)."""
+    from techmonitor.report.labour import quarterly_items, seasonal_check_text
+    from techmonitor.trends.seasonal import COVID_QUARTERS, FACTOR_BAND
+
+    results = [r for r in (seasonal_check_text(report, i) for i in quarterly_items(report)) if r]
+    if not results:
+        return []
+    return [doc.Heading(report.t("met.seasonal.title"), 3, "methode-seizoen"),
+            doc.Paragraph(report.t(
+                "met.seasonal.text", band=fmt.percent(100 * FACTOR_BAND, 0, report.lang),
+                first=report.fmt_period(COVID_QUARTERS[0], "short"),
+                last=report.fmt_period(COVID_QUARTERS[1], "short"))),
+            doc.BulletList(tuple(results))]
 
 
 def breaks_text(report: Report) -> tuple[str, ...]:
