@@ -41,6 +41,7 @@ from techmonitor.report.measure_analysis import measure_rows as compute_measure_
 from techmonitor.report.national_analysis import NationalFigures
 from techmonitor.report.series import select
 from techmonitor.report.store import SourceInfo
+from techmonitor.report.track_record import TrackRecord, item_records
 from techmonitor.titles import report_title
 from techmonitor.trends import widening
 
@@ -98,6 +99,8 @@ class ReportContext:
     comparison: Comparison | None = None
     #: ``(id, title)`` of the author's own sections (params ``analysis``), for the contents
     own_contents: tuple[tuple[str, str], ...] = field(default=())
+    #: per projected item: what the projection a year earlier said, and what came in
+    track: tuple[TrackRecord, ...] = field(default=())
 
     # -- parameters and words ---------------------------------------------------------------
     @property
@@ -273,11 +276,15 @@ def build_context(params: ReportParams) -> ReportContext:
     calibration = MappingProxyType(widening.summary())
     national = national_analysis.compute(data_dir, params, catalogue, tuple(items),
                                          tuple(national_targets), calibration)
+    track = store.memo(data_dir, ("track", params.period, params.sector, params.region,
+                                  tuple(params.sbi), tuple(params.levels), params.target_year,
+                                  tuple(i.key for i in items)),
+                       lambda: item_records(items))
     return ReportContext(
         params, project, MappingProxyType(dict(catalogue)), tuple(items), rows,
         tuple(findings), tuple(sectors), tuple(national_targets),
         MappingProxyType(store.load_sources(data_dir)), store.data_hash(data_dir),
-        store.code_version(project), calibration, national)
+        store.code_version(project), calibration, national, track=track)
 
 
 def with_comparison(context: ReportContext, comparison: Comparison) -> ReportContext:

@@ -123,7 +123,7 @@ def _figure(report: Report, found: list[extra.ExtraEstimate], goal: float,
     sources = sorted({s for e in found for s in e.sources})
     return doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-extra40k"), alt,
                       report.t("chart.caption", name=report.t(
-                          "x40.chart", what=axis, target=goal_text)),
+                          "x40.chart", what=axis[:1].upper() + axis[1:], target=goal_text)),
                       report.t("chart.source", sources=", ".join(sources)))
 
 

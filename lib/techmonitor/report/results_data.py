@@ -11,9 +11,13 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from techmonitor import progress
+from techmonitor.progress.track import NoPastProjection
+from techmonitor.report import track_record
 from techmonitor.report.analysis import overconfident
+from techmonitor.report.bases import year_earlier
 from techmonitor.report.labels import measure_how, measure_label, measure_what
 from techmonitor.report.results import RESULTS_FORMAT, RESULTS_VERSION
+from techmonitor.report.track_record import TrackRecord
 
 if TYPE_CHECKING:
     from techmonitor.report.analysis import Item
@@ -69,8 +73,8 @@ def item_results(item: Item, lang: str, reliable: bool = True) -> dict[str, Any]
         "latest": {"period": str(last["period"]), "value": _num(last["value"]),
                    "status": str(last["status"])},
         "observations": _observations(item.series),
-        "trend": {"slope": _num(trend.slope) if trend is not None else None,
-                  "model": trend.model if trend is not None else None},
+        "trend": trend_results(trend),
+        "change_year": _year_change(item),
         "category": cat.code if cat is not None else None,
         "category_symbol": cat.symbol if cat is not None else None,
         "target": None if item.target is None else {
@@ -83,6 +87,41 @@ def item_results(item: Item, lang: str, reliable: bool = True) -> dict[str, Any]
         "adjusted": adjusted,
         "error": item.error,
     }
+
+
+def _year_change(item: Item) -> dict[str, Any] | None:
+    """The change column: latest against a year earlier (same vintage), or None."""
+    ch = year_earlier(item.series)
+    if ch is None:
+        return None
+    return {"period": ch.period, "base_period": ch.base_period,
+            "base_value": _num(ch.base_value), "change": _num(ch.change)}
+
+
+def trend_results(trend: Any) -> dict[str, Any]:
+    """A trend as the report states it: slope and its 95% interval, the window it was
+    fitted on, how COVID quarters entered, and the seasonal check (quarterly series)."""
+    if trend is None:
+        return {"slope": None, "model": None}
+    ci = trend.slope_ci95
+    w = trend.window
+    out: dict[str, Any] = {
+        "slope": _num(trend.slope), "model": trend.model,
+        "slope_interval95": None if ci is None else [_num(ci[0]), _num(ci[1])],
+        "window": None if w is None else {"first": w.first, "last": w.last, "n": w.n,
+                                          "left_out": list(w.left_out)}}
+    covid = trend.covid
+    if covid is not None:
+        out["covid"] = {"method": covid.method, "quarters": list(covid.quarters)}
+    check = trend.seasonal_check
+    if check is not None:
+        out["seasonal_check"] = {
+            "passed": check.passed, "method": check.method,
+            "raw_mean_abs_qoq": _num(check.raw_qoq),
+            "adjusted_mean_abs_qoq": _num(check.adjusted_qoq),
+            "factors": {str(q): [_num(lo), _num(hi)] for q, (lo, hi) in check.factors.items()},
+            "band": _num(check.band), "reason": check.reason}
+    return out
 
 
 def results_of(report: Report) -> dict[str, Any]:
@@ -114,6 +153,14 @@ def results_of(report: Report) -> dict[str, Any]:
                "name": s.name_en if lang == "en" else s.name_nl,
                "observations": _observations(s.series)} for s in report.sector_vacancies]
     series += shown_beyond_items(report)
+    track = {r.key: r for r in report.track}
+    items = []
+    for i in report.items:
+        entry = item_results(i, lang, not overconfident(i, report.calibration))
+        if i.key in track:
+            entry["track_record"] = track_results(track[i.key])
+        items.append(entry)
+    batch = report.national.track_batch
     return {
         "format": RESULTS_FORMAT,
         "schema_version": RESULTS_VERSION,
@@ -123,10 +170,37 @@ def results_of(report: Report) -> dict[str, Any]:
         "title": report.title,
         "data_hash": report.data_hash,
         "code_version": report.code_version,
-        "items": [item_results(i, lang, not overconfident(i, report.calibration))
-                  for i in report.items],
+        "items": items,
         "series": series,
+        "track_record": {
+            # "as known then" = the series without its periods of the last year (until the
+            # as-of catalogue); see techmonitor.report.track_record.without_last_year
+            "earlier_data": "series without its periods of the last year",
+            "coverage": _coverage(track_record.coverage_of(report.track)),
+            "measured_on": [r.key for r in report.track if r.projection is not None],
+            "batch_coverage": _coverage(track_record.coverage_of(batch)),
+            "batch_measured_on": [r.key for r in batch if r.projection is not None],
+        },
     }
+
+
+def track_results(rec: TrackRecord) -> dict[str, Any]:
+    """One track record: the earlier projection and the outcome, or why there is none."""
+    p = rec.projection
+    if p is None:
+        reason = rec.result.reason if isinstance(rec.result, NoPastProjection) else ""
+        return {"known_then": rec.known_then, "compared": False, "reason": reason}
+    return {"known_then": rec.known_then, "compared": True, "origin": p.origin,
+            "period": p.period, "horizon": p.horizon, "projected": _num(p.projected),
+            "lower80": _num(p.lo80), "upper80": _num(p.hi80), "lower95": _num(p.lo95),
+            "upper95": _num(p.hi95), "actual": _num(p.actual), "inside80": p.inside80,
+            "inside95": p.inside95}
+
+
+def _coverage(cov: dict[str, Any]) -> dict[str, Any]:
+    return {k: {"n": c.n, "inside80": c.inside80, "inside95": c.inside95,
+                "share80": _num(c.share80), "share95": _num(c.share95)}
+            for k, c in cov.items()}
 
 
 def shown_beyond_items(report: Report) -> list[dict[str, Any]]:
