@@ -62,14 +62,17 @@ def seasonal_blocks(report: Report) -> list[doc.Node]:
     """The seasonal check and the window of quarterly series: the rule, and its outcome per
     quarterly series of the report (nothing when the report has none)."""
     from techmonitor.report.labour import quarterly_items, seasonal_check_text
-    from techmonitor.trends.seasonal import COVID_QUARTERS, FACTOR_BAND
+    from techmonitor.report.national_analysis import COVID_QUARTERS
 
-    results = [r for r in (seasonal_check_text(report, i) for i in quarterly_items(report)) if r]
-    if not results:
+    items = quarterly_items(report)
+    checks = [i.trend.seasonal_check for i in items
+              if i.trend is not None and i.trend.seasonal_check is not None]
+    results = [r for r in (seasonal_check_text(report, i) for i in items) if r]
+    if not results or not checks:
         return []
     return [doc.Heading(report.t("met.seasonal.title"), 3, "methode-seizoen"),
             doc.Paragraph(report.t(
-                "met.seasonal.text", band=fmt.percent(100 * FACTOR_BAND, 0, report.lang),
+                "met.seasonal.text", band=fmt.percent(100 * checks[0].band, 0, report.lang),
                 first=report.fmt_period(COVID_QUARTERS[0], "short"),
                 last=report.fmt_period(COVID_QUARTERS[1], "short"))),
             doc.BulletList(tuple(results))]

@@ -19,6 +19,7 @@ from techmonitor.report import document as doc
 from techmonitor.report.analysis import Item
 from techmonitor.report.goals import failure_note, observation_table, source_line
 from techmonitor.report.ids import SECTION_IDS
+from techmonitor.report.national_analysis import COVID_QUARTERS
 
 if TYPE_CHECKING:
     from techmonitor.report.context import ReportContext as Report
@@ -126,8 +127,6 @@ def trend_sentence(report: Report, item: Item, step: float = 1.0) -> str:
                     lo=num(ci[0]), hi=num(ci[1]))
     covid = trend.covid
     if covid is not None:
-        from techmonitor.trends.seasonal import COVID_QUARTERS
-
         quarters = covid.quarters or COVID_QUARTERS
         text += " " + report.t(f"lab.covid.{covid.method}", n=len(covid.quarters),
                                first=report.fmt_period(quarters[0], "short"),

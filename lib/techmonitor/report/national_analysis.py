@@ -28,6 +28,7 @@ from techmonitor.reference import Target
 from techmonitor.report.analysis import Item, kind_reliable
 from techmonitor.report.series import select
 from techmonitor.report.track_record import TrackRecord, batch_records
+from techmonitor.trends import seasonal
 
 CohortFit = cohorts.CohortFit
 
@@ -48,6 +49,9 @@ ROA_OPENINGS = "roa_openings_2011_2016"
 ROA_INFLOW = "roa_inflow_2011_2016"
 #: open vacancies, shown per top sector side by side
 VACANCIES = "vacancies_open"
+#: the quarters the quarterly trend line gives a COVID dummy each (stated by the labour
+#: section and the method annex, which do not reach into the trends package themselves)
+COVID_QUARTERS = seasonal.COVID_QUARTERS
 #: the cohort table ``data update`` writes (education retention; :mod:`techmonitor.cohorts`)
 COHORT_FILE = "cohorts.csv"
 
@@ -163,7 +167,8 @@ def batch_track(data_dir: Path, params: ReportParams, catalogue: Mapping[str, In
         return ()
     jobs = [j.params.model_copy(update={"period": params.period})
             for j in config.expand(project)]
-    return batch_records(data_dir, jobs, catalogue, store.load_sectors(data_dir))
+    return batch_records(data_dir, jobs, catalogue, store.load_sectors(data_dir),
+                         skip=(ROA_OPENINGS, ROA_INFLOW))
 
 
 def roa(obs: pd.DataFrame) -> Mapping[str, Mapping[str, float]]:

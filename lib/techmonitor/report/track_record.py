@@ -120,6 +120,7 @@ def item_records(items: Iterable[Item], where: str = "",
 
 def batch_records(data_dir: Path, jobs: Iterable[ReportParams],
                   catalogue: Mapping[str, Indicator], sectors_ref: SectorsRef,
+                  skip: tuple[str, ...] = (),
                   earlier: Earlier = without_last_year) -> tuple[TrackRecord, ...]:
     """A track record per distinct projected series of every report of the batch.
 
@@ -127,10 +128,11 @@ def batch_records(data_dir: Path, jobs: Iterable[ReportParams],
     its levels, the yearly indicators); a series that several reports show (the same
     indicator, level and values) counts once. A series too short for a trend model gets a
     :class:`~techmonitor.progress.track.NoPastProjection` and stays out of the coverage, as
-    it has no projection in the reports either.
+    it has no projection in the reports either. ``skip`` names indicators that are no
+    monitoring series (the ROA table). A report's own ``sbi`` list changes only its
+    vacancies, which are quarterly and not projected, so the delineation is read as is.
     """
     from techmonitor.report.analysis import kind_for, levels_for
-    from techmonitor.report.context import SPECIAL_CODES, with_sbi
     from techmonitor.report.series import select
 
     denominators = {part.indicator for ind in catalogue.values()
@@ -138,14 +140,14 @@ def batch_records(data_dir: Path, jobs: Iterable[ReportParams],
     seen: set[tuple[object, ...]] = set()
     out: list[TrackRecord] = []
     for params in jobs:
-        ref = with_sbi(sectors_ref, params)
         where = scope_of(params)
         for ind in catalogue.values():
-            if (ind.code in SPECIAL_CODES or ind.frequency == "quarter"
+            if (ind.code in skip or ind.frequency == "quarter"
                     or (ind.code in denominators and ind.direction == "none")):
                 continue
             for level in levels_for(ind, list(params.levels)):
-                series = select(data_dir, params, catalogue, ind, level, sectors_ref=ref)
+                series = select(data_dir, params, catalogue, ind, level,
+                                sectors_ref=sectors_ref)
                 if series.empty or (ind.frequency == "irregular"
                                     and series["period"].str.contains("Q").any()):
                     continue  # as analyse: dated single readings are no series to project
