@@ -258,6 +258,8 @@ def test_report_track_record_in_annex_and_results() -> None:
     assert batch and sum(v["n"] for v in batch.values()) == len(
         res["track_record"]["batch_measured_on"])
     assert "berekend door het landelijk rapport" in text
+    measured = res["track_record"]["batch_measured_on"]
+    assert f"({len(measured)} verschillende geprojecteerde reeksen" in text
 
 
 def test_coverage_claims_name_their_series() -> None:

@@ -110,7 +110,8 @@ def track_blocks(report: Report) -> list[doc.Node]:
     own = coverage_parts(report, track_record.coverage_of(report.track))
     if own:
         out.append(doc.Paragraph(report.t("met.track.summary", parts=own)))
-    batch = report.national.track_batch
+    # only the series with a projection then and an outcome since are what was measured on
+    batch = [r for r in report.national.track_batch if r.projection is not None]
     batch_parts = coverage_parts(report, track_record.coverage_of(batch))
     if batch_parts:
         inds = [report.catalogue[c] for c in dict.fromkeys(r.indicator for r in batch)
