@@ -88,25 +88,25 @@ def track_blocks(report: Report) -> list[doc.Node]:
     if not report.track:
         return out + [doc.Paragraph(report.t("met.track.none"))]
     rows = []
-    for r in report.track:
+    for r in report.track:  # five columns, so the table fits the page
         p = r.projection
         if p is None:
-            rows.append([r.name(lang), r.known_then and report.fmt_period(r.known_then, "short")
-                         or report.t("none"), report.t("none"), report.t("none"),
+            rows.append([r.name(lang), report.fmt_period(r.known_then, "short")
+                         if r.known_then else report.t("none"), report.t("none"),
                          report.t("none"), report.t("met.track.no_comparison")])
             continue
         unit = "share" if r.kind == "share" else "count"
         val = lambda x, u=unit: fmt.value(x, u, lang)  # noqa: E731
         inside = ("inside80" if p.inside80 else "inside95" if p.inside95 else "outside")
-        rows.append([r.name(lang), report.fmt_period(p.origin, "short"),
-                     report.fmt_period(p.period, "short"),
+        rows.append([r.name(lang), report.t("met.track.span", origin=report.fmt_period(
+                         p.origin, "short"), period=report.fmt_period(p.period, "short")),
                      f"{val(p.projected)} ({val(p.lo80)} – {val(p.hi80)})", val(p.actual),
                      report.t(f"met.track.{inside}")])
     out.append(doc.table(report.t("met.track.table"),
                          [report.t("col.indicator"), report.t("met.track.col_from"),
-                          report.t("met.track.col_period"), report.t("met.track.col_projected"),
+                          report.t("met.track.col_projected"),
                           report.t("met.track.col_actual"), report.t("met.track.col_inside")],
-                         rows, numeric=[False, False, False, True, True, False]))
+                         rows, numeric=[False, False, True, True, False]))
     own = coverage_parts(report, track_record.coverage_of(report.track))
     if own:
         out.append(doc.Paragraph(report.t("met.track.summary", parts=own)))
