@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 from techmonitor import fmt
-from techmonitor.progress.extra import ExtraEstimate, data_step, round_to
+from techmonitor.precision import data_step, round_to
+from techmonitor.progress.extra import ExtraEstimate
 from techmonitor.progress.track import NoPastProjection, PastProjection
 from techmonitor.report import annex, extra40k, labour
 from techmonitor.report import document as doc

@@ -34,7 +34,6 @@ published in thousands give a yearly growth in thousands (358 thousand over nine
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -42,15 +41,13 @@ import pandas as pd
 from scipy import stats
 
 from techmonitor.periods import to_decimal_year
+from techmonitor.precision import data_step, round_to
 from techmonitor.progress.categories import NOT_ASSESSABLE, Category, category_for_ratio
 
 #: the programme's baseline for "extra" inflow: the school year before the 2012 letter
 BASELINE_SCHOOL_YEAR = "2011/12"
 #: the year the Techniekpact editions count changes from ("sinds eind 2013")
 CHANGE_BASE_YEAR = 2013
-#: the coarsest step a published level is taken to be rounded to (sources publish at most
-#: in thousands; a few levels that happen to be round millions are still thousands)
-MAX_STEP = 1000.0
 
 Method = Literal["trend", "published_change", "levels", "baseline_difference"]
 
@@ -107,31 +104,6 @@ class ExtraEstimate:
 
 def _year(period: str) -> float:
     return to_decimal_year(str(period))
-
-
-def data_step(values: Iterable[float], max_step: float = MAX_STEP) -> float:
-    """The step the values are given in: the largest power of ten (at most ``max_step``)
-    that divides every value (1 for exact counts, 1000 for levels in thousands).
-
-    Parameters
-    ----------
-    values
-        Published levels or changes (at least one).
-    max_step
-        The coarsest step considered.
-    """
-    vals = [float(v) for v in values]
-    step = 1.0
-    while step * 10 <= max_step and vals and all(
-            abs(v / (step * 10) - round(v / (step * 10))) < 1e-9 for v in vals):
-        step *= 10
-    return step
-
-
-def round_to(x: float, step: float) -> float:
-    """``x`` rounded to a multiple of ``step`` (halves away from zero, as people round)."""
-    q = abs(x) / step
-    return math.copysign(math.floor(q + 0.5) * step, x)
 
 
 def employment_estimates(levels: pd.DataFrame, changes: pd.DataFrame,

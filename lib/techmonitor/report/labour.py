@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from techmonitor import charts, fmt, narrative
 from techmonitor.periods import to_decimal_years
-from techmonitor.progress.extra import data_step, round_to
+from techmonitor.precision import data_step, round_to
 from techmonitor.report import document as doc
 from techmonitor.report.analysis import Item
 from techmonitor.report.goals import failure_note, observation_table, source_line
@@ -77,14 +77,15 @@ def quarterly_blocks(report: Report, item: Item) -> list[doc.Node]:
         out.append(doc.Paragraph(sentence))
     # CBS publishes vacancies in hundreds (x 1 000, one decimal); the adjusted series and the
     # trend are shown with the same precision rather than a false exactness
-    step = data_step(s["value"].to_numpy(dtype=float))
+    # (counts only: a share keeps the decimals its formatting gives it)
+    step = data_step(s["value"].to_numpy(dtype=float)) if item.unit() == "count" else None
     line = trend_sentence(report, item, step)
     if line:
         out.append(doc.Paragraph(line))
     rows = []
     tail = s.tail(8)
     for r in tail.itertuples():
-        adj = (item.value(round(float(adjusted[r.period]) / step) * step, lang)  # type: ignore[index]
+        adj = (item.value(_rounded(float(adjusted[r.period]), step), lang)  # type: ignore[index]
                if adjusted is not None and r.period in adjusted.index else report.t("none"))
         value = item.value(float(r.value), lang)
         if r.status == "illustrative":
@@ -103,7 +104,11 @@ def quarterly_blocks(report: Report, item: Item) -> list[doc.Node]:
     return out
 
 
-def trend_sentence(report: Report, item: Item, step: float = 1.0) -> str:
+def _rounded(x: float, step: float | None) -> float:
+    return x if step is None else round_to(x, step)
+
+
+def trend_sentence(report: Report, item: Item, step: float | None = None) -> str:
     """The trend line of a quarterly series with its window and how COVID quarters entered.
 
     ``De trendlijn door 15 kwartalen van K4 2018 tot en met K3 2023 stijgt met 45.100 per
@@ -118,7 +123,7 @@ def trend_sentence(report: Report, item: Item, step: float = 1.0) -> str:
     lang = report.lang
 
     def num(x: float) -> str:
-        return item.value(round_to(x, step), lang)
+        return item.value(_rounded(x, step), lang)
 
     slope = trend.slope
     key = "lab.trend.up" if slope > 0 else "lab.trend.down" if slope < 0 else "lab.trend.flat"
