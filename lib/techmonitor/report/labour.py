@@ -46,7 +46,8 @@ def labour_section(report: Report) -> doc.Section:
 
 
 def quarterly_blocks(report: Report, item: Item) -> list[doc.Node]:
-    """Chart (raw and seasonally adjusted), year-on-year sentence and the last eight quarters."""
+    """Chart (raw, and adjusted where the seasonal check passed), the year-on-year sentence,
+    the trend line with its window and COVID handling, and the last eight quarters."""
     lang = report.lang
     trend = item.trend
     if trend is None:  # the fit failed: say why, and still show every observation

@@ -142,9 +142,15 @@ def results_of(report: Report) -> dict[str, Any]:
         ``category`` (code), ``probability`` (of meeting the target, 0–1, if there is one)
         with ``probability_reliable`` (False: backtests found such probabilities
         unreliable, and the report gives none),
-        ``projection_end`` (period, value and 80%/95% interval) and the whole ``projection``;
-        ``series`` holds other series the report shows (the national report's vacancies per
-        top sector, occupational retention per EBB method, the measurements of the 40,000).
+        ``projection_end`` (period, value and 80%/95% interval) and the whole ``projection``,
+        ``trend`` (slope with its 95% interval, the fit window, COVID handling and the
+        seasonal check), ``change_year`` (the change column: against a year earlier) and, for
+        a projected series, ``track_record`` (what the projection a year earlier said and
+        what came in); ``series`` holds other series the report shows (the national report's
+        vacancies per top sector, occupational retention per EBB method, the measurements of
+        the 40,000 with exact and rounded values); ``track_record`` sums how often the bands
+        held per kind, for this report and (national report) the whole batch, with the keys
+        of the series measured on.
     """
     lang = report.lang
     p = report.params
