@@ -432,7 +432,7 @@ def bars_against_target(
     without colour or gridlines.
     """
     with house_style():
-        fig = new_figure(height_cm=2.0 + 1.0 * len(labels), left_cm=6.6, bottom_cm=1.0)
+        fig = new_figure(height_cm=2.6 + 1.0 * len(labels), left_cm=6.6, bottom_cm=1.7)
         ax = fig.add_subplot()
         y = np.arange(len(labels))[::-1]
         ax.barh(y, list(values), 0.6, color=PALETTE[0])
@@ -456,7 +456,8 @@ def bars_against_target(
         ax.set_ylim(y.min() - 0.6, y.max() + 1.1)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
         ax.xaxis.set_major_formatter(value_formatter(unit, lang, 0))
-        ax.set_xlabel(axis_label)
+        # the axis says what it measures in full words: two lines fit under the bars
+        ax.set_xlabel(textwrap.fill(axis_label, 40))
     return fig
 
 

@@ -359,15 +359,16 @@ def projection_band(trend: trends.TrendResult, target: TargetSpec | None,
 
 
 def change_since(item: Item, lang: Lang) -> str:
-    """Change of the latest value against the previous observation, formatted."""
-    s = item.series
-    if len(s) < 2:
+    """Change of the latest value against the same period a year earlier, formatted (one
+    base for every series: :func:`techmonitor.report.bases.year_earlier`)."""
+    from techmonitor.report.bases import year_earlier
+
+    ch = year_earlier(item.series)
+    if ch is None:
         return msg("none", lang)
-    prev, last = s.iloc[-2], s.iloc[-1]
-    diff = float(last["value"]) - float(prev["value"])
-    text = fmt.value_change(diff, item.unit(), lang)
+    text = fmt.value_change(ch.change, item.unit(), lang)
     return msg("change.since", lang, change=text,
-               period=fmt.period(str(prev["period"]), lang, "short"))
+               period=fmt.period(ch.base_period, lang, "short"))
 
 
 def trend_word(item: Item, lang: Lang) -> str:

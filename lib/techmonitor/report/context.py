@@ -44,6 +44,7 @@ from techmonitor.report.national_analysis import NationalFigures
 from techmonitor.report.sector_delineation import SectorDelineation, sector_delineation
 from techmonitor.report.series import select
 from techmonitor.report.store import SourceInfo
+from techmonitor.report.track_record import TrackRecord, item_records
 from techmonitor.titles import report_title
 from techmonitor.trends import widening
 
@@ -105,6 +106,8 @@ class ReportContext:
     goal_verdicts: tuple[GoalVerdict, ...] = field(default=())
     #: a sector report's delineation (SBI sections, programmes per level)
     delineation: SectorDelineation | None = None
+    #: per projected item: what the projection a year earlier said, and what came in
+    track: tuple[TrackRecord, ...] = field(default=())
 
     # -- parameters and words ---------------------------------------------------------------
     @property
@@ -297,12 +300,16 @@ def build_context(params: ReportParams) -> ReportContext:
             delineation = sector_delineation(data_dir, params.sector, sectors_ref)
         except DataValidationError as exc:  # the report says where the delineation stands
             findings.append(Finding("delineation", "delineation", str(exc)))
+    track = store.memo(data_dir, ("track", params.period, params.sector, params.region,
+                                  tuple(params.sbi), tuple(params.levels), params.target_year,
+                                  tuple(i.key for i in items)),
+                       lambda: item_records(items))
     return ReportContext(
         params, project, MappingProxyType(dict(catalogue)), tuple(items), rows,
         tuple(findings), tuple(sectors), tuple(national_targets),
         MappingProxyType(store.load_sources(data_dir)), store.data_hash(data_dir),
         store.code_version(project), calibration, national,
-        goal_verdicts=verdicts, delineation=delineation)
+        goal_verdicts=verdicts, delineation=delineation, track=track)
 
 
 def with_comparison(context: ReportContext, comparison: Comparison) -> ReportContext:
