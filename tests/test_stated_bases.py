@@ -283,24 +283,3 @@ def test_english_labels_exist(lang: str) -> None:
     assert "net growth" in msg("x40.what.employment", lang)
     assert "{n}" not in msg("lab.trend.up", lang, n=3, first="a", last="b", slope="1",
                             lo="0", hi="2")
-
-
-def test_batch_track_counts_each_series_once() -> None:
-    from techmonitor.report import store
-    from techmonitor.report.track_record import batch_records, item_records
-
-    ctx = energie()
-    data = ctx.data_dir
-    args = (data, [ctx.params, ctx.params], ctx.catalogue, store.load_sectors(data))
-    twice = batch_records(*args)
-    once = batch_records(data, [ctx.params], ctx.catalogue, store.load_sectors(data))
-    assert len(twice) == len(once) > 0
-    # the batch selects a report's series as its context does: the same projections
-    own = {r.key: r.projection for r in item_records(ctx.items)}
-    matched = 0
-    for r in once:
-        key = r.key.removesuffix("-sector:energie")
-        if r.projection is not None and own.get(key) is not None:
-            assert_allclose(r.projection.projected, own[key].projected)  # type: ignore[union-attr]
-            matched += 1
-    assert matched == sum(1 for p in own.values() if p is not None) > 0

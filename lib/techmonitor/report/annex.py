@@ -110,20 +110,9 @@ def track_blocks(report: Report) -> list[doc.Node]:
     own = coverage_parts(report, track_record.coverage_of(report.track))
     if own:
         out.append(doc.Paragraph(report.t("met.track.summary", parts=own)))
-    # only the series with a projection then and an outcome since are what was measured on
-    batch = [r for r in report.national.track_batch if r.projection is not None]
-    batch_parts = coverage_parts(report, track_record.coverage_of(batch))
-    if batch_parts:
-        inds = [report.catalogue[c] for c in dict.fromkeys(r.indicator for r in batch)
-                if c in report.catalogue]
-        names = [i.name_en if lang == "en" else i.name_nl for i in inds]
-        scopes = {r.where for r in batch}
-        count = {k: sum(1 for w in scopes if w.startswith(f"{k}:"))
-                 for k in ("national", "sector", "region")}
-        out.append(doc.Paragraph(report.t(
-            "met.track.batch", n=len(batch), parts=batch_parts,
-            names=join_words(names, lang), sectors=count["sector"],
-            regions=count["region"])))
+    # the sum over every report of the batch is made by the batch from the results files
+    # (the appendix overview and the index page), not by one report re-fitting the others
+    out.append(doc.Paragraph(report.t("met.track.batch")))
     return out
 
 

@@ -2,8 +2,7 @@
 
 Occupational retention per class and EBB method (with a trend per method where it has
 enough points), the editions of technical employment the indicator line does not draw, the
-measurements of the 40,000 extra a year, the cohort model of education retention, and the
-track record of every projected series in the batch (the annex's batch-wide coverage). The
+measurements of the 40,000 extra a year and the cohort model of education retention. The
 context holds the result (:class:`NationalFigures`); the sections (:mod:`retention`,
 :mod:`extra40k`), the results file and the method annex only read it.
 """
@@ -19,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from techmonitor import cohorts, config, trends
+from techmonitor import cohorts, trends
 from techmonitor.config import ReportParams
 from techmonitor.errors import DataValidationError, TechmonitorError
 from techmonitor.indicators import Indicator
@@ -27,7 +26,6 @@ from techmonitor.progress import extra
 from techmonitor.reference import Target
 from techmonitor.report.analysis import Item, kind_reliable
 from techmonitor.report.series import select
-from techmonitor.report.track_record import TrackRecord, batch_records
 from techmonitor.trends import seasonal
 
 CohortFit = cohorts.CohortFit
@@ -128,8 +126,6 @@ class NationalFigures:
     roa_sources: tuple[str, ...] = ()
     #: the periods of open vacancies (the span the sector panels are said to cover)
     vacancy_periods: tuple[str, ...] = ()
-    #: the track record of every distinct projected series of the batch's reports
-    track_batch: tuple[TrackRecord, ...] = ()
 
 
 def compute(data_dir: Path, params: ReportParams, catalogue: Mapping[str, Indicator],
@@ -150,25 +146,7 @@ def compute(data_dir: Path, params: ReportParams, catalogue: Mapping[str, Indica
         extra40k(obs, target, calibration) if target is not None else None,
         cohort_fits(cohort_path), present, roa(obs),
         tuple(str(x) for x in roa_rows["source"]),
-        tuple(str(x) for x in obs.loc[obs["indicator"] == VACANCIES, "period"]),
-        store.memo(data_dir, ("track-batch", params.period),
-                   lambda: batch_track(data_dir, params, catalogue)))
-
-
-def batch_track(data_dir: Path, params: ReportParams, catalogue: Mapping[str, Indicator]
-                ) -> tuple[TrackRecord, ...]:
-    """The track record over every report of the batch (``params/`` of the project), each
-    selected for this report's quarter; computed by the national report, the one report
-    that sees every sector and region."""
-    from techmonitor.report import store
-
-    project = data_dir.parent
-    if not (project / "params" / "base.yaml").exists():
-        return ()
-    jobs = [j.params.model_copy(update={"period": params.period})
-            for j in config.expand(project)]
-    return batch_records(data_dir, jobs, catalogue, store.load_sectors(data_dir),
-                         skip=(ROA_OPENINGS, ROA_INFLOW))
+        tuple(str(x) for x in obs.loc[obs["indicator"] == VACANCIES, "period"]))
 
 
 def roa(obs: pd.DataFrame) -> Mapping[str, Mapping[str, float]]:

@@ -174,8 +174,8 @@ def results_of(report: Report) -> dict[str, Any]:
         series the report shows (the national report's vacancies per top sector,
         occupational retention per EBB method, the measurements of the 40,000 with exact and
         rounded values); ``track_record`` sums how often the bands held per kind, for this
-        report and (national report) the whole batch, with the keys of the series measured
-        on.
+        report, with the keys of the series measured on (the batch sums them over every
+        report: :mod:`techmonitor.batch.track`).
     """
     lang = report.lang
     p = report.params
@@ -191,7 +191,6 @@ def results_of(report: Report) -> dict[str, Any]:
         if i.key in track:
             entry["track_record"] = track_results(track[i.key])
         items.append(entry)
-    batch = report.national.track_batch
     return {
         "format": RESULTS_FORMAT,
         "schema_version": RESULTS_VERSION,
@@ -211,8 +210,6 @@ def results_of(report: Report) -> dict[str, Any]:
             "earlier_data": "series without its periods of the last year",
             "coverage": _coverage(track_record.coverage_of(report.track)),
             "measured_on": [r.key for r in report.track if r.projection is not None],
-            "batch_coverage": _coverage(track_record.coverage_of(batch)),
-            "batch_measured_on": [r.key for r in batch if r.projection is not None],
         },
     }
 
@@ -243,7 +240,8 @@ def track_results(rec: TrackRecord) -> dict[str, Any]:
     if p is None:
         reason = rec.result.reason if isinstance(rec.result, NoPastProjection) else ""
         return {"known_then": rec.known_then, "compared": False, "reason": reason}
-    return {"known_then": rec.known_then, "compared": True, "origin": p.origin,
+    return {"known_then": rec.known_then, "compared": True, "kind": rec.kind,
+            "origin": p.origin,
             "period": p.period, "horizon": p.horizon, "projected": _num(p.projected),
             "lower80": _num(p.lo80), "upper80": _num(p.hi80), "lower95": _num(p.lo95),
             "upper95": _num(p.hi95), "actual": _num(p.actual), "inside80": p.inside80,

@@ -4,8 +4,8 @@ For every projected series of a report (an item with a projection band) the tren
 again on the data as known a year earlier, projected to the newest period published since,
 and compared with the value that came in (:func:`techmonitor.progress.track.past_projection`).
 The method annex sums up how often the 80% and 95% bands held, per kind of series, and names
-the series it was measured on; the national report sums over every projected series of the
-batch (:func:`batch_records`: each report's own selection, each distinct series once).
+the series it was measured on; the batch sums over every projected series of all reports
+from their results files (:mod:`techmonitor.batch.track`, each distinct series once).
 
 The data "as known then" come from a function (:data:`Earlier`), so that the as-of selection
 by publication date can replace :func:`without_last_year` without touching the rest.
@@ -13,19 +13,15 @@ by publication date can replace :func:`without_last_year` without touching the r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from techmonitor.config import ReportParams
-from techmonitor.indicators import Indicator
 from techmonitor.periods import to_decimal_year
 from techmonitor.progress.track import Coverage, NoPastProjection, PastProjection, coverage
 from techmonitor.progress.track import past_projection as fit_past_projection
-from techmonitor.reference import SectorsRef
 
 if TYPE_CHECKING:
     from techmonitor.report.analysis import Item
@@ -116,65 +112,6 @@ def item_records(items: Iterable[Item], where: str = "",
 
     return tuple(record(i.key, i.ind.code, (i.name("nl"), i.name("en")), kind_for(i.ind),
                         i.series, where, earlier) for i in projected(items))
-
-
-def batch_records(data_dir: Path, jobs: Iterable[ReportParams],
-                  catalogue: Mapping[str, Indicator], sectors_ref: SectorsRef,
-                  skip: tuple[str, ...] = (),
-                  earlier: Earlier = without_last_year) -> tuple[TrackRecord, ...]:
-    """A track record per distinct projected series of every report of the batch.
-
-    Each report's series are selected as its context selects them (its sector or region,
-    its levels, the yearly indicators); a series that several reports show (the same
-    indicator, level and values) counts once. A series too short for a trend model gets a
-    :class:`~techmonitor.progress.track.NoPastProjection` and stays out of the coverage, as
-    it has no projection in the reports either. ``skip`` names indicators that are no
-    monitoring series (the ROA table). A report's own ``sbi`` list changes only its
-    vacancies, which are quarterly and not projected, so the delineation is read as is.
-    """
-    from techmonitor.report.analysis import kind_for, levels_for
-    from techmonitor.report.series import select
-
-    denominators = {part.indicator for ind in catalogue.values()
-                    for part in (ind.numerator, ind.denominator) if part is not None}
-    seen: set[tuple[object, ...]] = set()
-    out: list[TrackRecord] = []
-    for params in jobs:
-        where = scope_of(params)
-        for ind in catalogue.values():
-            if (ind.code in skip or ind.frequency == "quarter"
-                    or (ind.code in denominators and ind.direction == "none")):
-                continue
-            for level in levels_for(ind, list(params.levels)):
-                series = select(data_dir, params, catalogue, ind, level,
-                                sectors_ref=sectors_ref)
-                if series.empty or (ind.frequency == "irregular"
-                                    and series["period"].str.contains("Q").any()):
-                    continue  # as analyse: dated single readings are no series to project
-                ident = (ind.code, level, tuple(map(str, series["period"])),
-                         tuple(float(v) for v in series["value"]))
-                if ident in seen:
-                    continue
-                seen.add(ident)
-                out.append(record(f"{ind.code}-{level}-{where}", ind.code,
-                                  (_name(ind, level, "nl"), _name(ind, level, "en")),
-                                  kind_for(ind), series, where, earlier))
-    return tuple(out)
-
-
-def _name(ind: Indicator, level: str, lang: str) -> str:
-    base = ind.name_en if lang == "en" else ind.name_nl
-    return base if level in ("all", "") else f"{base} ({level})"
-
-
-def scope_of(params: ReportParams) -> str:
-    """``national:NL``, ``sector:energie``, ``region:PV26``: the scope a report selects its
-    series for."""
-    if params.kind == "sector":
-        return f"sector:{params.sector}"
-    if params.kind == "region":
-        return f"region:{params.region}"
-    return f"national:{params.region}"
 
 
 def coverage_of(records: Iterable[TrackRecord]) -> dict[str, Coverage]:
