@@ -32,9 +32,10 @@ from techmonitor.indicators import Indicator
 from techmonitor.messages import Lang, msg
 from techmonitor.periods import shift_quarter
 from techmonitor.reference import SectorsRef, Target
-from techmonitor.report import national_analysis, store
+from techmonitor.report import education_analysis, national_analysis, store
 from techmonitor.report.analysis import Item, analyse, levels_for, match_target
 from techmonitor.report.comparison import Comparison
+from techmonitor.report.education_analysis import EducationFigures
 from techmonitor.report.ids import CHANGES_ID, SECTION_IDS
 from techmonitor.report.measure_analysis import MeasureRow
 from techmonitor.report.measure_analysis import measure_rows as compute_measure_rows
@@ -94,6 +95,8 @@ class ReportContext:
     calibration: Mapping[str, Any] = field(default_factory=dict)
     #: the national report's figures beyond its items (retention, the 40,000, cohorts)
     national: NationalFigures = field(default_factory=NationalFigures)
+    #: the education series beyond their items (breaks, vmbo, havo/vwo, net retention)
+    education: EducationFigures = field(default_factory=EducationFigures)
     #: what changed since the earlier report (``compare_with``); set by ``Report``
     comparison: Comparison | None = None
     #: ``(id, title)`` of the author's own sections (params ``analysis``), for the contents
@@ -277,7 +280,9 @@ def build_context(params: ReportParams) -> ReportContext:
         params, project, MappingProxyType(dict(catalogue)), tuple(items), rows,
         tuple(findings), tuple(sectors), tuple(national_targets),
         MappingProxyType(store.load_sources(data_dir)), store.data_hash(data_dir),
-        store.code_version(project), calibration, national)
+        store.code_version(project), calibration, national,
+        education=education_analysis.compute(data_dir, params, catalogue, tuple(items),
+                                             sectors_ref))
 
 
 def with_comparison(context: ReportContext, comparison: Comparison) -> ReportContext:
