@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from techmonitor import charts, fmt, narrative
 from techmonitor.messages import join_words
 from techmonitor.periods import to_decimal_year, to_decimal_years
@@ -24,8 +26,8 @@ from techmonitor.report.education_analysis import (
     RETENTION,
     SEXES,
     VMBO,
-    BreakSeries,
     Breakdown,
+    BreakSeries,
 )
 
 if TYPE_CHECKING:
@@ -144,8 +146,8 @@ def break_blocks(report: Report, item: Item, b: BreakSeries) -> list[doc.Node]:
     return out
 
 
-def _lines(report: Report, parts: Sequence[Breakdown], label: str) -> list[
-        tuple[str, object, object]]:
+def _lines(report: Report, parts: Sequence[Breakdown], label: str
+           ) -> list[tuple[str, np.ndarray, np.ndarray]]:
     return [(report.t(f"{label}.{p.level}"), to_decimal_years(p.national["period"]),
              p.national["value"].to_numpy(dtype=float)) for p in parts]
 
@@ -266,13 +268,11 @@ def retention_blocks(report: Report) -> list[doc.Node]:
                           report.t("chart.source", sources=", ".join(sources))))
     name = report.t("edu.ret_name")
     if ret.trend is not None and ret.trend.has_model:
+        # describe gives the slope with its 95% interval; the window says how little it rests on
         text = narrative.describe(name, ret.trend, lang=lang, unit="share")
-        ci = ret.trend.slope_interval(0.95)
-        if ci is not None and ret.trend.slope is not None:
-            text += " " + report.t(
-                "edu.ret_trend", slope=fmt.value_change(ret.trend.slope, "share", lang),
-                lo=fmt.value_change(ci[0], "share", lang),
-                hi=fmt.value_change(ci[1], "share", lang), n=ret.trend.n)
+        text += " " + report.t(
+            "edu.ret_trend", n=ret.trend.n, first=report.fmt_period(ret.trend.data.periods[0]),
+            last=report.fmt_period(ret.trend.data.periods[-1]))
         out.append(doc.Paragraph(text))
     else:
         out.append(doc.Note(report.t("ind.failed_trend", name=name,

@@ -249,10 +249,10 @@ def compute(data_dir: Path, params: ReportParams, catalogue: Mapping[str, Indica
     breaks = tuple(b for code, level in BREAK_SERIES
                    if (b := break_series(data_dir, params, catalogue, code, level,
                                          sectors_ref)) is not None)
-    vmbo = tuple(b for lv in VMBO_LEVELS
-                 if (b := breakdown(data_dir, params, catalogue, VMBO, lv, regions)) is not None)
-    havovwo = tuple(b for lv in HAVOVWO_LEVELS
-                    if (b := breakdown(data_dir, params, catalogue, HAVOVWO, lv, regions))
+    vmbo = tuple(d for lv in VMBO_LEVELS
+                 if (d := breakdown(data_dir, params, catalogue, VMBO, lv, regions)) is not None)
+    havovwo = tuple(d for lv in HAVOVWO_LEVELS
+                    if (d := breakdown(data_dir, params, catalogue, HAVOVWO, lv, regions))
                     is not None)
     sector_report = params.kind == "sector"  # the vo and retention files carry no sector
     return EducationFigures(

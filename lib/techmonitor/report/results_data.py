@@ -11,6 +11,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from techmonitor import progress
+from techmonitor.report import education_results
 from techmonitor.report.analysis import overconfident
 from techmonitor.report.labels import measure_how, measure_label
 from techmonitor.report.results import RESULTS_FORMAT, RESULTS_VERSION
@@ -105,7 +106,8 @@ def results_of(report: Report) -> dict[str, Any]:
         unreliable, and the report gives none),
         ``projection_end`` (period, value and 80%/95% interval) and the whole ``projection``;
         ``series`` holds other series the report shows (the national report's vacancies per
-        top sector, occupational retention per EBB method, the measurements of the 40,000).
+        top sector, occupational retention per EBB method, the measurements of the 40,000,
+        the education figures of :mod:`~techmonitor.report.education_results`).
     """
     lang = report.lang
     p = report.params
@@ -155,4 +157,4 @@ def shown_beyond_items(report: Report) -> list[dict[str, Any]]:
                     "category": e.category.code, "probability": _num(e.probability),
                     "probability_reliable": reliable,
                     "interval95": [_num(e.lo95), _num(e.hi95)]})
-    return out
+    return out + education_results.series_of(report)
