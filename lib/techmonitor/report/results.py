@@ -152,8 +152,8 @@ def csv_text(results: Mapping[str, Any]) -> str:
     One row per shown number: ``row_type`` is ``observation`` (with status, source and
     vintage), ``projection`` (value and 80%/95% interval; source and vintage of the data the
     projection was made from), ``seasonally_adjusted``, or an estimate with its 95%
-    interval (``trend_slope``, ``level_shift``: the education figures). Values are full precision; the
-    report prints them rounded.
+    interval (``trend_slope``, ``level_shift``: the education figures). Values are full
+    precision; the report prints them rounded.
     """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
