@@ -105,12 +105,12 @@ def series_of(report: Report) -> list[dict[str, Any]]:
                             _estimate("trend_slope", window, b.fit.slope, b.fit.slope_ci95),
                             _estimate("level_shift", b.fit.break_period, b.fit.shift,
                                       b.fit.shift_ci95)]})
-    for b in (*edu.vmbo, *edu.havovwo):
-        out += _breakdown(report, b, item_keys)
+    for part in (*edu.vmbo, *edu.havovwo):
+        out += _breakdown(report, part, item_keys)
     ret = edu.retention
     if ret is not None:
-        for b in ret.sectors.values():
-            out += _breakdown(report, b, item_keys)
+        for part in ret.sectors.values():
+            out += _breakdown(report, part, item_keys)
         out += _counts(report, ret.sectors[RETENTION[0]])
         trend = ret.trend
         ci = trend.slope_interval(0.95) if trend is not None and trend.has_model else None
