@@ -31,6 +31,8 @@ from techmonitor.report.education_analysis import (
 )
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from techmonitor.report.analysis import Item
     from techmonitor.report.context import ReportContext as Report
 
@@ -120,13 +122,7 @@ def break_blocks(report: Report, item: Item, b: BreakSeries) -> list[doc.Node]:
                                    "edu.break_few", n_before=fit.n_before if fit else 0,
                                    n_after=fit.n_after if fit else 0))
     out.append(doc.Paragraph(text))
-    lines = [(_label(report, item.ind.code, v), to_decimal_years(s["period"]),
-              s["value"].to_numpy(dtype=float)) for v, s in b.lines.items()]
-    kind = "school_year" if item.ind.frequency == "school_year" else "year"
-    fig = charts.vintage_lines(
-        lines, period_kind=kind, unit=unit, lang=lang,
-        axis_label="%" if unit == "share" else report.t("nat.axis_count"),
-        breaks=[(break_t(b), report.t("edu.break_mark"))])
+    fig = break_figure(report, item, b)
     sources = sorted({str(x) for s in b.lines.values() for x in s["source"]})
     out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-breuk-{item.key}"),
                           text, report.t("chart.caption", name=report.t(
@@ -144,6 +140,17 @@ def break_blocks(report: Report, item: Item, b: BreakSeries) -> list[doc.Node]:
                           report.t("edu.col_definition")], rows,
                          numeric=[False, True, False], note=report.t("edu.break_note")))
     return out
+
+
+def break_figure(report: Report, item: Item, b: BreakSeries) -> Figure:
+    """One line per definition and a dashed mark at the break; no line crosses it."""
+    lines = [(_label(report, item.ind.code, v), to_decimal_years(s["period"]),
+              s["value"].to_numpy(dtype=float)) for v, s in b.lines.items()]
+    kind = "school_year" if item.ind.frequency == "school_year" else "year"
+    return charts.vintage_lines(
+        lines, period_kind=kind, unit=item.unit(), lang=report.lang,
+        axis_label="%" if item.unit() == "share" else report.t("nat.axis_count"),
+        breaks=[(break_t(b), report.t("edu.break_mark"))])
 
 
 def _lines(report: Report, parts: Sequence[Breakdown], label: str
