@@ -228,7 +228,8 @@ def school_blocks(report: Report) -> list[doc.Node]:
     out.append(doc.Paragraph(report.t("edu.school_intro")))
     if edu.vmbo:
         out += _share_blocks(report, edu.vmbo, "edu.vmbo", "vmbo")
-        out.append(doc.Paragraph(monitor_comparison(report, edu.vmbo)))
+        if report.params.kind == "national":  # the Monitor's shares are national
+            out.append(doc.Paragraph(monitor_comparison(report, edu.vmbo)))
     if edu.havovwo:
         out += _share_blocks(report, edu.havovwo, "edu.havovwo", "havovwo")
     return out
