@@ -385,8 +385,9 @@ def vintage_lines(
         for t_break, text in breaks:
             # a gap marked in the plot, not only in the legend: no line crosses it
             ax.axvline(t_break, color=TEXT, linestyle=(0, (4, 3)), linewidth=0.9, zorder=1)
-            ax.annotate(text, (t_break, 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(3, -2), textcoords="offset points", ha="left", va="top",
+            # at the foot of the mark: the lines' ends at the break sit higher up
+            ax.annotate(text, (t_break, 0.0), xycoords=("data", "axes fraction"),
+                        xytext=(3, 3), textcoords="offset points", ha="left", va="bottom",
                         fontsize=7.5, color=TEXT)
         style_time_axis(ax, period_kind, float(t_all.min()), float(t_all.max()), lang)
         style_value_axis(ax, unit, lang, axis_label)
