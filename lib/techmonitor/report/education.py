@@ -153,13 +153,13 @@ def break_figure(report: Report, item: Item, b: BreakSeries) -> Figure:
         breaks=[(break_t(b), report.t("edu.break_mark"))])
 
 
-def _lines(report: Report, parts: Sequence[Breakdown], label: str
+def _lines(report: Report, parts: Sequence[Breakdown]
            ) -> list[tuple[str, np.ndarray, np.ndarray]]:
-    return [(report.t(f"{label}.{p.level}"), to_decimal_years(p.national["period"]),
+    return [(report.t(f"edu.level.{p.level}"), to_decimal_years(p.national["period"]),
              p.national["value"].to_numpy(dtype=float)) for p in parts]
 
 
-def _share_blocks(report: Report, parts: Sequence[Breakdown], label: str, slug: str
+def _share_blocks(report: Report, parts: Sequence[Breakdown], slug: str
                   ) -> list[doc.Node]:
     """Chart (one line per level), latest values in words, and tables by year, by sex and
     (national report) by province."""
@@ -167,12 +167,12 @@ def _share_blocks(report: Report, parts: Sequence[Breakdown], label: str, slug: 
     code = parts[0].code
     name = _name(report, code)
     last = str(parts[0].national["period"].iloc[-1])
-    values = [report.t("edu.level_value", level=report.t(f"{label}.{p.level}"),
+    values = [report.t("edu.level_value", level=report.t(f"edu.level.{p.level}"),
                        value=_pct(report, p.national["value"].iloc[-1])) for p in parts]
     text = report.t("edu.share_latest", name=name, period=report.fmt_period(last),
                     values=join_words(values, lang), scope=report.scope)
     out: list[doc.Node] = [doc.Paragraph(text)]
-    fig = charts.vintage_lines(_lines(report, parts, label), period_kind="school_year",
+    fig = charts.vintage_lines(_lines(report, parts), period_kind="school_year",
                                unit="share", lang=lang, axis_label="%")
     sources = sorted({str(x) for p in parts for x in p.national["source"]})
     out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-{slug}"), text,
@@ -186,17 +186,17 @@ def _share_blocks(report: Report, parts: Sequence[Breakdown], label: str, slug: 
             v = p.national.loc[p.national["period"] == period, "value"]
             row.append(_pct(report, v.iloc[0]) if len(v) else report.t("none"))
         rows.append(row)
-    header = [report.t("col.period")] + [report.t(f"{label}.{p.level}") for p in parts]
+    header = [report.t("col.period")] + [report.t(f"edu.level.{p.level}") for p in parts]
     out.append(doc.table(report.t("edu.table_years", name=name), header, rows,
                          numeric=[False] + [True] * len(parts),
                          note=report.t("edu.lower_bound_note")))
-    out.append(_split_table(report, parts, label, name, last, sex=True))
+    out.append(_split_table(report, parts, name, last, sex=True))
     if report.education.regions:
-        out.append(_split_table(report, parts, label, name, last, sex=False))
+        out.append(_split_table(report, parts, name, last, sex=False))
     return out
 
 
-def _split_table(report: Report, parts: Sequence[Breakdown], label: str, name: str,
+def _split_table(report: Report, parts: Sequence[Breakdown], name: str,
                  period: str, *, sex: bool) -> doc.Table:
     """Latest shares by sex (rows) or by province (rows), one column per level."""
     keys: Mapping[str, str] = ({s: report.t(f"sex.{s}") for s in SEXES} if sex
@@ -213,7 +213,7 @@ def _split_table(report: Report, parts: Sequence[Breakdown], label: str, name: s
     caption = report.t("edu.table_sex" if sex else "edu.table_region", name=name,
                        period=report.fmt_period(period, "short"))
     head = report.t("edu.col_sex" if sex else "edu.col_region")
-    return doc.table(caption, [head] + [report.t(f"{label}.{p.level}") for p in parts], rows,
+    return doc.table(caption, [head] + [report.t(f"edu.level.{p.level}") for p in parts], rows,
                      numeric=[False] + [True] * len(parts))
 
 
@@ -227,11 +227,11 @@ def school_blocks(report: Report) -> list[doc.Node]:
         return out + [doc.Note(report.t("edu.school_none"), "note")]
     out.append(doc.Paragraph(report.t("edu.school_intro")))
     if edu.vmbo:
-        out += _share_blocks(report, edu.vmbo, "edu.vmbo", "vmbo")
+        out += _share_blocks(report, edu.vmbo, "vmbo")
         if report.params.kind == "national":  # the Monitor's shares are national
             out.append(doc.Paragraph(monitor_comparison(report, edu.vmbo)))
     if edu.havovwo:
-        out += _share_blocks(report, edu.havovwo, "edu.havovwo", "havovwo")
+        out += _share_blocks(report, edu.havovwo, "havovwo")
     return out
 
 
@@ -240,7 +240,7 @@ def monitor_comparison(report: Report, parts: Sequence[Breakdown]) -> str:
     third-year pupils with a technical profile (another population and source)."""
     by = {p.level: p.national for p in parts}
     first = str(parts[0].national["period"].iloc[0])
-    vals = [report.t("edu.level_value", level=report.t(f"edu.vmbo.{lv}"),
+    vals = [report.t("edu.level_value", level=report.t(f"edu.level.{lv}"),
                      value=_pct(report, by[lv]["value"].iloc[0]))
             for lv in ("vmbo-b", "vmbo-k") if lv in by]
     return report.t("edu.monitor_compare", period=report.fmt_period(first),
