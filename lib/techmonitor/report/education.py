@@ -297,6 +297,15 @@ def method_paragraph(report: Report) -> doc.Paragraph:
     return doc.Paragraph(report.t("edu.ret_identity"))
 
 
+def method_breaks(report: Report) -> tuple[str, ...]:
+    """Bullets for the method annex's list of breaks: the hbo first-years' two definitions
+    and how a trend crosses them, and the net retention's identity.
+
+    The annex (:mod:`techmonitor.report.annex`) adds them to its own list.
+    """
+    return (report.t("edu.method_break"), report.t("edu.ret_identity"))
+
+
 def _retention_table(report: Report, sectors: Mapping[str, Breakdown], tech: Breakdown
                      ) -> doc.Table:
     rows = []
