@@ -303,7 +303,14 @@ def method_breaks(report: Report) -> tuple[str, ...]:
 
     The annex (:mod:`techmonitor.report.annex`) adds them to its own list.
     """
-    return (report.t("edu.method_break"), report.t("edu.ret_identity"))
+    out = []
+    if report.education.breaks:  # the periods come from the data, not the message
+        b = report.education.breaks[0]
+        old = list(b.lines.values())[-2]
+        out.append(report.t("edu.method_break",
+                            old_last=report.fmt_period(str(old["period"].iloc[-1])),
+                            new_first=report.fmt_period(b.break_period)))
+    return (*out, report.t("edu.ret_identity"))
 
 
 def _retention_table(report: Report, sectors: Mapping[str, Breakdown], tech: Breakdown
