@@ -282,3 +282,20 @@ def test_method_annex_bullets_name_the_break_and_the_net_identity(
     hbo_break, identity = education.method_breaks(national["ctx"])
     assert "2019/'20" in hbo_break and "2020/'21" in hbo_break and "sprong" in hbo_break
     assert identity.startswith("Het netto jaarlijks behoud is een netto cijfer")
+
+
+def test_lower_bounds_read_from_the_flag_when_the_data_carry_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from techmonitor.report import education_analysis as ea
+
+    obs = pd.DataFrame({
+        "indicator": ["inflow_tech"] * 3, "level": ["hbo"] * 3, "region": ["NL"] * 3,
+        "sex": ["all"] * 3, "sector": ["all"] * 3, "vintage": ["old", "new", "new"],
+        "period": ["2019/20", "2020/21", "2021/22"], "lower_bound": ["false", "true", "true"]})
+    shown = obs[["period", "vintage"]]
+    params = make_report("national.yaml").params
+    monkeypatch.setattr(ea.store, "obs_until", lambda *a: obs)
+    assert ea.lower_bounds(Path("data"), params, "inflow_tech", "hbo", shown) == (
+        "2020/21", "2021/22")
+    monkeypatch.setattr(ea.store, "obs_until", lambda *a: obs.drop(columns="lower_bound"))
+    assert ea.lower_bounds(Path("data"), params, "inflow_tech", "hbo", shown) == ()

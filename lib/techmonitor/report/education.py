@@ -121,6 +121,10 @@ def break_blocks(report: Report, item: Item, b: BreakSeries) -> list[doc.Node]:
                                reason=b.error or report.t(
                                    "edu.break_few", n_before=fit.n_before if fit else 0,
                                    n_after=fit.n_after if fit else 0))
+    if b.lower_bounds:
+        text += " " + report.t("edu.break_lower_bound",
+                               first=report.fmt_period(b.lower_bounds[0]),
+                               last=report.fmt_period(b.lower_bounds[-1]))
     out.append(doc.Paragraph(text))
     fig = break_figure(report, item, b)
     sources = sorted({str(x) for s in b.lines.values() for x in s["source"]})

@@ -55,6 +55,8 @@ class BreakSeries:
     lines: Mapping[str, pd.DataFrame]
     fit: trends.BreakFit | None = None
     error: str | None = None
+    #: periods whose value rests on suppressed cells (a lower bound), where the data say so
+    lower_bounds: tuple[str, ...] = ()
 
     @property
     def break_period(self) -> str:
@@ -137,13 +139,30 @@ def break_series(data_dir: Path, params: ReportParams, catalogue: Mapping[str, I
         return None
     lines = dict(list(lines.items())[-2:])  # the break between the two newest definitions
     joined = pd.concat(list(lines.values()), ignore_index=True)
+    bounds = lower_bounds(data_dir, params, code, level, joined)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             fit = trends.level_shift(joined[["period", "value", "vintage"]])
     except EXPECTED_ERRORS as exc:
-        return BreakSeries(code, level, MappingProxyType(lines), None, reason_of(exc))
-    return BreakSeries(code, level, MappingProxyType(lines), fit)
+        return BreakSeries(code, level, MappingProxyType(lines), None, reason_of(exc), bounds)
+    return BreakSeries(code, level, MappingProxyType(lines), fit, None, bounds)
+
+
+def lower_bounds(data_dir: Path, params: ReportParams, code: str, level: str,
+                 shown: pd.DataFrame) -> tuple[str, ...]:
+    """Periods of ``shown`` whose stored value is flagged a lower bound (suppressed cells
+    left out); empty when the observations carry no ``lower_bound`` column."""
+    obs = store.obs_until(data_dir, params.period)
+    if "lower_bound" not in obs.columns:
+        return ()
+    sector = params.sector if code.endswith("_sector") else "all"
+    rows = obs[(obs["indicator"] == code) & (obs["level"] == level)
+               & (obs["region"] == params.region) & (obs["sex"] == "all")
+               & (obs["sector"] == sector)
+               & obs["vintage"].isin(set(shown["vintage"].astype(str)))]
+    flagged = rows[rows["lower_bound"].astype(str).str.lower() == "true"]
+    return tuple(p for p in shown["period"].astype(str) if p in set(flagged["period"]))
 
 
 def breakdown(data_dir: Path, params: ReportParams, catalogue: Mapping[str, Indicator],
