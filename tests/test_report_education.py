@@ -272,9 +272,11 @@ def test_csv_writes_estimates_with_their_interval() -> None:
          "observations": [], "estimates": [
              {"row_type": "level_shift", "period": "2020/21", "value": -2.5,
               "lower95": -7.0, "upper95": 2.0}]}]}
+    results["series"][0]["estimates"][0].update(source="a, b", vintage="v1, v2")
     (row,) = list(csv.DictReader(io.StringIO(csv_text(results))))
-    assert (row["row_type"], row["period"], row["value"], row["lower95"], row["upper95"]) == (
-        "level_shift", "2020/21", "-2.5", "-7.0", "2.0")
+    assert (row["row_type"], row["period"], row["value"], row["lower95"], row["upper95"],
+            row["source"], row["vintage"]) == (
+        "level_shift", "2020/21", "-2.5", "-7.0", "2.0", "a, b", "v1, v2")
 
 
 def test_method_annex_bullets_name_the_break_and_the_net_identity(

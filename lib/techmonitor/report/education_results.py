@@ -35,10 +35,13 @@ def _entry(report: Report, key: str, code: str, level: str, unit: str, name: str
             "observations": _obs(frame)}
 
 
-def _estimate(row_type: str, period: str, value: float,
-              ci: tuple[float, float]) -> dict[str, Any]:
+def _estimate(row_type: str, period: str, value: float, ci: tuple[float, float],
+              data: pd.DataFrame) -> dict[str, Any]:
+    """One estimate with its 95% interval and the sources and vintages it was made from."""
     return {"row_type": row_type, "period": period, "value": _num(value),
-            "lower95": _num(ci[0]), "upper95": _num(ci[1])}
+            "lower95": _num(ci[0]), "upper95": _num(ci[1]),
+            "source": ", ".join(dict.fromkeys(str(x) for x in data["source"])),
+            "vintage": ", ".join(dict.fromkeys(str(x) for x in data["vintage"]))}
 
 
 def _name(report: Report, code: str) -> str:
@@ -95,6 +98,7 @@ def series_of(report: Report) -> list[dict[str, Any]]:
             out.append(_entry(report, f"{b.code}-{b.level}-{vintage}", b.code, b.level, unit,
                               _name(report, b.code), frame))
         if b.fit is not None:
+            joined = pd.concat(list(b.lines.values()), ignore_index=True)
             window = f"{b.fit.window.first}–{b.fit.window.last}"
             out.append({"key": f"{b.code}-{b.level}-level_shift", "indicator": b.code,
                         "level": b.level, "unit": unit, "name": _name(report, b.code),
@@ -102,9 +106,10 @@ def series_of(report: Report) -> list[dict[str, Any]]:
                         "n_before": b.fit.n_before, "n_after": b.fit.n_after,
                         "observations": [],
                         "estimates": [
-                            _estimate("trend_slope", window, b.fit.slope, b.fit.slope_ci95),
+                            _estimate("trend_slope", window, b.fit.slope, b.fit.slope_ci95,
+                                      joined),
                             _estimate("level_shift", b.fit.break_period, b.fit.shift,
-                                      b.fit.shift_ci95)]})
+                                      b.fit.shift_ci95, joined)]})
     for part in (*edu.vmbo, *edu.havovwo):
         out += _breakdown(report, part, item_keys)
     ret = edu.retention
@@ -120,7 +125,8 @@ def series_of(report: Report) -> list[dict[str, Any]]:
             out.append({"key": f"{RETENTION[0]}-hbo-trend", "indicator": RETENTION[0],
                         "level": "hbo", "unit": "share", "name": _name(report, RETENTION[0]),
                         "observations": [], "model": trend.model,
-                        "estimates": [_estimate("trend_slope", window, trend.slope, ci)]})
+                        "estimates": [_estimate("trend_slope", window, trend.slope, ci,
+                                                tech)]})
     for (code, vintage), frame in edu.published.items():
         out.append(_entry(report, f"{code}-{vintage}", code, "hbo", "share",
                           _name(report, code), frame))

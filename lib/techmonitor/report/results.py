@@ -178,7 +178,8 @@ def csv_text(results: Mapping[str, Any]) -> str:
         for r in it.get("estimates") or []:  # a trend slope or level shift and its interval
             w.writerow(head + [_cell(r["row_type"]), _cell(r["period"]), _cell(r["value"]),
                                "", "", _cell(r["lower95"]), _cell(r["upper95"]), "",
-                               _cell(last.get("source")), _cell(last.get("vintage"))])
+                               _cell(r.get("source", last.get("source"))),
+                               _cell(r.get("vintage", last.get("vintage")))])
         by_period = {o["period"]: o for o in obs}
         for r in it.get("adjusted") or []:
             o = by_period.get(r["period"], last)
