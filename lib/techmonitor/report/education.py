@@ -293,6 +293,8 @@ def retention_blocks(report: Report) -> list[doc.Node]:
     out.append(_retention_sex_table(report, tech))
     if report.education.regions:
         out.append(_retention_region_table(report, tech, last))
+    elif report.params.kind == "region":  # a province's figure counts moves as in and out
+        out.append(doc.Paragraph(report.t("edu.ret_region_note")))
     return out
 
 
