@@ -116,6 +116,9 @@ def break_blocks(report: Report, item: Item, b: BreakSeries) -> list[doc.Node]:
             shift_lo=fmt.value_change(fit.shift_ci95[0], unit, lang),
             shift_hi=fmt.value_change(fit.shift_ci95[1], unit, lang),
             n_before=fit.n_before, n_after=fit.n_after)
+        # whether the data can tell the step from no step at all
+        zero_inside = fit.shift_ci95[0] <= 0 <= fit.shift_ci95[1]
+        text += " " + report.t("edu.shift_unclear" if zero_inside else "edu.shift_clear")
     else:
         text += " " + report.t("edu.break_weak", new=report.fmt_period(b.break_period),
                                reason=b.error or report.t(
