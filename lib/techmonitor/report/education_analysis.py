@@ -268,18 +268,18 @@ def compute(data_dir: Path, params: ReportParams, catalogue: Mapping[str, Indica
     breaks = tuple(b for code, level in BREAK_SERIES
                    if (b := break_series(data_dir, params, catalogue, code, level,
                                          sectors_ref)) is not None)
+    if params.kind == "sector":  # the vo and retention files carry no sector
+        return EducationFigures(breaks=breaks)
     vmbo = tuple(d for lv in VMBO_LEVELS
                  if (d := breakdown(data_dir, params, catalogue, VMBO, lv, regions)) is not None)
     havovwo = tuple(d for lv in HAVOVWO_LEVELS
                     if (d := breakdown(data_dir, params, catalogue, HAVOVWO, lv, regions))
                     is not None)
-    sector_report = params.kind == "sector"  # the vo and retention files carry no sector
     return EducationFigures(
         breaks=breaks,
-        vmbo=() if sector_report else vmbo,
-        havovwo=() if sector_report else havovwo,
-        retention=None if sector_report else net_retention(data_dir, params, catalogue,
-                                                           items, regions),
+        vmbo=vmbo,
+        havovwo=havovwo,
+        retention=net_retention(data_dir, params, catalogue, items, regions),
         published=MappingProxyType(published_points(data_dir, params, catalogue)
                                    if params.kind == "national" else {}),
         regions=MappingProxyType(regions),
