@@ -364,11 +364,13 @@ def vintage_lines(
     unit: str,
     lang: fmt.Lang,
     axis_label: str,
+    breaks: Sequence[tuple[float, str]] = (),
 ) -> Figure:
     """One line per definition (vintage) on one time axis, never joined across a break.
 
     ``lines`` holds ``(label, t, y)``; each vintage gets its own colour and marker shape,
-    so a method break reads without colour too.
+    so a method break reads without colour too. ``breaks`` holds ``(t, label)``: a dashed
+    vertical line at ``t`` (between the last old and the first new period) with its label.
     """
     markers = ("o", "s", "^", "D")
     rows = len(lines)
@@ -380,6 +382,13 @@ def vintage_lines(
         for i, (label, t, y) in enumerate(lines):
             ax.plot(t, y, color=PALETTE[i % len(PALETTE)], marker=markers[i % len(markers)],
                     markersize=5, label=label)
+        for t_break, text in breaks:
+            # a gap marked in the plot, not only in the legend: no line crosses it
+            ax.axvline(t_break, color=TEXT, linestyle=(0, (4, 3)), linewidth=0.9, zorder=1)
+            # at the foot of the mark: the lines' ends at the break sit higher up
+            ax.annotate(text, (t_break, 0.0), xycoords=("data", "axes fraction"),
+                        xytext=(3, 3), textcoords="offset points", ha="left", va="bottom",
+                        fontsize=7.5, color=TEXT)
         style_time_axis(ax, period_kind, float(t_all.min()), float(t_all.max()), lang)
         style_value_axis(ax, unit, lang, axis_label)
         ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.1), ncol=1)

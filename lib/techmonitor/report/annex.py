@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from techmonitor import fmt, progress
 from techmonitor.messages import join_words, unit_name
 from techmonitor.report import document as doc
-from techmonitor.report import track_record
+from techmonitor.report import education, track_record
 from techmonitor.report.analysis import kind_reliable
 from techmonitor.report.ids import SECTION_IDS
 from techmonitor.report.intro import STATUS_ORDER, latest_period
@@ -54,7 +54,7 @@ def method_section(report: Report) -> doc.Section:
             doc.Heading(report.t("met.sources"), 3, "bronnen"),
             sources_table(report),
             doc.Heading(report.t("met.breaks"), 3, "breuken"),
-            doc.BulletList(breaks_text(report))]
+            doc.BulletList(breaks_text(report) + education.method_breaks(report))]
     return doc.section(report.t("sec.method"), SECTION_IDS["method"], out)
 
 

@@ -33,9 +33,10 @@ from techmonitor.messages import Lang, msg
 from techmonitor.periods import shift_quarter
 from techmonitor.progress import size as size_rule
 from techmonitor.reference import SectorsRef, Target
-from techmonitor.report import national_analysis, store
+from techmonitor.report import education_analysis, national_analysis, store
 from techmonitor.report.analysis import Item, analyse, levels_for, match_target
 from techmonitor.report.comparison import Comparison
+from techmonitor.report.education_analysis import EducationFigures
 from techmonitor.report.goal_verdicts import GOALS, GoalVerdict, goal_verdict, open_gaps
 from techmonitor.report.ids import CHANGES_ID, SECTION_IDS
 from techmonitor.report.measure_analysis import MeasureRow
@@ -98,6 +99,8 @@ class ReportContext:
     calibration: Mapping[str, Any] = field(default_factory=dict)
     #: the national report's figures beyond its items (retention, the 40,000, cohorts)
     national: NationalFigures = field(default_factory=NationalFigures)
+    #: the education series beyond their items (breaks, vmbo, havo/vwo, net retention)
+    education: EducationFigures = field(default_factory=EducationFigures)
     #: what changed since the earlier report (``compare_with``); set by ``Report``
     comparison: Comparison | None = None
     #: ``(id, title)`` of the author's own sections (params ``analysis``), for the contents
@@ -309,7 +312,9 @@ def build_context(params: ReportParams) -> ReportContext:
         tuple(findings), tuple(sectors), tuple(national_targets),
         MappingProxyType(store.load_sources(data_dir)), store.data_hash(data_dir),
         store.code_version(project), calibration, national,
-        goal_verdicts=verdicts, delineation=delineation, track=track)
+        goal_verdicts=verdicts, delineation=delineation, track=track,
+        education=education_analysis.compute(data_dir, params, catalogue, tuple(items),
+                                             sectors_ref))
 
 
 def with_comparison(context: ReportContext, comparison: Comparison) -> ReportContext:

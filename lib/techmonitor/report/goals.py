@@ -10,7 +10,7 @@ from techmonitor import charts, fmt, narrative, progress
 from techmonitor.messages import join_words
 from techmonitor.periods import to_decimal_year, to_decimal_years
 from techmonitor.report import document as doc
-from techmonitor.report import retention
+from techmonitor.report import education, retention
 from techmonitor.report.analysis import Item, band80_at, overconfident
 from techmonitor.report.goal_verdicts import GoalVerdict
 from techmonitor.report.ids import SECTION_IDS
@@ -29,15 +29,16 @@ MIN_CHART_POINTS = 3
 def goal_section(report: Report, n: int) -> doc.Section:
     """Section ``doel-n`` with every indicator of goal ``n`` that has data here."""
     title = report.t("sec.goal", n=n, title=report.t(f"goal.{n}"))
-    own = retention.codes_shown_elsewhere()
+    own = retention.codes_shown_elsewhere() + education.codes_shown_elsewhere()
     items = [i for i in report.goal_items(n) if i.ind.code not in own]
-    extra = retention.goal_blocks(report, n)  # retention (goal 4), what is missing (3, 4)
+    # retention (goal 4), what is missing (3, 4); vmbo, havo/vwo (1), net retention (2)
+    extra = retention.goal_blocks(report, n) + education.goal_blocks(report, n)
     answer = doc.Paragraph(goal_answer(report, report.goal_verdict(n), full=True))
     if not items and not extra:
         return doc.section(title, SECTION_IDS[f"goal{n}"], answer,
                            doc.Paragraph(report.t("goal.none")))
     blocks = [indicator_blocks(report, item) + retention.after_item(report, item)
-              for item in items]
+              + education.after_item(report, item) for item in items]
     return doc.section(title, SECTION_IDS[f"goal{n}"], answer, *blocks, extra)
 
 

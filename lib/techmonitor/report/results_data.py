@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from techmonitor import progress
 from techmonitor.progress.track import NoPastProjection
-from techmonitor.report import track_record
+from techmonitor.report import education_results, track_record
 from techmonitor.report.analysis import overconfident
 from techmonitor.report.bases import year_earlier
 from techmonitor.report.labels import measure_how, measure_label, measure_what
@@ -175,7 +175,8 @@ def results_of(report: Report) -> dict[str, Any]:
         occupational retention per EBB method, the measurements of the 40,000 with exact and
         rounded values); ``track_record`` sums how often the bands held per kind, for this
         report, with the keys of the series measured on (the batch sums them over every
-        report: :mod:`techmonitor.batch.track`).
+        report: :mod:`techmonitor.batch.track`); the education figures of
+        :mod:`~techmonitor.report.education_results` are among the ``series``.
     """
     lang = report.lang
     p = report.params
@@ -287,4 +288,4 @@ def shown_beyond_items(report: Report) -> list[dict[str, Any]]:
                     "probability_reliable": reliable,
                     "interval95": [_num(e.lo95), _num(e.hi95)],
                     "interval95_shown": None if shown is None else [_num(x) for x in shown]})
-    return out
+    return out + education_results.series_of(report)
