@@ -147,8 +147,9 @@ class ReportContext:
     # -- data -------------------------------------------------------------------------------
     @property
     def obs(self) -> pd.DataFrame:
-        """Observations known at the end of the reporting quarter (a copy-on-write view)."""
-        return store.obs_until(self.data_dir, self.params.period)
+        """Observations of the reporting quarter published by the as-of date (a copy-on-write
+        view)."""
+        return store.obs_until(self.data_dir, self.params.period, self.params.as_of_date)
 
     def goal_items(self, goal: int) -> list[Item]:
         """Items of one goal, quarterly labour-market series excluded (own section)."""
@@ -239,7 +240,8 @@ def build_context(params: ReportParams) -> ReportContext:
         for level in levels_for(ind, list(params.levels)):
             target = match_target(ind, level, params.sector, params.region, national_targets,
                                   list(params.targets))
-            key = ("item", params.period, ind.code, level, params.sector, params.region,
+            key = ("item", params.period, params.as_of_date, ind.code, level, params.sector,
+                   params.region,
                    tuple(params.sbi), repr(target), params.target_year)
 
             def compute(ind: Indicator = ind, level: str = level, target: Any = target
