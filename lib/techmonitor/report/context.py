@@ -17,6 +17,7 @@ a context carries its own views of the cached frames.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,7 +26,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from techmonitor import fmt
+from techmonitor import asof, fmt, periods
+from techmonitor.asof import Freshness
 from techmonitor.config import ReportParams
 from techmonitor.errors import ParameterError
 from techmonitor.indicators import Indicator
@@ -140,9 +142,39 @@ class ReportContext:
         """The command that rebuilds exactly this report."""
         p = self.params
         cmd = f"techmonitor run --only {p.kind}:{p.slug} --period {p.period}"
+        if p.as_of:
+            cmd += f" --as-of {p.as_of}"
         if p.language != "nl":
             cmd += f" --set language={p.language}"
         return cmd
+
+    # -- what the report knows ----------------------------------------------------------------
+    @property
+    def as_of(self) -> dt.date:
+        """The report uses only rows published on or before this date (the cover says so)."""
+        return self.params.as_of_date
+
+    @property
+    def as_of_text(self) -> str:
+        """The as-of date in words: ``31 december 2023``."""
+        return fmt.date(self.as_of, self.lang)
+
+    def freshness(self, item: Item) -> Freshness:
+        """How current ``item``'s newest value is at the as-of date (:mod:`techmonitor.asof`).
+
+        A series of quarters is judged by the quarterly limit, every other by the yearly one.
+        """
+        newest = str(item.latest["period"])
+        quarterly = periods.period_kind(newest) == "quarter"
+        return asof.freshness(newest, quarterly, self.as_of)
+
+    def stale_text(self, item: Item) -> str | None:
+        """The sentence that flags a stale series beside it; None when it is current."""
+        f = self.freshness(item)
+        if not f.stale:
+            return None
+        return self.t("fresh.stale", period=self.fmt_period(f.newest_period), months=f.age_months,
+                      as_of=self.as_of_text, limit=f.limit_months)
 
     # -- data -------------------------------------------------------------------------------
     @property

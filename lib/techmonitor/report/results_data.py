@@ -85,6 +85,13 @@ def item_results(item: Item, lang: str, reliable: bool = True) -> dict[str, Any]
     }
 
 
+def freshness_results(report: Report, item: Item) -> dict[str, Any]:
+    """``newest_period``, ``stale`` and ``age_months`` of one item at the report's as-of
+    date (:meth:`~techmonitor.report.context.ReportContext.freshness`)."""
+    f = report.freshness(item)
+    return {"newest_period": f.newest_period, "stale": f.stale, "age_months": f.age_months}
+
+
 def results_of(report: Report) -> dict[str, Any]:
     """The report's results: per indicator series the numbers the report shows.
 
@@ -97,8 +104,11 @@ def results_of(report: Report) -> dict[str, Any]:
     -------
     dict
         ``format``, ``schema_version``, ``report``, ``period``, ``language``, ``title``,
-        ``data_hash`` (full SHA-256), ``code_version`` and ``items``: per (indicator, level)
-        ``key``, ``indicator``, ``level``, ``unit``, ``latest`` (period, value), every
+        ``data_hash`` (full SHA-256), ``code_version``, ``as_of`` (ISO date: only data
+        published by then were used) and ``items``: per (indicator, level)
+        ``key``, ``indicator``, ``level``, ``unit``, ``latest`` (period, value),
+        ``newest_period`` and ``stale`` (older than the staleness rule of
+        :mod:`techmonitor.asof` at the as-of date) with ``age_months``, every
         observation (period, value, status, source, vintage), ``trend`` (slope per year),
         ``category`` (code), ``probability`` (of meeting the target, 0–1, if there is one)
         with ``probability_reliable`` (False: backtests found such probabilities
@@ -123,8 +133,9 @@ def results_of(report: Report) -> dict[str, Any]:
         "title": report.title,
         "data_hash": report.data_hash,
         "code_version": report.code_version,
-        "items": [item_results(i, lang, not overconfident(i, report.calibration))
-                  for i in report.items],
+        "as_of": report.as_of.isoformat(),
+        "items": [{**item_results(i, lang, not overconfident(i, report.calibration)),
+                   **freshness_results(report, i)} for i in report.items],
         "series": series,
     }
 
