@@ -28,7 +28,23 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
                    help="run only this report, e.g. sector:energie (repeatable)")
     p.add_argument("--set", dest="sets", action="append", metavar="KEY=VALUE",
                    help="override a parameter for every report, e.g. language=en")
-    p.add_argument("--period", help="reporting quarter, e.g. 2023Q3 (default: params/base.yaml)")
+    p.add_argument("--period", help="reporting quarter, e.g. 2023Q3 (default: params/base.yaml;"
+                   " 'latest' there: the newest quarter the data support, see README)")
+    p.add_argument("--as-of", dest="as_of", metavar="DATE",
+                   help="use only data published up to and including DATE (YYYY-MM-DD, not "
+                        "before the end of the period; default: the last day of the quarter "
+                        "after the period)")
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """``--set`` values with ``--period`` and ``--as-of`` (which win)."""
+    from techmonitor.config import parse_set
+
+    overrides = parse_set(args.sets)
+    for key in ("period", "as_of"):
+        if getattr(args, key, None):
+            overrides[key] = getattr(args, key)
+    return overrides
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     lst = sub.add_parser("list", help="list the reports a run would produce")
     _add_selection(lst)
+
+    per = sub.add_parser("period", help="print the reporting quarter a run would use "
+                         "(params/base.yaml, 'latest' resolved from data/)")
+    _add_selection(per)
+    per.add_argument("--with-as-of", action="store_true",
+                     help="print the as-of date after the quarter")
 
     val = sub.add_parser("validate", help="check params and data; exit 1 on any problem")
     _add_selection(val)
@@ -161,17 +183,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _cmd_period(args: argparse.Namespace) -> int:
+    from techmonitor.batch import plan
+    from techmonitor.config import parse_only
+
+    jobs = plan(args.project, only=parse_only(args.only), overrides=_overrides(args))
+    found = {(j.params.period, j.params.as_of_date) for j in jobs}
+    if len(found) != 1:
+        raise TechmonitorError(f"reports disagree on the period or as-of date: {sorted(found)}")
+    period, as_of = found.pop()
+    print(f"{period} {as_of.isoformat()}" if args.with_as_of else period)
+    return 0
+
+
 def _cmd_list(args: argparse.Namespace) -> int:
     from techmonitor.batch import plan
-    from techmonitor.config import parse_only, parse_set
+    from techmonitor.config import parse_only
 
-    overrides = parse_set(args.sets)
-    if args.period:
-        overrides["period"] = args.period
-    jobs = plan(args.project, only=parse_only(args.only), overrides=overrides)
+    jobs = plan(args.project, only=parse_only(args.only), overrides=_overrides(args))
     for job in jobs:
         p = job.params
-        print(f"{job.report_id:<32} {p.period}  {p.language}  {job.template.name:<16} "
+        print(f"{job.report_id:<32} {p.period}  {p.as_of_date}  {p.language}  {job.template.name:<16} "
               f"{' + '.join(str(f) for f in job.files)}")
     print(f"{len(jobs)} report(s)")
     return 0
@@ -180,15 +212,12 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from techmonitor import observations
     from techmonitor.batch import plan
-    from techmonitor.config import parse_only, parse_set
+    from techmonitor.config import parse_only
     from techmonitor.report.checks import analysis_problems, target_problems
 
     problems: list[str] = []
     try:
-        overrides = parse_set(args.sets)
-        if args.period:
-            overrides["period"] = args.period
-        jobs = plan(args.project, only=parse_only(args.only), overrides=overrides)
+        jobs = plan(args.project, only=parse_only(args.only), overrides=_overrides(args))
     except TechmonitorError as exc:
         problems += str(exc).splitlines()
     else:
@@ -211,7 +240,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from techmonitor.batch import RunOptions, parse_formats, run_batch
-    from techmonitor.config import parse_only, parse_set
+    from techmonitor.config import parse_only
 
     if args.scheduler and args.executor != "dask":
         raise TechmonitorError("--scheduler needs --executor dask")
@@ -237,8 +266,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 log_file.flush()
             view.event(event)
 
-        result = run_batch(args.project, args.out, period=args.period,
-                           only=parse_only(args.only), overrides=parse_set(args.sets),
+        overrides = _overrides(args)
+        result = run_batch(args.project, args.out, period=overrides.pop("period", None),
+                           only=parse_only(args.only), overrides=overrides,
                            options=options, on_event=on_event)
     finally:
         view.stop()
@@ -420,7 +450,7 @@ def _cmd_preview(args: argparse.Namespace) -> int:
                  overrides=parse_set(args.sets))
 
 
-COMMANDS = {"run": _cmd_run, "list": _cmd_list, "validate": _cmd_validate,
+COMMANDS = {"run": _cmd_run, "list": _cmd_list, "period": _cmd_period, "validate": _cmd_validate,
             "new": _cmd_new, "open": _cmd_open, "preview": _cmd_preview,
             "data": _cmd_data, "measures": _cmd_measures, "screenshots": _cmd_screenshots}
 
