@@ -16,6 +16,7 @@ from .conftest import ROOT
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "params", tmp_path / "params")
+    (tmp_path / "data").symlink_to(ROOT / "data")  # period: latest is read from the data
     return tmp_path
 
 

@@ -487,8 +487,8 @@ def expand(
             jobs.append(resolve(base, path, overrides=overrides))
         except ParameterError as exc:
             problems.append(str(exc))
-    if problems:
-        raise ParameterError("\n".join(problems))
+    if problems:  # a problem of base.yaml (period: latest without data) is said once
+        raise ParameterError("\n".join(dict.fromkeys(problems)))
     if only is not None:
         known = {(j.params.kind, j.params.slug) for j in jobs}
         for kind, slug in sorted(only - known):
