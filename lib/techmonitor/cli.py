@@ -203,7 +203,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
     jobs = plan(args.project, only=parse_only(args.only), overrides=_overrides(args))
     for job in jobs:
         p = job.params
-        print(f"{job.report_id:<32} {p.period}  {p.as_of_date}  {p.language}  {job.template.name:<16} "
+        print(f"{job.report_id:<32} {p.period}  {p.as_of_date}  {p.language}  "
+              f"{job.template.name:<16} "
               f"{' + '.join(str(f) for f in job.files)}")
     print(f"{len(jobs)} report(s)")
     return 0

@@ -187,6 +187,15 @@ def check_period(period: str, data_dir: Path, *, from_command_line: bool,
         allowed.
     """
     where = "command line: --period" if from_command_line else "params: period"
+    observations = Path(data_dir) / "observations.csv"
+    newest = newest_quarter(observations)
+    if newest is not None:
+        latest = shift_quarter(newest, MAX_QUARTERS_AHEAD)
+        if quarter_to_period(period) > quarter_to_period(latest):
+            raise ParameterError(
+                f"{where} {period!r} lies more than {MAX_QUARTERS_AHEAD} quarters after the "
+                f"newest observation in {observations} ({newest}); choose {latest} or earlier, "
+                "or update the data first (techmonitor data update)")
     day = as_of or asof.as_of_for(period)
     today = today or dt.date.today()
     if day > today:
@@ -194,17 +203,8 @@ def check_period(period: str, data_dir: Path, *, from_command_line: bool,
         raise ParameterError(
             f"{where} {period!r}: its data are taken as published up to {day.isoformat()}, a "
             f"date still to come (today is {today.isoformat()}); choose an earlier period"
-            + (f" such as {allowed} (the newest the data support)" if allowed else "") + " or an earlier --as-of")
-    observations = Path(data_dir) / "observations.csv"
-    newest = newest_quarter(observations)
-    if newest is None:
-        return
-    latest = shift_quarter(newest, MAX_QUARTERS_AHEAD)
-    if quarter_to_period(period) > quarter_to_period(latest):
-        raise ParameterError(
-            f"{where} {period!r} lies more than {MAX_QUARTERS_AHEAD} quarters after the newest "
-            f"observation in {observations} ({newest}); choose {latest} or earlier, or update "
-            "the data first (techmonitor data update)")
+            + (f" such as {allowed} (the newest the data support)" if allowed else "")
+            + " or an earlier --as-of")
 
 
 def compared_path(project: Path, job: Job) -> Path | None:
