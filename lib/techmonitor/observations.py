@@ -68,6 +68,9 @@ REGION_PATTERN = r"^(NL|NL01|PV(2[0-9]|3[01])|LD0[1-4]|AM(0[1-9]|[12][0-9]|3[0-5
 SECTOR_PATTERN = r"^(all|[a-z]+(-[a-z]+)*|sbi-([A-U](-[A-U])?|[0-9]{2,5}(-[0-9]{2,3})?))\Z"
 INDICATOR_PATTERN = r"^[a-z][a-z0-9_]*\Z"
 OBS_FILE = "observations.csv"
+#: in the Parquet cache's name: a copy written with other columns (before the extra columns
+#: were kept) is never read back
+CACHE_LAYOUT = "v2"
 LETTER_FILE = "letter_figures.csv"
 _HASHED_FILES = ["observations.csv", "indicators.yaml", "sectors.yaml", "regions.yaml",
                  "SOURCES.md"]
@@ -315,7 +318,7 @@ def load_observations(data_dir: Path, *, use_cache: bool = True) -> pd.DataFrame
     """
     data_dir = Path(data_dir)
     key = _content_key(data_dir) if (data_dir / OBS_FILE).exists() else ""
-    cache = data_dir / ".cache" / f"observations-{key}.parquet"
+    cache = data_dir / ".cache" / f"observations-{CACHE_LAYOUT}-{key}.parquet"
     if use_cache and key:
         if cache.exists():
             try:
