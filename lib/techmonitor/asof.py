@@ -21,12 +21,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from techmonitor.periods import quarter_to_period, shift_quarter
+from techmonitor.periods import shift_quarter
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,14 +42,39 @@ STALE_QUARTERLY = 12
 STALE_YEARLY = 24
 
 
-def quarter_end(quarter: str) -> dt.date:
-    """The last day of a quarter (``2023Q3`` → 2023-09-30).
+def period_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a contract period (``2019``, ``2019/20``, ``2023Q2``).
 
-    Kept free of pandas (unlike :func:`techmonitor.sources.asof.period_bounds`), so that
+    A year runs from 1 January to 31 December, a school year t/t+1 from 1 September t to
+    31 August t+1, a quarter from its first to its last day. Standard library only, so that
     planning a batch whose reports are all cached imports no heavy library.
     """
-    year, q = quarter_to_period(shift_quarter(quarter, 1))
-    return dt.date(year, 3 * q - 2, 1) - dt.timedelta(days=1)
+    if m := re.fullmatch(r"(\d{4})", period):
+        y = int(m.group(1))
+        return dt.date(y, 1, 1), dt.date(y, 12, 31)
+    if m := re.fullmatch(r"(\d{4})/\d{2}", period):
+        y = int(m.group(1))
+        return dt.date(y, 9, 1), dt.date(y + 1, 8, 31)
+    if m := re.fullmatch(r"(\d{4})Q([1-4])", period):
+        y, q = int(m.group(1)), int(m.group(2))
+        start = dt.date(y, 3 * q - 2, 1)
+        end = (dt.date(y + 1, 1, 1) if q == 4 else dt.date(y, 3 * q + 1, 1)) - dt.timedelta(1)
+        return start, end
+    raise ValueError(f"{period!r} is not a contract period")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole months; a month end stays a month end, other days are clamped."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(1)).day
+    end_of_month = (day + dt.timedelta(1)).month != day.month
+    return dt.date(year, month, last if end_of_month else min(day.day, last))
+
+
+def quarter_end(quarter: str) -> dt.date:
+    """The last day of a quarter (``2023Q3`` → 2023-09-30)."""
+    return period_bounds(quarter)[1]
 
 
 def as_of_for(period: str) -> dt.date:
@@ -58,8 +84,6 @@ def as_of_for(period: str) -> dt.date:
 
 def period_end(period: str) -> dt.date:
     """The last day of a quarter, year or school year."""
-    from techmonitor.sources.asof import period_bounds
-
     return period_bounds(period)[1]
 
 
@@ -154,8 +178,6 @@ class Freshness:
 
 def freshness(newest_period: str, quarterly: bool, as_of: dt.date) -> Freshness:
     """Whether a series whose newest value is for ``newest_period`` is stale at ``as_of``."""
-    from techmonitor.sources.asof import add_months
-
     end = period_end(newest_period)
     limit = STALE_QUARTERLY if quarterly else STALE_YEARLY
     months = (as_of.year - end.year) * 12 + as_of.month - end.month

@@ -33,6 +33,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from techmonitor import csvio, periods
+from techmonitor.asof import period_end
 from techmonitor.errors import DataValidationError
 from techmonitor.fsutil import atomic_write_bytes
 from techmonitor.indicators import catalogue_problems, load_catalogue
@@ -272,9 +273,7 @@ def _extra_problems(raw: pd.DataFrame, fname: str) -> list[str]:
 
 
 def _published_default(period: str) -> str:
-    from techmonitor.sources.asof import period_bounds
-
-    return period_bounds(period)[1].isoformat()
+    return period_end(period).isoformat()
 
 
 def _typed(raw: pd.DataFrame) -> pd.DataFrame:
