@@ -25,8 +25,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from techmonitor.errors import ParameterError
 from techmonitor.periods import shift_quarter
 
 if TYPE_CHECKING:
@@ -184,3 +185,26 @@ def freshness(newest_period: str, quarterly: bool, as_of: dt.date) -> Freshness:
     if months > 0 and add_months(end, months) > as_of:
         months -= 1  # the last month is not complete
     return Freshness(newest_period, as_of > add_months(end, limit), max(months, 0), limit)
+
+
+#: the ``period`` value that means "the newest quarter the data support"
+LATEST = "latest"
+
+
+def with_period(values: dict[str, Any], data_dir: Path) -> dict[str, Any]:
+    """``values`` with ``period: latest`` replaced by the newest quarter the data in
+    ``data_dir`` support (:func:`techmonitor.asof.default_period`).
+
+    Raises
+    ------
+    ParameterError
+        When ``latest`` is asked for but the observations carry no publication dates.
+    """
+    if values.get("period") != LATEST:
+        return values
+    period = default_period(data_dir)
+    if period is None:
+        raise ParameterError(f"period: {LATEST!r} needs publication dates in "
+                             f"{data_dir / 'observations.csv'} (column published); run "
+                             "`techmonitor data build` or give a quarter such as --period 2023Q3")
+    return {**values, "period": period}

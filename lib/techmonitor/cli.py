@@ -29,22 +29,19 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", dest="sets", action="append", metavar="KEY=VALUE",
                    help="override a parameter for every report, e.g. language=en")
     p.add_argument("--period", help="reporting quarter, e.g. 2023Q3 (default: params/base.yaml;"
-                   " 'latest' there: the newest quarter the data support, see README)")
-    p.add_argument("--as-of", dest="as_of", metavar="DATE",
-                   help="use only data published up to and including DATE (YYYY-MM-DD, not "
-                        "before the end of the period; default: the last day of the quarter "
-                        "after the period)")
+                   " 'latest': the newest the data support)")
+    p.add_argument("--as-of", dest="as_of", metavar="DATE", help="use only data published by "
+                   "DATE (default: the last day of the quarter after the period)")
 
 
-def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    """``--set`` values with ``--period`` and ``--as-of`` (which win)."""
-    from techmonitor.config import parse_set
+def _jobs(args: argparse.Namespace) -> list[Any]:
+    """The jobs of ``--project``, ``--only``, ``--set``, ``--period`` and ``--as-of``."""
+    from techmonitor.batch import plan
+    from techmonitor.batch.plan import overrides_of
+    from techmonitor.config import parse_only
 
-    overrides = parse_set(args.sets)
-    for key in ("period", "as_of"):
-        if getattr(args, key, None):
-            overrides[key] = getattr(args, key)
-    return overrides
+    overrides = overrides_of(args.sets, period=args.period, as_of=args.as_of)
+    return plan(args.project, only=parse_only(args.only), overrides=overrides)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,11 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     lst = sub.add_parser("list", help="list the reports a run would produce")
     _add_selection(lst)
 
-    per = sub.add_parser("period", help="print the reporting quarter a run would use "
-                         "(params/base.yaml, 'latest' resolved from data/)")
-    _add_selection(per)
-    per.add_argument("--with-as-of", action="store_true",
-                     help="print the as-of date after the quarter")
+    _add_selection(sub.add_parser("period", help="print the quarter a run would build"))
 
     val = sub.add_parser("validate", help="check params and data; exit 1 on any problem")
     _add_selection(val)
@@ -184,41 +177,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_period(args: argparse.Namespace) -> int:
-    from techmonitor.batch import plan
-    from techmonitor.config import parse_only
-
-    jobs = plan(args.project, only=parse_only(args.only), overrides=_overrides(args))
-    found = {(j.params.period, j.params.as_of_date) for j in jobs}
-    if len(found) != 1:
-        raise TechmonitorError(f"reports disagree on the period or as-of date: {sorted(found)}")
-    period, as_of = found.pop()
-    print(f"{period} {as_of.isoformat()}" if args.with_as_of else period)
+    print(" ".join(sorted({j.params.period for j in _jobs(args)})))  # one, or run refuses
     return 0
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from techmonitor.batch import plan
-    from techmonitor.config import parse_only
-
-    jobs = plan(args.project, only=parse_only(args.only), overrides=_overrides(args))
+    jobs = _jobs(args)
     for job in jobs:
         p = job.params
         print(f"{job.report_id:<32} {p.period}  {p.as_of_date}  {p.language}  "
-              f"{job.template.name:<16} "
-              f"{' + '.join(str(f) for f in job.files)}")
+              f"{job.template.name:<16} {' + '.join(str(f) for f in job.files)}")
     print(f"{len(jobs)} report(s)")
     return 0
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from techmonitor import observations
-    from techmonitor.batch import plan
-    from techmonitor.config import parse_only
     from techmonitor.report.checks import analysis_problems, target_problems
 
     problems: list[str] = []
     try:
-        jobs = plan(args.project, only=parse_only(args.only), overrides=_overrides(args))
+        jobs = _jobs(args)
     except TechmonitorError as exc:
         problems += str(exc).splitlines()
     else:
@@ -241,6 +220,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from techmonitor.batch import RunOptions, parse_formats, run_batch
+    from techmonitor.batch.plan import overrides_of
     from techmonitor.config import parse_only
 
     if args.scheduler and args.executor != "dask":
@@ -267,7 +247,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 log_file.flush()
             view.event(event)
 
-        overrides = _overrides(args)
+        overrides = overrides_of(args.sets, period=args.period, as_of=args.as_of)
         result = run_batch(args.project, args.out, period=overrides.pop("period", None),
                            only=parse_only(args.only), overrides=overrides,
                            options=options, on_event=on_event)

@@ -307,7 +307,7 @@ def resolve(
     if problems:
         raise ParameterError(problems[0] if len(problems) == 1 else "invalid parameters:\n  - "
                              + "\n  - ".join(problems))
-    merged = with_period({**base_data, **own, **cli}, base.parent.parent / "data")
+    merged = asof.with_period({**base_data, **own, **cli}, base.parent.parent / "data")
     files = [base, override]
     try:
         params = ReportParams.model_validate(merged)
@@ -333,29 +333,6 @@ def resolve(
     templates = templates_dir or base.parent.parent / "templates"
     return Job(params=params, files=(base, override),
                template=templates / TEMPLATES[params.kind])
-
-
-#: the ``period`` value that means "the newest quarter the data support"
-LATEST = "latest"
-
-
-def with_period(values: dict[str, Any], data_dir: Path) -> dict[str, Any]:
-    """``values`` with ``period: latest`` replaced by the newest quarter the data in
-    ``data_dir`` support (:func:`techmonitor.asof.default_period`).
-
-    Raises
-    ------
-    ParameterError
-        When ``latest`` is asked for but the observations carry no publication dates.
-    """
-    if values.get("period") != LATEST:
-        return values
-    period = asof.default_period(data_dir)
-    if period is None:
-        raise ParameterError(f"period: {LATEST!r} needs publication dates in "
-                             f"{data_dir / 'observations.csv'} (column published); run "
-                             "`techmonitor data build` or give a quarter such as --period 2023Q3")
-    return {**values, "period": period}
 
 
 def cross_checks(params: ReportParams, where: str) -> list[str]:

@@ -93,6 +93,14 @@ def plan(project: Path, *, only: set[tuple[str, str]] | None = None,
     return expand(project, only=only, overrides=overrides)
 
 
+def overrides_of(sets: list[str] | None, **given: str | None) -> dict[str, Any]:
+    """``--set KEY=VALUE`` values with the named options given (``period``, ``as_of``),
+    which win."""
+    from techmonitor.config import parse_set
+
+    return parse_set(sets) | {k: v for k, v in given.items() if v}
+
+
 def _option(key: str) -> str:
     return {"period": "--period", "as_of": "--as-of"}.get(key, f"--set {key}")
 
@@ -113,7 +121,7 @@ def check_overrides(project: Path, overrides: dict[str, Any]) -> None:
         return
     from pydantic import ValidationError
 
-    from techmonitor.config import FIELDS, ReportParams, _read_yaml, param_files, with_period
+    from techmonitor.config import FIELDS, ReportParams, _read_yaml, param_files
 
     problems = [f"command line: {_option(k)}: unknown parameter; choose from "
                 f"{', '.join(FIELDS)}" for k in overrides if k not in FIELDS]
@@ -126,7 +134,8 @@ def check_overrides(project: Path, overrides: dict[str, Any]) -> None:
         except (ParameterError, OSError):
             pass  # the files' own problems are reported when they are expanded
     try:
-        ReportParams.model_validate(with_period({**values, **overrides}, project / "data"))
+        ReportParams.model_validate(asof.with_period({**values, **overrides},
+                                                      project / "data"))
     except ValidationError as exc:
         for err in exc.errors():
             # the as-of rule ties as_of to the period: its error has no field of its own
