@@ -2,7 +2,10 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-PERIOD ?= 2023Q3
+# The newest quarter the bundled data support (params/base.yaml says period: latest; see the
+# README, "Which data a report uses"); `make reports PERIOD=2023Q3` builds another quarter.
+# Recursively expanded: asked of techmonitor when a recipe uses it, after the install.
+PERIOD ?= $(shell $(BIN)/techmonitor period)
 RAW    ?= ../shared/data/raw
 # Re-install when the project definition changes.
 INSTALLED      := $(VENV)/.installed-run
@@ -11,7 +14,8 @@ INSTALLED_TEST := $(VENV)/.installed-test
 .PHONY: reports test lint typecheck layers pytest data validate clean help preview benchmark lab lock
 
 help:
-	@echo "make reports   build the quarterly batch ($(PERIOD)) into reports/$(PERIOD)/"
+	@echo "make reports   build the newest quarter the data support into reports/<period>/"
+	@echo "               (make reports PERIOD=2023Q3 for another quarter)"
 	@echo "make test      ruff, mypy, import layers and pytest (installs test extras)"
 	@echo "make data      rebuild data/ from the raw public files in $(RAW)"
 	@echo "make lab       install JupyterLab for techmonitor open (sector authors)"
@@ -53,7 +57,7 @@ lock: | $(BIN)/python
 	  -o requirements-test.lock
 
 reports: $(INSTALLED)
-	$(BIN)/techmonitor run --period $(PERIOD) --out reports
+	$(BIN)/techmonitor run $(if $(filter file,$(origin PERIOD)),,--period $(PERIOD)) --out reports
 
 data: $(INSTALLED)
 	$(BIN)/techmonitor data build --raw $(RAW) --out data

@@ -16,6 +16,7 @@ from .conftest import ROOT
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "params", tmp_path / "params")
+    (tmp_path / "data").symlink_to(ROOT / "data")  # period: latest is read from the data
     return tmp_path
 
 
@@ -137,7 +138,7 @@ def test_targets_need_exactly_one_of_value_and_change(project: Path) -> None:
     path.write_text(both)
     with pytest.raises(ParameterError, match="exactly one of target_value and target_change_pct"):
         expand(project)
-    path.write_text(text.replace("baseline_period: 2015/16, ", ""))
+    path.write_text(text.replace("baseline_period: 2020/21, ", ""))
     with pytest.raises(ParameterError, match="target_change_pct needs baseline_period"):
         expand(project)
     path.write_text(text.replace("target_period: 2025/26", "target_period: 2025-26"))

@@ -55,7 +55,8 @@ def data(tmp_path: Path, energie: str = "topsector") -> Path:
 
 def test_the_title_word_is_the_family_word_of_the_data(tmp_path: Path) -> None:
     folder = data(tmp_path)
-    p = resolve(ROOT / "params" / "base.yaml", ROOT / "params" / "sectors" / "energie.yaml").params
+    p = resolve(ROOT / "params" / "base.yaml", ROOT / "params" / "sectors" / "energie.yaml",
+                overrides={"period": "2023Q3"}).params
     assert report_title(p, folder) == "Techniek Monitor – Topsector Energie, 3e kwartaal 2023"
     warmte = p.model_copy(update={"slug": "warmte", "name": "Warmte"})
     assert report_title(warmte, folder) == "Techniek Monitor – Markt Warmte, 3e kwartaal 2023"

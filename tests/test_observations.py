@@ -90,8 +90,13 @@ def test_bundled_data_valid_and_cached() -> None:
     assert validate_data(data) == []
     obs = load_observations(data)
     assert list(obs.columns) == ["indicator", "period", "level", "sector", "region", "sex",
-                                 "value", "source", "vintage", "status"]
+                                 "value", "source", "vintage", "status", "suppressed",
+                                 "lower_bound", "published"]
     assert obs["value"].dtype == float
+    assert obs["suppressed"].dtype == "int64" and obs["lower_bound"].dtype == bool
+    # every published date is an ISO date; a lower bound always rests on suppressed cells
+    assert obs["published"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+    assert (obs.loc[obs["lower_bound"], "suppressed"] > 0).all()
     again = load_observations(data)
     pd.testing.assert_frame_equal(obs, again)
     again.loc[0, "value"] = -1  # callers get copies: the cache stays clean

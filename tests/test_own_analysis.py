@@ -43,6 +43,10 @@ def sections(report):
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "params", tmp_path / "params")
+    base = tmp_path / "params" / "base.yaml"  # the quarter these tests were written for
+    base.write_text(base.read_text(encoding="utf-8").replace("period: latest",
+                                                             'period: "2023Q3"'),
+                    encoding="utf-8")
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     (tmp_path / "data").symlink_to(ROOT / "data")
     (tmp_path / "analyses").mkdir()
@@ -54,11 +58,14 @@ def project(tmp_path: Path) -> Path:
 
 
 def _women_hbo() -> pd.DataFrame:
+    """Utrecht's women in technical hbo as the 2023Q3 report knows them: published by
+    2023-12-31, the newest edition only."""
     obs = pd.read_csv(ROOT / "data" / "observations.csv", dtype=str)
     # the report's default: DUO's current definition of first-years (2020/21 on)
     s = obs[(obs.indicator == "inflow_tech") & (obs.level == "hbo") & (obs.region == "PV26")
-            & (obs.sex == "vrouw") & (obs.sector == "all") & (obs.vintage == "duo-hbo-2025")]
-    return s
+            & (obs.sex == "vrouw") & (obs.sector == "all") & (obs.published <= "2023-12-31")]
+    newest = s.sort_values("published").iloc[-1]["vintage"]
+    return s[s.vintage == newest]
 
 
 @pytest.mark.slow
@@ -252,6 +259,9 @@ def test_a_dying_or_monkeypatching_analysis_changes_no_other_report(tmp_path: Pa
     for folder in ("params", "templates"):
         shutil.copytree(ROOT / folder, clean / folder)
     (clean / "data").symlink_to(ROOT / "data")
+    base = clean / "params" / "base.yaml"  # the quarter this test was written for
+    base.write_text(base.read_text(encoding="utf-8").replace("period: latest", 'period: "2023Q3"'),
+                    encoding="utf-8")
     hostile = tmp_path / "hostile"
     shutil.copytree(clean, hostile, symlinks=True)
     (hostile / "analyses").mkdir()

@@ -71,14 +71,15 @@ def test_validate_names_file_key_value_and_fix(project: Path, target: str,
 
 def test_validate_rejects_a_zero_baseline_for_a_relative_target(
         project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A baseline value of 0 (here Energie hbo first-years in 2020/21 set to 0 in a copy of
-    the data): +10% of that is no target."""
+    """A baseline value of 0 (here Energie hbo first-years in 2020/21 of the newest edition set
+    to 0 in a copy of the data): +10% of that is no target."""
     (project / "data").unlink()
     shutil.copytree(ROOT / "data", project / "data")
     obs_path = project / "data" / "observations.csv"
     obs = pd.read_csv(obs_path, dtype=str, keep_default_na=False)
     row = ((obs.indicator == "inflow_sector") & (obs.period == "2020/21")
-           & (obs.level == "hbo") & (obs.sector == "energie") & (obs.sex == "all"))
+           & (obs.level == "hbo") & (obs.sector == "energie") & (obs.sex == "all")
+           & (obs.region == "NL") & (obs.vintage == "duo-sector-hbo-2025"))
     assert row.sum() == 1
     obs.loc[row, "value"] = "0"
     obs.to_csv(obs_path, index=False, lineterminator="\n")
@@ -110,12 +111,16 @@ def test_the_bundled_params_validate_and_energie_has_its_target(
     item = next(i for i in report.context.items if i.key == "inflow_sector-hbo")
     assert item.error is None and item.target is not None
     obs = pd.read_csv(ROOT / "data" / "observations.csv", dtype=str)
+    # the baseline is in the edition the report shows (DUO's current files)
     base = obs[(obs.indicator == "inflow_sector") & (obs.period == "2020/21")
-               & (obs.level == "hbo") & (obs.sector == "energie") & (obs.sex == "all")]
+               & (obs.level == "hbo") & (obs.sector == "energie") & (obs.sex == "all")
+               & (obs.region == "NL") & (obs.vintage == "duo-sector-hbo-2025")]
+    assert len(base) == 1
     baseline = float(base["value"].iloc[0])
     assert baseline > 0
     assert item.target.value == pytest.approx(baseline * 1.10)
     assert item.target.baseline_period == "2020/21"
+    assert set(item.series["vintage"]) == {"duo-sector-hbo-2025"}
 
 
 def test_a_target_that_matches_no_series_is_a_finding_not_a_silence() -> None:

@@ -66,7 +66,7 @@ def test_schema_refuses_targets_that_cannot_be_meant(project: Path, target: str,
      "within 0-100 (write 25 for 25%)"),
     (f"indicator: inflow_tech, level: hbo, target_value: 5000, target_period: 2040/41, {REST}",
      "targets[0]: target_period = '2040/41' lies more than 15 years after the newest data "
-     "(2019/20)"),
+     "(2024/25)"),
 ])
 def test_validate_refuses_targets_the_data_cannot_hold(project: Path, target: str,
                                                        expected: str,

@@ -81,13 +81,15 @@ def test_every_chart_is_svg_with_alt_text_and_caption() -> None:
 def test_key_table_latest_value_matches_observations() -> None:
     # independent: read the CSV directly and pick the latest hbo inflow
     obs = pd.read_csv(ROOT / "data" / "observations.csv", dtype={"period": str})
-    # the report's series is the catalogue's first vintage with rows: DUO's current definition
-    # (2020/21 on); the 2015/16-2019/20 first-years are another vintage (a break), never
-    # joined to it. A 2025Q4 report knows 2024/25 (started in 2024, published in 2025).
+    # the report (2023Q3) uses what was published by 2023-12-31, and of that the newest
+    # edition: the vintage whose newest row came out last (DUO's current files, 2020/21 on);
+    # the 2015/16-2019/20 first-years are another vintage (a break), never joined to it
     rows = obs[(obs.indicator == "inflow_tech") & (obs.level == "hbo") & (obs.region == "NL")
-               & (obs.sector == "all") & (obs.sex == "all") & (obs.vintage == "duo-hbo-2025")]
-    last = rows.sort_values("period").iloc[-1]
-    assert last.period == "2024/25"
+               & (obs.sector == "all") & (obs.sex == "all") & (obs.published <= "2023-12-31")]
+    newest = rows.sort_values("published").iloc[-1].vintage
+    assert newest == "duo-hbo-2025"
+    last = rows[rows.vintage == newest].sort_values("period").iloc[-1]
+    assert last.period == "2022/23"
     expected = fmt.number(last.value, 0, "nl")
     soup = BeautifulSoup(render(make_report("national.yaml", period="2025Q4")), "html.parser")
     table = soup.find("section", id="kernboodschappen").find("table")

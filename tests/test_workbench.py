@@ -34,6 +34,10 @@ TECHMONITOR = str(Path(sys.executable).parent / "techmonitor")
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "params", tmp_path / "params")
+    base = tmp_path / "params" / "base.yaml"  # the quarter these tests were written for
+    base.write_text(base.read_text(encoding="utf-8").replace("period: latest",
+                                                             'period: "2023Q3"'),
+                    encoding="utf-8")
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     (tmp_path / "data").symlink_to(ROOT / "data")
     return tmp_path

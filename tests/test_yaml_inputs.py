@@ -25,6 +25,7 @@ from .conftest import ROOT
 @pytest.fixture
 def params(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "params", tmp_path / "params")
+    (tmp_path / "data").symlink_to(ROOT / "data")  # period: latest is read from the data
     return tmp_path / "params"
 
 

@@ -28,7 +28,20 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
                    help="run only this report, e.g. sector:energie (repeatable)")
     p.add_argument("--set", dest="sets", action="append", metavar="KEY=VALUE",
                    help="override a parameter for every report, e.g. language=en")
-    p.add_argument("--period", help="reporting quarter, e.g. 2023Q3 (default: params/base.yaml)")
+    p.add_argument("--period", help="reporting quarter, e.g. 2023Q3 (default: params/base.yaml;"
+                   " 'latest': the newest the data support)")
+    p.add_argument("--as-of", dest="as_of", metavar="DATE", help="use only data published by "
+                   "DATE (default: the last day of the quarter after the period)")
+
+
+def _jobs(args: argparse.Namespace) -> list[Any]:
+    """The jobs of ``--project``, ``--only``, ``--set``, ``--period`` and ``--as-of``."""
+    from techmonitor.batch import plan
+    from techmonitor.batch.plan import overrides_of
+    from techmonitor.config import parse_only
+
+    overrides = overrides_of(args.sets, period=args.period, as_of=args.as_of)
+    return plan(args.project, only=parse_only(args.only), overrides=overrides)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     lst = sub.add_parser("list", help="list the reports a run would produce")
     _add_selection(lst)
+
+    _add_selection(sub.add_parser("period", help="print the quarter a run would build"))
 
     val = sub.add_parser("validate", help="check params and data; exit 1 on any problem")
     _add_selection(val)
@@ -161,34 +176,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _cmd_list(args: argparse.Namespace) -> int:
-    from techmonitor.batch import plan
-    from techmonitor.config import parse_only, parse_set
+def _cmd_period(args: argparse.Namespace) -> int:
+    print(" ".join(sorted({j.params.period for j in _jobs(args)})))  # one, or run refuses
+    return 0
 
-    overrides = parse_set(args.sets)
-    if args.period:
-        overrides["period"] = args.period
-    jobs = plan(args.project, only=parse_only(args.only), overrides=overrides)
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    jobs = _jobs(args)
     for job in jobs:
         p = job.params
-        print(f"{job.report_id:<32} {p.period}  {p.language}  {job.template.name:<16} "
-              f"{' + '.join(str(f) for f in job.files)}")
+        print(f"{job.report_id:<32} {p.period}  {p.as_of_date}  {p.language}  "
+              f"{job.template.name:<16} {' + '.join(str(f) for f in job.files)}")
     print(f"{len(jobs)} report(s)")
     return 0
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from techmonitor import observations
-    from techmonitor.batch import plan
-    from techmonitor.config import parse_only, parse_set
     from techmonitor.report.checks import analysis_problems, target_problems
 
     problems: list[str] = []
     try:
-        overrides = parse_set(args.sets)
-        if args.period:
-            overrides["period"] = args.period
-        jobs = plan(args.project, only=parse_only(args.only), overrides=overrides)
+        jobs = _jobs(args)
     except TechmonitorError as exc:
         problems += str(exc).splitlines()
     else:
@@ -211,7 +220,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from techmonitor.batch import RunOptions, parse_formats, run_batch
-    from techmonitor.config import parse_only, parse_set
+    from techmonitor.batch.plan import overrides_of
+    from techmonitor.config import parse_only
 
     if args.scheduler and args.executor != "dask":
         raise TechmonitorError("--scheduler needs --executor dask")
@@ -237,8 +247,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 log_file.flush()
             view.event(event)
 
-        result = run_batch(args.project, args.out, period=args.period,
-                           only=parse_only(args.only), overrides=parse_set(args.sets),
+        overrides = overrides_of(args.sets, period=args.period, as_of=args.as_of)
+        result = run_batch(args.project, args.out, period=overrides.pop("period", None),
+                           only=parse_only(args.only), overrides=overrides,
                            options=options, on_event=on_event)
     finally:
         view.stop()
@@ -420,7 +431,7 @@ def _cmd_preview(args: argparse.Namespace) -> int:
                  overrides=parse_set(args.sets))
 
 
-COMMANDS = {"run": _cmd_run, "list": _cmd_list, "validate": _cmd_validate,
+COMMANDS = {"run": _cmd_run, "list": _cmd_list, "period": _cmd_period, "validate": _cmd_validate,
             "new": _cmd_new, "open": _cmd_open, "preview": _cmd_preview,
             "data": _cmd_data, "measures": _cmd_measures, "screenshots": _cmd_screenshots}
 

@@ -10,6 +10,7 @@ happens before any kernel starts.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from techmonitor import yamlio
+from techmonitor import asof, yamlio
 from techmonitor.errors import ParameterError
 from techmonitor.periods import QUARTER_RE, to_decimal_year
 from techmonitor.values import out_of_range, period_problem
@@ -144,6 +145,12 @@ class ReportParams(BaseModel):
         "(relative to project_dir, or absolute); the batch sets it to the previous "
         "quarter's results/<report>.json or to --compare-with; empty: no comparison",
     )
+    as_of: str = Field(
+        default="",
+        description="the report uses only data published up to and including this date "
+        "(YYYY-MM-DD, not before the end of the period); empty: the last day of the quarter "
+        "after the period (2023Q3: 2023-12-31)",
+    )
     project_dir: str = Field(
         default="..",
         description="project root as seen from the kernel; the batch passes an absolute path",
@@ -165,6 +172,23 @@ class ReportParams(BaseModel):
         if not QUARTER_RE.match(v):
             raise ValueError(f"{short(v)} is not a quarter: write it like 2023Q3")
         return v
+
+    @model_validator(mode="after")
+    def _as_of(self) -> ReportParams:
+        if self.as_of:
+            try:
+                asof.parse_as_of(self.as_of, self.period)
+            except ValueError as exc:
+                raise ValueError(f"as_of: {exc}") from None
+        return self
+
+    @property
+    def as_of_date(self) -> dt.date:
+        """The date up to which the report uses published data (params ``as_of`` or the rule
+        of :func:`techmonitor.asof.as_of_for`)."""
+        if self.as_of:
+            return dt.date.fromisoformat(self.as_of)
+        return asof.as_of_for(self.period)
 
     @field_validator("region")
     @classmethod
@@ -283,7 +307,7 @@ def resolve(
     if problems:
         raise ParameterError(problems[0] if len(problems) == 1 else "invalid parameters:\n  - "
                              + "\n  - ".join(problems))
-    merged = {**base_data, **own, **cli}
+    merged = asof.with_period({**base_data, **own, **cli}, base.parent.parent / "data")
     files = [base, override]
     try:
         params = ReportParams.model_validate(merged)
@@ -440,8 +464,8 @@ def expand(
             jobs.append(resolve(base, path, overrides=overrides))
         except ParameterError as exc:
             problems.append(str(exc))
-    if problems:
-        raise ParameterError("\n".join(problems))
+    if problems:  # a problem of base.yaml (period: latest without data) is said once
+        raise ParameterError("\n".join(dict.fromkeys(problems)))
     if only is not None:
         known = {(j.params.kind, j.params.slug) for j in jobs}
         for kind, slug in sorted(only - known):

@@ -33,6 +33,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from techmonitor import csvio, periods
+from techmonitor.asof import period_end
 from techmonitor.errors import DataValidationError
 from techmonitor.fsutil import atomic_write_bytes
 from techmonitor.indicators import catalogue_problems, load_catalogue
@@ -53,6 +54,10 @@ TIDY_COLUMNS: list[str] = [
     "vintage",
     "status",
 ]
+#: written by the data layer after the contract columns: suppressed cells in an aggregate
+#: (int), whether the value is a lower bound because of them (true/false), and the ISO date the
+#: value became public (data/sources.yaml); a hand-written file may leave them out
+EXTRA_COLUMNS: list[str] = ["suppressed", "lower_bound", "published"]
 KEY_COLUMNS: list[str] = ["indicator", "period", "level", "sector", "region", "sex", "vintage"]
 COLUMNS = TIDY_COLUMNS
 LEVELS = ["vmbo", "vmbo-b", "vmbo-k", "vmbo-gt", "havo", "vwo", "havo-vwo", "mbo", "mbo-1",
@@ -64,6 +69,9 @@ REGION_PATTERN = r"^(NL|NL01|PV(2[0-9]|3[01])|LD0[1-4]|AM(0[1-9]|[12][0-9]|3[0-5
 SECTOR_PATTERN = r"^(all|[a-z]+(-[a-z]+)*|sbi-([A-U](-[A-U])?|[0-9]{2,5}(-[0-9]{2,3})?))\Z"
 INDICATOR_PATTERN = r"^[a-z][a-z0-9_]*\Z"
 OBS_FILE = "observations.csv"
+#: in the Parquet cache's name: a copy written with other columns (before the extra columns
+#: were kept) is never read back
+CACHE_LAYOUT = "v2"
 LETTER_FILE = "letter_figures.csv"
 _HASHED_FILES = ["observations.csv", "indicators.yaml", "sectors.yaml", "regions.yaml",
                  "SOURCES.md"]
@@ -242,9 +250,44 @@ def _content_key(data_dir: Path) -> str:
     return h.hexdigest()[:16]
 
 
+def _extra_problems(raw: pd.DataFrame, fname: str) -> list[str]:
+    """Problems of the optional columns :data:`EXTRA_COLUMNS` that are present."""
+    problems: list[str] = []
+
+    def bad(column: str, ok: pd.Series, fix: str) -> None:
+        for i in raw.index[~ok.to_numpy()][:20]:
+            problems.append(f"{fname}: row {i + 2}, column {column}: "
+                            f"{short(raw.at[i, column])} {fix}")
+
+    if "suppressed" in raw:
+        bad("suppressed", raw["suppressed"].astype(str).str.fullmatch(r"[0-9]+"),
+            "is not a count of suppressed cells; write 0 or a whole number")
+    if "lower_bound" in raw:
+        bad("lower_bound", raw["lower_bound"].astype(str).isin(["true", "false"]),
+            "is not true/false; write true when the value rests on suppressed cells")
+    if "published" in raw:
+        bad("published", raw["published"].astype(str).str.fullmatch(r"\d{4}-\d{2}-\d{2}"),
+            "is not a publication date; write YYYY-MM-DD (`techmonitor data build` fills it "
+            "from data/sources.yaml)")
+    return problems
+
+
+def _published_default(period: str) -> str:
+    return period_end(period).isoformat()
+
+
 def _typed(raw: pd.DataFrame) -> pd.DataFrame:
+    """The contract columns typed, with the extra columns (defaults where a file has none:
+    no suppressed cells, no lower bound, published at the end of the period)."""
     df = raw[COLUMNS].copy()
     df["value"] = df["value"].astype(float)
+    n = len(df)
+    df["suppressed"] = (raw["suppressed"].astype(int) if "suppressed" in raw
+                        else pd.Series([0] * n, index=df.index, dtype=int))
+    df["lower_bound"] = (raw["lower_bound"].astype(str) == "true" if "lower_bound" in raw
+                         else pd.Series([False] * n, index=df.index, dtype=bool))
+    df["published"] = (raw["published"].astype(str) if "published" in raw
+                       else df["period"].map(_published_default).astype(str))
     return df
 
 
@@ -263,7 +306,9 @@ def load_observations(data_dir: Path, *, use_cache: bool = True) -> pd.DataFrame
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`COLUMNS`; ``value`` float, other columns str.
+        Columns :data:`COLUMNS` (``value`` float, others str), then :data:`EXTRA_COLUMNS`:
+        ``suppressed`` int, ``lower_bound`` bool, ``published`` ISO date (str). A file without
+        them (a hand-written fixture) gets 0, False and the last day of each row's period.
 
     Raises
     ------
@@ -272,7 +317,7 @@ def load_observations(data_dir: Path, *, use_cache: bool = True) -> pd.DataFrame
     """
     data_dir = Path(data_dir)
     key = _content_key(data_dir) if (data_dir / OBS_FILE).exists() else ""
-    cache = data_dir / ".cache" / f"observations-{key}.parquet"
+    cache = data_dir / ".cache" / f"observations-{CACHE_LAYOUT}-{key}.parquet"
     if use_cache and key:
         if cache.exists():
             try:
@@ -283,6 +328,7 @@ def load_observations(data_dir: Path, *, use_cache: bool = True) -> pd.DataFrame
                 return df
     raw = _read_raw(data_dir / OBS_FILE)
     problems = check_frame(raw, str(data_dir / OBS_FILE), data_dir)
+    problems += _extra_problems(raw, str(data_dir / OBS_FILE))
     if problems:
         raise DataValidationError(f"{data_dir / OBS_FILE}: {len(problems)} problems", problems)
     df = _typed(raw)

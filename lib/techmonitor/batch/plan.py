@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from techmonitor import asof
 from techmonitor.config import Job, expand
 from techmonitor.errors import ParameterError
 from techmonitor.periods import (
@@ -91,8 +93,16 @@ def plan(project: Path, *, only: set[tuple[str, str]] | None = None,
     return expand(project, only=only, overrides=overrides)
 
 
+def overrides_of(sets: list[str] | None, **given: str | None) -> dict[str, Any]:
+    """``--set KEY=VALUE`` values with the named options given (``period``, ``as_of``),
+    which win."""
+    from techmonitor.config import parse_set
+
+    return parse_set(sets) | {k: v for k, v in given.items() if v}
+
+
 def _option(key: str) -> str:
-    return "--period" if key == "period" else f"--set {key}"
+    return {"period": "--period", "as_of": "--as-of"}.get(key, f"--set {key}")
 
 
 def check_overrides(project: Path, overrides: dict[str, Any]) -> None:
@@ -124,10 +134,13 @@ def check_overrides(project: Path, overrides: dict[str, Any]) -> None:
         except (ParameterError, OSError):
             pass  # the files' own problems are reported when they are expanded
     try:
-        ReportParams.model_validate({**values, **overrides})
+        ReportParams.model_validate(asof.with_period({**values, **overrides},
+                                                      project / "data"))
     except ValidationError as exc:
         for err in exc.errors():
-            key = str(err["loc"][0]) if err["loc"] else ""
+            # the as-of rule ties as_of to the period: its error has no field of its own
+            key = str(err["loc"][0]) if err["loc"] else ("as_of" if "as_of" in overrides
+                                                         else "")
             if key in overrides:
                 problems.append(f"command line: {_option(key)} {overrides[key]!r}: "
                                 f"{err['msg'].removeprefix('Value error, ')}")
@@ -167,8 +180,14 @@ def newest_quarter(observations: Path) -> str | None:
     return None if newest is None else f"{newest[0]}Q{newest[1]}"
 
 
-def check_period(period: str, data_dir: Path, *, from_command_line: bool) -> None:
-    """Refuse a report period more than :data:`MAX_QUARTERS_AHEAD` quarters after the data.
+def check_period(period: str, data_dir: Path, *, from_command_line: bool,
+                 as_of: dt.date | None = None, today: dt.date | None = None) -> None:
+    """Refuse a report period beyond the data, or one whose data are not all out yet.
+
+    A period more than :data:`MAX_QUARTERS_AHEAD` quarters after the newest observation is
+    refused, and so is an as-of date (default: :func:`techmonitor.asof.as_of_for`) after
+    ``today``: what such a report would use could still change. A period within the limit
+    is built, and each series says how old its newest value is (its freshness).
 
     Raises
     ------
@@ -176,17 +195,25 @@ def check_period(period: str, data_dir: Path, *, from_command_line: bool) -> Non
         Naming the period, where it came from, the newest observation and the latest period
         allowed.
     """
+    where = "command line: --period" if from_command_line else "params: period"
     observations = Path(data_dir) / "observations.csv"
     newest = newest_quarter(observations)
-    if newest is None:
-        return
-    latest = shift_quarter(newest, MAX_QUARTERS_AHEAD)
-    if quarter_to_period(period) > quarter_to_period(latest):
-        where = "command line: --period" if from_command_line else "params: period"
+    if newest is not None:
+        latest = shift_quarter(newest, MAX_QUARTERS_AHEAD)
+        if quarter_to_period(period) > quarter_to_period(latest):
+            raise ParameterError(
+                f"{where} {period!r} lies more than {MAX_QUARTERS_AHEAD} quarters after the "
+                f"newest observation in {observations} ({newest}); choose {latest} or earlier, "
+                "or update the data first (techmonitor data update)")
+    day = as_of or asof.as_of_for(period)
+    today = today or dt.date.today()
+    if day > today:
+        allowed = asof.default_period(Path(data_dir), today)
         raise ParameterError(
-            f"{where} {period!r} lies more than {MAX_QUARTERS_AHEAD} quarters after the newest "
-            f"observation in {observations} ({newest}); choose {latest} or earlier, or update "
-            "the data first (techmonitor data update)")
+            f"{where} {period!r}: its data are taken as published up to {day.isoformat()}, a "
+            f"date still to come (today is {today.isoformat()}); choose an earlier period"
+            + (f" such as {allowed} (the newest the data support)" if allowed else "")
+            + " or an earlier --as-of")
 
 
 def compared_path(project: Path, job: Job) -> Path | None:

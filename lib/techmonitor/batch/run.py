@@ -105,7 +105,8 @@ def run_batch(
         raise TechmonitorError(f"reports disagree on the period: {sorted(periods)}; "
                                "set it once in params/base.yaml or with --period")
     the_period = periods.pop()
-    check_period(the_period, project / "data", from_command_line="period" in overrides)
+    check_period(the_period, project / "data", from_command_line="period" in overrides,
+                 as_of=max(j.params.as_of_date for j in jobs))
     languages = {j.params.language for j in jobs}
     if len(languages) != 1:
         raise TechmonitorError(f"reports disagree on the language: {sorted(languages)}; set "

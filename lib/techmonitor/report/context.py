@@ -17,6 +17,7 @@ a context carries its own views of the cached frames.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,7 +26,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from techmonitor import fmt
+from techmonitor import asof, fmt, periods
+from techmonitor.asof import Freshness
 from techmonitor.config import ReportParams
 from techmonitor.errors import DataValidationError, ParameterError
 from techmonitor.indicators import Indicator
@@ -153,15 +155,46 @@ class ReportContext:
         """The command that rebuilds exactly this report."""
         p = self.params
         cmd = f"techmonitor run --only {p.kind}:{p.slug} --period {p.period}"
+        if p.as_of:
+            cmd += f" --as-of {p.as_of}"
         if p.language != "nl":
             cmd += f" --set language={p.language}"
         return cmd
 
+    # -- what the report knows ----------------------------------------------------------------
+    @property
+    def as_of(self) -> dt.date:
+        """The report uses only rows published on or before this date (the cover says so)."""
+        return self.params.as_of_date
+
+    @property
+    def as_of_text(self) -> str:
+        """The as-of date in words: ``31 december 2023``."""
+        return fmt.date(self.as_of, self.lang)
+
+    def freshness(self, item: Item) -> Freshness:
+        """How current ``item``'s newest value is at the as-of date (:mod:`techmonitor.asof`).
+
+        A series of quarters is judged by the quarterly limit, every other by the yearly one.
+        """
+        newest = str(item.latest["period"])
+        quarterly = periods.period_kind(newest) == "quarter"
+        return asof.freshness(newest, quarterly, self.as_of)
+
+    def stale_text(self, item: Item) -> str | None:
+        """The sentence that flags a stale series beside it; None when it is current."""
+        f = self.freshness(item)
+        if not f.stale:
+            return None
+        return self.t("fresh.stale", period=self.fmt_period(f.newest_period), months=f.age_months,
+                      as_of=self.as_of_text, limit=f.limit_months)
+
     # -- data -------------------------------------------------------------------------------
     @property
     def obs(self) -> pd.DataFrame:
-        """Observations known at the end of the reporting quarter (a copy-on-write view)."""
-        return store.obs_until(self.data_dir, self.params.period)
+        """Observations of the reporting quarter published by the as-of date (a copy-on-write
+        view)."""
+        return store.obs_until(self.data_dir, self.params.period, self.params.as_of_date)
 
     def goal_items(self, goal: int) -> list[Item]:
         """Items of one goal, quarterly labour-market series excluded (own section)."""
@@ -260,8 +293,8 @@ def build_context(params: ReportParams) -> ReportContext:
         for level in levels_for(ind, list(params.levels)):
             target = match_target(ind, level, params.sector, params.region, national_targets,
                                   list(params.targets))
-            key = ("item", params.period, ind.code, level, params.sector, params.region,
-                   tuple(params.sbi), repr(target), params.target_year,
+            key = ("item", params.period, params.as_of_date, ind.code, level, params.sector,
+                   params.region, tuple(params.sbi), repr(target), params.target_year,
                    size_rule.MIN_COUNT_PER_YEAR)
 
             def compute(ind: Indicator = ind, level: str = level, target: Any = target

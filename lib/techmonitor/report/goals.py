@@ -109,6 +109,8 @@ def indicator_blocks(report: Report, item: Item) -> list[doc.Node]:
     lang = report.lang
     name = item.name(lang)
     out: list[doc.Node] = [doc.Heading(name, 3, f"ind-{item.key}")]
+    if (stale := report.stale_text(item)) is not None:  # flagged beside the indicator
+        out.append(doc.Note(stale, "warning"))
     if item.trend is None:  # no trend: say why, and show the data
         out.append(failure_note(report, item)
                    or doc.Paragraph(report.t("ind.readings", name=name)))

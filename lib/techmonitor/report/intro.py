@@ -43,12 +43,14 @@ def latest_period(report: Report) -> str | None:
 
 
 def title_block(report: Report) -> doc.Front:
-    """Title, period, date and status of the data, the illustrative notice and contents."""
+    """Title, period, the as-of date of the data (only what was published by then is used),
+    the newest period, status of the data, the illustrative notice and contents."""
     p = report.params
     status_text, illustrative = data_status(report)
     last = latest_period(report)
     facts = (
         (report.t("meta.period"), report.fmt_period(p.period)),
+        (report.t("meta.as_of"), report.as_of_text),
         (report.t("meta.data_until"), report.fmt_period(last) if last else report.t("none")),
         (report.t("meta.status"), status_text),
         (report.t("meta.prepared"), p.organisation),
@@ -184,12 +186,14 @@ def target_text(item: Item, report: Report) -> str:
 
 
 def latest_text(item: Item, report: Report) -> str:
-    """Latest value with its period, marked when illustrative."""
+    """Latest value with its period, marked when illustrative or stale."""
     last = item.latest
     text = (f"{item.value(float(last['value']), report.lang)} "
             f"({report.fmt_period(str(last['period']), 'short')})")
     if last["status"] == "illustrative":
         text += f" – {report.t('status.illustrative')}"
+    if report.freshness(item).stale:
+        text += f" – {report.t('fresh.stale_mark')}"
     return text
 
 

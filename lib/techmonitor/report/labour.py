@@ -41,6 +41,8 @@ def labour_section(report: Report) -> doc.Section:
     for item in items:
         if len(items) > 1:
             out.append(doc.Heading(item.name(report.lang), 3, f"ind-{item.key}"))
+        if (stale := report.stale_text(item)) is not None:  # flagged beside the series
+            out.append(doc.Note(stale, "warning"))
         out += quarterly_blocks(report, item)
     return doc.section(title, anchor, out)
 

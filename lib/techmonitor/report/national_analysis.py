@@ -134,7 +134,7 @@ def compute(data_dir: Path, params: ReportParams, catalogue: Mapping[str, Indica
     """The national figures of one report (only the cohort file's presence elsewhere)."""
     from techmonitor.report import store
 
-    obs = store.obs_until(data_dir, params.period)
+    obs = store.obs_until(data_dir, params.period, params.as_of_date)
     present = frozenset(str(x) for x in obs["indicator"].unique())
     cohort_path = data_dir / COHORT_FILE
     if params.kind != "national":

@@ -144,6 +144,13 @@ def trend_results(trend: Any) -> dict[str, Any]:
     return out
 
 
+def freshness_results(report: Report, item: Item) -> dict[str, Any]:
+    """``newest_period``, ``stale`` and ``age_months`` of one item at the report's as-of
+    date (:meth:`~techmonitor.report.context.ReportContext.freshness`)."""
+    f = report.freshness(item)
+    return {"newest_period": f.newest_period, "stale": f.stale, "age_months": f.age_months}
+
+
 def results_of(report: Report) -> dict[str, Any]:
     """The report's results: per indicator series the numbers the report shows.
 
@@ -156,8 +163,11 @@ def results_of(report: Report) -> dict[str, Any]:
     -------
     dict
         ``format``, ``schema_version``, ``report``, ``period``, ``language``, ``title``,
-        ``data_hash`` (full SHA-256), ``code_version`` and ``items``: per (indicator, level)
-        ``key``, ``indicator``, ``level``, ``unit``, ``latest`` (period, value), every
+        ``data_hash`` (full SHA-256), ``code_version``, ``as_of`` (ISO date: only data
+        published by then were used) and ``items``: per (indicator, level)
+        ``key``, ``indicator``, ``level``, ``unit``, ``latest`` (period, value),
+        ``newest_period`` and ``stale`` (older than the staleness rule of
+        :mod:`techmonitor.asof` at the as-of date) with ``age_months``, every
         observation (period, value, status, source, vintage), ``trend`` (slope per year),
         ``category`` (code), ``probability`` (of meeting the target, 0–1, if there is one)
         with ``probability_reliable`` (False: backtests found such probabilities
@@ -201,7 +211,9 @@ def results_of(report: Report) -> dict[str, Any]:
         "title": report.title,
         "data_hash": report.data_hash,
         "code_version": report.code_version,
-        "items": items,
+        "as_of": report.as_of.isoformat(),
+        "items": [{**entry, **freshness_results(report, i)}
+                  for entry, i in zip(items, report.items, strict=True)],
         "goals": [goal_results(v) for v in report.goal_verdicts],
         "delineation": delineation_results(report),
         "series": series,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from techmonitor import periods
 from techmonitor.config import ReportParams
 from techmonitor.indicators import Indicator, series_for
 from techmonitor.reference import SectorsRef
@@ -27,14 +28,22 @@ def codes_of(ind: Indicator) -> tuple[str, ...]:
 def select(data_dir: Path, params: ReportParams, catalogue: Mapping[str, Indicator],
            ind: Indicator, level: str = "all", *, sex: str = "all",
            sectors_ref: SectorsRef | None = None, vintage: str | None = None) -> pd.DataFrame:
-    """One series of the report's sector and region, known at the end of its quarter.
+    """One series of the report's sector and region, as known at the report's as-of date.
+
+    Only rows published on or before ``params.as_of_date`` count
+    (:func:`techmonitor.report.store.obs_until`). Without ``vintage`` the series is the
+    **newest edition**: of the vintages with data for this series, the one whose newest row
+    was published last (ties: catalogue order), among those with the same kind of period as
+    the catalogue's first vintage with data (a quarterly vintage beside yearly ones is another
+    series). Its newest period is the series' newest value; editions never mix in one
+    series.
 
     Parameters
     ----------
     data_dir
         The project's ``data/`` folder.
     params
-        The report's parameters (quarter, sector, region).
+        The report's parameters (quarter, as-of date, sector, region).
     catalogue
         The indicator catalogue.
     ind
@@ -44,13 +53,53 @@ def select(data_dir: Path, params: ReportParams, catalogue: Mapping[str, Indicat
     sectors_ref
         The report's sector delineation (:func:`techmonitor.report.context.with_sbi`).
     vintage
-        One definition; default: the catalogue's first vintage with data.
+        One definition; default: the newest edition (see above).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``period, value, status, vintage, source``, oldest first (may be empty).
     """
-    obs = store.obs_for(data_dir, params.period, codes_of(ind), params.region)
-    return series_for(obs, dict(catalogue), ind.code, level=level, sector=params.sector,
-                      region=params.region, sex=sex, sectors_ref=sectors_ref, vintage=vintage)
+    obs = store.obs_for(data_dir, params.period, codes_of(ind), params.region,
+                        params.as_of_date)
+
+    def one(v: str | None) -> pd.DataFrame:
+        return series_for(obs, dict(catalogue), ind.code, level=level, sector=params.sector,
+                          region=params.region, sex=sex, sectors_ref=sectors_ref, vintage=v)
+
+    if vintage is not None:
+        return one(vintage)
+    stored = ind.numerator.indicator if ind.numerator is not None else ind.code
+    rows = obs[obs["indicator"].to_numpy() == stored]
+    present = set(rows["vintage"])
+    order = [v for v in catalogue[stored].vintages if v in present]
+    order += sorted(present - set(order))
+    if len(order) <= 1:
+        return one(None)
+    published = dict(zip(zip(rows["source"], rows["vintage"], rows["period"], strict=True),
+                         rows["published"], strict=True))
+    best = one(order[0])
+    best_date = newest_publication(best, published)
+    kind = period_kinds(best)
+    for v in order[1:]:
+        series = one(v)
+        date = newest_publication(series, published)
+        # strictly newer (a tie keeps the catalogue's order), and of the same kind of period:
+        # a quarterly vintage beside yearly ones is another series, not a newer edition
+        if date > best_date and (not kind or period_kinds(series) == kind):
+            best, best_date = series, date
+    return best
+
+
+def period_kinds(series: pd.DataFrame) -> frozenset[str]:
+    """The kinds of period (year, school_year, quarter) of a series."""
+    return frozenset(periods.period_kind(str(p)) for p in series["period"].unique())
+
+
+def newest_publication(series: pd.DataFrame,
+                       published: Mapping[tuple[str, str, str], str]) -> str:
+    """The newest publication date (ISO) of a selected series' rows ("" when empty)."""
+    dates = [published.get((str(s), str(v), str(p)), "")
+             for s, v, p in zip(series["source"], series["vintage"], series["period"],
+                                strict=True)]
+    return max(dates, default="")

@@ -12,6 +12,7 @@ views (:meth:`~techmonitor.report.analysis.Item.view`).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import subprocess
 from collections.abc import Callable, Iterable, Mapping
@@ -23,6 +24,7 @@ import pandas as pd
 
 from techmonitor import (
     __version__,
+    asof,
     indicators,
     measure_progress,
     observations,
@@ -100,42 +102,52 @@ def _start(code: str) -> float:
     return year + (7 / 12 if kind == "school_year" else 0.0)
 
 
-def obs_until(data_dir: Path, quarter: str) -> pd.DataFrame:
-    """Observations whose period starts before the end of ``quarter`` (cached per quarter)."""
+def obs_until(data_dir: Path, quarter: str, as_of: dt.date | None = None) -> pd.DataFrame:
+    """Observations a report of ``quarter`` may use (cached per quarter and as-of date).
+
+    A row counts when its period starts before the end of ``quarter`` and it was published
+    on or before ``as_of`` (default: :func:`techmonitor.asof.as_of_for`, the last day of the
+    following quarter); see :func:`techmonitor.asof.as_known_at`.
+    """
     year, q = periods.quarter_to_period(quarter)
     end = year + q / 4
+    day = as_of or asof.as_of_for(quarter)
 
     def compute() -> pd.DataFrame:
-        obs = load_obs(data_dir)
+        obs = asof.as_known_at(load_obs(data_dir), day)
         starts = {c: _start(c) for c in obs["period"].unique()}
         keep = obs["period"].map(starts) < end - 1e-9
         return obs[keep].reset_index(drop=True)
 
-    return cached(f"obs-until-{quarter}", data_dir / "observations.csv", compute)
+    return cached(f"obs-until-{quarter}-{day.isoformat()}", data_dir / "observations.csv",
+                  compute)
 
 
 def obs_for(data_dir: Path, quarter: str, codes: tuple[str, ...],
-            region: str | None = None) -> pd.DataFrame:
-    """The rows of ``codes`` (and of ``region`` when given) only.
+            region: str | None = None, as_of: dt.date | None = None) -> pd.DataFrame:
+    """The rows of ``codes`` (and of ``region`` when given) only, as :func:`obs_until` keeps
+    them.
 
     A series of a report lies in one region, so selecting from a few hundred rows of one
     indicator and region, split once per process, instead of the whole table makes each
     series look-up many times cheaper.
     """
+    day = as_of or asof.as_of_for(quarter)
 
     def split() -> dict[tuple[str, str], pd.DataFrame]:
-        obs = obs_until(data_dir, quarter)
+        obs = obs_until(data_dir, quarter, day)
         return {(str(k[0]), str(k[1])): g.reset_index(drop=True)
                 for k, g in obs.groupby(["indicator", "region"], sort=False)}
 
-    parts = _raw(f"obs-split-{quarter}", data_dir / "observations.csv", split)
+    parts = _raw(f"obs-split-{quarter}-{day.isoformat()}", data_dir / "observations.csv",
+                 split)
     # a share whose numerator and denominator are the same indicator (women's share of the
     # technical inflow) names it twice: take each indicator's rows once
     wanted = dict.fromkeys(codes)
     frames = [f for (code, reg), f in parts.items()
               if code in wanted and (region is None or reg == region)]
     if not frames:
-        return obs_until(data_dir, quarter).iloc[0:0]
+        return obs_until(data_dir, quarter, day).iloc[0:0]
     if len(frames) == 1:
         return frames[0].copy(deep=False)  # copy-on-write view, as :func:`cached` gives
     return pd.concat(frames, ignore_index=True)

@@ -22,7 +22,6 @@ against what the file actually held.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -30,34 +29,10 @@ from typing import Any
 import pandas as pd
 
 from techmonitor import yamlio
+from techmonitor.asof import add_months, period_bounds
 from techmonitor.errors import DataValidationError
 
 PUBLISHED = "published"
-
-
-def period_bounds(period: str) -> tuple[dt.date, dt.date]:
-    """First and last day of a contract period (``2019``, ``2019/20``, ``2023Q2``)."""
-    if m := re.fullmatch(r"(\d{4})", period):
-        y = int(m.group(1))
-        return dt.date(y, 1, 1), dt.date(y, 12, 31)
-    if m := re.fullmatch(r"(\d{4})/\d{2}", period):
-        y = int(m.group(1))
-        return dt.date(y, 9, 1), dt.date(y + 1, 8, 31)
-    if m := re.fullmatch(r"(\d{4})Q([1-4])", period):
-        y, q = int(m.group(1)), int(m.group(2))
-        start = dt.date(y, 3 * q - 2, 1)
-        end = (dt.date(y + 1, 1, 1) if q == 4 else dt.date(y, 3 * q + 1, 1)) - dt.timedelta(1)
-        return start, end
-    raise ValueError(f"{period!r} is not a contract period")
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus whole months; a month end stays a month end, other days are clamped."""
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(1)).day
-    end_of_month = (day + dt.timedelta(1)).month != day.month
-    return dt.date(year, month, last if end_of_month else min(day.day, last))
 
 
 def _date(value: Any, where: str) -> dt.date:
