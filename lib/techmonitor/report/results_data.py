@@ -63,6 +63,7 @@ def item_results(item: Item, lang: str, reliable: bool = True) -> dict[str, Any]
     return {
         "key": item.key,
         "indicator": item.ind.code,
+        "goal": item.ind.goal,
         "level": item.level,
         "unit": item.unit(),
         "name": item.name(lang),
@@ -98,7 +99,7 @@ def results_of(report: Report) -> dict[str, Any]:
     dict
         ``format``, ``schema_version``, ``report``, ``period``, ``language``, ``title``,
         ``data_hash`` (full SHA-256), ``code_version`` and ``items``: per (indicator, level)
-        ``key``, ``indicator``, ``level``, ``unit``, ``latest`` (period, value), every
+        ``key``, ``indicator``, ``goal`` (of the letter, 1–4 or None), ``level``, ``unit``, ``latest`` (period, value), every
         observation (period, value, status, source, vintage), ``trend`` (slope per year),
         ``category`` (code), ``probability`` (of meeting the target, 0–1, if there is one)
         with ``probability_reliable`` (False: backtests found such probabilities

@@ -1,0 +1,77 @@
+"""The appendix says shared things once: method and measures in the national part only.
+
+Every report is a whole document on its own (its HTML and PDF keep every section). Inside
+the appendix, where parliament reads all reports one after the other, the method and the
+measures of the letter are the same in every part: the national part keeps them (marked as
+the shared place, ``anchor``), every other part keeps a short section that refers to them
+by page (``ref``: the template prints the page the anchor landed on). Parameters and the
+reproducing command are for the HTML and the open data, not for parliament's PDF: each
+part keeps only its own findings from its account section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from techmonitor.messages import Lang, msg
+from techmonitor.report.ids import SECTION_IDS
+
+#: sections said once in the appendix (in the national part), by section id → anchor name
+SHARED = {SECTION_IDS["method"]: "method", SECTION_IDS["measures"]: "measures"}
+PROVENANCE = SECTION_IDS["provenance"]
+FINDINGS_ID = "bevindingen"
+
+
+def _paragraph(text: str, ref: str = "") -> dict[str, Any]:
+    node: dict[str, Any] = {"type": "paragraph", "text": text, "role": "", "href": ""}
+    if ref:
+        node["ref"] = ref
+    return node
+
+
+def _account(section: dict[str, Any], lang: Lang) -> dict[str, Any]:
+    """The account section without parameters and command: a pointer to the HTML and the
+    open data, then the part's own findings (what could not be done)."""
+    children = list(section.get("children") or [])
+    start = next((i for i, c in enumerate(children)
+                  if c.get("type") == "heading" and c.get("id") == FINDINGS_ID), None)
+    own = children[start + 1:] if start is not None else []
+    return {**section, "children": [_paragraph(msg("app.account", lang)), *own]}
+
+
+def shared_once(document: Sequence[dict[str, Any]], *, national: bool, lang: Lang,
+                has_national: bool) -> list[dict[str, Any]]:
+    """One part's document as the appendix shows it.
+
+    Parameters
+    ----------
+    document
+        The report's node dicts (its Front, then its sections).
+    national
+        Whether this is the national part (the shared place of method and measures).
+    lang
+        Language of the part.
+    has_national
+        Whether the appendix has a national part to refer to; without one every part keeps
+        its method and measures.
+
+    Returns
+    -------
+    list of dict
+        The nodes: shared sections marked (national) or replaced by a reference (others);
+        the account section reduced to the part's own findings.
+    """
+    out = []
+    for node in document:
+        sid = node.get("id") if node.get("type") == "section" else None
+        if sid == PROVENANCE:
+            out.append(_account(node, lang))
+        elif sid in SHARED and national:
+            out.append({**node, "anchor": SHARED[sid]})
+        elif sid in SHARED and has_national:
+            out.append({**node, "children": [
+                _paragraph(msg(f"app.ref.{SHARED[sid]}", lang), ref=SHARED[sid])]})
+        else:
+            out.append(node)
+    return out
