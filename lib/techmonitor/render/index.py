@@ -21,12 +21,12 @@ from typing import Any, Literal
 from markupsafe import Markup
 
 from techmonitor import fmt
-from techmonitor.report.overview import GOALS, OVERVIEW_ID, OverviewRow, state_words
 from techmonitor.messages import msg
 from techmonitor.periods import QUARTER_RE
 from techmonitor.render.html import SKIP_TEXT, report_css
 from techmonitor.report.document import SUMMARY_MIMETYPE
 from techmonitor.report.htmldoc import environment
+from techmonitor.report.overview import GOALS, OVERVIEW_ID, OverviewRow, state_words
 
 
 def summary_from_notebook(nb: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -35,10 +35,16 @@ from techmonitor.reference import SectorsRef, Target
 from techmonitor.report import national_analysis, store
 from techmonitor.report.analysis import Item, analyse, levels_for, match_target
 from techmonitor.report.comparison import Comparison
-from techmonitor.report.ids import CHANGES_ID, SECTION_IDS
+from techmonitor.report.ids import CHANGES_ID, REGIONS_ID, SECTION_IDS
 from techmonitor.report.measure_analysis import MeasureRow
 from techmonitor.report.measure_analysis import measure_rows as compute_measure_rows
 from techmonitor.report.national_analysis import NationalFigures
+from techmonitor.report.regional_analysis import (
+    ProvinceComparison,
+    SinceLetter,
+    compare_provinces,
+    since_letter,
+)
 from techmonitor.report.series import select
 from techmonitor.report.store import SourceInfo
 from techmonitor.titles import report_title
@@ -98,6 +104,10 @@ class ReportContext:
     comparison: Comparison | None = None
     #: ``(id, title)`` of the author's own sections (params ``analysis``), for the contents
     own_contents: tuple[tuple[str, str], ...] = field(default=())
+    #: national report: each goal series then (the letter's year) and now
+    since_letter: tuple[SinceLetter, ...] = field(default=())
+    #: national and province reports: the provinces side by side
+    provinces: ProvinceComparison | None = None
 
     # -- parameters and words ---------------------------------------------------------------
     @property
@@ -167,6 +177,9 @@ class ReportContext:
             out.append((SECTION_IDS[f"goal{n}"],
                         self.t("sec.goal", n=n, title=self.t(f"goal.{n}"))))
         out.append((SECTION_IDS["labour"], self.t("sec.labour")))
+        if self.params.kind == "region" and self.provinces is not None \
+                and self.provinces.get(self.params.slug) is not None:
+            out.append((REGIONS_ID, self.t("reg.title")))
         out.append((SECTION_IDS["measures"], self.t("sec.measures")))
         if self.params.kind == "national":
             out.append((SECTION_IDS["national"], self.t("sec.national")))
@@ -273,11 +286,15 @@ def build_context(params: ReportParams) -> ReportContext:
     calibration = MappingProxyType(widening.summary())
     national = national_analysis.compute(data_dir, params, catalogue, tuple(items),
                                          tuple(national_targets), calibration)
+    kind = params.kind
     return ReportContext(
         params, project, MappingProxyType(dict(catalogue)), tuple(items), rows,
         tuple(findings), tuple(sectors), tuple(national_targets),
         MappingProxyType(store.load_sources(data_dir)), store.data_hash(data_dir),
-        store.code_version(project), calibration, national)
+        store.code_version(project), calibration, national,
+        since_letter=since_letter(data_dir, params, catalogue) if kind == "national" else (),
+        provinces=compare_provinces(data_dir, params, catalogue)
+        if kind in ("national", "region") else None)
 
 
 def with_comparison(context: ReportContext, comparison: Comparison) -> ReportContext:

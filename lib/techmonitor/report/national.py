@@ -9,7 +9,7 @@ import numpy as np
 from techmonitor import charts, fmt
 from techmonitor.periods import to_decimal_years
 from techmonitor.report import document as doc
-from techmonitor.report import extra40k
+from techmonitor.report import extra40k, regions
 from techmonitor.report.ids import SECTION_IDS
 
 if TYPE_CHECKING:
@@ -20,9 +20,12 @@ TARGET_40K = "masterplan-40000"
 
 
 def national_section(report: Report) -> doc.Section:
-    """Section ``topsectoren`` with three subsections."""
+    """Section ``topsectoren``: progress since the 2012 letter, the nine top sectors, the
+    provinces compared, the ROA table and the 40,000 target."""
     return doc.section(report.t("sec.national"), SECTION_IDS["national"],
-                       sectors_blocks(report), roa_blocks(report), target_blocks(report))
+                       regions.since_letter_blocks(report), sectors_blocks(report),
+                       regions.provinces_blocks(report), roa_blocks(report),
+                       target_blocks(report))
 
 
 def sectors_blocks(report: Report) -> list[doc.Node]:

@@ -19,8 +19,12 @@ from typing import Any
 from techmonitor import fmt
 from techmonitor.messages import Lang, msg
 from techmonitor.periods import is_valid, sort_key
-from techmonitor.progress.categories import MEASURE_CATEGORIES, TARGET_CATEGORIES, \
-    TREND_CATEGORIES, Category
+from techmonitor.progress.categories import (
+    MEASURE_CATEGORIES,
+    TARGET_CATEGORIES,
+    TREND_CATEGORIES,
+    Category,
+)
 from techmonitor.report import document as doc
 from techmonitor.report.ids import CHANGES_ID
 from techmonitor.report.results import load_results, results_path
@@ -96,7 +100,8 @@ def _key_item(items: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     verdict, in the report's own order."""
     judged = [i for i in items if _category(i.get("category")) is not None]
     with_target = [i for i in judged if i.get("target")]
-    return (with_target or judged or [None])[0]
+    found = with_target or judged
+    return found[0] if found else None
 
 
 def goal_cells(results: Mapping[str, Any], lang: Lang) -> tuple[GoalCell, ...]:

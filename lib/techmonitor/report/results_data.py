@@ -18,6 +18,7 @@ from techmonitor.report.results import RESULTS_FORMAT, RESULTS_VERSION
 if TYPE_CHECKING:
     from techmonitor.report.analysis import Item
     from techmonitor.report.context import ReportContext as Report
+    from techmonitor.report.measure_analysis import MeasureRow
 
 
 def _num(x: Any) -> float | None:
@@ -99,12 +100,17 @@ def results_of(report: Report) -> dict[str, Any]:
     dict
         ``format``, ``schema_version``, ``report``, ``period``, ``language``, ``title``,
         ``data_hash`` (full SHA-256), ``code_version`` and ``items``: per (indicator, level)
-        ``key``, ``indicator``, ``goal`` (of the letter, 1–4 or None), ``level``, ``unit``, ``latest`` (period, value), every
-        observation (period, value, status, source, vintage), ``trend`` (slope per year),
+        ``key``, ``indicator``, ``goal`` (of the letter, 1–4 or None), ``level``, ``unit``,
+        ``latest`` (period, value), every observation (period, value, status, source,
+        vintage), ``trend`` (slope per year),
         ``category`` (code), ``probability`` (of meeting the target, 0–1, if there is one)
         with ``probability_reliable`` (False: backtests found such probabilities
         unreliable, and the report gives none),
         ``projection_end`` (period, value and 80%/95% interval) and the whole ``projection``;
+        ``measures`` per measure its status and latest reported figures;
+        ``since_letter`` each series in the letter's year and now (national report);
+        ``provinces`` every province's latest share, rank and trend (national and
+        province reports);
         ``series`` holds other series the report shows (the national report's vacancies per
         top sector, occupational retention per EBB method, the measurements of the 40,000).
     """
@@ -127,7 +133,33 @@ def results_of(report: Report) -> dict[str, Any]:
         "items": [item_results(i, lang, not overconfident(i, report.calibration))
                   for i in report.items],
         "series": series,
+        "measures": [measure_results(r) for r in report.measure_rows],
+        "since_letter": [{
+            "indicator": s.indicator, "level": s.level, "unit": s.unit,
+            "baseline": {"period": s.baseline_period, "value": _num(s.baseline)},
+            "latest": {"period": s.latest_period, "value": _num(s.latest)},
+            "change": _num(s.change), "change_pct": _num(s.change_pct), "source": s.source,
+            "illustrative": s.illustrative} for s in report.since_letter],
+        "provinces": None if report.provinces is None else {
+            "indicator": report.provinces.indicator, "level": report.provinces.level,
+            "by_latest": [{"province": f.slug, "rank": i, "latest": {
+                "period": f.latest_period, "value": _num(f.latest)},
+                "slope": _num(f.slope), "slope_lower95": _num(f.lo95),
+                "slope_upper95": _num(f.hi95)}
+                for i, f in enumerate(report.provinces.provinces, 1)]},
     }
+
+
+def measure_results(row: MeasureRow) -> dict[str, Any]:
+    """One measure as the report shows it: its status (category code, None without one)
+    and the latest figures reported on it (None: no data on its implementation)."""
+    r = row.reported
+    return {"id": row.measure.id, "cluster": row.measure.cluster,
+            "status": row.assessment.category.code if row.assessment is not None else None,
+            "reported": None if r is None else {
+                "period": r.period, "output": _num(r.output), "spent_eur": _num(r.spent),
+                "illustrative": r.illustrative},
+            "error": row.error}
 
 
 def shown_beyond_items(report: Report) -> list[dict[str, Any]]:
