@@ -24,6 +24,7 @@ def batch_overview(state: BatchState) -> list[OverviewRow]:
     families = sector_families(state.project / "data")
     index_entries: list[dict[str, Any]] = [
         {"report": e["report"], "kind": e["kind"], "title": e["title"],
+         "name": display_name(e["params"], language),
          "status": e["status"], "html": present((e.get("outputs") or {}).get("html")),
          "pdf": present((e.get("outputs") or {}).get("pdf")), "error": e.get("error"),
          "summary": e.get("summary"),
@@ -32,6 +33,12 @@ def batch_overview(state: BatchState) -> list[OverviewRow]:
         for e in entries
     ]
     return overview_rows(state.out_dir, index_entries, language)
+
+
+def display_name(params: dict[str, Any], language: Lang) -> str:
+    """A report's short name from its recorded params (``Energie``, ``Utrecht``)."""
+    name = params.get("name_en") if language == "en" else None
+    return str(name or params.get("name") or params.get("slug", ""))
 
 
 def batch_language(state: BatchState) -> Lang:

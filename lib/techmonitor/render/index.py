@@ -54,7 +54,8 @@ def summary_from_notebook(nb: Mapping[str, Any]) -> dict[str, Any] | None:
 def _row(r: OverviewRow, lang: Literal["nl", "en"]) -> dict[str, Any]:
     symbol, words = state_words(r, lang)
     return {
-        "title": r.title, "html": r.html, "pdf": r.pdf, "state": r.state,
+        "title": r.name, "full_title": r.title, "html": r.html, "pdf": r.pdf,
+        "pdf_label": msg("ovw.pdf_label", lang, name=r.name), "state": r.state,
         "state_symbol": symbol, "state_words": words, "newest": r.newest or "–",
         "cells": [{"code": c.code, "symbol": c.symbol, "label": c.label,
                    "indicator": c.indicator, "others": c.others, "newest": c.newest}

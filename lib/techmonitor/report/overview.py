@@ -56,8 +56,9 @@ class GoalCell:
     newest: str
 
     def text(self) -> str:
-        """The cell in one line of words (symbol, verdict, indicator, newest period)."""
-        text = f"{self.symbol} {self.label}".strip()
+        """The cell in one line of words: verdict, indicator and its period (the symbol
+        goes beside it, see :attr:`symbol`)."""
+        text = self.label
         if self.indicator:
             text += f" ({self.indicator}, {self.newest})" if self.newest \
                 else f" ({self.indicator})"
@@ -71,6 +72,8 @@ class OverviewRow:
     report: str
     kind: str
     title: str
+    #: the short name (``Nederland``, ``Energie``, ``Utrecht``) under its group's heading
+    name: str
     state: str  # ok | warnings | failed
     html: str | None
     pdf: str | None
@@ -160,8 +163,9 @@ def overview_rows(out_dir: Path, entries: Sequence[Mapping[str, Any]], lang: Lan
     out_dir
         The run folder.
     entries
-        Index entries (:func:`techmonitor.batch.index.write_index`): ``report``, ``kind``,
-        ``title``, ``status``, ``html``, ``pdf``, ``error``, ``summary``, ``family``.
+        Index entries (:func:`techmonitor.batch.index.batch_overview`): ``report``,
+        ``kind``, ``title``, ``name`` (short), ``status``, ``html``, ``pdf``, ``error``,
+        ``summary``, ``family``.
     lang
         Language of the words.
     """
@@ -184,7 +188,8 @@ def overview_rows(out_dir: Path, entries: Sequence[Mapping[str, Any]], lang: Lan
         changes = summary.get("changes")
         html = e.get("html")
         rows.append(OverviewRow(
-            str(e["report"]), str(e["kind"]), str(e["title"]), state, html, e.get("pdf"),
+            str(e["report"]), str(e["kind"]), str(e["title"]),
+            str(e.get("name") or e["title"]), state, html, e.get("pdf"),
             cells, newest, warnings, error, changes if isinstance(changes, int) else None,
             f"{html}#{CHANGES_ID}" if html and isinstance(changes, int) else None,
             e.get("family")))
@@ -211,12 +216,13 @@ def overview_section(rows: Sequence[OverviewRow], lang: Lang, period: str) -> do
     body: list[list[str | doc.Cell]] = []
     for r in rows:
         symbol, words = state_words(r, lang)
-        line: list[str | doc.Cell] = [r.title, doc.status_cell(
+        line: list[str | doc.Cell] = [f"{r.name} ({msg(f'ovw.kind.{r.kind}', lang)})",
+                                      doc.status_cell(
             {"ok": "on_track", "warnings": "acceleration_needed",
              "failed": "moving_away"}[r.state], words, symbol), r.newest or "–"]
         if r.cells:
             line += [doc.status_cell(c.code, c.text(), c.symbol) if c.code
-                     else doc.Cell(c.text()) for c in r.cells]
+                     else doc.Cell(f"{c.symbol} {c.text()}") for c in r.cells]
         else:
             line += ["–"] * len(GOALS)
         body.append(line)
