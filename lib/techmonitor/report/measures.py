@@ -92,11 +92,10 @@ def measures_section(report: Report) -> doc.Section:
     ordered = sorted(rows, key=lambda r: r.measure.cluster)
     out.append(doc.table(
         report.t("mea.table"),
-        [report.t("mea.col_cluster"), report.t("mea.col_measure"), report.t("mea.col_owner"),
-         report.t("mea.col_budget"), report.t("mea.col_planned"), report.t("mea.col_realised"),
-         report.t("col.status")],
+        [report.t("mea.col_measure"), report.t("mea.col_owner"), report.t("mea.col_plan"),
+         report.t("mea.col_realised"), report.t("col.status")],
         [_row(r, report) for r in ordered],
-        numeric=[True, False, False, False, False, True, False], role="measures",
+        numeric=[False, False, False, True, False], role="measures",
         note=report.t("mea.clusters", list="; ".join(
             f"{n} {report.t(f'cluster.{n}')}" for n in range(1, 7)))))
     out += [doc.Note(report.t("mea.failed", id=r.measure.id, reason=r.error), "failure")
@@ -118,6 +117,10 @@ def _status(r: MeasureRow, report: Report) -> str | doc.Cell:
 def _row(r: MeasureRow, report: Report) -> list[str | doc.Cell]:
     lang = report.lang
     m = r.measure
-    return [str(m.cluster), m.title_en if lang == "en" else m.title_nl, ", ".join(m.owner),
-            "; ".join(budget_text(b, lang) for b in m.budgets) or report.t("none"),
-            _planned(r, report), _realised(r, report), _status(r, report)]
+    title = m.title_en if lang == "en" else m.title_nl
+    # budget and planned output in one column: most measures have neither (one "–")
+    plan = [budget_text(b, lang) for b in m.budgets]
+    if m.output_target is not None:
+        plan.append(_planned(r, report))
+    return [f"{m.cluster} · {title}", ", ".join(m.owner), "; ".join(plan) or report.t("none"),
+            _realised(r, report), _status(r, report)]

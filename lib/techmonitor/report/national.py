@@ -62,7 +62,8 @@ def sectors_blocks(report: Report) -> list[doc.Node]:
     out.append(doc.Figure(
         charts.svg_of(fig, f"{report.params.report_id}-sectors"), alt,
         report.t("chart.caption", name=report.t("nat.sectors")),
-        report.t("chart.source", sources=", ".join(dict.fromkeys(sources)))))
+        report.t("chart.source", sources=", ".join(
+            dict.fromkeys(regions.source_name(report, s) for s in sources)))))
     out.append(doc.table(
         report.t("nat.sectors_table"),
         [report.t("nat.col_sector"), report.t("lab.col_raw"), report.t("col.period"),
@@ -92,7 +93,8 @@ def roa_blocks(report: Report) -> list[doc.Node]:
         unit="count", lang=lang, axis_label=report.t("nat.axis_count"))
     alt = report.t("nat.roa_alt", openings=fmt.number(total_o, 0, lang),
                    inflow=fmt.number(total_i, 0, lang))
-    sources = ", ".join(dict.fromkeys(report.national.roa_sources))
+    sources = ", ".join(dict.fromkeys(regions.source_name(report, s)
+                                      for s in report.national.roa_sources))
     out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-roa"), alt,
                           report.t("chart.caption", name=report.t("nat.roa_table")),
                           report.t("chart.source", sources=sources)))

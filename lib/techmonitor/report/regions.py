@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from techmonitor import charts, fmt
+from techmonitor.messages import msg
 from techmonitor.periods import to_decimal_years
 from techmonitor.report import document as doc
 from techmonitor.report.ids import REGIONS_ID
@@ -80,7 +81,8 @@ def _trend_text(f: ProvinceFigure, lang: fmt.Lang) -> str:
         return "–"
     text = fmt.percentage_points(f.slope, 1, lang, signed=True)
     if f.lo95 is not None and f.hi95 is not None:
-        text += f" ({fmt.number(f.lo95, 1, lang)} – {fmt.number(f.hi95, 1, lang)})"
+        text += " (" + msg("reg.interval", lang, lo=fmt.number(f.lo95, 1, lang),
+                           hi=fmt.number(f.hi95, 1, lang)) + ")"
     return text
 
 
@@ -98,6 +100,12 @@ def provinces_blocks(report: Report) -> list[doc.Node]:
                            np.asarray(f.values, dtype=float), np.asarray(f.illustrative))
               for f in sorted(c.provinces, key=lambda f: f.name)]
     fig = charts.small_multiples(panels, unit="share", lang=lang, ncols=4, kind="school_year")
+    # one value axis from zero for all provinces: the panels compare levels, and an own
+    # axis per panel would blow a tenth of a point up to the panel's full height
+    top = 1.1 * max(max(f.values) for f in c.provinces)
+    for ax in fig.axes:
+        if ax.get_visible():
+            ax.set_ylim(0, top)
     first = min(p for f in c.provinces for p in f.periods)
     last = max(p for f in c.provinces for p in f.periods)
     out.append(doc.Figure(
