@@ -21,10 +21,11 @@ def batch_overview(state: BatchState) -> list[OverviewRow]:
 
     entries = state.entries()
     language = batch_language(state)
+    names = {j.report_id: j.params.display_name() for j in state.jobs}
     families = sector_families(state.project / "data")
     index_entries: list[dict[str, Any]] = [
         {"report": e["report"], "kind": e["kind"], "title": e["title"],
-         "name": display_name(e["params"], language),
+         "name": names.get(e["report"], e["title"]),
          "status": e["status"], "html": present((e.get("outputs") or {}).get("html")),
          "pdf": present((e.get("outputs") or {}).get("pdf")), "error": e.get("error"),
          "summary": e.get("summary"),
@@ -33,12 +34,6 @@ def batch_overview(state: BatchState) -> list[OverviewRow]:
         for e in entries
     ]
     return overview_rows(state.out_dir, index_entries, language)
-
-
-def display_name(params: dict[str, Any], language: Lang) -> str:
-    """A report's short name from its recorded params (``Energie``, ``Utrecht``)."""
-    name = params.get("name_en") if language == "en" else None
-    return str(name or params.get("name") or params.get("slug", ""))
 
 
 def batch_language(state: BatchState) -> Lang:
