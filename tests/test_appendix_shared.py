@@ -65,3 +65,19 @@ def test_without_a_national_part_every_part_keeps_its_method() -> None:
     out = by_id(shared_once(DOCUMENT, national=False, lang="nl", has_national=False))
     assert out["methode"]["children"] == [para("definities")]
     assert out["maatregelen"]["children"] == [para("tabel van alle maatregelen")]
+
+
+def test_a_province_keeps_its_place_in_words_and_refers_to_the_national_table() -> None:
+    table = {"type": "table", "caption": "Alle provincies", "columns": [{"text": "P"}],
+             "rows": [[{"text": "Zeeland"}]]}
+    province = [section("provincies", para("Utrecht staat op plaats 8 van de 12."), table)]
+    (out,) = shared_once(province, national=False, lang="nl", has_national=True)
+    assert [c["type"] for c in out["children"]] == ["paragraph", "paragraph"]
+    assert out["children"][0]["text"] == "Utrecht staat op plaats 8 van de 12."
+    assert out["children"][1]["ref"] == "provinces"
+    heading = {"type": "heading", "text": "De provincies vergeleken", "level": 3,
+               "id": "provincies-vergeleken"}
+    national = [section("topsectoren", para("x"), heading, table)]
+    (nat,) = shared_once(national, national=True, lang="nl", has_national=True)
+    assert nat["children"][1] == {**heading, "anchor": "provinces"}
+    assert nat["children"][2] is table

@@ -6,7 +6,8 @@ measures of the letter are the same in every part: the national part keeps them 
 the shared place, ``anchor``), every other part keeps a short section that refers to them
 by page (``ref``: the template prints the page the anchor landed on). Parameters and the
 reproducing command are for the HTML and the open data, not for parliament's PDF: each
-part keeps only its own findings from its account section.
+part keeps only its own findings from its account section. A province part keeps its place
+among the provinces in words and refers to the national part's table of all provinces.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from techmonitor.messages import Lang, msg
-from techmonitor.report.ids import SECTION_IDS
+from techmonitor.report.ids import REGIONS_ID, SECTION_IDS
 
 #: sections said once in the appendix (in the national part), by section id → anchor name
 SHARED = {SECTION_IDS["method"]: "method", SECTION_IDS["measures"]: "measures"}
 PROVENANCE = SECTION_IDS["provenance"]
 FINDINGS_ID = "bevindingen"
+#: the national part's table of the provinces, which a province part refers to
+PROVINCES_HEADING = "provincies-vergeleken"
 
 
 def _paragraph(text: str, ref: str = "") -> dict[str, Any]:
@@ -67,6 +70,16 @@ def shared_once(document: Sequence[dict[str, Any]], *, national: bool, lang: Lan
         sid = node.get("id") if node.get("type") == "section" else None
         if sid == PROVENANCE:
             out.append(_account(node, lang))
+        elif sid == SECTION_IDS["national"] and national:
+            out.append({**node, "children": [
+                {**c, "anchor": "provinces"} if c.get("id") == PROVINCES_HEADING else c
+                for c in node.get("children") or []]})
+        elif sid == REGIONS_ID and has_national:
+            # the province's place in words stays; the table of all provinces is the
+            # national part's
+            kept = [c for c in node.get("children") or [] if c.get("type") != "table"]
+            out.append({**node, "children": [
+                *kept, _paragraph(msg("app.ref.provinces", lang), ref="provinces")]})
         elif sid in SHARED and national:
             out.append({**node, "anchor": SHARED[sid]})
         elif sid in SHARED and has_national:
