@@ -36,8 +36,10 @@ def by_id(nodes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 def test_the_national_part_is_the_shared_place_of_method_and_measures() -> None:
     out = by_id(shared_once(DOCUMENT, national=True, lang="nl", has_national=True))
-    assert out["methode"]["anchor"] == "method" and out["maatregelen"]["anchor"] == "measures"
-    assert out["methode"]["children"] == [para("definities")]  # kept whole
+    # the first block of each carries the anchor the other parts refer to; nothing else changes
+    assert out["methode"]["children"] == [{**para("definities"), "anchor": "method"}]
+    assert out["maatregelen"]["children"] == [{**para("tabel van alle maatregelen"),
+                                               "anchor": "measures"}]
 
 
 def test_another_part_refers_to_them_by_page_and_keeps_its_own() -> None:
@@ -77,7 +79,8 @@ def test_a_province_keeps_its_place_in_words_and_refers_to_the_national_table() 
     assert out["children"][1]["ref"] == "provinces"
     heading = {"type": "heading", "text": "De provincies vergeleken", "level": 3,
                "id": "provincies-vergeleken"}
-    national = [section("topsectoren", para("x"), heading, table)]
+    national = [section("topsectoren", para("x"), heading, para("intro"), table)]
     (nat,) = shared_once(national, national=True, lang="nl", has_national=True)
-    assert nat["children"][1] == {**heading, "anchor": "provinces"}
-    assert nat["children"][2] is table
+    assert nat["children"][:2] == [para("x"), heading]
+    assert nat["children"][2] == {**para("intro"), "anchor": "provinces"}
+    assert nat["children"][3] is table

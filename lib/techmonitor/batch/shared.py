@@ -33,6 +33,17 @@ def _paragraph(text: str, ref: str = "") -> dict[str, Any]:
     return node
 
 
+def _anchored(children: list[dict[str, Any]], name: str, start: int
+              ) -> list[dict[str, Any]]:
+    """``children`` with ``anchor`` on the first block from ``start`` on (not a heading: the
+    anchor marks the page where the shared part's text begins, after its heading)."""
+    at = next((i for i in range(start, len(children))
+               if children[i].get("type") not in ("heading", "section")), None)
+    if at is None:
+        return children
+    return [*children[:at], {**children[at], "anchor": name}, *children[at + 1:]]
+
+
 def _account(section: dict[str, Any], lang: Lang) -> dict[str, Any]:
     """The account section without parameters and command: a pointer to the HTML and the
     open data, then the part's own findings (what could not be done)."""
@@ -71,9 +82,11 @@ def shared_once(document: Sequence[dict[str, Any]], *, national: bool, lang: Lan
         if sid == PROVENANCE:
             out.append(_account(node, lang))
         elif sid == SECTION_IDS["national"] and national:
-            out.append({**node, "children": [
-                {**c, "anchor": "provinces"} if c.get("id") == PROVINCES_HEADING else c
-                for c in node.get("children") or []]})
+            children = list(node.get("children") or [])
+            at = next((i for i, c in enumerate(children) if c.get("id") == PROVINCES_HEADING),
+                      None)
+            out.append({**node, "children": children if at is None
+                        else _anchored(children, "provinces", at + 1)})
         elif sid == REGIONS_ID and has_national:
             # the province's place in words stays; the table of all provinces is the
             # national part's
@@ -81,7 +94,8 @@ def shared_once(document: Sequence[dict[str, Any]], *, national: bool, lang: Lan
             out.append({**node, "children": [
                 *kept, _paragraph(msg("app.ref.provinces", lang), ref="provinces")]})
         elif sid in SHARED and national:
-            out.append({**node, "anchor": SHARED[sid]})
+            out.append({**node, "children": _anchored(list(node.get("children") or []),
+                                                      SHARED[sid], 0)})
         elif sid in SHARED and has_national:
             out.append({**node, "children": [
                 _paragraph(msg(f"app.ref.{SHARED[sid]}", lang), ref=SHARED[sid])]})

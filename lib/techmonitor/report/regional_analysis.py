@@ -134,6 +134,8 @@ class ProvinceComparison:
     name_nl: str
     name_en: str
     provinces: tuple[ProvinceFigure, ...]
+    #: the data sources of the provinces' series (keys of data/SOURCES.md)
+    sources: tuple[str, ...] = ()
 
     def rank(self, slug: str) -> int:
         """1-based place of a province by its latest value (1: highest share)."""
@@ -177,11 +179,13 @@ def compare_provinces(data_dir: Path, params: ReportParams,
     if ind is None:
         return None
     figures = []
+    sources: dict[str, None] = {}
     for prov in store.load_regions(data_dir).provinces:
         item = _item(data_dir, params, catalogue, ind, level, prov.code)
         if item is None:
             continue
         s = item.series
+        sources.update(dict.fromkeys(str(x) for x in s["source"]))
         trend = item.trend
         ci = trend.slope_ci95 if trend is not None else None
         slope = trend.slope if trend is not None else None
@@ -193,4 +197,5 @@ def compare_provinces(data_dir: Path, params: ReportParams,
     if not figures:
         return None
     figures.sort(key=lambda f: -f.latest)
-    return ProvinceComparison(code, level, ind.name_nl, ind.name_en, tuple(figures))
+    return ProvinceComparison(code, level, ind.name_nl, ind.name_en, tuple(figures),
+                              tuple(sources))

@@ -113,7 +113,8 @@ def provinces_blocks(report: Report) -> list[doc.Node]:
         report.t("reg.alt", n=len(c.provinces), name=name, first=report.fmt_period(first),
                  last=report.fmt_period(last)),
         report.t("chart.caption", name=report.t("reg.chart", name=name, level=c.level)),
-        report.t("chart.source", sources=source_name(report, "duo-ho-eerstejaars"))))
+        report.t("chart.source", sources=", ".join(
+            dict.fromkeys(source_name(report, s) for s in c.sources)))))
     rows = [[str(i), f.name, report.fmt_period(f.latest_period, "short"),
              fmt.value(f.latest, "share", lang), _trend_text(f, lang)]
             for i, f in enumerate(c.provinces, 1)]
