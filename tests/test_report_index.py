@@ -90,15 +90,16 @@ def test_rows_come_from_the_results_files_and_say_what_is_wrong(tmp_path: Path) 
     write_results(tmp_path, "national-nl", RESULTS)
     write_results(tmp_path, "sector-energie", RESULTS)
     rows = overview_rows(tmp_path, entries(), "nl")
-    assert [r.state for r in rows] == ["ok", "warnings", "failed", "warnings"]
+    assert [r.state for r in rows] == ["ok", "warnings", "failed", "ok"]
     nat, sector, failed, missing = rows
     assert nat.changes == 3 and nat.changes_href == "national-nl.html#veranderingen"
     assert nat.newest == "K2 2023"  # the newest period of any series of the report
     assert nat.cells[0].code == "on_track"
     assert sector.warnings == ("inflow_tech-wo: trend: <x>",)
     assert failed.cells == () and failed.error == "cell 3: KeyError: 'x'"
-    assert missing.cells == () and "resultatenbestand niet leesbaar (missing)" in \
-        missing.warnings[0]
+    # no results file: no verdicts, and the row says why (not an analysis warning)
+    assert missing.cells == () and missing.warnings == ()
+    assert missing.note == "resultatenbestand niet leesbaar (missing)"
 
 
 def test_the_index_is_a_dashboard_failed_and_warned_reports_stand_out(tmp_path: Path) -> None:
@@ -136,9 +137,10 @@ def test_the_index_is_a_dashboard_failed_and_warned_reports_stand_out(tmp_path: 
     assert "gereed" not in failed.find(class_="state").get_text()
     attention = soup.find("section", class_="attention")
     assert [a["href"] for a in attention.find_all("a")] == [
-        "#r-sector-energie", "#r-region-utrecht", "#r-region-zeeland"]
+        "#r-sector-energie", "#r-region-utrecht"]
+    assert "resultatenbestand niet leesbaar" in by_id["r-region-zeeland"].get_text()
     assert "bijlage.pdf" in {a["href"] for a in soup.find_all("a")}
-    assert soup.find("p").get_text() == ("4 rapporten: 1 gereed, 2 gereed met "
+    assert soup.find("p").get_text() == ("4 rapporten: 2 gereed, 1 gereed met "
                                          "waarschuwingen, 1 mislukt.")
 
 
@@ -171,4 +173,4 @@ def test_the_appendix_overview_is_one_table_with_words_beside_every_symbol(
     assert first[3]["text"].startswith("op koers (Reeks inflow_tech-hbo")
     assert table["rows"][2][1]["text"] == "mislukt: geen rapport"
     notes = [c for c in section["children"] if c["type"] == "note"]
-    assert [n["tone"] for n in notes] == ["warning", "failure", "warning"]
+    assert [n["tone"] for n in notes] == ["warning", "failure"]

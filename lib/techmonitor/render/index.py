@@ -64,7 +64,7 @@ def _row(r: OverviewRow, lang: Literal["nl", "en"]) -> dict[str, Any]:
         "changes_href": r.changes_href,
         "changes_label": msg("ovw.changes_link", lang, n=r.changes, title=r.title)
         if r.changes is not None else "",
-        "error": r.error, "warnings": list(r.warnings),
+        "error": r.error, "warnings": list(r.warnings), "note": r.note,
         "warnings_summary": msg("index.warnings", lang, n=len(r.warnings)),
         "anchor": f"r-{r.report}",
     }

@@ -85,6 +85,8 @@ class OverviewRow:
     #: link to the report's section on what changed (None without an HTML report)
     changes_href: str | None
     family: str | None = None
+    #: why a finished report shows no verdicts (its results file is missing or unreadable)
+    note: str = ""
 
 
 def _category(code: str | None) -> Category | None:
@@ -176,14 +178,15 @@ def overview_rows(out_dir: Path, entries: Sequence[Mapping[str, Any]], lang: Lan
         cells: tuple[GoalCell, ...] = ()
         newest = ""
         error = str(e.get("error") or "")
+        note = ""
         if e["status"] == "ok":
             loaded = load_results(results_path(out_dir, str(e["report"])), str(e["report"]))
             if loaded.data is not None:
                 cells = goal_cells(loaded.data, lang)
                 newest = _newest([str((i.get("latest") or {}).get("period", ""))
                                   for i in loaded.data.get("items") or []], lang)
-            else:
-                warnings += (msg("ovw.no_results", lang, problem=loaded.problem),)
+            else:  # the report itself is fine: no analysis warning, but say why no verdicts
+                note = msg("ovw.no_results", lang, problem=loaded.problem)
         state = "failed" if e["status"] != "ok" else ("warnings" if warnings else "ok")
         changes = summary.get("changes")
         html = e.get("html")
@@ -192,7 +195,7 @@ def overview_rows(out_dir: Path, entries: Sequence[Mapping[str, Any]], lang: Lan
             str(e.get("name") or e["title"]), state, html, e.get("pdf"),
             cells, newest, warnings, error, changes if isinstance(changes, int) else None,
             f"{html}#{CHANGES_ID}" if html and isinstance(changes, int) else None,
-            e.get("family")))
+            e.get("family"), note))
     return rows
 
 
