@@ -11,6 +11,7 @@ The index page (:mod:`techmonitor.render.index`) and the appendix's first pages
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,22 +133,18 @@ def goal_cells(results: Mapping[str, Any], lang: Lang) -> tuple[GoalCell, ...]:
         mine = [i for i in items if i.get("goal") == goal]
         newest = _newest([str((i.get("latest") or {}).get("period", "")) for i in mine], lang)
         key = _key_item(mine)
-        stated = verdicts.get(goal)
-        cat = _category(stated.get("category") or stated.get("verdict")) if stated else None
+        stated = verdicts.get(goal) or {}
+        cat = _category(stated.get("category") or stated.get("verdict"))
+        from_goal = cat is not None
         if cat is None and key is not None:
             cat = _category(key.get("category"))
         if cat is None:
             out.append(GoalCell(goal, "", "–", msg("ovw.no_verdict", lang), "", "", newest))
             continue
-        rest = [i for i in mine if i is not key and _category(i.get("category"))]
-        counts: dict[str, int] = {}
-        for i in rest:
-            c = _category(i.get("category"))
-            if c is not None:
-                counts[f"{c.symbol} {c.label(lang)}"] = counts.get(
-                    f"{c.symbol} {c.label(lang)}", 0) + 1
+        counts = Counter(f"{c.symbol} {c.label(lang)}" for i in mine if i is not key
+                         and (c := _category(i.get("category"))) is not None)
         others = "; ".join(f"{n}× {words}" for words, n in counts.items())
-        name = str(key.get("name", "")) if key is not None and not stated else ""
+        name = str(key.get("name", "")) if key is not None and not from_goal else ""
         # the period of the indicator the verdict rests on (a goal verdict: the goal's newest)
         when = _newest([str((key.get("latest") or {}).get("period", ""))], lang) \
             if name and key is not None else newest
