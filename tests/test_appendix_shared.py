@@ -63,6 +63,17 @@ def test_parameters_and_command_leave_the_pdf_the_findings_stay() -> None:
         assert account["children"][1] is FINDING
 
 
+def test_a_part_without_findings_drops_its_account_the_national_part_keeps_it() -> None:
+    clean = [*DOCUMENT[:-1], section(
+        "verantwoording", para("intro"), {"type": "code", "text": "techmonitor run"},
+        {"type": "heading", "text": "Bevindingen", "level": 3, "id": "bevindingen"},
+        para("Alle stappen van de analyse zijn gelukt."))]
+    assert "verantwoording" not in by_id(shared_once(clean, national=False, lang="nl",
+                                                     has_national=True))
+    national = by_id(shared_once(clean, national=True, lang="nl", has_national=True))
+    assert [c["type"] for c in national["verantwoording"]["children"]] == ["paragraph"] * 2
+
+
 def test_without_a_national_part_every_part_keeps_its_method() -> None:
     out = by_id(shared_once(DOCUMENT, national=False, lang="nl", has_national=False))
     assert out["methode"]["children"] == [para("definities")]

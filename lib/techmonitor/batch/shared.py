@@ -6,7 +6,8 @@ measures of the letter are the same in every part: the national part keeps them 
 the shared place, ``anchor``), every other part keeps a short section that refers to them
 by page (``ref``: the template prints the page the anchor landed on). Parameters and the
 reproducing command are for the HTML and the open data, not for parliament's PDF: each
-part keeps only its own findings from its account section. A province part keeps its place
+part keeps only its own findings from its account section (a part without findings drops
+it; the national part keeps the pointer for all). A province part keeps its place
 among the provinces in words and refers to the national part's table of all provinces.
 """
 
@@ -44,13 +45,16 @@ def _anchored(children: list[dict[str, Any]], name: str, start: int
     return [*children[:at], {**children[at], "anchor": name}, *children[at + 1:]]
 
 
-def _account(section: dict[str, Any], lang: Lang) -> dict[str, Any]:
+def _account(section: dict[str, Any], lang: Lang, keep: bool) -> dict[str, Any] | None:
     """The account section without parameters and command: a pointer to the HTML and the
-    open data, then the part's own findings (what could not be done)."""
+    open data, then the part's own findings (what could not be done). Without findings it
+    is left out unless ``keep`` (the national part says it once for all)."""
     children = list(section.get("children") or [])
     start = next((i for i, c in enumerate(children)
                   if c.get("type") == "heading" and c.get("id") == FINDINGS_ID), None)
     own = children[start + 1:] if start is not None else []
+    if not keep and not any(c.get("type") == "table" for c in own):
+        return None  # "all steps succeeded": the overview's state already says so
     return {**section, "children": [_paragraph(msg("app.account", lang)), *own]}
 
 
@@ -80,7 +84,9 @@ def shared_once(document: Sequence[dict[str, Any]], *, national: bool, lang: Lan
     for node in document:
         sid = node.get("id") if node.get("type") == "section" else None
         if sid == PROVENANCE:
-            out.append(_account(node, lang))
+            account = _account(node, lang, keep=national or not has_national)
+            if account is not None:
+                out.append(account)
         elif sid == SECTION_IDS["national"] and national:
             children = list(node.get("children") or [])
             at = next((i for i, c in enumerate(children) if c.get("id") == PROVINCES_HEADING),
