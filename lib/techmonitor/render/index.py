@@ -58,7 +58,8 @@ def _row(r: OverviewRow, lang: Literal["nl", "en"]) -> dict[str, Any]:
         "pdf_label": msg("ovw.pdf_label", lang, name=r.name), "state": r.state,
         "state_symbol": symbol, "state_words": words, "newest": r.newest or "–",
         "cells": [{"code": c.code, "symbol": c.symbol, "label": c.label,
-                   "indicator": c.indicator, "others": c.others, "newest": c.newest}
+                   "indicator": c.indicator, "others": c.others, "newest": c.newest,
+                   "more": msg("ovw.more", lang, n=c.n_others)}
                   for c in r.cells],
         "changes": "–" if r.changes is None else fmt.number(r.changes, 0, lang),
         "changes_href": r.changes_href,

@@ -55,6 +55,8 @@ class GoalCell:
     indicator: str
     others: str
     newest: str
+    #: how many other indicators of the goal have a verdict (``others`` lists them)
+    n_others: int = 0
 
     def text(self) -> str:
         """The cell in one line of words: verdict, indicator and its period (the symbol
@@ -149,7 +151,8 @@ def goal_cells(results: Mapping[str, Any], lang: Lang) -> tuple[GoalCell, ...]:
         when = _newest([str((key.get("latest") or {}).get("period", ""))], lang) \
             if name and key is not None else newest
         out.append(GoalCell(goal, cat.code, cat.symbol, cat.label(lang), name,
-                            msg("ovw.others", lang, list=others) if others else "", when))
+                            msg("ovw.others", lang, list=others) if others else "", when,
+                            sum(counts.values())))
     return tuple(out)
 
 
