@@ -133,7 +133,7 @@ def test_the_index_is_a_dashboard_failed_and_warned_reports_stand_out(tmp_path: 
     assert "state-warnings" in warned["class"]
     assert warned.find(class_="state").get_text(" ", strip=True) == \
         "⚠ gereed, met 1 waarschuwing(en)"
-    assert warned.find("details").find("li").get_text() == "inflow_tech-wo: trend: <x>"
+    assert warned.find_all("details")[-1].find("li").get_text() == "inflow_tech-wo: trend: <x>"
     failed = by_id["r-region-utrecht"]
     assert "state-failed" in failed["class"] and failed.find("a") is None  # no dead link
     assert "✕ mislukt" in failed.get_text() and "KeyError" in failed.get_text()
