@@ -57,6 +57,7 @@ def test_a_goal_rests_on_its_indicator_with_a_target_and_counts_the_others() -> 
     one, two, three, four = cells
     # the item with a target decides, although another item of goal 1 comes first
     assert (one.code, one.symbol, one.label) == ("on_track", "✓", "op koers")
+    assert one.illustrative == ""  # an agreed target
     assert one.indicator == "Reeks inflow_tech-hbo" and one.newest == "2019/'20"
     assert one.others == "verder: 2× ■ geen significante verandering"
     assert (two.code, two.indicator, two.others) == ("significant_rise",
@@ -64,6 +65,14 @@ def test_a_goal_rests_on_its_indicator_with_a_target_and_counts_the_others() -> 
     # an item without a verdict gives none; a goal without items neither
     assert (three.code, three.label, three.symbol) == ("", "geen oordeel", "–")
     assert (four.code, four.newest) == ("", "")
+
+
+def test_a_verdict_against_an_illustrative_target_says_so() -> None:
+    items = [item("inflow_tech-hbo", 1, "achieved", "2019/20", target=True)]
+    items[0]["target"]["illustrative"] = True
+    one = goal_cells({**RESULTS, "items": items}, "nl")[0]
+    assert one.illustrative == "illustratief doel"
+    assert one.text() == "doel gehaald (Reeks inflow_tech-hbo, 2019/'20); illustratief doel"
 
 
 def test_a_goal_verdict_in_the_results_file_comes_before_the_indicators() -> None:

@@ -59,7 +59,7 @@ def _row(r: OverviewRow, lang: Literal["nl", "en"]) -> dict[str, Any]:
         "state_symbol": symbol, "state_words": words, "newest": r.newest or "–",
         "cells": [{"code": c.code, "symbol": c.symbol, "label": c.label,
                    "indicator": c.indicator, "others": c.others, "newest": c.newest,
-                   "more": msg("ovw.more", lang, n=c.n_others)}
+                   "more": msg("ovw.more", lang, n=c.n_others), "illustrative": c.illustrative}
                   for c in r.cells],
         "changes": "–" if r.changes is None else fmt.number(r.changes, 0, lang),
         "changes_href": r.changes_href,

@@ -57,6 +57,8 @@ class GoalCell:
     newest: str
     #: how many other indicators of the goal have a verdict (``others`` lists them)
     n_others: int = 0
+    #: the verdict is measured against an illustrative target (not an agreed one)
+    illustrative: str = ""
 
     def text(self) -> str:
         """The cell in one line of words: verdict, indicator and its period (the symbol
@@ -65,7 +67,7 @@ class GoalCell:
         if self.indicator:
             text += f" ({self.indicator}, {self.newest})" if self.newest \
                 else f" ({self.indicator})"
-        return text
+        return f"{text}; {self.illustrative}" if self.illustrative else text
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,9 @@ def goal_cells(results: Mapping[str, Any], lang: Lang) -> tuple[GoalCell, ...]:
             if name and key is not None else newest
         out.append(GoalCell(goal, cat.code, cat.symbol, cat.label(lang), name,
                             msg("ovw.others", lang, list=others) if others else "", when,
-                            sum(counts.values())))
+                            sum(counts.values()), msg("ovw.illustrative", lang)
+                            if name and ((key or {}).get("target") or {}).get("illustrative")
+                            else ""))
     return tuple(out)
 
 
