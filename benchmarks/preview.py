@@ -12,7 +12,7 @@ touched):
    imports, HTML and PDF): what an author waited for on every edit before the preview.
 2. **preview latency**: ``techmonitor preview`` is started once; then, edit by edit, the
    params file is saved with a different report name and the clock runs until the served
-   page (``GET /``) carries the new name: detection (polling), the warm-kernel render and
+   page (``GET /``) carries the new name: detection (watchfiles), the warm-kernel render and
    the HTTP fetch the page's own reload makes. Reported as median and maximum; the page's
    own check (every 0.1 s) adds up to 0.1 s on top in a browser.
 

@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,8 @@ def test_sigkill_mid_batch_leaves_no_partial_file_and_rerun_completes(tmp_path: 
     assert kernels_of(runtime), "kernels should be running"
     proc.send_signal(signal.SIGKILL)  # no chance to clean up
     proc.wait(timeout=10)
+    scratch = f"techmonitor-batch-{proc.pid}-*"
+    assert list(Path(tempfile.gettempdir()).glob(scratch))  # left behind by the kill
     # workers notice their parent is gone and kill their kernels
     assert_all_gone(children, runtime)
 
@@ -126,6 +129,7 @@ def test_sigkill_mid_batch_leaves_no_partial_file_and_rerun_completes(tmp_path: 
     cached = {e["report"] for e in events if e["event"] == "cached"}
     assert done_before <= cached  # resumed: finished reports were not redone
     assert not list(out.glob(".*.tmp"))  # stale temporary files cleared
+    assert not list(Path(tempfile.gettempdir()).glob(scratch))  # and the killed scratch
     final = json.loads((out / "manifest.json").read_text())
     assert final["complete"] is True
     assert all(e["status"] == "ok" for e in final["reports"]) and len(final["reports"]) == 8
@@ -146,3 +150,52 @@ def test_ctrl_c_stops_cleanly_and_kills_kernels(tmp_path: Path) -> None:
     assert_all_gone(children, runtime, timeout=30)
     manifest = json.loads((project / "reports" / "2023Q3" / "manifest.json").read_text())
     assert manifest["complete"] is False
+
+
+def test_a_worker_process_that_dies_is_reported_with_its_stage(tmp_path: Path) -> None:
+    project = slow_project(tmp_path, slow=0)
+    alpha = (project / "params" / "sectors" / "alpha.yaml").read_text()
+    (project / "params" / "sectors" / "abort.yaml").write_text(alpha.replace("alpha", "abort"))
+    log = tmp_path / "events.jsonl"
+    proc = start_cli(project, log, tmp_path / "runtime", "--workers", "1")
+    assert proc.wait(timeout=300) == 1
+    manifest = json.loads((project / "reports" / "2023Q3" / "manifest.json").read_text())
+    by_report = {e["report"]: e for e in manifest["reports"]}
+    error = by_report["sector-abort"]["error"]
+    assert "worker process died while executing the notebook (exit code -6, SIGABRT)" in error
+    assert by_report["sector-abort"]["stage"] == "execute"
+    # a new worker ran the rest
+    assert all(e["status"] == "ok" for r, e in by_report.items() if r != "sector-abort")
+    assert len(by_report) == 5  # national, region, alpha, beta, abort
+
+
+def test_a_full_disk_is_one_line_naming_the_stage(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import errno
+
+    import techmonitor.batch as batch
+    import techmonitor.fsutil as fsutil
+    from techmonitor.cli import main
+
+    from .assets.batch.run_cli import fast_options
+
+    project = slow_project(tmp_path, slow=0)
+    out = tmp_path / "out"
+    real = tempfile.mkstemp
+
+    def full(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        if str(kwargs.get("dir", "")).startswith(str(out)):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "RunOptions", fast_options)
+    monkeypatch.setattr(fsutil.tempfile, "mkstemp", full)
+    code = main(["run", "--project", str(project), "--out", str(out), "--workers", "0",
+                 "--format", "html", "--only", "sector:alpha", "--quiet"])
+    err = capsys.readouterr().err
+    assert code != 0
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    assert lines[0].startswith(f"error: writing {out / '2023Q3'}")
+    assert "failed: No space left on device; free some space" in lines[0]

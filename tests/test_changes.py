@@ -166,7 +166,8 @@ def test_csv_rows_equal_the_numbers_the_report_prints(two_quarters: Path) -> Non
         assert tuple(rows[0]) == CSV_COLUMNS and rows
         assert all(r["source"] and r["vintage"] for r in rows)
         assert {r["row_type"] for r in rows} <= {"observation", "projection",
-                                                 "seasonally_adjusted"}
+                                                 "seasonally_adjusted", "trend_slope",
+                                                 "level_shift"}
         soup = _soup(two_quarters, "2023Q3", rid)
         # the results are data for the batch: nothing of them on the page
         assert "techmonitor-results" not in soup.get_text() and "<results" not in soup.get_text()

@@ -82,3 +82,47 @@ def test_failing_cell_is_named_and_notebook_kept(session: KernelSession, tmp_pat
     assert "boom in the fixture" in out.read_text()
     session.prepare(restart=True, background=False)
     assert session.pid is not None
+
+
+def _notebook(path: Path, body: str) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python",
+                                 "display_name": "Python 3"}
+    nb.cells = [nbformat.v4.new_code_cell("x = 0", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(body), nbformat.v4.new_code_cell("print('ran', x)")]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_dead_or_hung_kernel_fails_the_report_with_its_stage_and_a_new_one_takes_over(
+        tmp_path: Path) -> None:
+    import time
+
+    from techmonitor.engine import KernelLost
+
+    body = ("import os, signal, time\n"
+            "from techmonitor.engine import stage\n"
+            "with stage('the own analysis'):\n"
+            "    if x == 1: os._exit(1)\n"
+            "    if x == 2: os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer does\n"
+            "if x == 3: time.sleep(60)\n")
+    nb = _notebook(tmp_path / "dies.ipynb", body)
+    s = KernelSession(TEMPLATES, warm_imports=(), stage_file=tmp_path / "stage")
+    try:
+        s.start()
+        for x, reason, stage in ((1, "died", "the own analysis"),
+                                 (2, "died", "the own analysis"), (3, "timeout", "")):
+            t0 = time.monotonic()
+            with pytest.raises(KernelLost) as info:
+                s.execute(nb, tmp_path / f"out-{x}.ipynb", {"x": x}, timeout=3)
+            assert time.monotonic() - t0 < 20  # bounded: no wait on a dead kernel
+            assert (info.value.reason, info.value.cell, info.value.stage) == (reason, 2, stage)
+            generation = s.generation
+            s.prepare(restart=True, background=False)
+            assert s.generation == generation + 1
+        done = s.execute(nb, tmp_path / "out-0.ipynb", {"x": 0}, timeout=30)
+        assert done.cells[-1].outputs[0]["text"] == "ran 0\n"
+    finally:
+        s.shutdown()

@@ -62,8 +62,12 @@ def test_share_recomputed_not_averaged() -> None:
 
 def test_real_shares(ctx) -> None:
     obs, cat, ref = ctx
-    s = series_for(obs, cat, "inflow_tech_women_share", level="hbo", sectors_ref=ref)
+    # the DUO 2019 files (the default is DUO's current definition, 2020/21 on: a break)
+    s = series_for(obs, cat, "inflow_tech_women_share", level="hbo", sectors_ref=ref,
+                   vintage="duo-croho-2019")
     assert_allclose(s["value"].iloc[[0, -1]], [100 * 4258 / 20087, 100 * 5465 / 23561])
+    new = series_for(obs, cat, "inflow_tech_women_share", level="hbo", sectors_ref=ref)
+    assert set(new["vintage"]) == {"duo-hbo-2025"} and new["period"].iloc[0] == "2020/21"
     m = series_for(obs, cat, "mbo_participants_tech_share", level="mbo")
     assert_allclose(m["value"].iloc[0], 100 * 132130 / (132130 + 339718))
 

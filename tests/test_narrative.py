@@ -53,7 +53,8 @@ def test_no_target_gives_trend_sentence() -> None:
 def test_no_model_says_so_and_still_describes_the_data() -> None:
     res = estimate(pd.Series([12.0, 13.5, 13.1], index=["2013", "2014", "2016"]), kind="share")
     text = describe("het aandeel vrouwen in techniek", res)
-    assert text.startswith("Het aandeel vrouwen in techniek steeg van 12,0% in 2013 naar 13,1% "
+    # no trend interval, so no direction: the two values, not "steeg"
+    assert text.startswith("Het aandeel vrouwen in techniek: 12,0% in 2013 en 13,1% "
                            "in 2016.")
     assert "te weinig waarnemingen (3)" in text
     assert "too few observations (3)" in describe("the share", res, lang="en")

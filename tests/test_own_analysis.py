@@ -55,8 +55,9 @@ def project(tmp_path: Path) -> Path:
 
 def _women_hbo() -> pd.DataFrame:
     obs = pd.read_csv(ROOT / "data" / "observations.csv", dtype=str)
+    # the report's default: DUO's current definition of first-years (2020/21 on)
     s = obs[(obs.indicator == "inflow_tech") & (obs.level == "hbo") & (obs.region == "PV26")
-            & (obs.sex == "vrouw") & (obs.sector == "all")]
+            & (obs.sex == "vrouw") & (obs.sector == "all") & (obs.vintage == "duo-hbo-2025")]
     return s
 
 
@@ -64,10 +65,12 @@ def _women_hbo() -> pd.DataFrame:
 def test_own_sections_in_html_and_pdf_and_errors_name_file_and_line(
         project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = project / "reports"
+    # 2025Q4: the report knows the newest first-years (2024/25) under any as-of rule
     args = ["run", "--project", str(project), "--only", "region:utrecht",
-            "--only", "region:zeeland", "--out", str(out), "--workers", "1"]
+            "--only", "region:zeeland", "--out", str(out), "--workers", "1",
+            "--period", "2025Q4"]
     assert main(args) == 0
-    folder = out / "2023Q3"
+    folder = out / "2025Q4"
     soup = BeautifulSoup((folder / "region-utrecht.html").read_text(encoding="utf-8"),
                          "html.parser")
     own = soup.find("section", id="eigen-vrouwen-in-technisch-hbo")
@@ -138,7 +141,7 @@ def _report(**overrides: object) -> Report:
 
 
 def test_series_is_the_data_and_errors_say_what_exists() -> None:
-    report = _report()
+    report = _report(period="2025Q4")
     frame = report.series("inflow_tech", level="hbo", sex="vrouw")
     women = _women_hbo().sort_values("period")
     # the default vintage: the first catalogue vintage with data, as the report shows
@@ -202,3 +205,94 @@ def test_an_analysis_may_read_the_context_and_its_failure_is_a_warning(tmp_path:
     assert note.children[0].tone == "failure"
     assert any(w.startswith(f"{own}: analysis: {own} line 2")
                for w in failing.summary().data["warnings"])  # type: ignore[union-attr]
+
+
+#: an analysis that changes the library for whoever runs after it in the same kernel
+PATCHING = '''import techmonitor.fmt as fmt
+import techmonitor.report.results as results
+
+_num = results._num
+results._num = lambda x: None if _num(x) is None else 2 * _num(x)
+fmt.number = lambda x, *args, **kwargs: "GEPATCHT"
+
+
+def sections(report):
+    return [report.section("Eigen sectie", "Een alinea.")]
+'''
+#: an analysis whose kernel is ended as by the OOM killer
+DYING = '''import os
+import signal
+
+
+def sections(report):
+    os.kill(os.getpid(), signal.SIGKILL)
+'''
+
+
+def _run_cli(project: Path, out: Path, *only: str) -> tuple[int, str, float]:
+    """The batch in a child process (a hung kernel must fail the test, not hang it)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    args = [sys.executable, "-m", "techmonitor.cli", "run", "--project", str(project),
+            "--out", str(out), "--workers", "1", "--timeout", "120", "--format", "html"]
+    for o in only:
+        args += ["--only", o]
+    t0 = time.monotonic()
+    done = subprocess.run(args, capture_output=True, text=True, timeout=900,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "lib")})
+    return done.returncode, done.stdout + done.stderr, time.monotonic() - t0
+
+
+@pytest.mark.slow
+def test_a_dying_or_monkeypatching_analysis_changes_no_other_report(tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    for folder in ("params", "templates"):
+        shutil.copytree(ROOT / folder, clean / folder)
+    (clean / "data").symlink_to(ROOT / "data")
+    hostile = tmp_path / "hostile"
+    shutil.copytree(clean, hostile, symlinks=True)
+    (hostile / "analyses").mkdir()
+    (hostile / "analyses" / "drenthe.py").write_text(DYING, encoding="utf-8")
+    (hostile / "analyses" / "utrecht.py").write_text(PATCHING, encoding="utf-8")
+    for slug in ("drenthe", "utrecht"):
+        path = hostile / "params" / "regions" / f"{slug}.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + f"analysis: analyses/{slug}.py\n",
+                        encoding="utf-8")
+    reports = ("region:drenthe", "region:utrecht", "region:zeeland")
+
+    code, text, seconds = _run_cli(hostile, tmp_path / "out-h", *reports)
+    assert code == 1, text
+    assert seconds < 120 + 300  # the report timeout plus kernel starts, not a hang
+    folder = tmp_path / "out-h" / "2023Q3"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    by_report = {r["report"]: r for r in manifest["reports"]}
+    assert by_report["region-drenthe"]["status"] == "failed"
+    assert "kernel died during the own analysis" in by_report["region-drenthe"]["error"]
+    assert manifest["complete"] is True
+    # one worker: Drenthe's kernel died, Utrecht ran in a new one, Zeeland after Utrecht
+    assert by_report["region-zeeland"]["worker"]["kernel_generation"] > \
+        by_report["region-utrecht"]["worker"]["kernel_generation"]
+    index = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html.parser")
+    row = next(tr for tr in index.find_all("tr") if "region-drenthe" in str(tr))
+    assert "kernel died during the own analysis" in row.get_text(" ")
+    assert (folder / "region-zeeland.html").is_file()
+
+    code, text, _ = _run_cli(clean, tmp_path / "out-c", "region:utrecht", "region:zeeland")
+    assert code == 0, text
+    ref = tmp_path / "out-c" / "2023Q3"
+    for name in ("results/region-zeeland.json", "region-zeeland.csv"):
+        assert (folder / name).read_bytes() == (ref / name).read_bytes(), name
+    assert "GEPATCHT" not in (folder / "region-zeeland.html").read_text(encoding="utf-8")
+    # the patch did act where it ran: Utrecht's own numbers are doubled
+    assert (folder / "results/region-utrecht.json").read_bytes() != \
+        (ref / "results/region-utrecht.json").read_bytes()
+
+    # the analysis file removed: Utrecht is made again, no cached patched output kept
+    (hostile / "analyses" / "utrecht.py").unlink()
+    code, text, _ = _run_cli(hostile, tmp_path / "out-h", "region:utrecht", "region:zeeland")
+    assert "1 unchanged" in text, text
+    assert (folder / "results/region-utrecht.json").read_bytes() == \
+        (ref / "results/region-utrecht.json").read_bytes()

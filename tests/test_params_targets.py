@@ -71,23 +71,23 @@ def test_validate_names_file_key_value_and_fix(project: Path, target: str,
 
 def test_validate_rejects_a_zero_baseline_for_a_relative_target(
         project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A baseline value of 0 (here Energie hbo first-years in 2015/16 set to 0 in a copy of
+    """A baseline value of 0 (here Energie hbo first-years in 2020/21 set to 0 in a copy of
     the data): +10% of that is no target."""
     (project / "data").unlink()
     shutil.copytree(ROOT / "data", project / "data")
     obs_path = project / "data" / "observations.csv"
     obs = pd.read_csv(obs_path, dtype=str, keep_default_na=False)
-    row = ((obs.indicator == "inflow_sector") & (obs.period == "2015/16")
+    row = ((obs.indicator == "inflow_sector") & (obs.period == "2020/21")
            & (obs.level == "hbo") & (obs.sector == "energie") & (obs.sex == "all"))
     assert row.sum() == 1
     obs.loc[row, "value"] = "0"
     obs.to_csv(obs_path, index=False, lineterminator="\n")
     path = project / "params" / "sectors" / "energie.yaml"
-    assert "baseline_period: 2015/16" in path.read_text(encoding="utf-8")
+    assert "baseline_period: 2020/21" in path.read_text(encoding="utf-8")
     code, err = _validate(project, capsys)
     assert code == 1
     line = next(ln for ln in err.splitlines() if "targets[0]" in ln)
-    assert str(path) in line and "the value in 2015/16 is 0" in line
+    assert str(path) in line and "the value in 2020/21 is 0" in line
     assert "choose another baseline period or give target_value" in line
 
 
@@ -110,12 +110,12 @@ def test_the_bundled_params_validate_and_energie_has_its_target(
     item = next(i for i in report.context.items if i.key == "inflow_sector-hbo")
     assert item.error is None and item.target is not None
     obs = pd.read_csv(ROOT / "data" / "observations.csv", dtype=str)
-    base = obs[(obs.indicator == "inflow_sector") & (obs.period == "2015/16")
+    base = obs[(obs.indicator == "inflow_sector") & (obs.period == "2020/21")
                & (obs.level == "hbo") & (obs.sector == "energie") & (obs.sex == "all")]
     baseline = float(base["value"].iloc[0])
     assert baseline > 0
     assert item.target.value == pytest.approx(baseline * 1.10)
-    assert item.target.baseline_period == "2015/16"
+    assert item.target.baseline_period == "2020/21"
 
 
 def test_a_target_that_matches_no_series_is_a_finding_not_a_silence() -> None:

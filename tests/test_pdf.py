@@ -725,6 +725,15 @@ def test_report_every_chart_whole_on_one_page_with_alt_text(one: Built) -> None:
         assert fold(f["caption"]) in joined
 
 
+def test_report_charts_are_set_in_the_report_font(one: Built) -> None:
+    """Every chart's text is SVG text in Fira Sans (DejaVu only for signs Fira lacks), which
+    Typst draws with the same bundled font as the text around it."""
+    figures = nodes_of(one.documents, "figure")
+    for f in figures:
+        families = set(re.findall(r"font-family: ([^;\"]+)", f["svg"]))
+        assert families == {"'Fira Sans', 'DejaVu Sans'"}, (f["caption"], families)
+
+
 def test_chart_detector_sees_a_chart_that_does_not_fit() -> None:
     """Guard for the test above: a chart taller than a page sticks out of the content area."""
     tall = ('<svg xmlns="http://www.w3.org/2000/svg" width="100" height="260" '

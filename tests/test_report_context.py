@@ -207,15 +207,15 @@ def test_method_annex_states_the_measured_coverage_of_the_bands() -> None:
 
 
 def test_a_target_that_cannot_be_worked_out_is_said_not_dropped(tmp_path: Path) -> None:
-    """+10% Energie hbo inflow on 2015/16, set to 0 in a copy of the data: no target."""
-    zero = {"indicator": "inflow_sector", "level": "hbo", "baseline_period": "2015/16",
+    """+10% Energie hbo inflow on 2020/21, set to 0 in a copy of the data: no target."""
+    zero = {"indicator": "inflow_sector", "level": "hbo", "baseline_period": "2020/21",
             "target_period": "2025/26", "target_change_pct": 10, "source": "illustrative"}
     shutil.copytree(ROOT / "data", tmp_path / "data")
     for part in ("params", "templates"):
         (tmp_path / part).symlink_to(ROOT / part)
     obs_path = tmp_path / "data" / "observations.csv"
     obs = pd.read_csv(obs_path, dtype=str, keep_default_na=False)
-    base = ((obs.indicator == "inflow_sector") & (obs.period == "2015/16")
+    base = ((obs.indicator == "inflow_sector") & (obs.period == "2020/21")
             & (obs.level == "hbo") & (obs.sector == "energie") & (obs.sex == "all"))
     assert base.sum() == 1
     obs.loc[base, "value"] = "0"  # the case this test is about

@@ -163,6 +163,6 @@ def test_key_messages_name_the_forty_thousand_in_the_national_report_only() -> N
     ctx = make_report("national.yaml").context
     sentences = key_sentences(ctx)
     forty = extra40k.key_sentence(ctx)
-    assert forty is not None and forty in sentences and len(sentences) <= 6
+    assert forty is not None and forty in sentences
     assert "op koers" in forty or "versnelling" in forty or "beperkt" in forty
     assert extra40k.key_sentence(make_report("sectors/energie.yaml").context) is None

@@ -66,10 +66,12 @@ def test_share_of_one_indicator_by_sex_uses_each_observation_once() -> None:
     from .conftest import ROOT
 
     job = resolve(ROOT / "params" / "base.yaml", ROOT / "params" / "national.yaml")
-    report = Report(job.params.model_copy(update={"project_dir": str(ROOT)}))
+    # 2025Q4: the newest definition of hbo first-years (2020/21 on), all five years known
+    report = Report(job.params.model_copy(update={"project_dir": str(ROOT),
+                                                  "period": "2025Q4"}))
     item = next(i for i in report.context.items
                 if i.ind.code == "inflow_tech_women_share" and i.level == "hbo")
-    assert list(item.series["period"]) == ["2015/16", "2016/17", "2017/18", "2018/19", "2019/20"]
-    # 2019/20 by hand from the raw README's checked sums: 5 465 women of 23 561 hbo entrants
-    assert item.series["value"].iloc[-1] == pytest.approx(100 * 5465 / 23561, abs=1e-9)
+    assert list(item.series["period"]) == ["2020/21", "2021/22", "2022/23", "2023/24", "2024/25"]
+    # 2020/21 by hand from the raw README's checked sums: 5 627 women of 22 678 hbo entrants
+    assert item.series["value"].iloc[0] == pytest.approx(100 * 5627 / 22678, abs=1e-9)
     assert item.trend is not None and item.trend.has_model

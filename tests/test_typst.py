@@ -409,3 +409,67 @@ def test_minus_sign_reads_as_hyphen_minus() -> None:
     text = "".join(_texts(render_report_pdf(doc, _meta("T"))))
     assert "\xad" not in text
     assert "-108" in text and "-24.400" in text
+
+
+def test_hyphenated_names_on_the_cover_stay_whole(chart_svg: str) -> None:
+    """'Zuid-Holland' broke after 'Zuid-' on a cover: a hyphenated word of a title stays on one
+    line, on the cover and as the part's H1 in the appendix."""
+    title = "Techniek Monitor – Provincie Zuid-Holland, 3e kwartaal 2023"
+    report = render_report_pdf(_report(chart_svg, title, hostile=False), _meta(title))
+    cover = pypdf.PdfReader(io.BytesIO(report)).pages[0].extract_text().splitlines()
+    assert any("Zuid-Holland" in line for line in cover), cover
+    assert not any(line.rstrip().endswith("Zuid-") for line in cover), cover
+    # the heading's text (bookmark, contents) is the title as written
+    assert _outline(report)[0][0] == title
+    part = AppendixPart("region-zuid-holland", title, _report(chart_svg, title, hostile=False),
+                        "nl")
+    appendix = render_appendix_pdf([part], _meta("Techniek Monitor – bijlage, 3e kwartaal 2023"))
+    lines = [line for page in _texts(appendix) for line in page.splitlines()]
+    assert not any(line.rstrip().endswith("Zuid-") for line in lines)
+
+
+def test_screen_only_nodes_are_left_out_of_the_pdf(chart_svg: str) -> None:
+    """The reproducing command and the parameters (role ``screen-only``) stay out of the PDF;
+    the other nodes of the section, and a role beside it, are kept."""
+    command = {**d.Code("techmonitor run --only sector:energie --period 2023Q3").to_json(),
+               "role": "screen-only"}  # (Code has no role field yet: the report adds one)
+    params = d.table("Parameters van dit rapport", ["Parameter", "Waarde"],
+                     [["targets", '[{"indicator": "inflow_tech", "target_value": null}]']],
+                     role="total-last screen-only")
+    section = d.section("Verantwoording", "verantwoording",
+                        d.Paragraph("De gegevens van dit rapport staan als open data."),
+                        d.Paragraph("Opdracht om dit rapport opnieuw te maken:",
+                                    role="screen-only"),
+                        params, d.Paragraph("Bevindingen: geen.", role="caveat")).to_json()
+    section["children"].insert(2, command)
+    doc = [d.Front("T", "t", (), "Inhoud", ()).to_json(), section]
+    text = " ".join(" ".join(_texts(render_report_pdf(doc, _meta("T")))).split())
+    assert "open data" in text and "Bevindingen: geen." in text
+    assert "opnieuw te maken" not in text and "techmonitor run" not in text
+    assert "Parameters van dit rapport" not in text and "null" not in text
+
+
+def test_heading_intro_and_chart_are_never_parted() -> None:
+    """Wherever an indicator's heading falls on a page, its short introduction and its chart
+    (or table) are on the same page as the heading."""
+    tall = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="180" '
+            'viewBox="0 0 400 180"><rect width="400" height="180" fill="#154273"/></svg>')
+    intro = "Instroom steeg van 4.177 in 2015/'16 naar 4.562 in 2019/'20; de cijfers staan " \
+            "in de tabel."
+    for lines in range(30, 56, 2):  # the heading lower and lower on the page
+        filler = d.Paragraph(" ".join(["woord"] * 14 * lines))
+        doc = [d.Front("T", "t", (), "Inhoud", ()).to_json(),
+               d.section("Doel 1", "doel-1", filler, d.Heading("Instroom hbo", 3),
+                         d.Paragraph(intro), d.Figure(tall, "Een balk", "Instroom hbo."),
+                         d.Heading("Instroom wo", 3), d.Paragraph(intro),
+                         d.table("Instroom wo: waarnemingen", ["Periode", "Waarde"],
+                                 [["2019/'20", "7.221"]])).to_json()]
+        with pikepdf.open(io.BytesIO(render_report_pdf(doc, _meta("T")))) as pdf:
+            seq = [(str(e.S), _pages_of(pdf, e)) for e in _elements(pdf)
+                   if e.get("/S") in ("/H3", "/P", "/Figure", "/Table")]
+            for i, (tag, pages) in enumerate(seq):
+                if tag != "/H3":
+                    continue
+                (p_tag, p_pages), (f_tag, f_pages) = seq[i + 1], seq[i + 2]
+                assert p_tag == "/P" and f_tag in ("/Figure", "/Table")
+                assert pages[:1] == p_pages[:1] == f_pages[:1], (lines, seq[i:i + 3])

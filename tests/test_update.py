@@ -95,6 +95,10 @@ def test_update_swaps_in_validated_data(data_copy: Path) -> None:
     assert (merged["_merge"] == "both").all()
     lateral = new[new.indicator == "mbo_entrants_from_work"]
     assert lateral.set_index("period")["value"].to_dict() == {"2018/19": "5200", "2019/20": "5450"}
+    # the update writes the build's columns: flags and the catalogue's publication date
+    assert list(new.columns) == list(old.columns)
+    assert lateral.set_index("period")["published"].to_dict() == {
+        "2018/19": "2019-09-01", "2019/20": "2020-09-01"}  # 12 months after the school year starts
     cohorts = pd.read_csv(data_copy / "cohorts.csv")
     assert len(cohorts) == 3 and set(cohorts["source"]) == {"cbs-83286ned"}
     assert "cbs-85574ned" in (data_copy / "SOURCES.md").read_text(encoding="utf-8")

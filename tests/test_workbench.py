@@ -87,7 +87,8 @@ def test_open_prepares_the_notebook_with_the_reports_parameters(project: Path) -
 
 
 def test_preview_renders_again_when_a_file_is_saved_during_a_render(project: Path) -> None:
-    """A save while the warm kernel renders must not be taken as already seen."""
+    """A save while the warm kernel renders must not be lost, nor one during the first
+    render; an editor's swap file and a hidden data file render nothing."""
     import threading
 
     preview = Preview(project, "sector", "energie")
@@ -96,22 +97,23 @@ def test_preview_renders_again_when_a_file_is_saved_during_a_render(project: Pat
 
     def render(changed: list[str] | None = None) -> None:  # stands in for the kernel
         seen.append(params.read_text(encoding="utf-8"))
-        if len(seen) == 1:  # the author saves again while this render runs
+        if len(seen) <= 2:  # the author saves again while this render runs
             time.sleep(0.05)
-            params.write_text(seen[0] + "# second save\n", encoding="utf-8")
-        if len(seen) >= 2:
+            params.write_text(seen[0] + f"# save {len(seen)}\n", encoding="utf-8")
+            time.sleep(0.3)
+        if len(seen) >= 3:
             preview.stop()
 
     preview.render = render  # type: ignore[method-assign]
-    before = preview.snapshot()
-    thread = threading.Thread(target=preview.watch, args=(before,), daemon=True)
+    thread = threading.Thread(target=preview.watch, kwargs={"first": render}, daemon=True)
     thread.start()
-    time.sleep(0.3)
-    params.write_text(params.read_text(encoding="utf-8") + "# first save\n", encoding="utf-8")
-    thread.join(timeout=10)
+    thread.join(timeout=20)
     preview.close()
-    assert not thread.is_alive(), "the second save was never rendered"
-    assert seen[-1].endswith("# second save\n")
+    assert not thread.is_alive(), f"a save during a render was never rendered: {seen}"
+    assert seen[-1].endswith("# save 2\n") and len(seen) == 3
+    assert preview.wanted(str(params)) and not preview.wanted(str(params) + ".swp")
+    assert not preview.wanted(str(project / "data" / ".cache" / "x.parquet"))
+    assert preview.wanted(str(project / "data" / "new.csv"))
 
 
 def _get(url: str, timeout: float = 5) -> bytes:
@@ -241,3 +243,159 @@ def test_preview_reloads_the_page_after_an_edit_and_survives_a_bad_one(
             proc.kill()
             out = ""
     assert "preview of sector-energie: http://127.0.0.1:" in out
+
+
+def test_preview_server_refuses_foreign_hosts_and_closes_idle_connections(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import http.client
+    import socket
+    import threading
+
+    from techmonitor.workbench import preview as pv
+
+    monkeypatch.setattr(pv, "CONNECTION_TIMEOUT", 0.5)
+    preview = Preview(project, "sector", "energie")
+    server = pv.make_server(preview, 0)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        def status(host: str) -> int:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.putrequest("GET", "/__state", skip_host=True)
+            conn.putheader("Host", host)
+            conn.endheaders()
+            code = conn.getresponse().status
+            conn.close()
+            return code
+
+        assert status(f"127.0.0.1:{port}") == 200 and status("localhost") == 200
+        for bad in ("127.0.0.1:80@evil.example", "evil.example", "localhost.evil.example",
+                    "127.0.0.1:80:81", "127.0.0.1:", "127.0.0.1.nip.io:80"):
+            assert status(bad) == 403, bad
+        # a client that connects and says nothing is dropped after the timeout
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as idle:
+            t0 = time.monotonic()
+            assert idle.recv(1) == b""
+            assert time.monotonic() - t0 < 3
+    finally:
+        server.shutdown()
+        server.server_close()
+        preview.close()
+
+
+def test_new_analysis_for_an_existing_report_keeps_its_params_file(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = project / "params" / "sectors" / "energie.yaml"
+    before = path.read_text(encoding="utf-8")
+    assert "analysis:" not in before and "\n#" in before  # a commented file without the key
+    assert main(["new", "sector", "energie", "--analysis", "--project", str(project)]) == 0
+    after = path.read_text(encoding="utf-8")
+    assert after.startswith(before)  # every byte kept, comments included
+    assert after[len(before):].splitlines()[-1] == "analysis: analyses/energie.py"
+    assert "def sections(report)" in (project / "analyses" / "energie.py").read_text()
+    assert main(["validate", "--project", str(project)]) == 0
+    with pytest.raises(ParameterError, match="already has its own analysis"):
+        new_report(project, "sector", "energie", analysis=True)
+    assert path.read_text(encoding="utf-8") == after
+
+    # a file `new` wrote without one: its commented-out key is switched on in place
+    water = project / "params" / "sectors" / "water.yaml"
+    water.unlink()
+    new_report(project, "sector", "water")
+    lines = water.read_text(encoding="utf-8").splitlines()
+    new_report(project, "sector", "water", analysis=True)
+    changed = water.read_text(encoding="utf-8").splitlines()
+    assert len(changed) == len(lines)
+    diff = [(a, b) for a, b in zip(lines, changed, strict=True) if a != b]
+    assert diff == [("# analysis: analyses/water.py", "analysis: analyses/water.py")]
+
+
+def test_open_and_preview_compare_with_the_previous_quarter_as_the_batch_does(
+        project: Path) -> None:
+    # no earlier run: nothing to compare with
+    assert job_for(project, "sector", "energie").params.compare_with == ""
+    earlier = project / "reports" / "2023Q2" / "results" / "sector-energie.json"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_text("{}", encoding="utf-8")
+    job = job_for(project, "sector", "energie")
+    assert job.params.compare_with == "reports/2023Q2/results/sector-energie.json"
+    path, _ = prepare(project, job)
+    injected = next(c for c in nbformat.read(path, as_version=4).cells
+                    if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'compare_with = "reports/2023Q2/results/sector-energie.json"' in injected.source
+    preview = Preview(project, "sector", "energie")
+    try:
+        assert preview._job().params.compare_with == job.params.compare_with
+    finally:
+        preview.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux")
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGHUP", "SIGKILL"])
+def test_stopping_open_stops_jupyterlab(project: Path, how: str) -> None:
+    import re
+    import signal
+
+    import psutil
+
+    pytest.importorskip("jupyterlab", reason="JupyterLab is installed by `make lab`")
+    port = free_port()
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(project / ".jupyter"),
+           "JUPYTER_RUNTIME_DIR": str(project / ".jupyter-runtime")}
+    proc = subprocess.Popen([TECHMONITOR, "open", "sector:energie", "--project", str(project),
+                             "--port", str(port), "--no-browser"], cwd=project, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout is not None
+        url = ""
+        while not url:
+            line = proc.stdout.readline()
+            assert line, "open ended before printing the URL"
+            found = re.search(r"\?token=(\w+)", line)
+            url = f"http://127.0.0.1:{port}/api/status?token={found.group(1)}" if found else ""
+        deadline = time.time() + 120
+        while True:
+            try:
+                _get(url)
+                break
+            except OSError:
+                assert time.time() < deadline, "JupyterLab did not start"
+                time.sleep(0.3)
+        lab = psutil.Process(proc.pid).children(recursive=True)
+        assert lab, "JupyterLab should run as a child of open"
+        proc.send_signal(getattr(signal, how))
+        proc.wait(timeout=30)
+        gone, alive = psutil.wait_procs(lab, timeout=30)
+        assert not alive, f"left running after {how}: {[p.cmdline() for p in alive]}"
+        with pytest.raises(OSError):
+            _get(url, timeout=2)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+@pytest.mark.slow
+def test_preview_recovers_by_itself_after_the_kernel_dies(project: Path) -> None:
+    (project / "analyses").mkdir()
+    own = project / "analyses" / "energie.py"
+    own.write_text("import os\n\n\ndef sections(report):\n    os._exit(1)\n", encoding="utf-8")
+    params = project / "params" / "sectors" / "energie.yaml"
+    params.write_text(params.read_text(encoding="utf-8") + "analysis: analyses/energie.py\n",
+                      encoding="utf-8")
+    preview = Preview(project, "sector", "energie")
+    try:
+        t0 = time.monotonic()
+        preview.render()
+        assert time.monotonic() - t0 < 300  # not "building" for ever
+        state = preview.state.as_json()
+        assert state["ok"] is False and state["building"] is False
+        assert "kernel died during the own analysis" in str(state["error"])
+        own.write_text("def sections(report):\n    return [report.section('Eigen', 'Tekst.')]\n",
+                       encoding="utf-8")
+        preview.render([str(own)])  # what the watcher does on the next save
+        state = preview.state.as_json()
+        assert state["ok"] is True, state["error"]
+        assert "Eigen" in preview.state.html
+    finally:
+        preview.close()

@@ -8,8 +8,10 @@ Rules this module enforces, so report code cannot forget them:
 * Colour-blind-safe colours (Okabe–Ito order, Rijkshuisstijl blue for the main series) and
   meaning never carried by colour alone: illustrative data is dashed, hollow and labelled;
   the target is a star with a text label.
+* The report's font: Fira Sans from the package (:func:`register_fonts`) for all chart text.
 * Dutch (or English) number formats on the value axis through :mod:`techmonitor.fmt`; years
   and school years are written as codes, never as numbers (``2.023``).
+* Honest value axes and labels clear of lines and text (:mod:`techmonitor.chartaxes`).
 * SVG output that is deterministic (fixed ``svg.hashsalt`` per chart, no date metadata) and
   keeps text as text, so PDFs stay sharp and small.
 * :func:`svg_of` hands a chart to a report as SVG; the report's document figure carries
@@ -18,25 +20,35 @@ Rules this module enforces, so report code cannot forget them:
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
 import numpy as np
 import seaborn as sns
 from cycler import cycler
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
 from techmonitor import fmt
+from techmonitor.chartaxes import (
+    place_label,
+    style_time_axis,
+    style_value_axis,
+    value_formatter,
+)
 
 # Okabe-Ito (colour-blind safe) with Rijkshuisstijl lintblauw as the first, main colour.
 PALETTE = ("#154273", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0072B2")
@@ -49,7 +61,8 @@ GRID = "#D0D0D0"
 TEXT = "#1A1A1A"
 
 STYLE: dict[str, Any] = {
-    "font.family": "DejaVu Sans",
+    # the report's font (bundled, registered by house_style); DejaVu for signs Fira lacks
+    "font.family": ["Fira Sans", "DejaVu Sans"],
     "font.size": 9,
     "axes.edgecolor": "#6E6E6E",
     "axes.labelcolor": TEXT,
@@ -73,11 +86,33 @@ STYLE: dict[str, Any] = {
 }
 
 A4_WIDTH_CM = 16.0  # text column of an A4 page with 2.5 cm margins
+FONT_DIR = Path(str(files("techmonitor") / "render" / "static" / "fonts"))
+
+
+@functools.cache
+def register_fonts() -> tuple[str, ...]:
+    """Make the bundled Fira Sans files known to matplotlib's font manager (once per process).
+
+    The fonts come from the package, never from the system or the network, so a chart's text
+    is set in the same font as the report around it on every machine. Returns the files.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the package holds no Fira Sans file (a broken installation).
+    """
+    paths = tuple(sorted(str(p) for p in FONT_DIR.glob("FiraSans-*.ttf")))
+    if not paths:
+        raise FileNotFoundError(f"no FiraSans-*.ttf in {FONT_DIR}: reinstall techmonitor")
+    for path in paths:
+        font_manager.fontManager.addfont(path)
+    return paths
 
 
 @contextmanager
 def house_style() -> Iterator[None]:
     """Context in which every chart is drawn and saved; restores all settings on exit."""
+    register_fonts()
     with sns.axes_style("ticks"), mpl.rc_context(STYLE):  # type: ignore[arg-type]
         yield
 
@@ -103,83 +138,6 @@ def new_figure(
     return fig
 
 
-# -- axes formatting -------------------------------------------------------------------------
-
-
-def tick_decimals(ticks: Sequence[float]) -> int:
-    """Fewest decimals (0–3) that write every tick exactly: ticks 1.5 apart need one, so
-    ``12,5%`` is not printed as ``12%`` beside a ``14%`` that is really 14,0."""
-    for decimals in range(4):
-        if all(abs(v - round(v, decimals)) < 1e-9 * max(1.0, abs(v)) for v in ticks):
-            return decimals
-    return 3
-
-
-def value_formatter(unit: str, lang: fmt.Lang, decimals: int) -> FuncFormatter:
-    """Tick labels in the report language with ``decimals`` decimals: ``12.500``, ``28,5%``."""
-    percent = unit in ("share", "percent", "pct", "%")
-
-    def _format(value: float, _pos: object) -> str:
-        text = fmt.number(value, decimals, lang)
-        return text + "%" if percent else text
-
-    return FuncFormatter(_format)
-
-
-def period_ticks(
-    kind: str, t_min: float, t_max: float, lang: fmt.Lang, max_ticks: int = 8
-) -> tuple[list[float], list[str]]:
-    """Tick positions (decimal years) and labels for a time axis of ``kind`` periods.
-
-    Years sit at the middle of the year (``2019`` → 2019.5), school years at 1 August of
-    their second year (``2019/'20`` → 2020.0), quarterly axes at the start of each year.
-    """
-    first, last = math.floor(t_min), math.ceil(t_max)
-    step = max(1, math.ceil((last - first + 1) / max_ticks))
-    ticks: list[float] = []
-    labels: list[str] = []
-    for year in range(first - 1, last + 1):
-        if (year - first) % step:
-            continue
-        if kind == "school_year":
-            pos, label = year + 1.0, fmt.school_year(f"{year}/{(year + 1) % 100:02d}", lang)
-        elif kind == "quarter":
-            pos, label = float(year), str(year)
-        else:
-            pos, label = year + 0.5, str(year)
-        if t_min - 0.3 <= pos <= t_max + 0.3:
-            ticks.append(pos)
-            labels.append(label)
-    return ticks, labels
-
-
-def style_time_axis(
-    ax: Axes, kind: str, t_min: float, t_max: float, lang: fmt.Lang, max_ticks: int = 8
-) -> None:
-    """Put period ticks on the x axis and pad it a little on both sides."""
-    ticks, labels = period_ticks(kind, t_min, t_max, lang, max_ticks)
-    ax.set_xticks(ticks, labels)
-    pad = 0.3 if kind != "quarter" else 0.2
-    ax.set_xlim(t_min - pad, t_max + pad)
-    ax.grid(True, axis="y", color=GRID, linewidth=0.6)
-    ax.grid(False, axis="x")
-
-
-def style_value_axis(ax: Axes, unit: str, lang: fmt.Lang, label: str) -> None:
-    """Value axis from zero where sensible, formatted in the report language."""
-    lo, hi = ax.get_ylim()
-    if lo > 0 and lo < 0.5 * hi:
-        lo = 0.0  # start at zero unless that squashes the series; avoids a zigzag break
-    if unit in ("share", "percent", "pct", "%"):
-        hi = min(hi, 100.0)
-    ax.set_ylim(lo, hi)
-    locator = MaxNLocator(nbins=5)
-    ax.yaxis.set_major_locator(locator)
-    decimals = tick_decimals(list(locator.tick_values(lo, hi)))
-    ax.yaxis.set_major_formatter(value_formatter(unit, lang, decimals))
-    ax.set_ylabel(label)
-
-
 # -- chart kinds -------------------------------------------------------------------------------
 
 
@@ -198,11 +156,13 @@ class TrendLabels:
 
 @dataclass(frozen=True)
 class TargetMark:
-    """A target drawn as a star at its period with a text label."""
+    """A target drawn as a star at its period with a text label; an illustrative target
+    (not from a public source) as an open star, like illustrative points."""
 
     t: float
     value: float
     label: str
+    illustrative: bool = False
 
 
 def _plot_observed(
@@ -284,16 +244,20 @@ def trend_chart(
         t_max = float(max(t.max(), band["t"].max() if band is not None and len(band["t"])
                           else t.max()))
         if target is not None:
+            face = "white" if target.illustrative else TARGET
+            edge = TARGET if target.illustrative else "white"
             ax.plot([target.t], [target.value], marker="*", markersize=13, color=TARGET,
-                    markeredgecolor="white", markeredgewidth=0.6, linestyle="none")
-            ax.annotate(target.label, (target.t, target.value), xytext=(-6, 8),
-                        textcoords="offset points", ha="right", color=TARGET, fontsize=8)
+                    markerfacecolor=face, markeredgecolor=edge,
+                    markeredgewidth=1.2 if target.illustrative else 0.6, linestyle="none")
             handles.append(Line2D([], [], marker="*", markersize=10, color=TARGET,
+                                  markerfacecolor=face, markeredgecolor=TARGET,
                                   linestyle="none", label=labels.target))
             t_max = max(t_max, target.t)
         style_time_axis(ax, period_kind, float(t.min()), t_max, lang)
         style_value_axis(ax, unit, lang, labels.axis)
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7.5)
+        if target is not None:  # once the axes are final: the label measures itself on them
+            place_label(ax, target.label, (target.t, target.value), colour=TARGET)
     return fig
 
 
@@ -324,7 +288,8 @@ def seasonal_chart(
                                   label=illustrative_label))
         style_time_axis(ax, "quarter", float(t.min()), float(t.max()), lang)
         style_value_axis(ax, unit, lang, axis_label)
-        ax.legend(handles=handles, loc="upper left", fontsize=7.5)
+        # inside the plot, where it covers the fewest points of the lines
+        ax.legend(handles=handles, loc="best", fontsize=7.5)
     return fig
 
 
@@ -359,7 +324,7 @@ def small_multiples(
             _plot_observed(ax, p.t, p.y, p.illustrative, p.title)
             ax.set_title(textwrap.fill(p.title, 24), fontsize=8.5)
             style_time_axis(ax, kind, float(t_all.min()), float(t_all.max()), lang, max_ticks=3)
-            style_value_axis(ax, unit, lang, "")
+            style_value_axis(ax, unit, lang, "", max_ticks=5)  # a small panel
             ax.tick_params(labelsize=7)
     return fig
 
@@ -388,7 +353,7 @@ def grouped_bars(
         ax.set_xticks(list(x), list(categories))
         ax.grid(False, axis="x")
         style_value_axis(ax, unit, lang, axis_label)
-        ax.legend(loc="upper right")
+        ax.legend(loc="best")
     return fig
 
 
@@ -399,11 +364,13 @@ def vintage_lines(
     unit: str,
     lang: fmt.Lang,
     axis_label: str,
+    breaks: Sequence[tuple[float, str]] = (),
 ) -> Figure:
     """One line per definition (vintage) on one time axis, never joined across a break.
 
     ``lines`` holds ``(label, t, y)``; each vintage gets its own colour and marker shape,
-    so a method break reads without colour too.
+    so a method break reads without colour too. ``breaks`` holds ``(t, label)``: a dashed
+    vertical line at ``t`` (between the last old and the first new period) with its label.
     """
     markers = ("o", "s", "^", "D")
     rows = len(lines)
@@ -415,6 +382,13 @@ def vintage_lines(
         for i, (label, t, y) in enumerate(lines):
             ax.plot(t, y, color=PALETTE[i % len(PALETTE)], marker=markers[i % len(markers)],
                     markersize=5, label=label)
+        for t_break, text in breaks:
+            # a gap marked in the plot, not only in the legend: no line crosses it
+            ax.axvline(t_break, color=TEXT, linestyle=(0, (4, 3)), linewidth=0.9, zorder=1)
+            # at the foot of the mark: the lines' ends at the break sit higher up
+            ax.annotate(text, (t_break, 0.0), xycoords=("data", "axes fraction"),
+                        xytext=(3, 3), textcoords="offset points", ha="left", va="bottom",
+                        fontsize=7.5, color=TEXT)
         style_time_axis(ax, period_kind, float(t_all.min()), float(t_all.max()), lang)
         style_value_axis(ax, unit, lang, axis_label)
         ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.1), ncol=1)
@@ -467,7 +441,7 @@ def bars_against_target(
     without colour or gridlines.
     """
     with house_style():
-        fig = new_figure(height_cm=2.0 + 1.0 * len(labels), left_cm=6.6, bottom_cm=1.0)
+        fig = new_figure(height_cm=2.6 + 1.0 * len(labels), left_cm=6.6, bottom_cm=1.7)
         ax = fig.add_subplot()
         y = np.arange(len(labels))[::-1]
         ax.barh(y, list(values), 0.6, color=PALETTE[0])
@@ -491,7 +465,8 @@ def bars_against_target(
         ax.set_ylim(y.min() - 0.6, y.max() + 1.1)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
         ax.xaxis.set_major_formatter(value_formatter(unit, lang, 0))
-        ax.set_xlabel(axis_label)
+        # the axis says what it measures in full words: two lines fit under the bars
+        ax.set_xlabel(textwrap.fill(axis_label, 40))
     return fig
 
 

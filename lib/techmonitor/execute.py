@@ -33,6 +33,40 @@ class CellExecutionFailed(ExecutionError):
         self.source = source
 
 
+class KernelLostError(ExecutionError):
+    """The kernel died or stopped answering while the report ran; names the stage.
+
+    Parameters
+    ----------
+    report
+        Report id.
+    cell
+        Index of the running cell, if known.
+    reason
+        ``died`` or ``timeout``.
+    stage
+        What the report was doing (e.g. ``the own analysis``).
+    timeout
+        The cell timeout (named in the message of a ``timeout``).
+    """
+
+    def __init__(self, report: str, cell: int | None, reason: str, stage: str,
+                 timeout: int) -> None:
+        what = "kernel died" if reason == "died" else \
+            f"kernel did not answer within {timeout} s (--timeout)"
+        super().__init__(report, cell, f"{what} during {stage}")
+        self.reason, self.stage = reason, stage
+
+
+def stage_of(source: str, marked: str = "") -> str:
+    """The report stage in words: the one the kernel marked (``the own analysis``), else the
+    running cell's first line."""
+    if marked:
+        return marked
+    line = first_line(source)
+    return f"`{line}`" if line else "the start of the report"
+
+
 def kernel_parameters(job: Job, project: Path) -> dict[str, Any]:
     """Parameters injected into the template: the resolved params, project as absolute path."""
     values = job.params.model_dump(mode="json")
@@ -85,12 +119,15 @@ def execute_report(
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    from techmonitor.engine import KernelLost
+
     output_path.parent.mkdir(parents=True, exist_ok=True)
     logging.getLogger("papermill").setLevel(logging.WARNING)
     parameters = kernel_parameters(job, project)
     try:
         if session is not None:
-            nb = session.execute(job.template, output_path, parameters, timeout=timeout)
+            nb = session.execute(job.template, output_path, parameters, timeout=timeout,
+                                 author_code=job.params.analysis_file(project) is not None)
         else:
             nb = pm.execute_notebook(
                 str(job.template),
@@ -107,6 +144,9 @@ def execute_report(
     except PapermillExecutionError as exc:
         raise CellExecutionFailed(job.report_id, exc.cell_index, f"{exc.ename}: {exc.evalue}",
                                   first_line(exc.source or "")) from None
+    except KernelLost as exc:
+        raise KernelLostError(job.report_id, exc.cell, exc.reason,
+                              stage_of(exc.source, exc.stage), timeout) from None
     except Exception as exc:  # kernel died, timeout, template unreadable …
         raise ExecutionError(job.report_id, None, f"{type(exc).__name__}: {exc}") from exc
     return nb

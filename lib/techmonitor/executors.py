@@ -23,7 +23,9 @@ import contextlib
 import multiprocessing as mp
 import os
 import queue
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -51,6 +53,57 @@ def failed_result(task: Task, message: str) -> TaskResult:
     return TaskResult(index=task.index, report=task.job.report_id, key=task.key,
                       status="failed", title=task.job.params.display_name(),
                       error=f"report {task.job.report_id}: {message}", stage="worker")
+
+
+#: prefix of a batch's scratch folder in the system's temporary folder
+SCRATCH_PREFIX = "techmonitor-batch-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def scratch_dir() -> Path:
+    """A new scratch folder for one batch, named with this process id.
+
+    A batch that is killed (``SIGKILL``, a lost session) runs no clean-up, so the folders of
+    batches whose process is gone are removed here first, as are unnamed ones left by
+    versions before the process id was in the name.
+    """
+    tmp = Path(tempfile.gettempdir())
+    for old in tmp.glob(f"{SCRATCH_PREFIX}*"):
+        owner = old.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        if owner.isdigit() and _pid_alive(int(owner)):
+            continue
+        try:
+            if not owner.isdigit() and (any(old.iterdir())
+                                        or time.time() - old.stat().st_mtime < 3600):
+                continue  # an old-style folder that may still be in use: leave it
+        except OSError:  # removed meanwhile, or not ours to read
+            continue
+        shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+
+
+#: the stages a worker reports, in words for a failure message
+STAGE_WORDS = {"execute": "executing the notebook", "html": "rendering the HTML",
+               "pdf": "rendering the PDF"}
+
+
+def death_message(exitcode: int | None, stage: str | None) -> str:
+    """Why a worker process ended, in one line: exit code (and signal) and its stage."""
+    how = f"exit code {exitcode}"
+    if exitcode is not None and exitcode < 0:
+        with contextlib.suppress(ValueError):
+            how += f", {signal.Signals(-exitcode).name}"
+    where = f" while {STAGE_WORDS.get(stage, stage)}" if stage else ""
+    return f"worker process died{where} ({how})"
 
 
 def kill_pid(pid: int | None, *, only_kernels: bool = True) -> bool:
@@ -133,7 +186,9 @@ def _worker_main(wid: str, settings: WorkerSettings, scratch: str, tasks: Any, r
             if task is None:
                 break
             results.put(("start", wid, task.index, None))
-            result = worker.process(task, on_start=on_kernel)
+            result = worker.process(
+                task, on_start=on_kernel,
+                on_stage=lambda stage: results.put(("stage", wid, stage, None)))
             results.put(("done", wid, result, None))
     finally:
         worker.close()
@@ -192,6 +247,7 @@ class ProcessExecutor:
             self.tasks.put(None)
         pending = set(by_index)
         inflight: dict[str, int] = {}
+        stages: dict[str, str] = {}
         finished: set[str] = set()
         ready: set[str] = set()
         fatal = ""
@@ -211,9 +267,10 @@ class ProcessExecutor:
                     if wid in inflight:
                         index = inflight.pop(wid)
                         pending.discard(index)
-                        yield Event("done", wid, index, failed_result(
-                            by_index[index],
-                            f"worker process died (exit code {proc.exitcode})"))
+                        failed = failed_result(by_index[index],
+                                               death_message(proc.exitcode, stages.get(wid)))
+                        failed.stage = stages.get(wid) or failed.stage
+                        yield Event("done", wid, index, failed)
                         if pending and self._spawned < 3 * self.n:
                             self.tasks.put(None)
                             self._spawn()
@@ -233,7 +290,10 @@ class ProcessExecutor:
             elif kind == "fatal":
                 fatal = str(value)
                 finished.add(wid)
+            elif kind == "stage":
+                stages[wid] = str(value)
             elif kind == "start":
+                stages.pop(wid, None)
                 inflight[wid] = value
                 yield Event("start", wid, value)
             elif kind == "done":

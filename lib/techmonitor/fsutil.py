@@ -8,6 +8,7 @@ clears them at the start of the next run.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -19,6 +20,22 @@ from techmonitor.errors import TechmonitorError
 TEMP_SUFFIX = ".tmp"
 
 
+class OutputWriteError(TechmonitorError, OSError):
+    """A file could not be written (e.g. the disk is full); one line naming file and cause.
+
+    Also an :class:`OSError` (with the original ``errno``), so callers that tolerate a failed
+    write (a cache) still do.
+    """
+
+    def __init__(self, path: Path, exc: OSError) -> None:
+        why = exc.strerror or str(exc)
+        hint = "; free some space and run again (finished files are kept)" \
+            if exc.errno == errno.ENOSPC else ""
+        super().__init__(f"writing {path} failed: {why}{hint}")
+        self.errno = exc.errno
+        self.path = path
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder + rename.
 
@@ -28,9 +45,17 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         Final file name; its folder is created if needed.
     data
         The complete content.
+
+    Raises
+    ------
+    OutputWriteError
+        When the file cannot be written (full disk, no permission); no temporary file is left.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    except OSError as exc:
+        raise OutputWriteError(path, exc) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -38,6 +63,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+    except OSError as exc:  # a full disk, a read-only or vanished folder: one clear line
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputWriteError(path, exc) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

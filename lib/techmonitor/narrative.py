@@ -28,6 +28,7 @@ from techmonitor.progress import (
     TrendAssessment,
     assess_trend,
 )
+from techmonitor.progress.size import SizeCheck
 from techmonitor.trends import TrendResult
 
 
@@ -82,9 +83,37 @@ def probability(p: float | None, lang: Lang = "nl", *, reliable: bool = True) ->
     return fmt.percent(100 * pf, 0, lang)
 
 
+def in_sentence(name: str) -> str:
+    """A series name inside a sentence: ``Openstaande vacatures`` → ``openstaande
+    vacatures`` (an abbreviation such as ``ISCED`` or ``WW'ers`` stays as it is)."""
+    if len(name) > 1 and name[0].isupper() and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
+def interval(ci: tuple[float, float], unit: str, lang: Lang = "nl") -> tuple[str, str]:
+    """The ends of an interval of changes per year, the unit named once:
+    ``("+0,7", "+1,1 procentpunt")`` for shares, ``("-26", "+1.066")`` for counts."""
+    if unit in ("share", "percent", "pct", "%"):
+        return (fmt.change(ci[0], 1, lang),
+                fmt.percentage_points(ci[1], 1, lang, signed=True))
+    lo, hi = (fmt.value_change(v, unit, lang) for v in ci)
+    return lo, hi
+
+
+def significant(result: TrendResult) -> bool:
+    """True when the trend's 95% slope interval excludes no change (a direction may be said)."""
+    ci = result.slope_ci95
+    return ci is not None and (ci[0] > 0 or ci[1] < 0)
+
+
 def change_sentence(name: str, result: TrendResult, lang: Lang = "nl",
-                    unit: str | None = None) -> str:
+                    unit: str | None = None, directional: bool | None = None) -> str:
     """First → latest observation: "De X steeg van A in P0 naar B in P1" (no closing period).
+
+    "steeg"/"daalde" only when ``directional`` (default: the trend's 95% interval excludes
+    no change, :func:`significant`); otherwise the two values without a direction: "De X: A
+    in P0 en B in P1".
 
     Parameters
     ----------
@@ -113,6 +142,9 @@ def change_sentence(name: str, result: TrendResult, lang: Lang = "nl",
         return msg("nar.change.one", lang, name=subject, value=b, period=p1)
     if a == b:
         return msg("nar.change.same", lang, name=subject, value=a, first=p0, last=p1)
+    if not (significant(result) if directional is None else directional):
+        return msg("nar.change.between", lang, name=subject, first_value=a, first=p0,
+                   last_value=b, last=p1)
     key = "nar.change.rise" if s.y[-1] > s.y[0] else "nar.change.fall"
     return msg(key, lang, name=subject, first_value=a, first=p0, last_value=b, last=p1)
 
@@ -147,19 +179,20 @@ def target_clause(target: TargetAssessment, lang: Lang = "nl", unit: str = "coun
               "period": fmt.period(target.target_period, lang)}
     # an illustrative target (no published figure) says so wherever it is named
     ill = "_ill" if target.target_illustrative else ""
+    passed = msg("nar.target.passed", lang) if target.period_passed else ""
     if target.category is ACHIEVED:
-        return msg(f"nar.target.met{ill}", lang, **values)
+        return msg(f"nar.target.met{ill}", lang, **values) + passed
     if target.probability is None:
-        return msg(f"nar.target.is{ill}", lang, **values)
+        return msg(f"nar.target.is{ill}", lang, **values) + passed
     if overconfident and band80 is not None:
         lo, hi = band80
         where = "in" if lo <= target.target_value <= hi else \
             "above" if target.target_value > hi else "below"
         return msg(f"nar.target.band{ill}", lang, where=msg(f"nar.band.{where}", lang),
-                   lo=_val(lo, unit, lang), hi=_val(hi, unit, lang), **values)
+                   lo=_val(lo, unit, lang), hi=_val(hi, unit, lang), **values) + passed
     clause = msg(f"nar.target.chance{ill}", lang, chance=probability(target.probability, lang),
                  **values)
-    return clause + (msg("nar.target.overconfident", lang) if overconfident else "")
+    return clause + (msg("nar.target.overconfident", lang) if overconfident else "") + passed
 
 
 def judgement_sentence(target: TargetAssessment, lang: Lang = "nl", unit: str = "count") -> str:
@@ -223,12 +256,7 @@ def trend_sentence(trend: TrendAssessment, lang: Lang = "nl", unit: str = "count
     if trend.category is NOT_ASSESSABLE or trend.slope is None or trend.ci95 is None:
         return ""
     sl = fmt.value_change(trend.slope, unit, lang)
-    if unit in ("share", "percent", "pct", "%"):
-        # name the unit once: "+0,7 tot +1,1 procentpunt"
-        lo = fmt.change(trend.ci95[0], 1, lang)
-        hi = fmt.percentage_points(trend.ci95[1], 1, lang, signed=True)
-    else:
-        lo, hi = (fmt.value_change(v, unit, lang) for v in trend.ci95)
+    lo, hi = interval(trend.ci95, unit, lang)
     ci = msg("nar.trend.ci95", lang, lo=lo, hi=hi)
     if trend.category is NO_SIGNIFICANT_CHANGE:
         kind = "flat"
@@ -237,6 +265,34 @@ def trend_sentence(trend: TrendAssessment, lang: Lang = "nl", unit: str = "count
     if quarters:
         return msg(f"nar.trend.{kind}_window", lang, quarters=quarters, slope=sl, ci=ci)
     return msg(f"nar.trend.{kind}", lang, slope=sl, ci=ci)
+
+
+def size_sentence(size: SizeCheck, period: str, lang: Lang = "nl") -> str:
+    """Why a series gets no verdict: "Te klein om te beoordelen: minder dan 100 per jaar
+    (48 in 2019/'20); daarom geen oordeel over richting of doel en geen projectie."
+
+    Parameters
+    ----------
+    size
+        The too-small check (:func:`techmonitor.progress.size.judgeable`).
+    period
+        The newest period the check looked at.
+    lang
+        ``"nl"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        One sentence, or ``""`` when the series may be judged.
+    """
+    if size.judgeable:
+        return ""
+    if size.reason == "no_data":
+        return msg("nar.size.no_data", lang)
+    total = size.newest_year_total
+    return msg("nar.size.too_small", lang, threshold=fmt.count(size.threshold, lang),
+               value=fmt.count(total, lang) if total == total else msg("none", lang),
+               period=fmt.period(period, lang))
 
 
 def yoy_sentence(name: str, result: TrendResult, lang: Lang = "nl",
@@ -287,8 +343,13 @@ def describe(
     unit: str | None = None,
     overconfident: bool = False,
     band80: tuple[float, float] | None = None,
+    size: SizeCheck | None = None,
 ) -> str:
     """One paragraph on an indicator: movement, target or trend, and caveats.
+
+    No sentence gives a direction ("steeg", "significante daling", "beweegt van doel af")
+    unless the trend's 95% interval excludes no change; a series too small to judge
+    (``size``) gets its values and why it has no verdict, nothing more.
 
     Parameters
     ----------
@@ -308,6 +369,8 @@ def describe(
         Indicator unit (``"count"``, ``"share"``, ``"eur"`` …); default from ``result.kind``.
     overconfident, band80
         See :func:`target_clause`.
+    size
+        The too-small check of the series; when it fails there is no verdict.
 
     Returns
     -------
@@ -327,6 +390,10 @@ def describe(
     parts: list[str] = []
     illustrative = result.illustrative or (target is not None and target.illustrative)
     flag = msg("nar.flag_illustrative", lang) if illustrative else ""
+    if size is not None and not size.judgeable:
+        first = change_sentence(name, result, lang, u, directional=False) + flag + "."
+        last = result.data.periods[-1] if result.data.n else ""
+        return first + " " + size_sentence(size, last, lang)
     if result.kind == "quarterly" and result.yoy:
         # first vs latest quarter would mix trend and season: compare with a year earlier
         first = yoy_sentence(name, result, lang, u)[:-1] + flag

@@ -55,7 +55,8 @@ TIDY_COLUMNS: list[str] = [
 ]
 KEY_COLUMNS: list[str] = ["indicator", "period", "level", "sector", "region", "sex", "vintage"]
 COLUMNS = TIDY_COLUMNS
-LEVELS = ["vmbo", "mbo", "mbo-1", "mbo-2", "mbo-3", "mbo-4", "hbo", "wo", "ho", "all"]
+LEVELS = ["vmbo", "vmbo-b", "vmbo-k", "vmbo-gt", "havo", "vwo", "havo-vwo", "mbo", "mbo-1",
+          "mbo-2", "mbo-3", "mbo-4", "hbo", "wo", "ho", "all"]
 SEXES = ["man", "vrouw", "all"]
 STATUSES = ["definitive", "provisional", "illustrative"]
 # \Z, not $: "$" also matches before a final newline ("PV29\n" would pass)

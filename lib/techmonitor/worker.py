@@ -161,12 +161,13 @@ class Worker:
 
         self.settings = settings
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
+        self.tmp = Path(tempfile.mkdtemp(prefix="techmonitor-worker-", dir=scratch))
         self.session = KernelSession(
             settings.project, warm_imports=settings.warm_imports,
             warm_code=settings.warm_code, restart_every=settings.restart_every,
-            on_start=on_kernel_start)
-        self.tmp = Path(tempfile.mkdtemp(prefix="techmonitor-worker-", dir=scratch))
+            on_start=on_kernel_start, stage_file=self.tmp / "kernel-stage")
         self.started = False
+        self._on_stage: Callable[[str], None] | None = None
 
     @property
     def kernel_pid(self) -> int | None:
@@ -195,10 +196,13 @@ class Worker:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def process(self, task: Task,
-                on_start: Callable[[int | None], None] | None = None) -> TaskResult:
+                on_start: Callable[[int | None], None] | None = None,
+                on_stage: Callable[[str], None] | None = None) -> TaskResult:
         """Execute and render one report; never raises for a report failure.
 
-        ``on_start`` is called with the kernel's process id when execution starts.
+        ``on_start`` is called with the kernel's process id when execution starts,
+        ``on_stage`` with each stage (``execute``, ``html``, ``pdf``) as it begins, so that
+        a supervisor can name the stage of a worker process that dies.
         """
         from techmonitor.execute import CellExecutionFailed, execute_report
 
@@ -222,6 +226,8 @@ class Worker:
         nb_path.unlink(missing_ok=True)
         t1 = time.perf_counter()
         nb = None
+        self._on_stage = on_stage
+        self._stage("execute")
         try:
             nb = execute_report(job, nb_path, self.settings.project,
                                 session=self.session, timeout=self.settings.timeout)
@@ -232,6 +238,7 @@ class Worker:
                 result.cell_source = exc.source
         timings["execute"] = round(time.perf_counter() - t1, 3)
         # reset (or restart after a failure) runs in the kernel while we render here
+        # (a kernel that ran author code is restarted whatever the outcome: KernelSession)
         self.session.prepare(restart=result.status != "ok")
         if nb_path.exists():
             result.notebook = nb_path.read_bytes()
@@ -241,6 +248,10 @@ class Worker:
             self._render(nb, p, result)
         timings["total"] = round(time.time() - t0, 3)
         return result
+
+    def _stage(self, stage: str) -> None:
+        if self._on_stage is not None:
+            self._on_stage(stage)
 
     def _render(self, nb: Any, p: ReportParams, result: TaskResult) -> None:
         from techmonitor.render.html import notebook_to_html
@@ -252,11 +263,13 @@ class Worker:
             result.summary = summary_from_notebook(nb)
             result.results = results_from_notebook(nb)
             if "html" in self.settings.formats:  # the PDF is typeset from the documents
+                self._stage("html")
                 result.stage = "html"
                 result.html = notebook_to_html(nb, title=result.title, language=p.language,
                                                kind=p.kind)
                 result.timings["html"] = round(time.perf_counter() - t, 3)
             if "pdf" in self.settings.formats:
+                self._stage("pdf")
                 result.stage = "pdf"
                 t = time.perf_counter()
                 from techmonitor.render.typst import render_report_pdf

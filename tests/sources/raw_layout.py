@@ -21,6 +21,9 @@ RAW_NAMES = {
     "cbs/80472ned_export_fixture.csv": "cbs/vacatures.csv",
     "cbs/80472ned_metadata_fixture.csv": "cbs/vacatures_metadata.csv",
     "cbs/83599ned_export_fixture.csv": "cbs/vacatures_regio.csv",
+    "duo_vo/examenkandidaten.csv": "duo_vo/duo_examen_raw_all.csv",
+    "published_retention/retention_fixture.csv":
+        "published_retention/retention_figures_published.csv",
 }
 
 

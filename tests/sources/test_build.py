@@ -18,10 +18,12 @@ def test_build_real_raw_passes_validation(raw_dir: Path, tmp_path: Path) -> None
     summary = build_data(raw_dir, tmp_path)
     assert summary["missing"] == []
     assert validate_data(tmp_path) == []
-    assert (tmp_path / "observations.csv").stat().st_size < 2_000_000
+    # about 20,000 rows with the suppression flags and publication dates
+    assert (tmp_path / "observations.csv").stat().st_size < 2_500_000
     rows = (tmp_path / "observations.csv").read_text(encoding="utf-8").count("\n") - 1
     assert rows == summary["rows"]
-    for src in ("duo-ho-eerstejaars", "cbs-80472ned", "cbs-83599ned", "kamerbrief-2012"):
+    for src in ("duo-ho-eerstejaars", "cbs-80472ned", "cbs-83599ned", "kamerbrief-2012",
+                "duo-hbo-starschema", "duo-vo-examen", "published-retention-ho"):
         assert summary["rows_per_source"][src] > 0
         assert f"## {src}" in (tmp_path / "SOURCES.md").read_text(encoding="utf-8")
     # no raw file is copied into the data folder
@@ -55,6 +57,15 @@ def test_build_on_fixtures_never_touches_hand_curated(tmp_path: Path) -> None:
     assert (tmp_path / "targets.yaml").read_text(encoding="utf-8") == "targets: []\n"
     assert summary["rows_per_source"]["duo-ho-eerstejaars"] > 0
     assert summary["rows_per_source"]["cbs-80472ned"] > 0
+    assert summary["rows_per_source"]["duo-vo-examen"] > 0
+    assert summary["rows_per_source"]["published-retention-ho"] == 4
+    written = pd.read_csv(tmp_path / "observations.csv", dtype=str, keep_default_na=False)
+    vmbo = written[(written.indicator == "vmbo_exam_tech") & (written.level == "vmbo")
+                   & (written.region == "NL") & (written.sex == "all")
+                   & (written.period == "2022/23")].iloc[0]
+    # the fixture's 12 + 22 + 40 and one "<5": a lower bound, published by the catalogue's rule
+    assert (vmbo.value, vmbo.suppressed, vmbo.lower_bound, vmbo.published) == (
+        "74", "1", "true", "2023-12-31")
     obs = load_observations(tmp_path)
     hbo = obs[(obs.indicator == "inflow_tech") & (obs.level == "hbo") & (obs.region == "NL")
               & (obs.sex == "all") & (obs.period == "2015/16")]

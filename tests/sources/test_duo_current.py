@@ -82,3 +82,19 @@ def test_mbo_entrants_renamed_column(tmp_path: Path) -> None:
     with pytest.raises(DataValidationError, match=r"2021\.csv: required column\(s\) "
                        r"\['INSTROOM MBO'\] missing"):
         duo_current.mbo_entrants(tmp_path, spec)
+
+
+def test_current_layout_privacy_minus_one(tmp_path: Path) -> None:
+    """The current DUO files publish 1-4 as -1: suppressed (left out and counted), never -1."""
+    src = (FIX / "p02ho1ejrs" / "hbo.csv").read_text(encoding="utf-8")
+    folder = tmp_path / "p02ho1ejrs"
+    folder.mkdir()
+    (folder / "hbo.csv").write_text(src.replace("techniek,bouw,vrouw,4", "techniek,bouw,vrouw,-1"),
+                                    encoding="utf-8")
+    (folder / "wo.csv").write_text((FIX / "p02ho1ejrs" / "wo.csv").read_text(encoding="utf-8"),
+                                   encoding="utf-8")
+    obs = duo_current.first_years(folder, TABLES["p02ho1ejrs"], default_data_dir())
+    nl = obs[(obs.region == "NL") & (obs.sex == "all") & (obs.level == "hbo")]
+    got = nl.set_index(["indicator", "period"])["value"].to_dict()
+    assert got[("inflow_tech", "2022/23")] == 120  # the -1 is left out, not subtracted
+    assert obs.attrs["upper_bound"] == 1  # the other privacy 4 of the fixture is still flagged

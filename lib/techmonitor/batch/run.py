@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -171,6 +170,7 @@ def _execute(batch: BatchState, to_run: list[Job], by_id: dict[str, Job], option
     Returns the executor, whose workers are finishing; the caller closes it. On any error
     (also Ctrl-C) the executor is aborted here: kernels killed, workers stopped.
     """
+    from techmonitor.executors import scratch_dir
     from techmonitor.worker import default_warm_code
 
     workers = default_workers() if options.workers is None else max(0, options.workers)
@@ -180,7 +180,7 @@ def _execute(batch: BatchState, to_run: list[Job], by_id: dict[str, Job], option
         project=batch.project, formats=options.formats, warm_imports=options.warm_imports,
         warm_code=default_warm_code(batch.project) if options.warm_data else "",
         restart_every=options.restart_every, timeout=options.timeout)
-    scratch = Path(tempfile.mkdtemp(prefix="techmonitor-batch-"))
+    scratch = scratch_dir()
     batch.executor_info = {"kind": options.executor, "workers": workers,
                            "scheduler": options.scheduler}
     executor = _make_executor(options, settings, workers, scratch)

@@ -24,6 +24,11 @@ series counts "extra" workers, so two proxies are measured, each as what it is:
 
 The progress category follows :func:`~techmonitor.progress.categories.category_for_ratio`
 applied to *measured extra per year ÷ target per year* (the same thresholds as every target).
+
+**Precision.** A yearly figure is shown no finer than the data it comes from: levels
+published in thousands give a yearly growth in thousands (358 thousand over nine years is
+"about 40,000 a year", never 39,778). :func:`data_step` finds the step of the levels,
+:attr:`ExtraEstimate.shown` rounds to it; the exact value stays in the results file.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ import pandas as pd
 from scipy import stats
 
 from techmonitor.periods import to_decimal_year
+from techmonitor.precision import data_step, round_to
 from techmonitor.progress.categories import NOT_ASSESSABLE, Category, category_for_ratio
 
 #: the programme's baseline for "extra" inflow: the school year before the 2012 letter
@@ -68,6 +74,20 @@ class ExtraEstimate:
     lo95: float | None = None
     hi95: float | None = None
     probability: float | None = None
+    #: the step the source's levels are given in (1000: thousands); see :func:`data_step`
+    step: float = 1.0
+
+    @property
+    def shown(self) -> float:
+        """``per_year`` rounded to the step of the data it comes from."""
+        return round_to(self.per_year, self.step)
+
+    @property
+    def shown_interval(self) -> tuple[float, float] | None:
+        """The 95% interval rounded like :attr:`shown` (None without an interval)."""
+        if self.lo95 is None or self.hi95 is None:
+            return None
+        return round_to(self.lo95, self.step), round_to(self.hi95, self.step)
 
     @property
     def ratio(self) -> float:
@@ -125,7 +145,8 @@ def employment_estimates(levels: pd.DataFrame, changes: pd.DataFrame,
                 slope >= target)
             out.append(ExtraEstimate("employment", vintage, str(lv["period"].iloc[0]),
                                      str(lv["period"].iloc[-1]), slope, "trend", target,
-                                     len(lv), srcs, se, slope - q * se, slope + q * se, prob))
+                                     len(lv), srcs, se, slope - q * se, slope + q * se, prob,
+                                     data_step(y)))
         elif len(ch):
             last = ch.assign(t=ch["period"].map(_year)).sort_values("t").iloc[-1]
             years = float(math.floor(float(last["t"])) - CHANGE_BASE_YEAR)
@@ -133,13 +154,15 @@ def employment_estimates(levels: pd.DataFrame, changes: pd.DataFrame,
                 continue
             out.append(ExtraEstimate("employment", vintage, str(CHANGE_BASE_YEAR),
                                      str(last["period"]), float(last["value"]) / years,
-                                     "published_change", target, 1, srcs))
+                                     "published_change", target, 1, srcs,
+                                     step=data_step([float(last["value"])])))
         elif len(lv) == 2:
             a, b = lv.iloc[0], lv.iloc[1]
             years = float(b["t"]) - float(a["t"])
             out.append(ExtraEstimate("employment", vintage, str(a["period"]), str(b["period"]),
                                      (float(b["value"]) - float(a["value"])) / years,
-                                     "levels", target, 2, srcs))
+                                     "levels", target, 2, srcs,
+                                     step=data_step([float(a["value"]), float(b["value"])])))
     return sorted(out, key=lambda e: (_year(e.end), _year(e.start)))
 
 
@@ -173,7 +196,9 @@ def education_estimates(inflow: pd.DataFrame, target: float,
         out.append(ExtraEstimate("education", str(vintage), baseline, str(last["period"]),
                                  extra, "baseline_difference", target, 2,
                                  tuple(dict.fromkeys([str(base["source"].iloc[0]),
-                                                      str(last["source"])]))))
+                                                      str(last["source"])])),
+                                 step=data_step([float(base["value"].iloc[0]),
+                                                 float(last["value"])])))
     return sorted(out, key=lambda e: _year(e.end))
 
 

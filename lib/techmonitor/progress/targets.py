@@ -27,6 +27,7 @@ from techmonitor.progress.categories import (
     cagr,
     category_for_ratio,
 )
+from techmonitor.progress.size import MIN_COUNT_PER_YEAR
 from techmonitor.trends import TrendResult, prepare
 
 
@@ -338,4 +339,7 @@ def target_rules_text(lang: str = "nl") -> list[str]:
         msg("rules.target.probability", lang),
         msg("rules.target.no_target", lang, rise=SIGNIFICANT_RISE.label(lang),
             fall=SIGNIFICANT_FALL.label(lang), flat=NO_SIGNIFICANT_CHANGE.label(lang)),
+        msg("rules.target.no_direction", lang),
+        msg("rules.target.too_small", lang, threshold=MIN_COUNT_PER_YEAR),
+        msg("rules.target.goals", lang),
     ]

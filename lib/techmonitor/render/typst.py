@@ -11,6 +11,9 @@ a displayed title, H1–H4, a tagged table of contents, every chart a Figure wit
 table header cells repeated on each page, embedded fonts, and the PDF/UA identifier in the
 XMP metadata; Typst refuses to write a document that breaks a rule it can check.
 
+A node whose ``role`` holds ``screen-only`` (the reproducing command, the parameters) is left
+out of the PDF; the HTML shows it.
+
 Fonts are the bundled Fira Sans and, for signs Fira Sans lacks (✓ ✕ ↗ …), DejaVu Sans from
 Debian's ``fonts-dejavu-core``; system fonts are ignored, so the output does not depend on
 what the machine has installed. The document date and the creation timestamp are the last
@@ -296,15 +299,29 @@ def _part(title: str, language: str, front: dict[str, Any] | None,
           body: list[dict[str, Any]], period: str) -> dict[str, Any]:
     return {"title": title, "running": running_title(title, period, language),
             "language": language, "period_words": fmt.quarter(period, language),  # type: ignore[arg-type]
-            "front": front, "body": [_laid_out(node) for node in body]}
+            "front": front, "body": [_laid_out(node) for node in body if printed(node)]}
+
+
+SCREEN_ONLY = "screen-only"  # a node's role token: shown in the HTML, left out of the PDF
+
+
+def printed(node: dict[str, Any]) -> bool:
+    """Whether a node belongs in the PDF: not one whose ``role`` has :data:`SCREEN_ONLY`.
+
+    Parliament's PDF carries the report, not the means to rebuild it: the report gives the
+    command that reproduces it and its parameters that role, and they stay in the HTML and
+    the open data.
+    """
+    return SCREEN_ONLY not in str(node.get("role", "")).split()
 
 
 def _laid_out(node: dict[str, Any]) -> dict[str, Any]:
     """The node with every table's column widths and estimated height (``layout``, points),
     computed here rather than in the template's scripting language (see
-    :mod:`techmonitor.render.tablelayout`)."""
+    :mod:`techmonitor.render.tablelayout`); nodes not :func:`printed` left out."""
     if node.get("type") == "section":
-        return {**node, "children": [_laid_out(c) for c in node.get("children", [])]}
+        return {**node, "children": [_laid_out(c) for c in node.get("children", [])
+                                     if printed(c)]}
     if node.get("type") != "table" or not node.get("columns"):
         return node
     texts = []

@@ -21,6 +21,8 @@ from techmonitor.errors import ParameterError, TechmonitorError
 from techmonitor.indicators import Indicator
 from techmonitor.messages import Lang, msg
 from techmonitor.periods import to_decimal_year
+from techmonitor.progress import size as size_rule
+from techmonitor.progress.size import PERIODS_PER_YEAR, SizeCheck, judgeable
 from techmonitor.reference import Target
 
 
@@ -93,6 +95,8 @@ class Item:
     band: pd.DataFrame | None
     error: str | None = None
     error_step: str | None = None
+    #: the too-small rule (:func:`size_check`); a series that fails it gets no verdict
+    size: SizeCheck | None = None
 
     def view(self) -> Item:
         """The same item with its own copy-on-write views of the frames (one per report)."""
@@ -125,6 +129,44 @@ class Item:
     def category(self) -> progress.Category | None:
         """The assessment's category, if assessed."""
         return self.assessment.category if self.assessment is not None else None
+
+    @property
+    def judged(self) -> bool:
+        """False when the series is too small to judge (the report gives it no verdict)."""
+        return self.size is None or self.size.judgeable
+
+    @property
+    def ci95(self) -> tuple[float, float] | None:
+        """The 95% interval of the trend slope per year (None without one)."""
+        ci = self.trend.slope_ci95 if self.trend is not None else None
+        if ci is None or not all(finite(v) for v in ci):
+            return None
+        return float(ci[0]), float(ci[1])
+
+    @property
+    def significant(self) -> bool:
+        """True when the slope's 95% interval excludes no change: only then may a sentence
+        or cell give the series a direction."""
+        ci = self.ci95
+        return self.judged and ci is not None and (ci[0] > 0 or ci[1] < 0)
+
+    @property
+    def movement(self) -> Literal["rise", "fall", "flat"] | None:
+        """``rise``/``fall`` when significant, ``flat`` when the interval includes no change,
+        None when the series has no interval or is too small to judge."""
+        ci = self.ci95
+        if ci is None or not self.judged:
+            return None
+        return "rise" if ci[0] > 0 else "fall" if ci[1] < 0 else "flat"
+
+    @property
+    def favourable(self) -> bool | None:
+        """Whether a significant movement is the one the indicator's direction asks for
+        (None without a direction or without a significant movement)."""
+        move = self.movement
+        if self.ind.direction not in ("up", "down") or move not in ("rise", "fall"):
+            return None
+        return (move == "rise") == (self.ind.direction == "up")
 
     def unit(self) -> str:
         """Unit for formatting (``count`` or ``share``)."""
@@ -190,15 +232,19 @@ def analyse(
     level: str,
     target: TargetSpec | RelativeTarget | None,
     horizon_year: int,
+    as_of: str | None = None,
 ) -> Item | None:
     """Trend, assessment and projection of one indicator series; None without data.
 
-    ``series`` is the report's series (:func:`techmonitor.report.series.select`). A step that
+    ``series`` is the report's series (:func:`techmonitor.report.series.select`); ``as_of``
+    the report quarter (a target period that ended before it has passed). A step that
     fails with an expected error leaves its result empty and records why (``Item.error``);
-    the series itself is always kept.
+    the series itself is always kept. A count series too small to judge
+    (:func:`size_check`) keeps its trend line but gets no assessment and no projection.
     """
     if series.empty:
         return None
+    size = size_check(series, ind)
     target_error = None
     if isinstance(target, RelativeTarget):
         try:
@@ -209,7 +255,7 @@ def analyse(
     if ind.frequency == "irregular" and series["period"].str.contains("Q").any():
         # single dated readings (UWV's "begin 2016") are no time series: nothing to fit
         return Item(ind, level, series, None, target, None, None, target_error,
-                    "target" if target_error else None)
+                    "target" if target_error else None, size)
     with warnings.catch_warnings():
         # statsmodels warnings are recorded on the result (messages); never in the report
         warnings.simplefilter("ignore")
@@ -217,7 +263,10 @@ def analyse(
             trend = fit(series, ind, target.period if target else None)
         except EXPECTED_ERRORS as exc:
             why = reason_of(exc) + (f"; {target_error}" if target_error else "")
-            return Item(ind, level, series, None, target, None, None, why, "trend")
+            return Item(ind, level, series, None, target, None, None, why, "trend", size)
+        if not size.judgeable:  # shown, but no verdict and no projection (the text says why)
+            return Item(ind, level, series, trend, target, None, None, target_error,
+                        "target" if target_error else None, size)
         assessment: progress.TargetAssessment | progress.TrendAssessment | None = None
         error, step = target_error, "target" if target_error else None
         if target is not None:
@@ -225,14 +274,45 @@ def analyse(
                 assessment = progress.assess_target(
                     trend, target.value, target.period, target.baseline_period,
                     target.baseline_value, direction=direction,
-                    target_illustrative=target.illustrative)
+                    target_illustrative=target.illustrative, as_of=as_of)
+                assessment = respect_uncertainty(assessment, trend)
             except EXPECTED_ERRORS as exc:  # e.g. a baseline outside the data
                 error, step = reason_of(exc), "target"
         if assessment is None:
             assessment = progress.assess_trend(
                 trend, direction=None if ind.direction == "none" else direction)
         band = projection_band(trend, target, horizon_year)
-    return Item(ind, level, series, trend, target, assessment, band, error, step)
+    return Item(ind, level, series, trend, target, assessment, band, error, step, size)
+
+
+def size_check(series: pd.DataFrame, ind: Indicator) -> SizeCheck:
+    """The too-small rule (:func:`techmonitor.progress.size.judgeable`) on one series.
+
+    Irregular readings (single dated figures, often a stock such as open vacancies at one
+    moment) are judged on their newest reading, as a yearly figure.
+    """
+    freq = ind.frequency if ind.frequency in PERIODS_PER_YEAR else "year"
+    return judgeable(series["value"], kind=ind.kind, frequency=freq,
+                     threshold=size_rule.MIN_COUNT_PER_YEAR)
+
+
+def respect_uncertainty(assessment: progress.TargetAssessment, trend: trends.TrendResult
+                        ) -> progress.TargetAssessment:
+    """No "moving away" on a trend whose 95% interval includes no change.
+
+    :func:`~techmonitor.progress.assess_target` gives ``moving_away`` without an interval
+    when the baseline met the target and the latest value no longer does; that is a
+    direction, so it stands only when the slope's interval excludes zero, else the
+    verdict is ``uncertain`` (the point category is kept).
+    """
+    ci = trend.slope_ci95
+    if assessment.category is not progress.MOVING_AWAY or assessment.ratio_ci95 is not None:
+        return assessment
+    if ci is not None and all(finite(v) for v in ci) and (ci[0] > 0 or ci[1] < 0):
+        return assessment
+    return replace(assessment, category=progress.UNCERTAIN,
+                   point_category=progress.MOVING_AWAY,
+                   trend_ci95=None if ci is None else (float(ci[0]), float(ci[1])))
 
 
 def fit(series: pd.DataFrame, ind: Indicator, target_period: str | None
@@ -279,33 +359,39 @@ def projection_band(trend: trends.TrendResult, target: TargetSpec | None,
 
 
 def change_since(item: Item, lang: Lang) -> str:
-    """Change of the latest value against the previous observation, formatted."""
-    s = item.series
-    if len(s) < 2:
+    """Change of the latest value against the same period a year earlier, formatted (one
+    base for every series: :func:`techmonitor.report.bases.year_earlier`)."""
+    from techmonitor.report.bases import year_earlier
+
+    ch = year_earlier(item.series)
+    if ch is None:
         return msg("none", lang)
-    prev, last = s.iloc[-2], s.iloc[-1]
-    diff = float(last["value"]) - float(prev["value"])
-    text = fmt.value_change(diff, item.unit(), lang)
+    text = fmt.value_change(ch.change, item.unit(), lang)
     return msg("change.since", lang, change=text,
-               period=fmt.period(str(prev["period"]), lang, "short"))
+               period=fmt.period(ch.base_period, lang, "short"))
 
 
 def trend_word(item: Item, lang: Lang) -> str:
-    """Average change per year of the linear trend with an arrow: ``↗ +874 per jaar``.
+    """Average change per year of the linear trend: ``↗ +874 per jaar``.
 
-    The arrow follows the sign of the slope; whether the movement is significant is the
-    status column's job.
+    The arrow follows the sign of the slope and is shown only when the slope's 95% interval
+    excludes no change; otherwise the cell says the trend is not significant, and a series
+    too small to judge says that instead.
     """
     trend = item.trend
     if trend is None and item.error:
         return msg("not_estimated", lang)
     if trend is None and item.ind.frequency == "irregular":
         return msg("trend.readings", lang)
+    if not item.judged:
+        return msg("trend.too_small", lang)
     if trend is None or trend.slope is None or not finite(trend.slope):
         return msg("trend.none", lang)
     slope = trend.slope
     per_year = fmt.value_change(slope, item.unit(), lang)
-    arrow = "↗" if slope > 0 else "↘" if slope < 0 else "→"
+    if not item.significant:  # no arrow on an interval that includes no change
+        return msg("trend.per_year_ns", lang, change=per_year)
+    arrow = "↗" if slope > 0 else "↘"
     return msg("trend.per_year", lang, arrow=arrow, change=per_year)
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from techmonitor import fmt, progress
 from techmonitor.messages import join_words, unit_name
 from techmonitor.report import document as doc
+from techmonitor.report import education, track_record
 from techmonitor.report.analysis import kind_reliable
 from techmonitor.report.ids import SECTION_IDS
 from techmonitor.report.intro import STATUS_ORDER, latest_period
@@ -44,15 +45,84 @@ def method_section(report: Report) -> doc.Section:
                               report.t("met.col_unit"), report.t("met.col_goal")], rows))
     out += [doc.Heading(report.t("met.trend"), 3, "methode-trend"),
             doc.Paragraph(report.t("met.trend_text")),
-            doc.Paragraph(bands_text(report)),
-            doc.Heading(report.t("met.progress"), 3, "methode-voortgang"),
+            doc.Paragraph(bands_text(report))]
+    out += seasonal_blocks(report)
+    out += track_blocks(report)
+    out += [doc.Heading(report.t("met.progress"), 3, "methode-voortgang"),
             doc.BulletList(tuple(progress.target_rules_text(lang))),
             doc.BulletList(tuple(progress.measure_rules_text(lang))),
             doc.Heading(report.t("met.sources"), 3, "bronnen"),
             sources_table(report),
             doc.Heading(report.t("met.breaks"), 3, "breuken"),
-            doc.BulletList(breaks_text(report))]
+            doc.BulletList(breaks_text(report) + education.method_breaks(report))]
     return doc.section(report.t("sec.method"), SECTION_IDS["method"], out)
+
+
+def seasonal_blocks(report: Report) -> list[doc.Node]:
+    """The seasonal check and the window of quarterly series: the rule, and its outcome per
+    quarterly series of the report (nothing when the report has none)."""
+    from techmonitor.report.labour import quarterly_items, seasonal_check_text
+    from techmonitor.report.national_analysis import COVID_QUARTERS
+
+    items = quarterly_items(report)
+    checks = [i.trend.seasonal_check for i in items
+              if i.trend is not None and i.trend.seasonal_check is not None]
+    results = [r for r in (seasonal_check_text(report, i) for i in items) if r]
+    if not results or not checks:
+        return []
+    return [doc.Heading(report.t("met.seasonal.title"), 3, "methode-seizoen"),
+            doc.Paragraph(report.t(
+                "met.seasonal.text", band=fmt.percent(100 * checks[0].band, 0, report.lang),
+                first=report.fmt_period(COVID_QUARTERS[0], "short"),
+                last=report.fmt_period(COVID_QUARTERS[1], "short"))),
+            doc.BulletList(tuple(results))]
+
+
+def track_blocks(report: Report) -> list[doc.Node]:
+    """The track record: per projected series what the projection a year earlier said and
+    what came in, how often the bands held over this report's series and (national report)
+    over every projected series of the batch, each sum naming the series it was measured on."""
+    lang = report.lang
+    out: list[doc.Node] = [doc.Heading(report.t("met.track.title"), 3, "methode-terugblik"),
+                           doc.Paragraph(report.t("met.track.intro"))]
+    if not report.track:
+        return out + [doc.Paragraph(report.t("met.track.none"))]
+    rows = []
+    for r in report.track:  # five columns, so the table fits the page
+        p = r.projection
+        if p is None:
+            rows.append([r.name(lang), report.fmt_period(r.known_then, "short")
+                         if r.known_then else report.t("none"), report.t("none"),
+                         report.t("none"), report.t("met.track.no_comparison")])
+            continue
+        unit = "share" if r.kind == "share" else "count"
+        val = lambda x, u=unit: fmt.value(x, u, lang)  # noqa: E731
+        inside = ("inside80" if p.inside80 else "inside95" if p.inside95 else "outside")
+        rows.append([r.name(lang), report.t("met.track.span", origin=report.fmt_period(
+                         p.origin, "short"), period=report.fmt_period(p.period, "short")),
+                     f"{val(p.projected)} ({val(p.lo80)} – {val(p.hi80)})", val(p.actual),
+                     report.t(f"met.track.{inside}")])
+    out.append(doc.table(report.t("met.track.table"),
+                         [report.t("col.indicator"), report.t("met.track.col_from"),
+                          report.t("met.track.col_projected"),
+                          report.t("met.track.col_actual"), report.t("met.track.col_inside")],
+                         rows, numeric=[False, False, True, True, False]))
+    own = coverage_parts(report, track_record.coverage_of(report.track))
+    if own:
+        out.append(doc.Paragraph(report.t("met.track.summary", parts=own)))
+    # the sum over every report of the batch is made by the batch from the results files
+    # (the appendix overview and the index page), not by one report re-fitting the others
+    out.append(doc.Paragraph(report.t("met.track.batch")))
+    return out
+
+
+def coverage_parts(report: Report, cov: dict[str, Any]) -> str:
+    """``aantallen 75% en 92% (66 en 81 van 88)``: per kind, the share inside each band."""
+    lang = report.lang
+    return "; ".join(report.t(
+        "met.track.part", kind=report.t(f"met.kind.{k}"),
+        c80=fmt.percent(100 * c.share80, 0, lang), c95=fmt.percent(100 * c.share95, 0, lang),
+        i80=c.inside80, i95=c.inside95, n=c.n) for k, c in cov.items() if c.n)
 
 
 def breaks_text(report: Report) -> tuple[str, ...]:
@@ -62,7 +132,8 @@ def breaks_text(report: Report) -> tuple[str, ...]:
     target = next((t for t in report.national_targets if t.id == "masterplan-40000"), None)
     value = (fmt.number(target.target_value, 0, report.lang)
              if target is not None else report.t("none"))
-    values = {"target": value, "baseline": report.fmt_period(BASELINE_SCHOOL_YEAR, "short")}
+    values = {"target": value, "baseline": report.fmt_period(BASELINE_SCHOOL_YEAR, "short"),
+              "what": report.t("x40.what.employment")}
     return tuple(report.t(f"met.break.{k}", **values) for k in BREAKS)
 
 
@@ -91,8 +162,19 @@ def bands_text(report: Report) -> str:
     num = lambda x: fmt.number(float(x), 1, lang)  # noqa: E731
     text = report.t("met.bands", fmin=num(min(e["factor_min"] for e in kinds.values())),
                     fmax=num(max(e["factor_max"] for e in kinds.values())))
-    if parts:
+    if parts:  # measured on the vacancy series held out of the learning
         text += " " + report.t("met.coverage", parts="; ".join(parts))
+    # measured on the education series the reports project (never used for the learning)
+    external = [report.t("met.coverage_part", kind=report.t(f"met.kind.{kind}"),
+                         c80=pct(e["external"]["coverage80"]["pooled"]),
+                         c95=pct(e["external"]["coverage95"]["pooled"]),
+                         n=fmt.number(float(e["external"]["n_forecasts"]), 0, lang))
+                for kind, e in kinds.items() if e.get("external")]
+    if external:
+        text += " " + report.t("met.coverage_external", parts="; ".join(external))
+    share = kinds.get("share") or {}
+    if (share.get("centre") or {}).get("damping") == 0:  # the slope of a share dies at once
+        text += " " + report.t("met.share_flat")
     rel = {k: e["reliability"] for k, e in kinds.items() if e.get("reliability")}
     bad = [k for k in rel if not kind_reliable(k, cal)]
     if rel and not bad:
@@ -169,6 +251,10 @@ def param_rows(report: Report) -> list[list[str]]:
     return rows
 
 
+#: a node role: shown in the HTML, left out of the PDF (render/typst.py reads the same token)
+SCREEN_ONLY = "screen-only"
+
+
 def provenance_section(report: Report) -> doc.Section:
     """Data hash, code version, parameters, the reproducing command and every finding."""
     out: list[doc.Node] = [
@@ -176,10 +262,12 @@ def provenance_section(report: Report) -> doc.Section:
         doc.KeyValue(((report.t("prov.data_hash"), report.data_hash[:16]),
                       (report.t("prov.code"), report.code_version))),
         doc.Paragraph(report.t("prov.csv"), href=csv_name(report.params.report_id)),
-        doc.Paragraph(report.t("prov.command") + ":"),
-        doc.Code(report.reproduce_command),
+        # reproduction details are for the HTML and the open data, not parliament's PDF
+        doc.Paragraph(report.t("prov.command") + ":", role=SCREEN_ONLY),
+        doc.Code(report.reproduce_command, role=SCREEN_ONLY),
         doc.table(report.t("prov.params"),
-                  [report.t("prov.col_param"), report.t("prov.col_value")], param_rows(report)),
+                  [report.t("prov.col_param"), report.t("prov.col_value")], param_rows(report),
+                  role=SCREEN_ONLY),
         doc.Heading(report.t("prov.findings"), 3, "bevindingen"),
     ]
     if report.findings:
@@ -203,8 +291,15 @@ def summary(report: Report) -> doc.Summary:
     measures = Counter(r.assessment.category for r in report.measure_rows
                        if r.assessment is not None)
 
+    # verdicts on illustrative targets, per category: an index entry names them as such
+    ill: Counter[progress.Category] = Counter(
+        i.assessment.category for i in report.items
+        if isinstance(i.assessment, progress.TargetAssessment)
+        and i.assessment.target_illustrative)
+
     def _cats(counter: Counter[progress.Category]) -> list[dict[str, Any]]:
-        return [{"code": c.code, "label": c.label(lang), "symbol": c.symbol, "count": n}
+        return [{"code": c.code, "label": c.label(lang), "symbol": c.symbol, "count": n,
+                 "illustrative_targets": ill[c]}
                 for c, n in sorted(counter.items(), key=lambda kv: -kv[0].rank)]
 
     return doc.Summary({

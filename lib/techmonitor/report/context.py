@@ -27,14 +27,17 @@ import pandas as pd
 
 from techmonitor import fmt
 from techmonitor.config import ReportParams
-from techmonitor.errors import ParameterError
+from techmonitor.errors import DataValidationError, ParameterError
 from techmonitor.indicators import Indicator
 from techmonitor.messages import Lang, msg
 from techmonitor.periods import shift_quarter
+from techmonitor.progress import size as size_rule
 from techmonitor.reference import SectorsRef, Target
-from techmonitor.report import national_analysis, store
+from techmonitor.report import education_analysis, national_analysis, store
 from techmonitor.report.analysis import Item, analyse, levels_for, match_target
 from techmonitor.report.comparison import Comparison
+from techmonitor.report.education_analysis import EducationFigures
+from techmonitor.report.goal_verdicts import GOALS, GoalVerdict, goal_verdict, open_gaps
 from techmonitor.report.ids import CHANGES_ID, REGIONS_ID, SECTION_IDS
 from techmonitor.report.measure_analysis import MeasureRow
 from techmonitor.report.measure_analysis import measure_rows as compute_measure_rows
@@ -45,8 +48,10 @@ from techmonitor.report.regional_analysis import (
     compare_provinces,
     since_letter,
 )
+from techmonitor.report.sector_delineation import SectorDelineation, sector_delineation
 from techmonitor.report.series import select
 from techmonitor.report.store import SourceInfo
+from techmonitor.report.track_record import TrackRecord, item_records
 from techmonitor.titles import report_title
 from techmonitor.trends import widening
 
@@ -100,10 +105,18 @@ class ReportContext:
     calibration: Mapping[str, Any] = field(default_factory=dict)
     #: the national report's figures beyond its items (retention, the 40,000, cohorts)
     national: NationalFigures = field(default_factory=NationalFigures)
+    #: the education series beyond their items (breaks, vmbo, havo/vwo, net retention)
+    education: EducationFigures = field(default_factory=EducationFigures)
     #: what changed since the earlier report (``compare_with``); set by ``Report``
     comparison: Comparison | None = None
     #: ``(id, title)`` of the author's own sections (params ``analysis``), for the contents
     own_contents: tuple[tuple[str, str], ...] = field(default=())
+    #: one answer per goal of the 2012 letter (:mod:`goal_verdicts`)
+    goal_verdicts: tuple[GoalVerdict, ...] = field(default=())
+    #: a sector report's delineation (SBI sections, programmes per level)
+    delineation: SectorDelineation | None = None
+    #: per projected item: what the projection a year earlier said, and what came in
+    track: tuple[TrackRecord, ...] = field(default=())
     #: national report: each goal series then (the letter's year) and now
     since_letter: tuple[SinceLetter, ...] = field(default=())
     #: national and province reports: the provinces side by side
@@ -163,6 +176,14 @@ class ReportContext:
     def goal_items(self, goal: int) -> list[Item]:
         """Items of one goal, quarterly labour-market series excluded (own section)."""
         return [i for i in self.items if i.ind.goal == goal and i.ind.frequency != "quarter"]
+
+    def goal_verdict(self, goal: int) -> GoalVerdict:
+        """The answer for one goal (:mod:`goal_verdicts`)."""
+        return next(v for v in self.goal_verdicts if v.goal == goal)
+
+    def item(self, key: str) -> Item:
+        """The item with this key (``inflow_tech-hbo``)."""
+        return next(i for i in self.items if i.key == key)
 
     @property
     def warnings(self) -> list[str]:
@@ -253,7 +274,8 @@ def build_context(params: ReportParams) -> ReportContext:
             target = match_target(ind, level, params.sector, params.region, national_targets,
                                   list(params.targets))
             key = ("item", params.period, ind.code, level, params.sector, params.region,
-                   tuple(params.sbi), repr(target), params.target_year)
+                   tuple(params.sbi), repr(target), params.target_year,
+                   size_rule.MIN_COUNT_PER_YEAR)
 
             def compute(ind: Indicator = ind, level: str = level, target: Any = target
                         ) -> Item | None:
@@ -262,7 +284,7 @@ def build_context(params: ReportParams) -> ReportContext:
                 if series.empty:  # nothing of this indicator in the report's sector or region
                     return None
                 return analyse(series, ind, target=target, level=level,
-                               horizon_year=params.target_year)
+                               horizon_year=params.target_year, as_of=params.period)
 
             item = store.memo(data_dir, key, compute)
             if item is not None:
@@ -286,12 +308,27 @@ def build_context(params: ReportParams) -> ReportContext:
     calibration = MappingProxyType(widening.summary())
     national = national_analysis.compute(data_dir, params, catalogue, tuple(items),
                                          tuple(national_targets), calibration)
+    verdicts = tuple(goal_verdict(n, [i for i in items if i.ind.goal == n], catalogue,
+                                  open_gaps(n, national.present)) for n in GOALS)
+    delineation = None
+    if params.kind == "sector":
+        try:
+            delineation = sector_delineation(data_dir, params.sector, sectors_ref)
+        except DataValidationError as exc:  # the report says where the delineation stands
+            findings.append(Finding("delineation", "delineation", str(exc)))
+    track = store.memo(data_dir, ("track", params.period, params.sector, params.region,
+                                  tuple(params.sbi), tuple(params.levels), params.target_year,
+                                  tuple(i.key for i in items)),
+                       lambda: item_records(items))
     kind = params.kind
     return ReportContext(
         params, project, MappingProxyType(dict(catalogue)), tuple(items), rows,
         tuple(findings), tuple(sectors), tuple(national_targets),
         MappingProxyType(store.load_sources(data_dir)), store.data_hash(data_dir),
         store.code_version(project), calibration, national,
+        goal_verdicts=verdicts, delineation=delineation, track=track,
+        education=education_analysis.compute(data_dir, params, catalogue, tuple(items),
+                                             sectors_ref),
         since_letter=since_letter(data_dir, params, catalogue) if kind == "national" else (),
         provinces=compare_provinces(data_dir, params, catalogue)
         if kind in ("national", "region") else None)

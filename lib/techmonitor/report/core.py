@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from techmonitor.config import FIELDS, ReportParams, from_values
+from techmonitor.engine import stage as kernel_stage
 from techmonitor.errors import ParameterError
 from techmonitor.report import (
     annex,
@@ -147,7 +148,8 @@ class Report:
             return (), None
         self._in_analysis = True
         try:
-            made = own_analysis.run_analysis(self, path)
+            with kernel_stage("the own analysis"):  # named if the author's code kills us
+                made = own_analysis.run_analysis(self, path)
         except own_analysis.AnalysisError as exc:
             return (), str(exc)
         finally:

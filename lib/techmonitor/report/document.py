@@ -111,10 +111,12 @@ class KeyValue(Node):
 
 @dataclass(frozen=True)
 class Code(Node):
-    """A command or other literal text."""
+    """A command or other literal text; ``role`` as for :class:`Paragraph`
+    (``screen-only``: in the HTML, not in parliament's PDF)."""
 
     TYPE: ClassVar[str] = "code"
     text: str
+    role: str = ""
 
 
 @dataclass(frozen=True)

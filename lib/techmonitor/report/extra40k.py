@@ -15,7 +15,7 @@ from techmonitor import charts, fmt, narrative
 from techmonitor.messages import join_words
 from techmonitor.progress import extra
 from techmonitor.report import document as doc
-from techmonitor.report.labels import measure_how, measure_label, vintage_label
+from techmonitor.report.labels import measure_how, measure_label, measure_what, vintage_label
 from techmonitor.report.national_analysis import EMPLOYMENT, INFLOW, Extra40k
 
 if TYPE_CHECKING:
@@ -29,10 +29,25 @@ def key_sentence(report: Report) -> str | None:
         return None
     head, lang = x40.headline, report.lang
     return report.t("key.x40", target=fmt.number(float(x40.target.target_value), 0, lang),
-                    label=measure_label(report, head),
-                    value=fmt.number(head.per_year, 0, lang),
-                    pct=fmt.percent(100 * head.ratio, 0, lang),
+                    label=measure_label(report, head), what=measure_what(report, head),
+                    value=amount(report, head), interval=interval(report, head),
                     symbol=head.category.symbol, category=head.category.label(lang))
+
+
+def amount(report: Report, e: extra.ExtraEstimate) -> str:
+    """``ongeveer 40.000``: the yearly figure rounded to what its data carry
+    (:attr:`~techmonitor.progress.extra.ExtraEstimate.shown`); exact counts stay exact."""
+    text = fmt.number(e.shown, 0, report.lang)
+    return report.t("x40.about", value=text) if e.step > 1 else text
+
+
+def interval(report: Report, e: extra.ExtraEstimate) -> str:
+    """``95%: 17.000 tot 38.000`` (rounded like the value), or why there is none."""
+    shown = e.shown_interval
+    if shown is None:
+        return report.t(f"x40.no_interval.{e.method}")
+    lo, hi = (fmt.number(x, 0, report.lang) for x in shown)
+    return report.t("x40.interval", lo=lo, hi=hi)
 
 
 def blocks(report: Report, x40: Extra40k) -> list[doc.Node]:
@@ -41,6 +56,7 @@ def blocks(report: Report, x40: Extra40k) -> list[doc.Node]:
     goal = float(x40.target.target_value)
     goal_text = fmt.number(goal, 0, lang)
     out: list[doc.Node] = [doc.Paragraph(report.t("x40.operationalisation", target=goal_text,
+                                                  what=report.t("x40.what.employment"),
                                                   baseline=report.fmt_period(
                                                       extra.BASELINE_SCHOOL_YEAR, "short")))]
     found = list(x40.estimates)
@@ -51,19 +67,16 @@ def blocks(report: Report, x40: Extra40k) -> list[doc.Node]:
     if head is not None:
         out.append(doc.Paragraph(report.t(
             "x40.headline", label=measure_label(report, head),
-            vintage=vintage_label(report, head.vintage),
-            value=fmt.number(head.per_year, 0, lang),
-            pct=fmt.percent(100 * head.ratio, 0, lang),
+            vintage=vintage_label(report, head.vintage), what=measure_what(report, head),
+            value=amount(report, head), interval=interval(report, head),
             target=goal_text, symbol=head.category.symbol,
             category=head.category.label(lang))))
     for e in found:
         if e.probability is None:
             continue
         values = {"label": measure_label(report, e), "vintage": vintage_label(report, e.vintage),
-                  "value": fmt.number(e.per_year, 0, lang),
-                  "lo": fmt.number(e.lo95 or 0.0, 0, lang),
-                  "hi": fmt.number(e.hi95 or 0.0, 0, lang),
-                  "target": goal_text}
+                  "what": measure_what(report, e), "value": amount(report, e),
+                  "interval": interval(report, e), "target": goal_text}
         p = narrative.probability(e.probability, lang, reliable=x40.reliable)
         if p is not None:
             out.append(doc.Paragraph(report.t("x40.probability", p=p, **values)))
@@ -79,10 +92,13 @@ def blocks(report: Report, x40: Extra40k) -> list[doc.Node]:
         out.append(doc.Paragraph(report.t(
             "x40.education", label=measure_label(report, e),
             vintage=vintage_label(report, e.vintage),
-            value=fmt.number(e.per_year, 0, lang),
-            pct=fmt.percent(100 * e.ratio, 0, lang), target=goal_text)))
-    out.append(_figure(report, found, goal, goal_text))
+            value=amount(report, e), pct=fmt.percent(100 * e.ratio, 0, lang),
+            target=goal_text)))
+    employment = [e for e in found if e.route == "employment"]
+    if employment:  # the axis measures net employment growth: the education route is no bar
+        out.append(_figure(report, employment, goal, goal_text))
     out.append(_table(report, x40))
+    out.append(doc.Paragraph(report.t("x40.rounding")))
     out.append(doc.Note(report.t("x40.caveats"), "note"))
     out.append(doc.Note(report.t("x40.lateral_missing"), "note"))
     return out
@@ -90,20 +106,24 @@ def blocks(report: Report, x40: Extra40k) -> list[doc.Node]:
 
 def _figure(report: Report, found: list[extra.ExtraEstimate], goal: float,
             goal_text: str) -> doc.Figure:
+    """Bars of the employment measurements (rounded, with their rounded 95% interval)."""
     lang = report.lang
     labels = [measure_label(report, e) for e in found]
+    axis = measure_what(report, found[0])
     fig = charts.bars_against_target(
-        labels, [e.per_year for e in found], target=goal,
+        labels, [e.shown for e in found], target=goal,
         target_label=report.t("x40.target_line", target=goal_text),
-        errors=[(e.hi95 - e.per_year) if e.hi95 is not None else None for e in found],
-        unit="count", lang=lang, axis_label=report.t("x40.axis"))
-    alt = report.t("x40.alt", target=goal_text, parts=join_words(
+        errors=[None if e.shown_interval is None else e.shown_interval[1] - e.shown
+                for e in found],
+        unit="count", lang=lang, axis_label=axis)
+    alt = report.t("x40.alt", target=goal_text, what=axis, parts=join_words(
         [report.t("x40.alt_part", label=lb, vintage=vintage_label(report, e.vintage),
-                  value=fmt.number(e.per_year, 0, lang))
+                  value=amount(report, e))
          for lb, e in zip(labels, found, strict=True)], lang))
     sources = sorted({s for e in found for s in e.sources})
     return doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-extra40k"), alt,
-                      report.t("chart.caption", name=report.t("x40.chart", target=goal_text)),
+                      report.t("chart.caption", name=report.t(
+                          "x40.chart", what=axis[:1].upper() + axis[1:], target=goal_text)),
                       report.t("chart.source", sources=", ".join(sources)))
 
 
@@ -114,10 +134,7 @@ def _table(report: Report, x40: Extra40k) -> doc.Table:
     lang = report.lang
     rows = []
     for e in x40.estimates:
-        per_year = fmt.number(e.per_year, 0, lang)
-        if e.lo95 is not None and e.hi95 is not None:
-            per_year += (f" ({fmt.number(e.lo95, 0, lang)} – "
-                         f"{fmt.number(e.hi95, 0, lang)})")
+        per_year = f"{amount(report, e)} ({interval(report, e)})"
         prob = (narrative.probability(e.probability, lang, reliable=x40.reliable)
                 or report.t("none"))
         cat = e.category

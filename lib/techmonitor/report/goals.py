@@ -6,13 +6,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from techmonitor import charts, narrative, progress
+from techmonitor import charts, fmt, narrative, progress
 from techmonitor.messages import join_words
 from techmonitor.periods import to_decimal_year, to_decimal_years
 from techmonitor.report import document as doc
-from techmonitor.report import retention
+from techmonitor.report import education, retention
 from techmonitor.report.analysis import Item, band80_at, overconfident
+from techmonitor.report.goal_verdicts import GoalVerdict
 from techmonitor.report.ids import SECTION_IDS
+from techmonitor.report.store import public_names
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -27,14 +29,71 @@ MIN_CHART_POINTS = 3
 def goal_section(report: Report, n: int) -> doc.Section:
     """Section ``doel-n`` with every indicator of goal ``n`` that has data here."""
     title = report.t("sec.goal", n=n, title=report.t(f"goal.{n}"))
-    own = retention.codes_shown_elsewhere()
+    own = retention.codes_shown_elsewhere() + education.codes_shown_elsewhere()
     items = [i for i in report.goal_items(n) if i.ind.code not in own]
-    extra = retention.goal_blocks(report, n)  # retention (goal 4), what is missing (3, 4)
+    # retention (goal 4), what is missing (3, 4); vmbo, havo/vwo (1), net retention (2)
+    extra = retention.goal_blocks(report, n) + education.goal_blocks(report, n)
+    answer = doc.Paragraph(goal_answer(report, report.goal_verdict(n), full=True))
     if not items and not extra:
-        return doc.section(title, SECTION_IDS[f"goal{n}"], doc.Paragraph(report.t("goal.none")))
+        return doc.section(title, SECTION_IDS[f"goal{n}"], answer,
+                           doc.Paragraph(report.t("goal.none")))
     blocks = [indicator_blocks(report, item) + retention.after_item(report, item)
-              for item in items]
-    return doc.section(title, SECTION_IDS[f"goal{n}"], *blocks, extra)
+              + education.after_item(report, item) for item in items]
+    return doc.section(title, SECTION_IDS[f"goal{n}"], answer, *blocks, extra)
+
+
+def goal_answer(report: Report, v: GoalVerdict, *, full: bool) -> str:
+    """The one answer for a goal: ``Doel 1 (...): geen aantoonbare verandering. Het oordeel
+    rust op ...``. ``full`` names every series with its trend and interval (the goal
+    section); otherwise the series are counted (the key messages)."""
+    lang = report.lang
+    out = [report.t("goalv.head", n=v.goal, title=report.t(f"goal.{v.goal}"),
+                    verdict=report.t(f"goalv.verdict.{v.verdict}"))]
+    if v.basis:
+        if full:
+            parts = [series_answer(report, report.item(k)) for k in v.basis]
+        else:
+            parts = [report.t(f"goalv.n_{what}", n=len(keys)) for what, keys in
+                     (("unfavourable", v.unfavourable), ("favourable", v.favourable),
+                      ("flat", v.flat)) if keys]
+        out.append(report.t(f"goalv.rests.{v.basis_kind}", goal=v.goal,
+                            period=report.fmt_period(v.latest_period or "", "short"),
+                            parts=join_words(parts, lang) if not full else "; ".join(parts)))
+    if full and v.context:
+        names = [narrative.in_sentence(report.item(k).name(lang)) for k in v.context]
+        out.append(report.t("goalv.context", names=join_words(names, lang)))
+    missing = [narrative.in_sentence(report.item(k).name(lang))
+               + " (" + why_unjudged(report, report.item(k)) + ")"
+               for k in v.not_judged] if full else []
+    if not full and v.not_judged:
+        missing.append(report.t("goalv.n_unjudged", n=len(v.not_judged)))
+    if v.gaps:
+        missing.append(report.t("goalv.gaps", n=len(v.gaps)))
+    if missing:
+        out.append(report.t("goalv.missing", what=join_words(missing, lang)))
+    return " ".join(out)
+
+
+def series_answer(report: Report, item: Item) -> str:
+    """``aandeel techniek onder mbo-deelnemers: significante daling (-0,3 procentpunt per
+    jaar, 95%: -0,4 tot -0,2; 26,7% in 2019/'20)``."""
+    ci = item.ci95
+    assert ci is not None and item.trend is not None and item.trend.slope is not None
+    unit = item.unit()
+    lo, hi = narrative.interval(ci, unit, report.lang)
+    return report.t(f"goalv.series.{item.movement}",
+                    name=narrative.in_sentence(item.name(report.lang)),
+                    slope=fmt.value_change(item.trend.slope, unit, report.lang), lo=lo, hi=hi,
+                    value=item.value(float(item.latest["value"]), report.lang),
+                    period=report.fmt_period(str(item.latest["period"]), "short"))
+
+
+def why_unjudged(report: Report, item: Item) -> str:
+    """Why a series has no answer: too small to judge, or no trend."""
+    if item.size is not None and not item.size.judgeable:
+        return report.t("status.too_small_why", threshold=fmt.count(item.size.threshold,
+                                                                    report.lang))
+    return report.t("goalv.no_trend")
 
 
 def failure_note(report: Report, item: Item) -> doc.Note | None:
@@ -62,7 +121,8 @@ def indicator_blocks(report: Report, item: Item) -> list[doc.Node]:
     out.append(doc.Paragraph(narrative.describe(
         name, item.trend, target, trend, lang, item.unit(),
         overconfident=overconfident(item, report.calibration),
-        band80=band80_at(item, target.target_period) if target is not None else None)))
+        band80=band80_at(item, target.target_period) if target is not None else None,
+        size=item.size)))
     note = failure_note(report, item)
     if note is not None:
         out.append(note)
@@ -77,8 +137,9 @@ def caption(report: Report, item: Item, name: str | None = None) -> str:
 
 
 def source_line(report: Report, item: Item) -> str:
-    """``Bron: duo-1cijferho, cbs-80472ned.``"""
-    return report.t("chart.source", sources=", ".join(item.sources()))
+    """``Bron: CBS StatLine, vacatures naar bedrijfstak (80472NED).`` (public names)"""
+    return report.t("chart.source", sources=public_names(report.sources, item.sources(),
+                                                          report.lang))
 
 
 def alt_text(report: Report, item: Item, name: str | None = None) -> str:
@@ -126,7 +187,7 @@ def trend_figure(report: Report, item: Item) -> Figure:
     )
     trend = item.trend
     fitted = None
-    if trend is not None and len(trend.fitted):
+    if trend is not None and len(trend.fitted) and item.judged:  # no line on a too-small series
         fitted = (np.asarray(trend.data.t, dtype=float), trend.fitted.to_numpy(dtype=float))
     band = None
     if item.band is not None and len(item.band):

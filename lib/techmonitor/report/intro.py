@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from techmonitor import narrative, progress
+from techmonitor import fmt, narrative, progress
+from techmonitor.messages import join_words
 from techmonitor.periods import sort_key
 from techmonitor.report import changes, extra40k
 from techmonitor.report import document as doc
@@ -16,6 +17,7 @@ from techmonitor.report.analysis import (
     overconfident,
     trend_word,
 )
+from techmonitor.report.goals import goal_answer
 from techmonitor.report.ids import SECTION_IDS
 
 if TYPE_CHECKING:
@@ -59,67 +61,116 @@ def title_block(report: Report) -> doc.Front:
                      tuple(report.sections()), notice)
 
 
-def _priority(item: Item) -> tuple[int, int]:
-    """Sort key for the key messages: targets first (worst first), then clear trends."""
-    cat = item.category
-    has_target = isinstance(item.assessment, progress.TargetAssessment)
-    rank = cat.rank if cat is not None else 9
-    if has_target:
-        return (0, rank)
-    clear = cat in (progress.SIGNIFICANT_RISE, progress.SIGNIFICANT_FALL)
-    return (1 if clear else 2, 0)
-
-
 def key_sentences(report: Report) -> list[str]:
-    """3–6 sentences: scope, target counts, the most telling indicators, vacancies."""
+    """The key messages: scope, one answer per goal, the targets (saying which are
+    illustrative), every significant finding (falls first), the series too small to judge,
+    the 40,000, vacancies and the most important change. Each follows from a number in the
+    results file."""
     lang = report.lang
-    items = [i for i in report.items if i.trend is not None]
     out = [report.t("key.intro", n=len(report.items), scope=report.scope)]
-    targeted = [i for i in items if isinstance(i.assessment, progress.TargetAssessment)]
+    out += [goal_answer(report, v, full=False) for v in report.goal_verdicts]
+    targeted = [i for i in report.items if isinstance(i.assessment, progress.TargetAssessment)]
     undetermined = [i for i in report.items if i.target is None and i.error_step == "target"]
     if targeted:
-        counts = Counter(i.category for i in targeted if i.category is not None)
-        parts = [f"{n} {cat.label(lang)} ({cat.symbol})"
-                 for cat, n in sorted(counts.items(), key=lambda kv: -kv[0].rank)]
-        key = "key.count_one" if len(targeted) == 1 else "key.counts"
-        out.append(report.t(key, n=len(targeted), parts=", ".join(parts)))
+        out.append(target_counts(report, targeted))
     elif not undetermined:
         out.append(report.t("key.no_targets"))
     if undetermined:  # a target the params ask for but that could not be worked out
         out.append(report.t("key.targets_undetermined", n=len(undetermined),
                             names=", ".join(i.name(lang) for i in undetermined)))
+    for item in targeted:
+        a = item.assessment
+        assert item.trend is not None and isinstance(a, progress.TargetAssessment)
+        sentence = narrative.change_sentence(item.name(lang), item.trend, lang, item.unit())
+        sentence += "; " + narrative.target_clause(
+            a, lang, item.unit(), overconfident(item, report.calibration),
+            band80_at(item, a.target_period))
+        out.append(sentence + ". " + narrative.judgement_sentence(a, lang, item.unit()))
     forty = extra40k.key_sentence(report)  # national: progress towards the 40,000
     if forty is not None:
         out.append(forty)
-    annual = [i for i in items if i.ind.frequency != "quarter"]
-    change = changes.key_sentence(report)  # the most important change since last time
-    n_items = (3 if change is None else 2) - (1 if forty is not None else 0)
-    for item in sorted(annual, key=_priority)[:n_items]:
-        assert item.trend is not None
-        sentence = narrative.change_sentence(item.name(lang), item.trend, lang, item.unit())
-        if isinstance(item.assessment, progress.TargetAssessment):
-            sentence += "; " + narrative.target_clause(
-                item.assessment, lang, item.unit(), overconfident(item, report.calibration),
-                band80_at(item, item.assessment.target_period))
-        out.append(sentence + ".")
-    vacancies = [i for i in items if i.ind.frequency == "quarter" and i.trend.yoy]  # type: ignore[union-attr]
+    others = [i for i in report.items if i not in targeted]
+    for move in ("fall", "rise"):  # every significant finding, the falls first
+        found = [finding(report, i) for i in others if i.movement == move]
+        if found:
+            out.append(report.t(f"key.{move}s", list=join_words(found, lang)))
+    small = [i for i in report.items if i.size is not None and not i.size.judgeable]
+    if small:
+        names = join_words([narrative.in_sentence(i.name(lang)) for i in small], lang)
+        out.append(report.t("key.too_small", names=names,
+                            threshold=fmt.count(small[0].size.threshold, lang)))  # type: ignore[union-attr]
+    vacancies = [i for i in report.items if i.trend is not None
+                 and i.ind.frequency == "quarter" and i.trend.yoy]
     if vacancies:
         v = vacancies[0]
         assert v.trend is not None
         text = narrative.yoy_sentence(v.name(lang).lower(), v.trend, lang, v.unit())
         if text:
             out.append(text)
+    change = changes.key_sentence(report)  # the most important change since last time
     if change is not None:
         out.append(change)
-    return out[:6]
+    return out
+
+
+def target_counts(report: Report, targeted: list[Item]) -> str:
+    """``Van de 2 indicatoren met een doel: 1 doel gehaald (✓, illustratief doel), 1
+    onzeker (~, illustratief doel).`` Each count says whether its targets are illustrative."""
+    lang = report.lang
+    groups: Counter[tuple[progress.Category, bool]] = Counter()
+    for i in targeted:
+        assert isinstance(i.assessment, progress.TargetAssessment)
+        groups[(i.assessment.category, i.assessment.target_illustrative)] += 1
+    parts = []
+    for (cat, ill), n in sorted(groups.items(), key=lambda kv: (-kv[0][0].rank, kv[0][1])):
+        key = "key.count_part_ill" if ill else "key.count_part"
+        parts.append(report.t(key, n=n, label=cat.label(lang), symbol=cat.symbol))
+    n_ill = sum(n for (_, ill), n in groups.items() if ill)
+    key = "key.count_one" if len(targeted) == 1 else "key.counts"
+    text = report.t(key, n=len(targeted), parts=", ".join(parts))
+    if n_ill:
+        text += " " + report.t("key.ill_note", n=n_ill)
+    return text
+
+
+def finding(report: Report, item: Item) -> str:
+    """``aandeel techniek onder mbo-deelnemers (-0,3 procentpunt per jaar, 95%: -0,4 tot
+    -0,2)``, with the window of a quarterly trend."""
+    ci = item.ci95
+    assert ci is not None and item.trend is not None and item.trend.slope is not None
+    unit, lang = item.unit(), report.lang
+    lo, hi = narrative.interval(ci, unit, lang)
+    values = {"name": narrative.in_sentence(item.name(lang)),
+              "slope": fmt.value_change(item.trend.slope, unit, lang), "lo": lo, "hi": hi}
+    window = item.trend.window if item.ind.frequency == "quarter" else None
+    if window is not None:
+        return report.t("key.finding_window", quarters=window.n, **values)
+    return report.t("key.finding", **values)
 
 
 def status_of(item: Item, report: Report) -> doc.Cell:
-    """The status cell of an indicator: symbol, word and colour class."""
+    """The status cell of an indicator: symbol, word and colour class.
+
+    A series too small to judge says so; an uncertain verdict carries the trend's interval;
+    a verdict on an illustrative target says the target is illustrative, and one whose
+    period has passed says that too.
+    """
+    if not item.judged:
+        return doc.Cell(report.t("status.too_small"), "not_assessable", "?")
     cat = item.category
     if cat is None:
         return doc.Cell(report.t("not_estimated") if item.error else report.t("none"))
-    return doc.status_cell(cat.code, cat.label(report.lang), cat.symbol)
+    label = cat.label(report.lang)
+    a = item.assessment
+    if isinstance(a, progress.TargetAssessment):
+        if cat is progress.UNCERTAIN and a.trend_ci95 is not None:
+            lo, hi = (fmt.value_change(x, item.unit(), report.lang) for x in a.trend_ci95)
+            label = report.t("status.uncertain_ci", label=label, lo=lo, hi=hi)
+        if a.target_illustrative:
+            label += report.t("status.ill_target")
+        if a.period_passed:
+            label += report.t("status.period_passed")
+    return doc.status_cell(cat.code, label, cat.symbol)
 
 
 def target_text(item: Item, report: Report) -> str:
@@ -145,6 +196,9 @@ def latest_text(item: Item, report: Report) -> str:
 def key_messages(report: Report) -> doc.Section:
     """Key sentences and one table of all indicators."""
     out: list[doc.Node] = [doc.BulletList(tuple(key_sentences(report)), "key-messages")]
+    scope = delineation_text(report)
+    if scope:
+        out.append(doc.Paragraph(scope))
     if report.findings:
         out.append(doc.Note(report.t("key.findings", n=len(report.findings)), "failure"))
     rows: list[list[str | doc.Cell]] = [
@@ -158,3 +212,24 @@ def key_messages(report: Report) -> doc.Section:
              report.t("col.trend"), report.t("col.target"), report.t("col.status")],
             rows, numeric=[False, True, True, False, True, False], role="overview"))
     return doc.section(report.t("sec.key"), SECTION_IDS["key"], out)
+
+
+def delineation_text(report: Report) -> str:
+    """What a sector report counts as its top sector: SBI sections for vacancies, the number
+    of programmes per level, and where the list is ("" for other reports)."""
+    d = report.delineation
+    if d is None:
+        return ""
+    lang = report.lang
+
+    def sections(pairs: tuple[tuple[str, str], ...]) -> str:
+        return join_words([title for _, title in pairs], lang)
+
+    text = report.t("deli.sbi", scope=report.scope, sbi=sections(d.sbi_national))
+    if d.sbi_provincial != d.sbi_national:
+        text += report.t("deli.sbi_provincial", sbi=sections(d.sbi_provincial))
+    parts = [report.t("deli.level", n=n, level=level) for level, n in d.programmes]
+    text += report.t("deli.programmes", parts=join_words(parts, lang))
+    if d.not_found:
+        text += " " + report.t("deli.not_found", n=d.not_found)
+    return text + " " + report.t("deli.list")

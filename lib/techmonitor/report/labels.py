@@ -27,3 +27,10 @@ def measure_label(report: Report, e: extra.ExtraEstimate) -> str:
 def measure_how(report: Report, e: extra.ExtraEstimate) -> str:
     """``trendlijn door 10 punten`` — how a measurement was made."""
     return report.t(f"x40.method.{e.method}", n=e.n_points)
+
+
+def measure_what(report: Report, e: extra.ExtraEstimate) -> str:
+    """What a measurement measures, in the same words on every page (section, key
+    messages, chart axis, method annex, results file): ``netto groei van de werkgelegenheid
+    in technische beroepen per jaar``."""
+    return report.t(f"x40.what.{e.route}")

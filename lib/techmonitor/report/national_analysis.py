@@ -2,7 +2,7 @@
 
 Occupational retention per class and EBB method (with a trend per method where it has
 enough points), the editions of technical employment the indicator line does not draw, the
-measurements of the 40,000 extra a year, and the cohort model of education retention. The
+measurements of the 40,000 extra a year and the cohort model of education retention. The
 context holds the result (:class:`NationalFigures`); the sections (:mod:`retention`,
 :mod:`extra40k`), the results file and the method annex only read it.
 """
@@ -26,6 +26,7 @@ from techmonitor.progress import extra
 from techmonitor.reference import Target
 from techmonitor.report.analysis import Item, kind_reliable
 from techmonitor.report.series import select
+from techmonitor.trends import seasonal
 
 CohortFit = cohorts.CohortFit
 
@@ -46,6 +47,9 @@ ROA_OPENINGS = "roa_openings_2011_2016"
 ROA_INFLOW = "roa_inflow_2011_2016"
 #: open vacancies, shown per top sector side by side
 VACANCIES = "vacancies_open"
+#: the quarters the quarterly trend line gives a COVID dummy each (stated by the labour
+#: section and the method annex, which do not reach into the trends package themselves)
+COVID_QUARTERS = seasonal.COVID_QUARTERS
 #: the cohort table ``data update`` writes (education retention; :mod:`techmonitor.cohorts`)
 COHORT_FILE = "cohorts.csv"
 

@@ -151,8 +151,9 @@ def csv_text(results: Mapping[str, Any]) -> str:
 
     One row per shown number: ``row_type`` is ``observation`` (with status, source and
     vintage), ``projection`` (value and 80%/95% interval; source and vintage of the data the
-    projection was made from) or ``seasonally_adjusted``. Values are full precision; the
-    report prints them rounded.
+    projection was made from), ``seasonally_adjusted``, or an estimate with its 95%
+    interval (``trend_slope``, ``level_shift``: the education figures). Values are full
+    precision; the report prints them rounded.
     """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -174,6 +175,11 @@ def csv_text(results: Mapping[str, Any]) -> str:
                                _cell(r["lower80"]), _cell(r["upper80"]), _cell(r["lower95"]),
                                _cell(r["upper95"]), "", _cell(last.get("source")),
                                _cell(last.get("vintage"))])
+        for r in it.get("estimates") or []:  # a trend slope or level shift and its interval
+            w.writerow(head + [_cell(r["row_type"]), _cell(r["period"]), _cell(r["value"]),
+                               "", "", _cell(r["lower95"]), _cell(r["upper95"]), "",
+                               _cell(r.get("source", last.get("source"))),
+                               _cell(r.get("vintage", last.get("vintage")))])
         by_period = {o["period"]: o for o in obs}
         for r in it.get("adjusted") or []:
             o = by_period.get(r["period"], last)

@@ -11,7 +11,6 @@ technical jobs) is said in place, with the CBS tables that would supply it
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -20,6 +19,7 @@ from techmonitor import charts, fmt, narrative
 from techmonitor.messages import join_words
 from techmonitor.periods import sort_key, to_decimal_years
 from techmonitor.report import document as doc
+from techmonitor.report.goal_verdicts import GAP_EXTRA, GAPS
 from techmonitor.report.national_analysis import (
     CLASSES,
     EMPLOYMENT,
@@ -27,6 +27,7 @@ from techmonitor.report.national_analysis import (
     CohortFit,
     Retention,
 )
+from techmonitor.report.store import public_names
 from techmonitor.sources.tables import TABLES
 
 if TYPE_CHECKING:
@@ -34,27 +35,6 @@ if TYPE_CHECKING:
     from techmonitor.report.context import ReportContext as Report
 
 
-@dataclass(frozen=True)
-class Gap:
-    """Something goal ``goal`` asks for that no stored series holds yet.
-
-    ``indicators`` are the codes the connectors of ``tables`` write; the gap is shown while
-    none of them has observations.
-    """
-
-    key: str
-    goal: int
-    tables: tuple[str, ...]
-    indicators: tuple[str, ...]
-
-
-GAPS = (
-    Gap("gap.graduates_jobs", 3, ("85776NED",), ("ho_leavers_tech_working",)),
-    Gap("gap.lateral", 3, ("85574NED",), ("mbo_entrants_from_work",)),
-    Gap("gap.education_retention", 4, ("83286NED",), ()),
-)
-#: gap key → (indicator, message): a sentence added when the report shows that indicator
-GAP_EXTRA = {"gap.lateral": ("lateral_tech_occupations_no_tech_education", "gap.lateral_stock")}
 
 
 def codes_shown_elsewhere() -> tuple[str, ...]:
@@ -153,7 +133,8 @@ def retention_blocks(report: Report) -> list[doc.Node]:
                        if cls in series)
         out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-retention"),
                               alt, report.t("chart.caption", name=report.t("ret.title")),
-                              report.t("chart.source", sources=", ".join(sources))))
+                              report.t("chart.source", sources=public_names(
+                                  report.sources, sources, report.lang))))
     for cls in ("tech", "ict", "all"):
         if cls in series:
             out.append(doc.Paragraph(_sentence(report, cls, series[cls])))
@@ -272,7 +253,8 @@ def _cohort_result(report: Report, table: str, level: str, fit: CohortFit,
     out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-cohorts-{table}"),
                           out[0].text if isinstance(out[0], doc.Paragraph) else "",
                           report.t("chart.caption", name=report.t("coh.chart", table=table)),
-                          report.t("chart.source", sources=", ".join(sources))))
+                          report.t("chart.source", sources=public_names(
+                              report.sources, sources, report.lang))))
     rows = [[str(int(r.cohort)), str(int(r.years)), pct(r.observed), pct(r.fitted),
              f"{pct(r.lo95)} – {pct(r.hi95)}"] for r in c.itertuples()]
     out.append(doc.table(report.t("coh.table", table=table),

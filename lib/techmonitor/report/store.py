@@ -13,9 +13,8 @@ views (:meth:`~techmonitor.report.analysis.Item.view`).
 from __future__ import annotations
 
 import hashlib
-import re
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -214,36 +213,29 @@ def code_version(project: Path) -> str:
 
 @dataclass(frozen=True)
 class SourceInfo:
-    """One entry of ``data/SOURCES.md``."""
+    """One source of ``data/sources.yaml``: its key (never shown to readers), public names
+    (what captions say), title, licence, edition and address."""
 
     key: str
     title: str
     licence: str
     vintage: str
     url: str
+    name_nl: str = ""
+    name_en: str = ""
 
-
-_FIELD_RE = re.compile(r"^\s*[-*]\s*\**([A-Za-zéë /]+?)\**\s*:\s*\**\s*(.+)$")
-_LICENCE = ("licence", "license", "licentie")
-_VINTAGE = ("vintage", "versie", "retrieved", "opgehaald", "publication", "publicatie", "date",
-            "datum", "edition")
-_URL = ("url", "link", "address", "adres")
+    def public_name(self, lang: str = "nl") -> str:
+        """The name a reader sees (``name_nl``/``name_en``; the title where none is given)."""
+        return (self.name_en if lang == "en" else self.name_nl) or self.name_nl or self.title
 
 
 def load_sources(data_dir: Path) -> dict[str, SourceInfo]:
-    """Every source with key, title, licence, vintage and address.
-
-    Read from ``data/sources.yaml`` (the structured file SOURCES.md is generated from) when
-    present, else parsed from ``data/SOURCES.md``: one ``## key`` section per source whose list
-    fields are recognised by name (``Licence:``, ``Date:``/``Vintage:``, ``URL:``).
-    """
+    """Every source with key, public names, title, licence, edition and address, from
+    ``data/sources.yaml`` (the structured file ``data/SOURCES.md`` is generated from)."""
     structured = data_dir / "sources.yaml"
-    if structured.exists():
-        return cached("sources", structured, lambda: _read_sources_yaml(structured))
-    path = data_dir / "SOURCES.md"
-    if not path.exists():
+    if not structured.exists():
         return {}
-    return cached("sources", path, lambda: _parse_sources(path.read_text(encoding="utf-8")))
+    return cached("sources", structured, lambda: _read_sources_yaml(structured))
 
 
 def _read_sources_yaml(path: Path) -> dict[str, SourceInfo]:
@@ -254,37 +246,14 @@ def _read_sources_yaml(path: Path) -> dict[str, SourceInfo]:
         title = " – ".join(str(body[k]) for k in ("publisher", "title") if body.get(k))
         out[str(key)] = SourceInfo(str(key), title, str(body.get("licence", "")),
                                    str(body.get("date", body.get("vintage", ""))),
-                                   str(body.get("url", "")))
+                                   str(body.get("url", "")), str(body.get("name_nl", "")),
+                                   str(body.get("name_en", "")))
     return out
 
 
-def _parse_sources(text: str) -> dict[str, SourceInfo]:
-    out: dict[str, SourceInfo] = {}
-    key = None
-    fields: dict[str, str] = {}
-
-    def flush() -> None:
-        if key is None:
-            return
-        pick = lambda names: next((v for k, v in fields.items() if k in names), "")  # noqa: E731
-        title = fields.get("_title", "") or pick(("title", "titel", "name", "naam", "source"))
-        out[key] = SourceInfo(key, title.strip(), pick(_LICENCE).strip(),
-                              pick(_VINTAGE).strip(), pick(_URL).strip("<> "))
-
-    for line in text.splitlines():
-        if line.startswith("## "):
-            flush()
-            parts = line[3:].strip().split(maxsplit=1)
-            key = parts[0].strip("`")
-            rest = parts[1].strip(" -–—:") if len(parts) > 1 else ""
-            fields = {"_title": rest} if rest else {}
-            continue
-        if key is None:
-            continue
-        m = _FIELD_RE.match(line)
-        if m:
-            fields.setdefault(m.group(1).strip().lower(), m.group(2).strip().strip("*` "))
-        elif line.strip() and "_title" not in fields and not line.startswith("#"):
-            fields["_title"] = line.strip()
-    flush()
-    return out
+def public_names(sources: Mapping[str, SourceInfo], keys: Iterable[str], lang: str) -> str:
+    """The sources ``keys`` as a reader names them (``"CBS StatLine, … (80472NED), DUO, …"``):
+    a caption never shows an internal key; a key without an entry is shown as it is, so a
+    missing name is visible rather than hidden."""
+    return ", ".join(sources[k].public_name(lang) if k in sources else k
+                     for k in dict.fromkeys(keys))

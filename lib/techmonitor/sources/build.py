@@ -32,18 +32,26 @@ from techmonitor.reference import (
 from techmonitor.sources import (
     KEY_COLUMNS,
     TIDY_COLUMNS,
+    asof,
     cbs,
     delineation,
     duo,
+    duo_star,
+    duo_vo,
     occupations,
     published,
+    published_retention,
 )
+from techmonitor.sources.flags import FLAG_COLUMNS
 
 HAND_CURATED = [
     "indicators.yaml", "targets.yaml", "measures.yaml", "sectors.yaml", "regions.yaml",
     "sources.yaml", "letter_figures.csv", "measure_progress.csv",
 ]
 DUO_VINTAGE = "duo-croho-2019"
+#: the columns written to observations.csv: the contract's ten, the suppression flags and the
+#: publication date (see data/sources.yaml, ``contract``)
+OUT_COLUMNS = [*TIDY_COLUMNS, *FLAG_COLUMNS, asof.PUBLISHED]
 
 
 def _find(raw_dir: Path, stem: str) -> Path | None:
@@ -78,6 +86,11 @@ def _duo_ho(raw_dir: Path, regions: dict[str, str], sectors: SectorsRef,
         for code, mask in ((f"{prefix}_total", None),
                            (f"{prefix}_tech", micro["onderdeel"] == "techniek")):
             obs, counts = duo.aggregate(micro, indicator=code, mask=mask, **common)
+            if prefix == "diplomas":
+                # hbo diplomas 2014-2023 are one DUO definition: the 2014-2018 hbo rows share
+                # a vintage with the current files (wo and ho stay in the 2019 vintage)
+                hbo = obs["level"] == "hbo"
+                obs.loc[hbo, "vintage"] = duo_star.DIPLOMA_VINTAGE
             frames.append(obs)
             summary["suppressed_cells"][code] = counts["suppressed"]
             summary["upper_bound_cells"][code] = counts["upper_bound"]
@@ -111,6 +124,29 @@ def _duo_mbo(raw_dir: Path, sectors: SectorsRef, summary: dict[str, Any],
                                mask=duo.programme_mask(micro, s.education), sector=s.slug,
                                **{**common, "vintage": "duo-sector-v1"})
         frames.append(obs)
+    return frames
+
+
+def _duo_current(raw_dir: Path, provinces: dict[str, str], sectors: SectorsRef,
+                 summary: dict[str, Any]) -> list[pd.DataFrame]:
+    """DUO's current hbo star schema and the vo exam-candidate file."""
+    frames = []
+    star = sorted(raw_dir.rglob("feit_eerstejaars_geslacht.parquet"))
+    if star:
+        frames.append(duo_star.observations(star[0].parent, provinces))
+        if (star[0].parent / "feit_eerstejaars.parquet").exists():
+            rules = {s.slug: s.education for s in sectors.top_sectors}
+            frames.append(duo_star.sector_observations(star[0].parent, rules))
+        summary["files"] += [str(p) for p in sorted(star[0].parent.glob("*.parquet"))]
+    else:
+        summary["missing"].append("feit_eerstejaars_geslacht.parquet (DUO hbo star schema)")
+    exam = (_find(raw_dir, "duo_examen_raw_all")
+            or _find(raw_dir, "examenkandidaten-en-geslaagden-2019-2024"))
+    if exam is not None:
+        frames.append(duo_vo.observations(exam, provinces))
+        summary["files"].append(str(exam))
+    else:
+        summary["missing"].append("examenkandidaten-en-geslaagden (DUO vo)")
     return frames
 
 
@@ -173,6 +209,26 @@ def _write_delineations(raw_dir: Path, out_dir: Path, sectors: SectorsRef,
     return written
 
 
+def finish_table(obs: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
+    """The table as written: sorted, flag columns filled (0 / ``false`` where a connector has
+    none), ``lower_bound`` as ``true``/``false`` and ``published`` from the catalogue.
+
+    Used by ``data build`` and ``data update`` alike, so both write :data:`OUT_COLUMNS`.
+    """
+    out = obs.copy()
+    if "suppressed" not in out:
+        out["suppressed"] = 0
+    if "lower_bound" not in out:
+        out["lower_bound"] = False
+    out["suppressed"] = pd.to_numeric(out["suppressed"], errors="coerce").fillna(0).astype(int)
+    out["lower_bound"] = out["lower_bound"].map(
+        lambda v: "true" if v is True or str(v).lower() == "true" else "false")
+    out["value"] = out["value"].astype(float)
+    out = out.sort_values(KEY_COLUMNS, kind="stable").reset_index(drop=True)
+    out[asof.PUBLISHED] = asof.published_dates(out, spec)
+    return out[OUT_COLUMNS]
+
+
 def _write_atomic(path: Path, text: str | bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -202,10 +258,19 @@ def sources_markdown(data_dir: Path, obs: pd.DataFrame, files: list[str]) -> str
         lines += [f"## {key}", ""]
         for label, field in (("Publisher", "publisher"), ("Title", "title"), ("URL", "url"),
                              ("Obtained via", "via"), ("Licence", "licence"),
-                             ("Date", "date"), ("Definition", "definition"),
-                             ("Caveats", "caveats")):
+                             ("Date", "date"), ("Retrieved", "retrieved"),
+                             ("Definition", "definition"), ("Caveats", "caveats")):
             if s.get(field):
                 lines.append(f"- **{label}:** {str(s[field]).strip()}")
+        rules = [("", s.get(asof.PUBLISHED))] + list((s.get("published_vintages") or {}).items())
+        for vintage, rule in rules:
+            if rule:
+                lag = (f"{rule['lag_days']} days" if "lag_days" in rule
+                       else f"{rule.get('lag_months')} months")
+                when = (f"{rule['date']}" if "date" in rule else
+                        f"{lag} after the {rule.get('after', 'end')} of the period")
+                scope = f" (vintage {vintage})" if vintage else ""
+                lines.append(f"- **Published{scope}:** {when}: {str(rule.get('why', '')).strip()}")
         lines += [f"- **Rows in this build:** {counts.get(key, 0)}", ""]
     digests = []
     for f in files:
@@ -254,19 +319,30 @@ def build_data(raw_dir: Path, out_dir: Path) -> dict[str, Any]:
     programmes: list[pd.DataFrame] = []
     frames = _duo_ho(raw_dir, regions_ref.province_codes_by_name(), sectors, summary, programmes)
     frames += _duo_mbo(raw_dir, sectors, summary, programmes)
+    frames += _duo_current(raw_dir, regions_ref.province_codes_by_name(), sectors, summary)
     # Keep the observations small: only SBI codes a delineation uses (plus listed extras).
     keep = sectors.stored_sbi_codes() | {"all"}
     frames += [f[f["sector"].isin(keep)] for f in _cbs(raw_dir, regions_ref.names(), summary)]
     frames += published.read_all(raw_dir, out_dir, summary)
     frames += _occupations(raw_dir, summary)
+    retention = _find(raw_dir, "retention_figures_published")
+    if retention is not None:
+        frames.append(published_retention.read_published_retention(retention))
+        summary["files"].append(str(retention))
+    else:
+        summary["missing"].append("retention_figures_published")
     frames = [f for f in frames if not f.empty]
     if not frames:
         msg = f"{raw_dir}: no known raw files found (looked for DUO, CBS and published files)"
         raise DataValidationError(msg, [msg])
-    obs = pd.concat(frames, ignore_index=True)[TIDY_COLUMNS]
-    obs = obs.sort_values(KEY_COLUMNS, kind="stable").reset_index(drop=True)
-    csv_text = obs.to_csv(index=False, lineterminator="\n", float_format="%.10g")
     spec = yamlio.load_file(out_dir / "sources.yaml")
+    obs = finish_table(pd.concat(frames, ignore_index=True), spec)
+    # suppressed cells behind the national totals (all periods), per indicator and level
+    nat = obs[(obs["region"] == "NL") & (obs["sex"] == "all") & (obs["lower_bound"] == "true")]
+    summary["suppressed_cells"].update(
+        {f"{i}/{lv}": int(n) for (i, lv), n in
+         nat.groupby(["indicator", "level"])["suppressed"].sum().items()})
+    csv_text = obs.to_csv(index=False, lineterminator="\n", float_format="%.10g")
     built = pd.read_csv(io.StringIO(csv_text), dtype=str, keep_default_na=False)
     problems = check_frame(built, "observations.csv (built)", out_dir,
                            source_keys=set(spec["sources"]))

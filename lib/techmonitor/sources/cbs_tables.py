@@ -87,6 +87,9 @@ class CbsTable:
             ``period`` (the raw period title), one column per dimension of ``wanted`` whose
             value is a tuple or None, and ``value`` (float; CBS symbols ``.``/``x`` dropped).
         """
+        for title in wanted:  # a renamed dimension is named as such, before any filtering
+            if title not in self.dimensions:
+                raise self._error("dimension", title, sorted(self.dimensions))
         df = self.frame
         keep: dict[str, str] = {}
         for title, key in self.dimensions.items():
@@ -112,9 +115,6 @@ class CbsTable:
             df = df[values.isin(options)]
             if not isinstance(choice, str):
                 keep[title] = col
-        for title in wanted:
-            if title not in self.dimensions:
-                raise self._error("dimension", title, sorted(self.dimensions))
         value_col = self.column(measure, measure=True)
         period_col = self.time_key
         out = pd.DataFrame({"period": df[period_col].astype(str).str.strip()
@@ -213,10 +213,14 @@ LEAVERS: dict[str, Any] = {
     "measure": "Uitstromers ho"}
 
 
-def ho_leavers(path: Path) -> pd.DataFrame:
+def ho_leavers(path: Path | CbsTable) -> pd.DataFrame:
     """85776NED → ``ho_leavers_tech`` (all leavers of ho techniek, with and without diploma)
-    and ``ho_leavers_tech_working`` (of whom with work one year after leaving)."""
-    table = CbsTable(path)
+    and ``ho_leavers_tech_working`` (of whom with work one year after leaving).
+
+    ``path`` is a fetched table or an already read one (e.g. a
+    :class:`techmonitor.sources.statline_export.StatlineExport`).
+    """
+    table = path if isinstance(path, CbsTable) else CbsTable(path)
     base = {LEAVERS["field"]: LEAVERS["tech"], LEAVERS["when"]: LEAVERS["one_year"]}
     total = table.select({**base, LEAVERS["position"]: "Totaal"}, LEAVERS["measure"])
     working = table.select({**base, LEAVERS["position"]: LEAVERS["working"]},

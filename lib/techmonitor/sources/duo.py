@@ -8,8 +8,10 @@ Three file layouts are read (detected from the column names):
     published as they are.
 ``long`` (current onderwijsdata.duo.nl layout, e.g. ``p02ho1ejrs``, ``p04hogdipl``)
     One row per year (``STUDIEJAAR``/``DIPLOMAJAAR``) with one count column ``AANTAL_…``.
-    DUO's privacy filter publishes every original count 1–4 as **4**: those cells are kept
-    as 4 (a privacy *upper bound*, never rounded down to 0) and counted in ``upper_bound``.
+    DUO's privacy filter publishes an original count 1–4 as **-1** (the field profiles of
+    p01hoinges/p02ho1ejrs/p04hogdipl say so): such a cell is suppressed, exactly like ``<5``.
+    A published 4 is kept and counted in ``upper_bound`` (older copies wrote the filter's
+    value as 4).
 ``long`` with ``<5`` (the DuidelijkDUO copies)
     Same shape, but small cells are the text ``<5``. They become *missing* (never 0): totals
     are sums of the published cells, hence lower bounds, and the number of suppressed cells
@@ -50,7 +52,8 @@ MICRO_COLUMNS = [
     "suppressed",  # 1 when the published cell was '<5'
     "upper_bound",  # 1 when the cell is a privacy-filtered 4 (true value 1..4)
 ]
-SUPPRESSED_MARKERS = {"<5", "< 5", "&lt;5"}
+#: "-1" is the privacy value of the current onderwijsdata.duo.nl files
+SUPPRESSED_MARKERS = {"<5", "< 5", "&lt;5", "-1"}
 _YEAR_COL = re.compile(r"^(\d{4})$")
 _MBO_YEAR_COL = re.compile(r"^(MAN|VROUW|TOTAAL)(\d{4})$")
 

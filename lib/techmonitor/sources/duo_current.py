@@ -10,9 +10,10 @@
   sex and year (``DIPMAN2021``, ``DIPVROUW2021`` …) → ``mbo_diplomas_total`` and
   ``mbo_diplomas_tech`` (``SECTORKAMER NAAM`` starting with "Techniek").
 
-DUO's privacy filter publishes every count 1–4 as 4. Those cells are kept as 4 (an upper bound,
-never 0) and *flagged*: the number of such cells is in the frame's ``attrs["upper_bound"]``,
-which the update prints per table.
+DUO's privacy filter publishes a count 1–4 as -1 (per DUO's field profiles): such a cell is
+suppressed (left out, never 0 or -1; :data:`techmonitor.sources.duo.SUPPRESSED_MARKERS`). A
+published 4 is kept and *flagged* (older copies wrote the filter's value as 4): the number of
+such cells is in the frame's ``attrs["upper_bound"]``, which the update prints per table.
 """
 
 from __future__ import annotations

@@ -31,9 +31,10 @@ from typing import Any
 
 import pandas as pd
 
+from techmonitor import yamlio
 from techmonitor.errors import DataValidationError, TechmonitorError
 from techmonitor.fsutil import atomic_write_text
-from techmonitor.sources import KEY_COLUMNS, TIDY_COLUMNS, cbs_tables, duo_current
+from techmonitor.sources import TIDY_COLUMNS, cbs_tables, duo_current
 from techmonitor.sources.tables import TABLES, TableSpec
 
 #: seconds before a download is given up
@@ -151,7 +152,7 @@ def update_data(
         When the updated data would break the contract; nothing changed.
     """
     from techmonitor.observations import validate_data
-    from techmonitor.sources.build import sources_markdown
+    from techmonitor.sources.build import finish_table, sources_markdown
 
     data_dir = Path(data_dir).resolve()
     if not data_dir.is_dir():
@@ -184,10 +185,11 @@ def update_data(
         obs = pd.read_csv(new / OBS_FILE, dtype=str, keep_default_na=False)
         obs = obs[~obs["source"].isin(replaced)]
         obs_frames = [frames[k] for k in keys if TABLES[k].output == "observations"]
-        fresh = pd.concat([f[TIDY_COLUMNS] for f in obs_frames], ignore_index=True) \
+        fresh = pd.concat(obs_frames, ignore_index=True) \
             if obs_frames else pd.DataFrame(columns=TIDY_COLUMNS)
         merged = pd.concat([obs, fresh.astype({"value": float})], ignore_index=True)
-        merged = _sorted(merged)
+        spec = yamlio.load_file(new / "sources.yaml")
+        merged = finish_table(merged, spec)  # flags and publication dates, as the build writes
         text = _csv(merged)
         atomic_write_text(new / OBS_FILE, text)
         cohort_frames = [frames[k] for k in keys if TABLES[k].output == "cohorts"]
@@ -213,11 +215,6 @@ def update_data(
                              [str(data_dir / OBS_FILE), str(data_dir / "SOURCES.md")])
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def _sorted(obs: pd.DataFrame) -> pd.DataFrame:
-    obs = obs.assign(value=obs["value"].astype(float))
-    return obs.sort_values(KEY_COLUMNS, kind="stable").reset_index(drop=True)[TIDY_COLUMNS]
 
 
 def _csv(obs: pd.DataFrame) -> str:

@@ -11,34 +11,43 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from types import FrameType
 
 from techmonitor.config import Job, expand
 from techmonitor.errors import ParameterError, TechmonitorError
 
 #: the author's work folder inside the project (listed in .gitignore)
 WORK_DIR = "work"
+#: where the batch writes by default (``techmonitor run`` from the project folder)
+REPORTS_DIR = "reports"
 
 
 def job_for(project: Path, kind: str, slug: str, overrides: dict[str, object] | None = None
             ) -> Job:
-    """The validated job of one report (every params file is checked, as the batch does).
+    """The validated job of one report (every params file is checked, as the batch does),
+    compared with the same earlier results as in the batch: the previous quarter's
+    ``reports/<period>/results/<report>.json``, unless the params name one.
 
     Raises
     ------
     ParameterError
         A params problem, or no such report (naming the close one).
     """
+    from techmonitor.batch import with_comparison
+
     try:
         jobs = expand(project, only={(kind, slug)}, overrides=overrides)
     except ParameterError as exc:  # worded for `open`/`preview`, which have no --only
         raise ParameterError(str(exc).replace(f"--only {kind}:{slug}", f"{kind}:{slug}")
                              ) from None
-    return jobs[0]
+    return with_comparison(project, project / REPORTS_DIR, jobs[:1], None)[0]
 
 
 def prepare(project: Path, job: Job, *, fresh: bool = False) -> tuple[Path, bool]:
@@ -141,10 +150,50 @@ def lab_env(token: str) -> dict[str, str]:
     return {**os.environ, "JUPYTER_TOKEN": token}
 
 
+#: ``prctl`` option: the signal a process gets when its parent dies (Linux)
+PR_SET_PDEATHSIG = 1
+#: seconds JupyterLab gets to shut its kernels down before it is killed
+STOP_SECONDS = 10.0
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before ``exec``: ask Linux to send SIGTERM when ``open`` dies, even
+    by SIGKILL (no handler of ours runs then)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the signal handlers below still apply
+        pass
+
+
+class _Stopped(Exception):
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def stop_group(proc: subprocess.Popen[bytes], seconds: float = STOP_SECONDS) -> None:
+    """Stop JupyterLab's process group: SIGTERM (it shuts its kernels down), then SIGKILL."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            return
+        try:
+            proc.wait(timeout=seconds)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
 def open_lab(project: Path, notebook: Path, *, port: int | None, browser: bool) -> int:
     """Run JupyterLab in the foreground until it is stopped; returns its exit status.
 
-    Prints the URL of the prepared notebook (with its access token) first.
+    Prints the URL of the prepared notebook (with its access token) first. JupyterLab runs
+    in a process group of its own that is stopped whenever ``open`` is: on Ctrl-C,
+    SIGTERM and SIGHUP (a closed terminal) by our handlers, and on Linux also when ``open``
+    is killed outright (``PR_SET_PDEATHSIG``), so no server is left serving with its token.
     """
     import secrets
 
@@ -153,7 +202,24 @@ def open_lab(project: Path, notebook: Path, *, port: int | None, browser: bool) 
     cmd = lab_command(project, notebook, port=port, browser=browser)
     rel = notebook.relative_to(project).as_posix()
     print(f"JupyterLab: http://127.0.0.1:{port}/lab/tree/{rel}?token={token}", flush=True)
+    linux = sys.platform.startswith("linux")
+    proc = subprocess.Popen(cmd, cwd=project, env=lab_env(token), start_new_session=True,
+                            preexec_fn=_die_with_parent if linux else None)  # noqa: PLW1509
+    old: dict[int, object] = {}
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise _Stopped(signum)
+
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            old[sig] = signal.signal(sig, stop)
     try:
-        return subprocess.call(cmd, cwd=project, env=lab_env(token))
+        return proc.wait()
+    except _Stopped as exc:
+        return 0 if exc.signum == signal.SIGINT else 128 + exc.signum
     except KeyboardInterrupt:
         return 0
+    finally:
+        for signum, handler in old.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+        stop_group(proc)

@@ -2,21 +2,29 @@
 
 One warm kernel (the batch's :class:`~techmonitor.worker.Worker`, HTML only) runs the report
 whenever a watched file changes: the params files (``base.yaml`` and the report's own),
-the template, every file under ``data/`` and the author's analysis file. A small HTTP server,
+the template, every file under ``data/``, the author's analysis file and the earlier results
+the report is compared with (the same as in the batch: the previous quarter's run in
+``reports/``). A small HTTP server,
 bound to 127.0.0.1 only, serves the latest page; the page asks ``/__state`` ten times a
 second and reloads itself when a newer render is there. An edit that breaks the report (bad
 YAML, a failing cell, an analysis error) shows its error in the page; the server keeps
 running and the next good save shows the report again.
 
-Files are watched by polling their modification times and sizes (every
-:data:`POLL_SECONDS`): no extra dependency, and the same on every file system.
+Files are watched with ``watchfiles`` (inotify and its kin, a polling fallback where the
+file system has none): a saved edit is seen about :data:`STEP_MS` after the save, the
+same as the 0.1 s polling it replaced on average, without stat-ing every watched file ten
+times a second while nothing changes (measured 3.6 ms per poll of the 14 files, i.e.
+about 4 % of a core while idle). Editors that save by renaming a temporary file over the
+original are seen too: the folders are watched, and events are filtered to the files.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from http import HTTPStatus
@@ -25,10 +33,25 @@ from pathlib import Path
 from typing import Any
 
 from techmonitor.cache import files_under
-from techmonitor.config import TEMPLATES, Job, expand
+from techmonitor.config import TEMPLATES, Job
 from techmonitor.errors import TechmonitorError
 
-POLL_SECONDS = 0.1
+#: milliseconds without a further change before a batch of changes is taken (a save that
+#: writes several files renders once)
+STEP_MS = 50
+#: milliseconds the watcher waits before it checks whether it was stopped
+WAKE_MS = 100
+#: seconds a connection may stay silent before it is closed (no thread per idle connection)
+CONNECTION_TIMEOUT = 10.0
+#: the only Host headers served: this machine by name or address, with an optional port
+_LOCAL_HOST = re.compile(r"(?:127\.0\.0\.1|localhost)(?::[0-9]{1,5})?")
+
+
+def local_host(header: str | None) -> bool:
+    """Whether a ``Host`` header names this machine exactly (``127.0.0.1`` or ``localhost``,
+    optional numeric port); anything else (``127.0.0.1:80@evil.example``, a DNS-rebinding
+    name) is refused."""
+    return header is not None and _LOCAL_HOST.fullmatch(header) is not None
 #: the only script in a preview page (reports themselves have none): reload on a new render
 RELOAD_SCRIPT = """<script>
 (function () {
@@ -111,6 +134,8 @@ class Preview:
                                             warm_code=default_warm_code(self.project),
                                             restart_every=10_000))
         self._analysis: Path | None = None
+        self._compared: Path | None = None
+        self._watching: set[Path] = set()
         self._stop = threading.Event()
 
     # -- what is watched -----------------------------------------------------------------------
@@ -122,28 +147,38 @@ class Preview:
         files = [params / "base.yaml", own, self.project / "templates" / TEMPLATES[self.kind]]
         # the same files as the batch's data fingerprint (hidden files and caches left out)
         files += files_under(self.project / "data")
-        if self._analysis is not None:
-            files.append(self._analysis)
+        files += [f for f in (self._analysis, self._compared) if f is not None]
         return files
 
-    def snapshot(self) -> dict[str, tuple[int, int]]:
-        """``{file: (mtime_ns, size)}`` of the watched files (missing files as (0, -1))."""
-        out = {}
-        for path in self.watched():
-            try:
-                st = path.stat()
-                out[str(path)] = (st.st_mtime_ns, st.st_size)
-            except OSError:
-                out[str(path)] = (0, -1)
-        return out
+    def roots(self) -> list[Path]:
+        """The folders to watch: the existing parents of the watched files (and ``data/``)."""
+        folders = {self.project / "data"} | {f.parent for f in self.watched()}
+        existing = sorted(f for f in folders if f.is_dir())
+        # a folder inside another watched one (recursively) adds nothing
+        return [f for f in existing if not any(o != f and o in f.parents for o in existing)]
+
+    def wanted(self, path: str) -> bool:
+        """Whether a change to ``path`` re-renders: a watched file, or a data file as the
+        batch's data fingerprint counts it (hidden files, caches and editor swaps left out)."""
+        target = Path(path)
+        if target in self._watching:
+            return True
+        data = self.project / "data"
+        if data not in target.parents:
+            return False
+        rel = target.relative_to(data).parts
+        return not any(p.startswith(".") or p == "__pycache__" for p in rel) and \
+            target.suffix not in {".pyc", ".pyo", ".swp"}
 
     # -- rendering -----------------------------------------------------------------------------
     def _job(self) -> Job:
-        jobs = expand(self.project, only={(self.kind, self.slug)}, overrides=self.overrides)
-        return jobs[0]
+        from techmonitor.workbench.prepare import job_for
+
+        return job_for(self.project, self.kind, self.slug, self.overrides)
 
     def render(self, changed: list[str] | None = None) -> None:
         """Run the report in the warm kernel and publish its page or its error."""
+        from techmonitor.batch import compared_path
         from techmonitor.worker import Task
 
         with self.state.lock:
@@ -153,6 +188,7 @@ class Preview:
         try:
             job = self._job()
             self._analysis = job.params.analysis_file(self.project)
+            self._compared = compared_path(self.project, job)
             result = self.worker.process(Task(0, job, "preview"))
             if result.status == "ok" and result.html is not None:
                 html = result.html
@@ -186,25 +222,30 @@ class Preview:
               f"{' after ' + ', '.join(Path(c).name for c in changed) if changed else ''}"
               f"{': ' + error.splitlines()[0] if error else ''}", flush=True)
 
-    def watch(self, before: dict[str, tuple[int, int]] | None = None) -> None:
+    def watch(self, *, first: Callable[[], None] | None = None) -> None:
         """Re-render on every change until :meth:`stop` (call from one thread only).
 
-        ``before`` is the snapshot the last render started from (taken before the first
-        render, so a save during it is not lost). A file saved while a render runs is
-        compared with the state the render started from, so it renders again.
+        ``first``, if given, runs once the watcher is in place (the first render): a save
+        during it is not lost. Changes saved while a render runs are kept by the watcher
+        and render again afterwards.
         """
-        if before is None:
-            before = self.snapshot()
+        from watchfiles import watch as watch_files
+
         while not self._stop.is_set():
-            time.sleep(POLL_SECONDS)
-            now = self.snapshot()
-            if now != before:
-                changed = [f for f in now if now.get(f) != before.get(f)]
-                self.render(changed)
-                # files the render started to watch (a newly named analysis file) start from
-                # their state now; every other file from what the render saw
-                after = self.snapshot()
-                before = {f: now.get(f, after[f]) for f in after}
+            self._watching = set(self.watched())
+            roots = self.roots()
+            changes = watch_files(*roots, watch_filter=lambda _c, p: self.wanted(p),
+                                  stop_event=self._stop, step=STEP_MS, rust_timeout=WAKE_MS,
+                                  yield_on_timeout=True, raise_interrupt=False)
+            for batch in changes:
+                if first is not None:
+                    run: Callable[[], None] = first
+                    first = None
+                    run()
+                elif batch:
+                    self.render(sorted({path for _change, path in batch}))
+                if self.roots() != roots or set(self.watched()) != self._watching:
+                    break  # a newly named analysis file, or a folder that appeared
 
     def stop(self) -> None:
         """Stop watching (the loop ends after its current poll or render)."""
@@ -220,9 +261,10 @@ def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
     state = preview.state
 
     class Handler(BaseHTTPRequestHandler):
+        timeout = CONNECTION_TIMEOUT  # socket timeout: a silent client frees its thread
+
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
-            host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
-            if host not in ("127.0.0.1", "localhost"):  # a page on another name (DNS rebinding)
+            if not local_host(self.headers.get("Host")):  # another name (DNS rebinding)
                 self.send_error(HTTPStatus.FORBIDDEN)
                 return
             path = self.path.split("?", 1)[0]
@@ -262,14 +304,16 @@ def serve(project: Path, kind: str, slug: str, *, port: int, browser: bool,
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     print(f"preview of {preview.report}: {url} (Ctrl-C stops)", flush=True)
-    try:
-        first = preview.snapshot()  # before the first render: a save during it is not lost
+
+    def first() -> None:
         preview.render()
         if browser:
             import webbrowser
 
             webbrowser.open(url)
-        preview.watch(first)
+
+    try:
+        preview.watch(first=first)  # the watcher is in place before the first render
     except KeyboardInterrupt:
         pass
     finally:

@@ -119,7 +119,8 @@ def new_report(project: Path, kind: str, slug: str, *, analysis: bool = False
     slug
         A top sector of ``data/sectors.yaml`` or a province of ``data/regions.yaml``.
     analysis
-        Also write a starter analysis file and name it in the params file.
+        Also write a starter analysis file and name it in the params file. For a report
+        that exists already only the analysis is added (:func:`add_analysis`).
 
     Returns
     -------
@@ -151,6 +152,10 @@ def new_report(project: Path, kind: str, slug: str, *, analysis: bool = False
     folder = project / "params" / f"{kind}s"
     path = folder / f"{slug}.yaml"
     own = project / "analyses" / f"{slug}.py"
+    starter = ANALYSIS_STARTER.format(kind=kind, slug=slug, folder=f"{kind}s",
+                                      indicator=_indicator(kind))
+    if analysis and path.exists():
+        return add_analysis(project, path, own, starter)
     for existing in (path, own) if analysis else (path,):
         if existing.exists():
             raise ParameterError(f"{existing}: exists already; edit it, or move it away to "
@@ -160,8 +165,7 @@ def new_report(project: Path, kind: str, slug: str, *, analysis: bool = False
     written = []
     if analysis:
         own.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(own, ANALYSIS_STARTER.format(kind=kind, slug=slug, folder=f"{kind}s",
-                                                       indicator=_indicator(kind)))
+        atomic_write_text(own, starter)
         written.append(own)
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, text)
@@ -173,3 +177,54 @@ def new_report(project: Path, kind: str, slug: str, *, analysis: bool = False
             f.unlink(missing_ok=True)
         raise
     return written
+
+
+def add_analysis(project: Path, path: Path, own: Path, starter: str) -> list[Path]:
+    """Give an existing report a starter analysis; its params file is left as it is, except
+    for the ``analysis:`` key when it has none (the commented-out line ``new`` writes is
+    switched on in place, otherwise the key is appended; comments and order are kept).
+
+    Returns
+    -------
+    list of Path
+        The files written or changed (the analysis file first).
+
+    Raises
+    ------
+    ParameterError
+        When the report already has an analysis file, or its params file is invalid.
+    """
+    base = project / "params" / "base.yaml"
+    named = resolve(base, path).params.analysis  # read through the project's loader
+    if named:
+        target = Path(named) if Path(named).is_absolute() else project / named
+        if target.exists():
+            raise ParameterError(f"{path}: already has its own analysis ({named}); edit "
+                                 "that file")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(target, starter)
+        return [target]
+    if own.exists():
+        raise ParameterError(f"{own}: exists already but {path} does not name it; add "
+                             f"`analysis: analyses/{own.name}` there, or move the file away")
+    before = path.read_text(encoding="utf-8")
+    key = f"analysis: analyses/{own.name}"
+    lines = before.splitlines(keepends=True)
+    at = [i for i, line in enumerate(lines) if line.strip() == f"# {key}"]
+    if at:
+        lines[at[0]] = key + "\n"
+        after = "".join(lines)
+    else:
+        after = before + ("" if before.endswith("\n") or not before else "\n") + \
+            "# own sections, a function sections(report) (added by `techmonitor new`)\n" + \
+            key + "\n"
+    own.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(own, starter)
+    atomic_write_text(path, after)
+    try:
+        resolve(base, path)
+    except ParameterError:
+        atomic_write_text(path, before)
+        own.unlink(missing_ok=True)
+        raise
+    return [own, path]

@@ -24,7 +24,8 @@ targets = []
 project_dir = ".."
 '''
 # A report body: document nodes (shown as HTML, recorded as JSON for the PDF); fails on
-# purpose for slug "broken", sleeps for slug "slow" (to interrupt a batch while it runs).
+# purpose for slug "broken", sleeps for slug "slow" (to interrupt a batch while it runs),
+# kills its worker process for slug "abort" (as a crash in a C library would).
 BODY = '''import time
 
 from IPython.display import display
@@ -32,6 +33,12 @@ from techmonitor.report import document as doc
 
 if slug == "broken":
     raise ValueError("boom in the fixture")
+if slug == "abort":
+    import os
+    import signal
+
+    os.kill(os.getppid(), signal.SIGABRT)
+    time.sleep(30)
 if slug.startswith("slow"):
     time.sleep(float(__import__("os").environ.get("TM_FIXTURE_SLEEP", "3")))
 display(doc.Front(f"Rapport {name}", "titel", (("Periode", period),), "Inhoud",

@@ -1,0 +1,119 @@
+"""Track record: what each projection of a report said a year earlier, against what came in.
+
+For every projected series of a report (an item with a projection band) the trend is fitted
+again on the data as known a year earlier, projected to the newest period published since,
+and compared with the value that came in (:func:`techmonitor.progress.track.past_projection`).
+The method annex sums up how often the 80% and 95% bands held, per kind of series, and names
+the series it was measured on; the batch sums over every projected series of all reports
+from their results files (:mod:`techmonitor.batch.track`, each distinct series once).
+
+The data "as known then" come from a function (:data:`Earlier`), so that the as-of selection
+by publication date can replace :func:`without_last_year` without touching the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from techmonitor.periods import to_decimal_year
+from techmonitor.progress.track import Coverage, NoPastProjection, PastProjection, coverage
+from techmonitor.progress.track import past_projection as fit_past_projection
+
+if TYPE_CHECKING:
+    from techmonitor.report.analysis import Item
+
+#: the series as known at the earlier date, from the series as known now
+Earlier = Callable[[pd.DataFrame], pd.DataFrame]
+#: how far back the earlier projection was made (years)
+LOOKBACK_YEARS = 1.0
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    """One projected series: what the earlier projection said, or why there is none.
+
+    ``where`` names the series' report scope (``national:NL``, ``sector:energie``)
+    for the batch-wide sum; ``known_then`` is the newest period of the earlier data.
+    """
+
+    key: str
+    indicator: str
+    name_nl: str
+    name_en: str
+    kind: str
+    where: str
+    known_then: str | None
+    result: PastProjection | NoPastProjection
+
+    def name(self, lang: str) -> str:
+        """The series name in ``lang``."""
+        return self.name_en if lang == "en" else self.name_nl
+
+    @property
+    def projection(self) -> PastProjection | None:
+        """The compared projection (None when there was none)."""
+        return self.result if isinstance(self.result, PastProjection) else None
+
+
+def without_last_year(series: pd.DataFrame, years: float = LOOKBACK_YEARS) -> pd.DataFrame:
+    """The series as known a year before its newest period.
+
+    Until observations carry their publication date (the as-of catalogue), "as known then"
+    is taken as the series without its periods of the last year: every period more than
+    ``years`` before the newest one. Revisions published since are therefore not undone;
+    the as-of selection will replace this function (see :data:`Earlier`).
+    """
+    if series.empty:
+        return series
+    t = series["period"].map(lambda p: to_decimal_year(str(p)))
+    return series[t <= float(t.max()) - years + 1e-9]
+
+
+def record(key: str, indicator: str, names: tuple[str, str], kind: str, series: pd.DataFrame,
+           where: str = "", earlier: Earlier = without_last_year) -> TrackRecord:
+    """The track record of one series: fit on ``earlier(series)``, compare with ``series``.
+
+    Parameters
+    ----------
+    key
+        The series' key (``inflow_tech-hbo``).
+    indicator
+        The indicator code (``inflow_tech``).
+    names
+        Dutch and English name.
+    kind
+        Trend kind as the report fits it (``count``, ``share``).
+    series
+        The series as the report shows it now.
+    where
+        The report scope of the series (for the batch-wide sum).
+    earlier
+        The series as known at the earlier date (default :func:`without_last_year`).
+    """
+    then = earlier(series)
+    known = str(then["period"].iloc[-1]) if len(then) else None
+    return TrackRecord(key, indicator, names[0], names[1], kind, where, known,
+                       fit_past_projection(then, series, kind))
+
+
+def projected(items: Iterable[Item]) -> list[Item]:
+    """The items a report projects (those with a projection band)."""
+    return [i for i in items if i.band is not None and i.trend is not None]
+
+
+def item_records(items: Iterable[Item], where: str = "",
+                 earlier: Earlier = without_last_year) -> tuple[TrackRecord, ...]:
+    """A track record per projected item of a report."""
+    from techmonitor.report.analysis import kind_for
+
+    return tuple(record(i.key, i.ind.code, (i.name("nl"), i.name("en")), kind_for(i.ind),
+                        i.series, where, earlier) for i in projected(items))
+
+
+def coverage_of(records: Iterable[TrackRecord]) -> dict[str, Coverage]:
+    """How often the 80% and 95% bands held, per kind, over the compared records."""
+    return coverage(r.projection for r in records if r.projection is not None)

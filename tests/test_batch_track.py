@@ -1,0 +1,41 @@
+"""The batch's track record: past projections summed over the results files, by hand."""
+
+from __future__ import annotations
+
+from techmonitor.batch.track import batch_coverage
+
+
+def item(key: str, values: list[float], kind: str, inside80: bool, inside95: bool,
+         compared: bool = True) -> dict[str, object]:
+    return {"key": key, "indicator": key.split("-")[0], "level": "hbo",
+            "observations": [{"period": str(2015 + i), "value": v}
+                             for i, v in enumerate(values)],
+            "track_record": {"compared": compared, "kind": kind, "inside80": inside80,
+                             "inside95": inside95}}
+
+
+def test_each_series_counts_once_per_kind() -> None:
+    national = {"report": "national-nl", "items": [
+        item("inflow_tech-hbo", [1, 2, 3], "count", True, True),
+        item("inflow_share-hbo", [10, 11, 12], "share", False, True),
+        item("diplomas_tech-hbo", [5, 6, 7], "count", False, False),
+        item("short-hbo", [1, 2], "count", True, True, compared=False)]}
+    # a region report shows the same national series (same values) and one of its own
+    region = {"report": "region-utrecht", "items": [
+        item("inflow_tech-hbo", [1, 2, 3], "count", True, True),
+        item("inflow_tech-hbo", [4, 5, 6], "count", True, False)]}
+    cov = batch_coverage([national, region])
+    assert list(cov) == ["count", "share"]
+    count = cov["count"]
+    # by hand: three distinct compared count series; inside 80%: the first and the region's,
+    # inside 95%: only the first
+    assert (count.n, count.inside80, count.inside95) == (3, 2, 1)
+    assert count.series == ("national-nl:inflow_tech-hbo", "national-nl:diplomas_tech-hbo",
+                            "region-utrecht:inflow_tech-hbo")
+    assert (cov["share"].n, cov["share"].inside80, cov["share"].inside95) == (1, 0, 1)
+    assert abs(count.share80 - 2 / 3) < 1e-12
+
+
+def test_nothing_compared_gives_nothing() -> None:
+    assert batch_coverage([{"items": [item("a-hbo", [1, 2], "count", True, True,
+                                             compared=False)]}, {}]) == {}
