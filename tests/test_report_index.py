@@ -76,10 +76,20 @@ def test_a_verdict_against_an_illustrative_target_says_so() -> None:
 
 
 def test_a_goal_verdict_in_the_results_file_comes_before_the_indicators() -> None:
-    stated = {**RESULTS, "goals": [{"goal": 1, "category": "acceleration_needed"}]}
-    one = goal_cells(stated, "en")[0]
-    assert (one.code, one.label, one.indicator) == ("acceleration_needed",
-                                                    "acceleration needed", "")
+    goals = [{"goal": 1, "verdict": "mixed", "basis_kind": "share",
+              "favourable": ["inflow_tech_share-hbo"], "unfavourable": ["inflow_tech-wo"],
+              "no_significant_change": [], "not_judged": [], "latest_period": "2020/21"},
+             {"goal": 2, "verdict": "no_data", "latest_period": None}]
+    one, two, three, _ = goal_cells({**RESULTS, "goals": goals}, "nl")
+    assert (one.code, one.symbol, one.label) == ("acceleration_needed", "◆",
+                                                 "geen eenduidig beeld")
+    assert one.indicator == ("1 significant de goede kant op; "
+                             "1 significant de verkeerde kant op")
+    assert one.others == "▲ Reeks inflow_tech_share-hbo; ▼ Reeks inflow_tech-wo"
+    assert (one.n_others, one.newest) == (2, "2020/'21")
+    assert (two.code, two.symbol, two.label) == ("", "–", "geen gegevens")
+    # a goal the file has no verdict for falls back to its indicators
+    assert three.label == "geen oordeel"
 
 
 def entries() -> list[dict[str, Any]]:

@@ -114,6 +114,37 @@ def _key_item(items: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     return found[0] if found else None
 
 
+#: a goal verdict of the results file (report/goal_verdicts.py) → its sign and the status
+#: code that colours it (as a category's); the words are the catalogue's ``goalv.verdict.*``
+VERDICT_SIGNS = {"progress": ("▲", "on_track"), "decline": ("▼", "moving_away"),
+                 "mixed": ("◆", "acceleration_needed"),
+                 "no_change": ("■", "no_significant_change"),
+                 "not_judged": ("?", "not_assessable")}
+#: the basis series of a goal verdict, by how they moved → their sign
+MOVEMENTS = (("favourable", "▲"), ("unfavourable", "▼"), ("no_significant_change", "■"),
+             ("not_judged", "?"))
+
+
+def _verdict_cell(goal: int, stated: Mapping[str, Any],
+                  names: Mapping[str, str], lang: Lang) -> GoalCell | None:
+    """The goal's own verdict (``goals`` of the results file), or None if it has none."""
+    code = str(stated.get("verdict", ""))
+    newest = _newest([str(stated.get("latest_period") or "")], lang)
+    if code == "no_data":
+        return GoalCell(goal, "", "–", msg("ovw.no_data", lang), "", "", newest)
+    if code not in VERDICT_SIGNS:
+        return None
+    symbol, status = VERDICT_SIGNS[code]
+    counts = [msg(f"goalv.n_{part}", lang, n=len(stated.get(key) or []))
+              for key, part in (("favourable", "favourable"), ("unfavourable", "unfavourable"),
+                                ("no_significant_change", "flat"),
+                                ("not_judged", "unjudged")) if stated.get(key)]
+    series = [f"{sign} {names.get(str(k), str(k))}" for key, sign in MOVEMENTS
+              for k in stated.get(key) or []]
+    return GoalCell(goal, status, symbol, msg(f"goalv.verdict.{code}", lang),
+                    "; ".join(counts), "; ".join(series), newest, len(series))
+
+
 def goal_cells(results: Mapping[str, Any], lang: Lang) -> tuple[GoalCell, ...]:
     """Per goal the verdict a results file holds.
 
@@ -127,18 +158,24 @@ def goal_cells(results: Mapping[str, Any], lang: Lang) -> tuple[GoalCell, ...]:
     Returns
     -------
     tuple of GoalCell
-        One per goal 1–4. A goal verdict the file holds (``goals``: ``goal`` and
-        ``category``) comes first; otherwise the category of the goal's key indicator.
+        One per goal 1–4. The goal's verdict the file holds (``goals``: ``verdict``, the
+        series it rests on and how they moved, ``latest_period``) comes first; a file
+        without one gives the category of the goal's key indicator.
     """
     items = [i for i in results.get("items") or [] if isinstance(i, Mapping)]
     verdicts = {g.get("goal"): g for g in results.get("goals") or [] if isinstance(g, Mapping)}
+    names = {str(i.get("key")): str(i.get("name", i.get("key"))) for i in items}
     out = []
     for goal in GOALS:
         mine = [i for i in items if i.get("goal") == goal]
         newest = _newest([str((i.get("latest") or {}).get("period", "")) for i in mine], lang)
         key = _key_item(mine)
         stated = verdicts.get(goal) or {}
-        cat = _category(stated.get("category") or stated.get("verdict"))
+        made = _verdict_cell(goal, stated, names, lang) if stated else None
+        if made is not None:
+            out.append(made)
+            continue
+        cat = _category(stated.get("category"))
         from_goal = cat is not None
         if cat is None and key is not None:
             cat = _category(key.get("category"))
