@@ -146,7 +146,7 @@ def test_the_index_is_a_dashboard_failed_and_warned_reports_stand_out(tmp_path: 
     assert goal1["class"] == ["verdict", "status", "status-on_track"]
     assert goal1.get_text(" ", strip=True).startswith("✓ op koers")  # symbol and words
     # the goal's other indicators fold away: the row stays short
-    assert goal1.find("details").find("summary").get_text() == "+2 andere indicator(en)"
+    assert goal1.find("details").find("summary").get_text() == "+2 reeks(en)"
     assert "2× ■ geen significante verandering" in goal1.find("details").get_text()
     warned = by_id["r-sector-energie"]
     assert "state-warnings" in warned["class"]
