@@ -14,7 +14,8 @@ from techmonitor.report import Report, report_title
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = ("title_block", "key_messages", "changes", "goal1", "goal2", "goal3", "goal4",
-            "labour_market", "measures", "national_overview", "method", "provenance")
+            "labour_market", "regional", "measures", "national_overview", "method",
+            "provenance")
 
 
 def make_report(params_file: str, **overrides: Any) -> Report:
@@ -34,8 +35,10 @@ def section_outputs(report: Report) -> list[Any]:
     for name in SECTIONS:
         if name == "national_overview" and report.params.kind != "national":
             continue
-        out.append(report.goal(int(name[-1])) if name.startswith("goal")
-                   else getattr(report, name)())
+        made = report.goal(int(name[-1])) if name.startswith("goal") \
+            else getattr(report, name)()
+        if made is not None:  # a section another kind of report does not have (regional)
+            out.append(made)
     out.append(report.summary())
     return out
 

@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from techmonitor.config import resolve
 from techmonitor.errors import DataValidationError
 from techmonitor.render.index import index_html
+from techmonitor.report.overview import OverviewRow
 from techmonitor.titles import report_title, sector_families
 
 from .conftest import ROOT
@@ -79,17 +80,17 @@ def test_a_family_that_is_not_defined_is_an_error_naming_it(tmp_path: Path) -> N
 
 
 def test_the_index_groups_sector_reports_under_their_family_heading() -> None:
-    def entry(rid: str, kind: str, family: str | None = None) -> dict[str, object]:
-        return {"report": rid, "kind": kind, "title": rid, "status": "ok",
-                "html": f"{rid}.html", "error": None, "family": family}
+    def row(rid: str, kind: str, family: str | None = None) -> OverviewRow:
+        return OverviewRow(rid, kind, rid, rid, "ok", f"{rid}.html", None, (), "", (), "",
+                           None, None, family)
 
-    entries = [entry("national-nl", "national"),
-               entry("sector-energie", "sector", "Topsectoren"),
-               entry("sector-warmte", "sector", "Markten"),
-               entry("sector-hightech", "sector", "Topsectoren"),
-               entry("sector-nieuw", "sector"),
-               entry("region-utrecht", "region")]
-    soup = BeautifulSoup(index_html("2023Q3", entries, "nl"), "html.parser")
+    rows = [row("national-nl", "national"),
+            row("sector-energie", "sector", "Topsectoren"),
+            row("sector-warmte", "sector", "Markten"),
+            row("sector-hightech", "sector", "Topsectoren"),
+            row("sector-nieuw", "sector"),
+            row("region-utrecht", "region")]
+    soup = BeautifulSoup(index_html("2023Q3", rows, "nl"), "html.parser")
     headings = [h.get_text() for h in soup.find_all("h2")]
     assert headings == ["Landelijk", "Topsectoren", "Markten", "Sectorrapporten", "Provincies"]
     tables = soup.find_all("tbody")

@@ -116,7 +116,7 @@ def test_no_import_cycle_in_the_package() -> None:
 
 #: the section modules: they phrase what the context holds and return document nodes
 SECTIONS = ("intro", "changes", "goals", "retention", "extra40k", "labour", "measures",
-            "national", "annex")
+            "national", "regions", "annex")
 #: what selects, fits or estimates (the analysis layer's tools); no section imports them
 COMPUTING = ("techmonitor.trends", "techmonitor.cohorts", "techmonitor.indicators",
              "techmonitor.observations", "techmonitor.report.store",

@@ -1,15 +1,24 @@
-"""The quarter's appendix: every report in one PDF, rebuilt only when a part changed."""
+"""The quarter's appendix: the overview, then every report, rebuilt only when a part changed.
+
+The overview (every report × the four goals, from the results files) comes first; method and
+measures are said once, in the national part (:mod:`techmonitor.batch.shared`).
+"""
 
 from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
+from techmonitor.batch.index import batch_language, batch_overview
 from techmonitor.batch.manifest import BatchState
 from techmonitor.batch.plan import appendix_name
+from techmonitor.batch.shared import shared_once
 from techmonitor.cache import combined_key
 from techmonitor.errors import TechmonitorError
 from techmonitor.fsutil import atomic_write_bytes
+from techmonitor.messages import msg
+from techmonitor.report.overview import OVERVIEW_ID, overview_section
 
 
 def build_appendix(state: BatchState) -> None:
@@ -59,15 +68,7 @@ def build_appendix(state: BatchState) -> None:
     state.emit({"event": "appendix", "status": "start", "parts": len(jobs)})
     t0 = time.perf_counter()
     try:
-        from techmonitor.render.typst import AppendixPart, render_appendix_pdf
-        from techmonitor.worker import appendix_meta, documents_of
-
-        parts = [AppendixPart(
-            j.report_id, str(entries[j.report_id]["title"]),
-            documents_of(json.loads((state.out_dir / f"notebooks/{j.report_id}.ipynb")
-                                    .read_text(encoding="utf-8"))),
-            j.params.language) for j in jobs]
-        pdf = render_appendix_pdf(parts, appendix_meta(jobs[0].params))
+        pdf = _render(state, entries)
     except Exception as exc:  # noqa: BLE001 - the reports stand; say why the appendix not
         path.unlink(missing_ok=True)
         reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, TechmonitorError) \
@@ -80,3 +81,22 @@ def build_appendix(state: BatchState) -> None:
     state.appendix = {"status": "ok", "file": name, "key": key, "cached": False,
                       "seconds": seconds, "parts": [j.report_id for j in jobs]}
     state.emit({"event": "appendix", "status": "ok", "file": name, "seconds": seconds})
+
+
+def _render(state: BatchState, entries: dict[str, dict[str, Any]]) -> bytes:
+    """The appendix PDF: the overview first, then each report, shared sections said once."""
+    from techmonitor.render.typst import AppendixPart, render_appendix_pdf
+    from techmonitor.worker import appendix_meta, documents_of
+
+    lang = batch_language(state)
+    has_national = any(j.params.kind == "national" for j in state.jobs)
+    overview = overview_section(batch_overview(state), lang, state.period)
+    parts = [AppendixPart(OVERVIEW_ID, msg("ovw.part", lang), [overview.to_json()], lang)]
+    parts += [AppendixPart(
+        j.report_id, str(entries[j.report_id]["title"]),
+        shared_once(documents_of(json.loads((state.out_dir / f"notebooks/{j.report_id}.ipynb")
+                                            .read_text(encoding="utf-8"))),
+                    national=j.params.kind == "national", lang=j.params.language,
+                    has_national=has_national),
+        j.params.language) for j in state.jobs]
+    return render_appendix_pdf(parts, appendix_meta(state.jobs[0].params))

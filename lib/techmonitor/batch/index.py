@@ -1,10 +1,44 @@
-"""The run folder's index page: every report with its status and its files."""
+"""The run folder's index page: the overview of every report, read from its results file."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from techmonitor.batch.manifest import BatchState
 from techmonitor.fsutil import atomic_write_text
+from techmonitor.messages import Lang
+from techmonitor.report.overview import OverviewRow, overview_rows
 from techmonitor.titles import sector_families
+
+
+def batch_overview(state: BatchState) -> list[OverviewRow]:
+    """The overview's rows of ``state``'s run: the manifest entries and their results files.
+
+    Links go only to files that are there (never one a run removed).
+    """
+    def present(name: str | None) -> str | None:
+        return name if name and (state.out_dir / name).is_file() else None
+
+    entries = state.entries()
+    language = batch_language(state)
+    names = {j.report_id: j.params.display_name() for j in state.jobs}
+    families = sector_families(state.project / "data")
+    index_entries: list[dict[str, Any]] = [
+        {"report": e["report"], "kind": e["kind"], "title": e["title"],
+         "name": names.get(e["report"], e["title"]),
+         "status": e["status"], "html": present((e.get("outputs") or {}).get("html")),
+         "pdf": present((e.get("outputs") or {}).get("pdf")), "error": e.get("error"),
+         "summary": e.get("summary"),
+         "family": family.heading[language] if e["kind"] == "sector" and (
+             family := families.get(e["params"].get("slug", ""))) else None}
+        for e in entries
+    ]
+    return overview_rows(state.out_dir, index_entries, language)
+
+
+def batch_language(state: BatchState) -> Lang:
+    """The language of the run (every report of a batch has the same)."""
+    return "en" if state.jobs and state.jobs[0].params.language == "en" else "nl"
 
 
 def write_index(state: BatchState, *, changed: bool) -> None:
@@ -14,22 +48,8 @@ def write_index(state: BatchState, *, changed: bool) -> None:
         return
     from techmonitor.render.index import index_html
 
-    def present(name: str | None) -> str | None:
-        # the index links only files that are there (never one a run removed)
-        return name if name and (state.out_dir / name).is_file() else None
-
-    entries = state.entries()
-    language = next((e["params"].get("language", "nl") for e in entries), "nl")
-    families = sector_families(state.project / "data")
-    index_entries = [
-        {"report": e["report"], "kind": e["kind"], "title": e["title"],
-         "status": e["status"], "html": present((e.get("outputs") or {}).get("html")),
-         "pdf": present((e.get("outputs") or {}).get("pdf")), "error": e.get("error"),
-         "summary": e.get("summary"),
-         "family": family.heading[language] if e["kind"] == "sector" and (
-             family := families.get(e["params"].get("slug", ""))) else None}
-        for e in entries
-    ]
-    appendix = present(state.appendix.get("file")) \
-        if state.appendix.get("status") == "ok" else None
-    atomic_write_text(index, index_html(state.period, index_entries, language, appendix))
+    appendix = state.appendix.get("file") if state.appendix.get("status") == "ok" else None
+    if appendix and not (state.out_dir / appendix).is_file():
+        appendix = None
+    atomic_write_text(index, index_html(state.period, batch_overview(state),
+                                        batch_language(state), appendix))

@@ -1,8 +1,16 @@
-"""The batch's ``index.html``: every report with its status and key category counts, linked.
+"""The batch's ``index.html``: the programme manager's dashboard of the run.
+
+Every report with its state, the newest period of its data, its verdict per goal of the
+cabinet letter (symbol and words, from :mod:`techmonitor.report.overview`, which reads the
+results files), its changes since the earlier report (linked to that section of the report)
+and why it failed or what it could not do. Failed reports and reports with warnings are
+listed first, with their reasons, and marked in their row; a failed report never looks
+finished. Below about 600 px the table's rows are shown as stacked cards, each cell with its
+column name.
 
 Each report notebook ends with a display output of mimetype
 :data:`~techmonitor.report.document.SUMMARY_MIMETYPE` (invisible in HTML and PDF);
-:func:`summary_from_notebook` reads it back so the batch can pass it to :func:`index_html`.
+:func:`summary_from_notebook` reads it back so the batch can keep it in the manifest.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from techmonitor.periods import QUARTER_RE
 from techmonitor.render.html import SKIP_TEXT, report_css
 from techmonitor.report.document import SUMMARY_MIMETYPE
 from techmonitor.report.htmldoc import environment
+from techmonitor.report.overview import GOALS, OVERVIEW_ID, OverviewRow, state_words
 
 
 def summary_from_notebook(nb: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -42,45 +51,27 @@ def summary_from_notebook(nb: Mapping[str, Any]) -> dict[str, Any] | None:
     return found
 
 
-def _counts_text(items: Sequence[Mapping[str, Any]], language: str = "nl") -> str:
-    """``✓ 1 doel gehaald (1 illustratief doel), ~ 1 onzeker``: a count of verdicts on
-    illustrative targets says so beside the verdict."""
-    out = []
-    for c in items:
-        text = f"{c.get('symbol', '')} {c.get('count', 0)} {c.get('label', '')}".strip()
-        if c.get("illustrative_targets"):
-            text += msg("index.ill_targets", language, n=c["illustrative_targets"])
-        out.append(text)
-    return ", ".join(out)
+def _row(r: OverviewRow, lang: Literal["nl", "en"]) -> dict[str, Any]:
+    symbol, words = state_words(r, lang)
+    return {
+        "title": r.name, "full_title": r.title, "html": r.html, "pdf": r.pdf,
+        "pdf_label": msg("ovw.pdf_label", lang, name=r.name), "state": r.state,
+        "state_symbol": symbol, "state_words": words, "newest": r.newest or "–",
+        "cells": [{"code": c.code, "symbol": c.symbol, "label": c.label,
+                   "indicator": c.indicator, "others": c.others, "newest": c.newest,
+                   "more": msg("ovw.more", lang, n=c.n_others), "illustrative": c.illustrative}
+                  for c in r.cells],
+        "changes": "–" if r.changes is None else fmt.number(r.changes, 0, lang),
+        "changes_href": r.changes_href,
+        "changes_label": msg("ovw.changes_link", lang, n=r.changes, title=r.title)
+        if r.changes is not None else "",
+        "error": r.error, "warnings": list(r.warnings), "note": r.note,
+        "warnings_summary": msg("index.warnings", lang, n=len(r.warnings)),
+        "anchor": f"r-{r.report}",
+    }
 
 
-def _summary_cells(summary: Mapping[str, Any] | None, language: str) -> list[str]:
-    if not summary:
-        return ["–", "–", "–"]
-    cats = summary.get("categories") or []
-    data_status = summary.get("data_status") or {}
-    status_words = ", ".join(f"{n} {msg(f'status.{s}', language)}"
-                             for s, n in data_status.items())
-    if summary.get("illustrative") and "illustrative" not in data_status:
-        measures = msg("sec.measures", language).lower()
-        status_words += f" ({msg('status.illustrative', language)}: {measures})"
-    return [str(summary.get("indicators", "–")), _counts_text(cats, language) or "–",
-            status_words or "–"]
-
-
-def changes_cell(summary: Mapping[str, Any] | None, language: str) -> str:
-    """Number of changes since the earlier report; ``–`` when there was none to compare."""
-    if not summary:
-        return "–"
-    n = summary.get("changes")
-    if isinstance(n, int):
-        return str(n)
-    if summary.get("compared") not in (None, "none", "ok"):
-        return msg("index.not_compared", language)
-    return "–"
-
-
-def index_html(period: str, entries: Sequence[Mapping[str, Any]], language: str = "nl",
+def index_html(period: str, rows: Sequence[OverviewRow], language: str = "nl",
                appendix: str | None = None) -> str:
     """Build the index page.
 
@@ -88,12 +79,10 @@ def index_html(period: str, entries: Sequence[Mapping[str, Any]], language: str 
     ----------
     period
         Reporting quarter, e.g. ``2023Q3``.
-    entries
-        Manifest entries: ``report``, ``kind``, ``title``, ``status``, ``html`` and ``pdf``
-        (relative links or None), ``error`` (text or None) and optionally ``summary`` (from
-        :func:`summary_from_notebook`; its ``changes`` count fills the changes column) and
-        ``family`` (a sector report's group heading, from the data; sector reports without
-        one are listed under a neutral heading).
+    rows
+        One :class:`~techmonitor.report.overview.OverviewRow` per report (from the results
+        files), in the batch's order; sector rows carry their family's heading (from the
+        data), and sector reports without one are listed under a neutral heading.
     language
         Page language (``nl`` or ``en``).
     appendix
@@ -102,49 +91,34 @@ def index_html(period: str, entries: Sequence[Mapping[str, Any]], language: str 
     lang: Literal["nl", "en"] = "en" if language == "en" else "nl"
     when = fmt.quarter(period, lang) if QUARTER_RE.match(period) else period
     title = msg("index.title", lang, when=when)
-    failed = sum(1 for e in entries if e["status"] == "failed")
-    n_warn = sum(len(warnings_of(e)) for e in entries)
+    failed = sum(r.state == "failed" for r in rows)
+    warned = sum(r.state == "warnings" for r in rows)
     # national, then the sector reports by family (heading from the data), then regions
     order: list[tuple[str, str | None]] = [("national", None)]
-    order += list(dict.fromkeys(("sector", e.get("family")) for e in entries
-                                if e["kind"] == "sector"))
+    order += list(dict.fromkeys(("sector", r.family) for r in rows if r.kind == "sector"))
     order.append(("region", None))
     groups = []
     for kind, family in order:
-        rows = []
-        for e in (e for e in entries if e["kind"] == kind and e.get("family") == family):
-            indicators, progress, data_words = _summary_cells(e.get("summary"), lang)
-            warnings = warnings_of(e)
-            rows.append({
-                "title": e["title"], "html": e.get("html"), "pdf": e.get("pdf"),
-                "status": msg(f"index.status.{e['status']}", lang)
-                if e["status"] in ("ok", "failed") else str(e["status"]),
-                "indicators": indicators, "progress": progress, "data": data_words,
-                "changes": changes_cell(e.get("summary"), lang),
-                "error": e.get("error") or "", "warnings": warnings,
-                "warnings_summary": msg("index.warnings", lang, n=len(warnings))})
-        if rows:
+        mine = [_row(r, lang) for r in rows if r.kind == kind and r.family == family]
+        if mine:
             name = family or msg(f"index.kind.{kind}", lang)
             groups.append({"name": name, "caption": msg("index.caption", lang, kind=name),
-                           "rows": rows})
+                           "rows": mine})
+    attention = [_row(r, lang) for r in rows if r.state != "ok"]
     link = None
     if appendix:
         before, _, after = msg("index.appendix", lang, link="\x00").partition("\x00")
         link = {"href": appendix, "link": msg("index.appendix_link", lang),
                 "before": before, "after": after}
+    header = [msg("ovw.col.report", lang), msg("ovw.col.state", lang),
+              msg("ovw.col.newest", lang)]
+    header += [msg("ovw.col.goal", lang, n=g) for g in GOALS]
+    header += [msg("ovw.col.changes", lang), msg("index.col.details", lang)]
     return environment().get_template("index.html.j2").render(
         # the stylesheet is the package's own static file, not data: inserted as it is
         lang=lang, title=title, css=Markup(report_css()), skip=SKIP_TEXT[lang],
-        counts=msg("index.counts", lang, n=len(entries), ok=len(entries) - failed,
-                   failed=failed),
-        warnings_line=msg("index.warnings_total", lang, n=n_warn) if n_warn else "",
-        appendix=link, groups=groups,
-        header=[msg(f"index.col.{c}", lang)
-                for c in ("report", "status", "indicators", "progress", "data", "changes",
-                          "details")])
-
-
-def warnings_of(entry: Mapping[str, Any]) -> list[str]:
-    """The warnings a report's summary lists (steps of its analysis that failed)."""
-    summary = entry.get("summary") or {}
-    return [str(w) for w in summary.get("warnings") or []]
+        counts=msg("index.counts", lang, n=len(rows), ok=len(rows) - failed - warned,
+                   warned=warned, failed=failed),
+        attention=attention, attention_title=msg("index.attention", lang),
+        goals=[msg("ovw.goal_line", lang, n=g, title=msg(f"goal.{g}", lang)) for g in GOALS],
+        overview_id=OVERVIEW_ID, appendix=link, groups=groups, header=header)

@@ -27,6 +27,10 @@ JSON given to the template (schema :data:`~techmonitor.report.document.SCHEMA_VE
      "words": {"page", "of", "contents"},
      "parts": [{"title", "running", "language", "period_words",
                 "front": <front node> | null, "body": [<section node>, ...]}]}
+
+In the appendix a node may carry ``anchor`` (the name of a place said once, e.g. the national
+part's method) and a paragraph ``ref`` (that name): the paragraph ends with the page number
+of the place (:mod:`techmonitor.batch.shared`).
 """
 
 from __future__ import annotations

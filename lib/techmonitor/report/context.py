@@ -40,10 +40,16 @@ from techmonitor.report.analysis import Item, analyse, levels_for, match_target
 from techmonitor.report.comparison import Comparison
 from techmonitor.report.education_analysis import EducationFigures
 from techmonitor.report.goal_verdicts import GOALS, GoalVerdict, goal_verdict, open_gaps
-from techmonitor.report.ids import CHANGES_ID, SECTION_IDS
+from techmonitor.report.ids import CHANGES_ID, REGIONS_ID, SECTION_IDS
 from techmonitor.report.measure_analysis import MeasureRow
 from techmonitor.report.measure_analysis import measure_rows as compute_measure_rows
 from techmonitor.report.national_analysis import NationalFigures
+from techmonitor.report.regional_analysis import (
+    ProvinceComparison,
+    SinceLetter,
+    compare_provinces,
+    since_letter,
+)
 from techmonitor.report.sector_delineation import SectorDelineation, sector_delineation
 from techmonitor.report.series import select
 from techmonitor.report.store import SourceInfo
@@ -113,6 +119,10 @@ class ReportContext:
     delineation: SectorDelineation | None = None
     #: per projected item: what the projection a year earlier said, and what came in
     track: tuple[TrackRecord, ...] = field(default=())
+    #: national report: each goal series then (the letter's year) and now
+    since_letter: tuple[SinceLetter, ...] = field(default=())
+    #: national and province reports: the provinces side by side
+    provinces: ProvinceComparison | None = None
 
     # -- parameters and words ---------------------------------------------------------------
     @property
@@ -221,6 +231,9 @@ class ReportContext:
             out.append((SECTION_IDS[f"goal{n}"],
                         self.t("sec.goal", n=n, title=self.t(f"goal.{n}"))))
         out.append((SECTION_IDS["labour"], self.t("sec.labour")))
+        if self.params.kind == "region" and self.provinces is not None \
+                and self.provinces.get(self.params.slug) is not None:
+            out.append((REGIONS_ID, self.t("reg.title")))
         out.append((SECTION_IDS["measures"], self.t("sec.measures")))
         if self.params.kind == "national":
             out.append((SECTION_IDS["national"], self.t("sec.national")))
@@ -340,6 +353,7 @@ def build_context(params: ReportParams) -> ReportContext:
                                   tuple(params.sbi), tuple(params.levels), params.target_year,
                                   tuple(i.key for i in items)),
                        lambda: item_records(items))
+    kind = params.kind
     return ReportContext(
         params, project, MappingProxyType(dict(catalogue)), tuple(items), rows,
         tuple(findings), tuple(sectors), tuple(national_targets),
@@ -347,7 +361,10 @@ def build_context(params: ReportParams) -> ReportContext:
         store.code_version(project), calibration, national,
         goal_verdicts=verdicts, delineation=delineation, track=track,
         education=education_analysis.compute(data_dir, params, catalogue, tuple(items),
-                                             sectors_ref))
+                                             sectors_ref),
+        since_letter=since_letter(data_dir, params, catalogue) if kind == "national" else (),
+        provinces=compare_provinces(data_dir, params, catalogue)
+        if kind in ("national", "region") else None)
 
 
 def with_comparison(context: ReportContext, comparison: Comparison) -> ReportContext:

@@ -21,6 +21,7 @@ from techmonitor.report import (
     measures,
     national,
     own_analysis,
+    regions,
 )
 from techmonitor.report import document as doc
 from techmonitor.report.comparison import compare
@@ -207,6 +208,10 @@ class Report:
     def labour_market(self) -> doc.Section:
         """Open vacancies for the sector or province: adjusted trend and year on year."""
         return labour.labour_section(self.context)
+
+    def regional(self) -> doc.Section | None:
+        """Province report only: its place among the provinces (None for other reports)."""
+        return regions.region_section(self.context)
 
     def measures(self) -> doc.Section:
         """Measures per cluster with owner, budget, planned vs realised output and status."""

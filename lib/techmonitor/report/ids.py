@@ -17,3 +17,5 @@ SECTION_IDS: dict[str, str] = {
 }
 #: the section on what changed since the earlier report (between the key messages and goal 1)
 CHANGES_ID = "veranderingen"
+#: a province report's place among the provinces (after the labour market)
+REGIONS_ID = "provincies"

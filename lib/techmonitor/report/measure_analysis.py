@@ -20,14 +20,27 @@ from techmonitor.report.analysis import EXPECTED_ERRORS, reason_of
 
 
 @dataclass(frozen=True)
+class Reported:
+    """The programme office's latest figures of a measure up to the report's quarter: output
+    and spend to date (either may be missing), and whether they are illustrative."""
+
+    period: str
+    output: float | None
+    spent: float | None
+    illustrative: bool
+
+
+@dataclass(frozen=True)
 class MeasureRow:
     """A measure with its assessment at the report's quarter (``error`` if none could be
-    made from its data)."""
+    made from its data) and the latest figures reported on it (``reported``; None: no data
+    on its implementation)."""
 
     measure: Measure
     assessment: progress.MeasureAssessment | None
     illustrative: bool
     error: str | None = None
+    reported: Reported | None = None
 
 
 def concerns(measure: Measure, params: ReportParams) -> bool:
@@ -68,11 +81,16 @@ def _span(measure: Measure) -> tuple[str, str] | None:
 def assess(measure: Measure, realised: pd.DataFrame, as_of: str) -> MeasureRow:
     """Status of one measure at ``as_of`` from its realised rows."""
     rows = realised[realised["measure_id"] == measure.id]
+    # only what was known at the report's quarter (a bool mask: an empty frame stays a frame)
+    known = [sort_key(str(p)) <= sort_key(as_of) for p in rows["period"]]
+    rows = rows.loc[pd.Series(known, index=rows.index, dtype=bool)]
     ill = bool((rows["status"] == "illustrative").any())
+    reported = latest_reported(rows)
     span = _span(measure)
     if span is None or rows.empty:
-        # nothing reported is not the same as behind: the status stays open ("–")
-        return MeasureRow(measure, None, ill)
+        # nothing reported is not the same as behind: the status stays open, and what was
+        # reported (without a plan to hold it against) is still shown
+        return MeasureRow(measure, None, ill, reported=reported)
     plan = progress.MeasurePlan(
         code=measure.id, start=span[0], end=span[1],
         planned_output=measure.output_target.value if measure.output_target else None,
@@ -80,9 +98,24 @@ def assess(measure: Measure, realised: pd.DataFrame, as_of: str) -> MeasureRow:
         realised=_flows(rows),
         name=measure.title_nl)
     try:
-        return MeasureRow(measure, progress.assess_measure(plan, as_of), ill)
+        return MeasureRow(measure, progress.assess_measure(plan, as_of), ill,
+                          reported=reported)
     except EXPECTED_ERRORS as exc:  # bad dates in one measure: say so in its row
-        return MeasureRow(measure, None, ill, reason_of(exc))
+        return MeasureRow(measure, None, ill, reason_of(exc), reported)
+
+
+def latest_reported(rows: pd.DataFrame) -> Reported | None:
+    """The latest output and spend to date among a measure's rows (each its own latest
+    reported value; the period is that of the latest row), or None without rows."""
+    if rows.empty:
+        return None
+    ordered = rows.sort_values("period", key=lambda p: p.map(sort_key))
+    latest: dict[str, float | None] = {}
+    for col in ("output_value", "spent_eur"):
+        values = [float(v) for v in ordered[col] if not _nan(v)]
+        latest[col] = values[-1] if values else None
+    return Reported(str(ordered["period"].iloc[-1]), latest["output_value"],
+                    latest["spent_eur"], bool((ordered["status"] == "illustrative").any()))
 
 
 def _flows(rows: pd.DataFrame) -> tuple[progress.Realisation, ...]:

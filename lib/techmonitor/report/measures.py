@@ -41,22 +41,29 @@ def _planned(row: MeasureRow, report: Report) -> str:
 
 
 def _realised(row: MeasureRow, report: Report) -> str:
-    a = row.assessment
-    if a is None or (a.output is None and a.spend is None):
+    """The latest output and spend to date the programme office reported, with its quarter;
+    marked when illustrative."""
+    r = row.reported
+    if r is None or (r.output is None and r.spent is None):
         return report.t("none")
     parts = []
-    if a.output is not None:
-        parts.append(fmt.number(a.output, 0, report.lang))
-    if a.spend is not None:
-        parts.append(fmt.money(a.spend, report.lang))
-    text = " · ".join(parts)
-    if row.illustrative:
+    if r.output is not None:
+        parts.append(fmt.number(r.output, 0, report.lang))
+    if r.spent is not None:
+        parts.append(fmt.money(r.spent, report.lang))
+    text = report.t("mea.reported", figures=" · ".join(parts),
+                    period=report.fmt_period(r.period, "short"))
+    if r.illustrative:
         text += f" ({report.t('status.illustrative')})"
     return text
 
 
 def measures_section(report: Report) -> doc.Section:
-    """Section ``maatregelen``: status counts and one table per cluster."""
+    """Section ``maatregelen``: status counts and one compact table of every measure.
+
+    Every measure has a status: its assessment, or why there is none (no data on its
+    implementation; data without a plan to hold them against; a failed assessment).
+    """
     rows = report.measure_rows
     lang = report.lang
     out: list[doc.Node] = []
@@ -67,38 +74,53 @@ def measures_section(report: Report) -> doc.Section:
         out.append(doc.Paragraph(report.t("mea.intro.all", n=len(rows),
                                           period=report.fmt_period(report.params.period))))
     cats = Counter(r.assessment.category for r in rows if r.assessment is not None)
-    if cats:
-        parts = [f"{n} {c.label(lang)} ({c.symbol})"
-                 for c, n in sorted(cats.items(), key=lambda kv: -kv[0].rank)]
+    parts = [f"{n} {c.label(lang)} ({c.symbol})"
+             for c, n in sorted(cats.items(), key=lambda kv: -kv[0].rank)]
+    for key, n in (("no_plan", sum(1 for r in rows if r.reported is not None
+                                   and r.assessment is None and not r.error)),
+                   ("no_data", sum(1 for r in rows if r.reported is None
+                                   and r.assessment is None and not r.error))):
+        if n:
+            parts.append(f"{n} {report.t(f'mea.status.{key}')}")
+    if parts:
         out.append(doc.Paragraph(report.t("mea.counts", parts=", ".join(parts))))
-    if any(r.illustrative for r in rows):
+    if any(r.reported is not None and r.reported.illustrative for r in rows):
         out.append(doc.Callout(report.t("mea.ill_note")))
-    for cluster in range(1, 7):
-        out.append(doc.Heading(report.t("mea.cluster", n=cluster,
-                                        title=report.t(f"cluster.{cluster}")), 3,
-                               f"cluster-{cluster}"))
-        mine = [r for r in rows if r.measure.cluster == cluster]
-        if not mine:
-            out.append(doc.Paragraph(report.t("mea.none")))
-            continue
-        out.append(doc.table(
-            report.t("mea.table", n=cluster),
-            [report.t("mea.col_measure"), report.t("mea.col_owner"), report.t("mea.col_budget"),
-             report.t("mea.col_planned"), report.t("mea.col_realised"), report.t("col.status")],
-            [_row(r, report) for r in mine], numeric=[False, False, False, False, True, False],
-            role="measures"))
-        out += [doc.Note(report.t("mea.failed", id=r.measure.id, reason=r.error), "failure")
-                for r in mine if r.error]
+    if not rows:
+        return doc.section(report.t("sec.measures"), SECTION_IDS["measures"],
+                           out + [doc.Paragraph(report.t("mea.none"))])
+    ordered = sorted(rows, key=lambda r: r.measure.cluster)
+    out.append(doc.table(
+        report.t("mea.table"),
+        [report.t("mea.col_measure"), report.t("mea.col_owner"), report.t("mea.col_plan"),
+         report.t("mea.col_realised"), report.t("col.status")],
+        [_row(r, report) for r in ordered],
+        numeric=[False, False, False, True, False], role="measures",
+        note=report.t("mea.clusters", list="; ".join(
+            f"{n} {report.t(f'cluster.{n}')}" for n in range(1, 7)))))
+    out += [doc.Note(report.t("mea.failed", id=r.measure.id, reason=r.error), "failure")
+            for r in ordered if r.error]
     return doc.section(report.t("sec.measures"), SECTION_IDS["measures"], out)
+
+
+def _status(r: MeasureRow, report: Report) -> str | doc.Cell:
+    if r.assessment is not None:
+        c = r.assessment.category
+        return doc.status_cell(c.code, c.label(report.lang), c.symbol)
+    if r.error:
+        return report.t("not_estimated")
+    if r.reported is None:
+        return report.t("mea.status.no_data")
+    return report.t("mea.status.no_plan")
 
 
 def _row(r: MeasureRow, report: Report) -> list[str | doc.Cell]:
     lang = report.lang
     m = r.measure
-    status: str | doc.Cell = report.t("not_estimated") if r.error else report.t("none")
-    if r.assessment is not None:
-        c = r.assessment.category
-        status = doc.status_cell(c.code, c.label(lang), c.symbol)
-    return [m.title_en if lang == "en" else m.title_nl, ", ".join(m.owner),
-            "; ".join(budget_text(b, lang) for b in m.budgets) or report.t("none"),
-            _planned(r, report), _realised(r, report), status]
+    title = m.title_en if lang == "en" else m.title_nl
+    # budget and planned output in one column: most measures have neither (one "–")
+    plan = [budget_text(b, lang) for b in m.budgets]
+    if m.output_target is not None:
+        plan.append(_planned(r, report))
+    return [f"{m.cluster} · {title}", ", ".join(m.owner), "; ".join(plan) or report.t("none"),
+            _realised(r, report), _status(r, report)]

@@ -9,7 +9,7 @@ import numpy as np
 from techmonitor import charts, fmt
 from techmonitor.periods import to_decimal_years
 from techmonitor.report import document as doc
-from techmonitor.report import extra40k
+from techmonitor.report import extra40k, regions
 from techmonitor.report.ids import SECTION_IDS
 
 if TYPE_CHECKING:
@@ -20,9 +20,12 @@ TARGET_40K = "masterplan-40000"
 
 
 def national_section(report: Report) -> doc.Section:
-    """Section ``topsectoren`` with three subsections."""
+    """Section ``topsectoren``: progress since the 2012 letter, the nine top sectors, the
+    provinces compared, the ROA table and the 40,000 target."""
     return doc.section(report.t("sec.national"), SECTION_IDS["national"],
-                       sectors_blocks(report), roa_blocks(report), target_blocks(report))
+                       regions.since_letter_blocks(report), sectors_blocks(report),
+                       regions.provinces_blocks(report), roa_blocks(report),
+                       target_blocks(report))
 
 
 def sectors_blocks(report: Report) -> list[doc.Node]:
@@ -59,7 +62,8 @@ def sectors_blocks(report: Report) -> list[doc.Node]:
     out.append(doc.Figure(
         charts.svg_of(fig, f"{report.params.report_id}-sectors"), alt,
         report.t("chart.caption", name=report.t("nat.sectors")),
-        report.t("chart.source", sources=", ".join(dict.fromkeys(sources)))))
+        report.t("chart.source", sources=", ".join(
+            dict.fromkeys(regions.source_name(report, s) for s in sources)))))
     out.append(doc.table(
         report.t("nat.sectors_table"),
         [report.t("nat.col_sector"), report.t("lab.col_raw"), report.t("col.period"),
@@ -89,7 +93,8 @@ def roa_blocks(report: Report) -> list[doc.Node]:
         unit="count", lang=lang, axis_label=report.t("nat.axis_count"))
     alt = report.t("nat.roa_alt", openings=fmt.number(total_o, 0, lang),
                    inflow=fmt.number(total_i, 0, lang))
-    sources = ", ".join(dict.fromkeys(report.national.roa_sources))
+    sources = ", ".join(dict.fromkeys(regions.source_name(report, s)
+                                      for s in report.national.roa_sources))
     out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-roa"), alt,
                           report.t("chart.caption", name=report.t("nat.roa_table")),
                           report.t("chart.source", sources=sources)))

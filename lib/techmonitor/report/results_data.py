@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from techmonitor.report.analysis import Item
     from techmonitor.report.context import ReportContext as Report
     from techmonitor.report.goal_verdicts import GoalVerdict
+    from techmonitor.report.measure_analysis import MeasureRow
 
 
 def _num(x: Any) -> float | None:
@@ -80,6 +81,7 @@ def item_results(item: Item, lang: str, reliable: bool = True) -> dict[str, Any]
     return {
         "key": item.key,
         "indicator": item.ind.code,
+        "goal": item.ind.goal,
         "level": item.level,
         "unit": item.unit(),
         "name": item.name(lang),
@@ -165,7 +167,8 @@ def results_of(report: Report) -> dict[str, Any]:
         ``format``, ``schema_version``, ``report``, ``period``, ``language``, ``title``,
         ``data_hash`` (full SHA-256), ``code_version``, ``as_of`` (ISO date: only data
         published by then were used) and ``items``: per (indicator, level)
-        ``key``, ``indicator``, ``level``, ``unit``, ``latest`` (period, value),
+        ``key``, ``indicator``, ``goal`` (of the letter, 1–4 or None), ``level``,
+        ``unit``, ``latest`` (period, value),
         ``newest_period`` and ``stale`` (older than the staleness rule of
         :mod:`techmonitor.asof` at the as-of date) with ``age_months``, every
         observation (period, value, status, source, vintage), ``trend`` (slope per year),
@@ -186,7 +189,11 @@ def results_of(report: Report) -> dict[str, Any]:
         rounded values); ``track_record`` sums how often the bands held per kind, for this
         report, with the keys of the series measured on (the batch sums them over every
         report: :mod:`techmonitor.batch.track`); the education figures of
-        :mod:`~techmonitor.report.education_results` are among the ``series``.
+        :mod:`~techmonitor.report.education_results` are among the ``series``;
+        ``measures`` per measure its status and latest reported figures;
+        ``since_letter`` each series in the letter's year and now (national report);
+        ``provinces`` every province's latest share, rank and trend (national and
+        province reports).
     """
     lang = report.lang
     p = report.params
@@ -224,7 +231,33 @@ def results_of(report: Report) -> dict[str, Any]:
             "coverage": _coverage(track_record.coverage_of(report.track)),
             "measured_on": [r.key for r in report.track if r.projection is not None],
         },
+        "measures": [measure_results(r) for r in report.measure_rows],
+        "since_letter": [{
+            "indicator": s.indicator, "level": s.level, "unit": s.unit,
+            "baseline": {"period": s.baseline_period, "value": _num(s.baseline)},
+            "latest": {"period": s.latest_period, "value": _num(s.latest)},
+            "change": _num(s.change), "change_pct": _num(s.change_pct), "source": s.source,
+            "illustrative": s.illustrative} for s in report.since_letter],
+        "provinces": None if report.provinces is None else {
+            "indicator": report.provinces.indicator, "level": report.provinces.level,
+            "by_latest": [{"province": f.slug, "rank": i, "latest": {
+                "period": f.latest_period, "value": _num(f.latest)},
+                "slope": _num(f.slope), "slope_lower95": _num(f.lo95),
+                "slope_upper95": _num(f.hi95)}
+                for i, f in enumerate(report.provinces.provinces, 1)]},
     }
+
+
+def measure_results(row: MeasureRow) -> dict[str, Any]:
+    """One measure as the report shows it: its status (category code, None without one)
+    and the latest figures reported on it (None: no data on its implementation)."""
+    r = row.reported
+    return {"id": row.measure.id, "cluster": row.measure.cluster,
+            "status": row.assessment.category.code if row.assessment is not None else None,
+            "reported": None if r is None else {
+                "period": r.period, "output": _num(r.output), "spent_eur": _num(r.spent),
+                "illustrative": r.illustrative},
+            "error": row.error}
 
 
 def goal_results(v: GoalVerdict) -> dict[str, Any]:
