@@ -67,6 +67,13 @@ def _trim_catalogue(data_dir: Path) -> None:
                               and part(ind["denominator"]) in stored)
     }
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # data targets must name catalogue indicators (validate checks): keep those still there
+    tpath = data_dir / "targets.yaml"
+    targets = yaml.safe_load(tpath.read_text(encoding="utf-8"))
+    targets["targets"] = [t for t in targets.get("targets") or []
+                          if t["indicator"] in doc["indicators"]]
+    tpath.write_text(yaml.safe_dump(targets, allow_unicode=True, sort_keys=False),
+                     encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -216,10 +216,10 @@ def test_an_analysis_may_read_the_context_and_its_failure_is_a_warning(tmp_path:
 
 #: an analysis that changes the library for whoever runs after it in the same kernel
 PATCHING = '''import techmonitor.fmt as fmt
-import techmonitor.report.results as results
+import techmonitor.report.results_data as results_data
 
-_num = results._num
-results._num = lambda x: None if _num(x) is None else 2 * _num(x)
+_num = results_data._num
+results_data._num = lambda x: None if _num(x) is None else 2 * _num(x)
 fmt.number = lambda x, *args, **kwargs: "GEPATCHT"
 
 

@@ -220,7 +220,7 @@ def used_sources(report: Report) -> dict[str, set[str]]:
 
 
 def sources_table(report: Report) -> doc.Table:
-    """Every source of the report with its key, title, licence and vintage."""
+    """Every source of the report with its public name, title, licence and edition."""
     info = report.sources
     rows = []
     for key, vintages in sorted(used_sources(report).items()):
@@ -232,7 +232,7 @@ def sources_table(report: Report) -> doc.Table:
                           if v in ind.vintages), v) if report.lang == "nl" else v
             labels.append(label)
         version = "; ".join(x for x in [s.vintage if s else "", *labels] if x)
-        rows.append([key, (s.title if s else "") or report.t("none"),
+        rows.append([report.source_names([key]), (s.title if s else "") or report.t("none"),
                      (s.licence if s else "") or report.t("none"), version or report.t("none")])
     return doc.table(report.t("met.sources_table"),
                         [report.t("met.col_key"), report.t("met.col_source"),

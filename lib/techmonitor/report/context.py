@@ -18,7 +18,7 @@ a context carries its own views of the cached frames.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -134,6 +134,13 @@ class ReportContext:
     def data_dir(self) -> Path:
         """The project's ``data/`` folder."""
         return self.project / "data"
+
+    def source_names(self, keys: Iterable[str]) -> str:
+        """The sources ``keys`` as a reader names them (``data/sources.yaml`` ``name_nl`` /
+        ``name_en``): a caption never shows an internal key; a key without an entry is shown
+        as it is, so a missing name is visible rather than hidden."""
+        return ", ".join(self.sources[k].public_name(self.lang) if k in self.sources else k
+                         for k in dict.fromkeys(map(str, keys)))
 
     def t(self, key: str, **values: object) -> str:
         """A message of the catalogue in the report language."""

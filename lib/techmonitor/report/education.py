@@ -134,7 +134,7 @@ def break_blocks(report: Report, item: Item, b: BreakSeries) -> list[doc.Node]:
     out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-breuk-{item.key}"),
                           text, report.t("chart.caption", name=report.t(
                               "edu.break_title", name=name)),
-                          report.t("chart.source", sources=", ".join(sources))))
+                          report.t("chart.source", sources=report.source_names(sources))))
     rows: list[list[str]] = []
     for i, (v, s) in enumerate(b.lines.items()):
         if i:  # the break row: the reader of the table sees it without the chart
@@ -184,7 +184,7 @@ def _share_blocks(report: Report, parts: Sequence[Breakdown], slug: str
     sources = sorted({str(x) for p in parts for x in p.national["source"]})
     out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-{slug}"), text,
                           report.t("chart.caption", name=name),
-                          report.t("chart.source", sources=", ".join(sources))))
+                          report.t("chart.source", sources=report.source_names(sources))))
     periods = list(parts[0].national["period"])
     rows = []
     for period in periods:
@@ -280,7 +280,7 @@ def retention_blocks(report: Report) -> list[doc.Node]:
     sources = sorted({str(x) for b in ret.sectors.values() for x in b.national["source"]})
     out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-netto-behoud"),
                           latest, report.t("chart.caption", name=report.t("edu.ret_title")),
-                          report.t("chart.source", sources=", ".join(sources))))
+                          report.t("chart.source", sources=report.source_names(sources))))
     name = report.t("edu.ret_name")
     if ret.trend is not None and ret.trend.has_model:
         # describe gives the slope with its 95% interval; the window says how little it rests on

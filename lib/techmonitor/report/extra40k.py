@@ -124,7 +124,7 @@ def _figure(report: Report, found: list[extra.ExtraEstimate], goal: float,
     return doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-extra40k"), alt,
                       report.t("chart.caption", name=report.t(
                           "x40.chart", what=axis[:1].upper() + axis[1:], target=goal_text)),
-                      report.t("chart.source", sources=", ".join(sources)))
+                      report.t("chart.source", sources=report.source_names(sources)))
 
 
 def _table(report: Report, x40: Extra40k) -> doc.Table:

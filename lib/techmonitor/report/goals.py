@@ -14,7 +14,6 @@ from techmonitor.report import education, retention
 from techmonitor.report.analysis import Item, band80_at, overconfident
 from techmonitor.report.goal_verdicts import GoalVerdict
 from techmonitor.report.ids import SECTION_IDS
-from techmonitor.report.store import public_names
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -140,8 +139,7 @@ def caption(report: Report, item: Item, name: str | None = None) -> str:
 
 def source_line(report: Report, item: Item) -> str:
     """``Bron: CBS StatLine, vacatures naar bedrijfstak (80472NED).`` (public names)"""
-    return report.t("chart.source", sources=public_names(report.sources, item.sources(),
-                                                          report.lang))
+    return report.t("chart.source", sources=report.source_names(item.sources()))
 
 
 def alt_text(report: Report, item: Item, name: str | None = None) -> str:

@@ -62,8 +62,7 @@ def sectors_blocks(report: Report) -> list[doc.Node]:
     out.append(doc.Figure(
         charts.svg_of(fig, f"{report.params.report_id}-sectors"), alt,
         report.t("chart.caption", name=report.t("nat.sectors")),
-        report.t("chart.source", sources=", ".join(
-            dict.fromkeys(regions.source_name(report, s) for s in sources)))))
+        report.t("chart.source", sources=report.source_names(sources))))
     out.append(doc.table(
         report.t("nat.sectors_table"),
         [report.t("nat.col_sector"), report.t("lab.col_raw"), report.t("col.period"),
@@ -93,8 +92,7 @@ def roa_blocks(report: Report) -> list[doc.Node]:
         unit="count", lang=lang, axis_label=report.t("nat.axis_count"))
     alt = report.t("nat.roa_alt", openings=fmt.number(total_o, 0, lang),
                    inflow=fmt.number(total_i, 0, lang))
-    sources = ", ".join(dict.fromkeys(regions.source_name(report, s)
-                                      for s in report.national.roa_sources))
+    sources = report.source_names(report.national.roa_sources)
     out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-roa"), alt,
                           report.t("chart.caption", name=report.t("nat.roa_table")),
                           report.t("chart.source", sources=sources)))
@@ -122,7 +120,8 @@ def target_blocks(report: Report) -> list[doc.Node]:
     out: list[doc.Node] = [doc.Heading(report.t("nat.target", value=value), 3, "doel-40000")]
     quote = target.quote or ""
     name = target.name_en if lang == "en" else target.name_nl
-    out.append(doc.Paragraph(f"{name}. " + (f"“{quote}” ({target.source})." if quote else "")))
+    cited = f"“{quote}” ({report.source_names([target.source])})." if quote else ""
+    out.append(doc.Paragraph(f"{name}. " + cited))
     text = target.operationalisation if lang == "en" else target.operationalisation_nl
     if text:  # a Dutch report never shows the English text
         out.append(doc.Paragraph(text))

@@ -23,13 +23,6 @@ if TYPE_CHECKING:
     from techmonitor.report.context import ReportContext as Report
 
 
-def source_name(report: Report, key: str) -> str:
-    """A source's public name (the first part of its title in data/SOURCES.md), never its
-    internal key when the title is known."""
-    info = report.sources.get(key)
-    return info.title.split(" – ")[0].strip() if info is not None and info.title else key
-
-
 def since_letter_blocks(report: Report) -> list[doc.Node]:
     """National report: each goal series in the letter's year and now, in one table."""
     rows = report.since_letter
@@ -55,7 +48,7 @@ def since_letter_blocks(report: Report) -> list[doc.Node]:
                      fmt.value(s.baseline, unit, lang, 0 if unit == "share" else None),
                      report.fmt_period(s.latest_period, "short"),
                      fmt.value(s.latest, unit, lang, 0 if unit == "share" else None), change,
-                     source_name(report, s.source)])
+                     report.source_names([s.source])])
         text = s.definition_en if lang == "en" else s.definition_nl
         if text:
             definitions.append(f"{name}: {text}")
@@ -113,8 +106,7 @@ def provinces_blocks(report: Report) -> list[doc.Node]:
         report.t("reg.alt", n=len(c.provinces), name=name, first=report.fmt_period(first),
                  last=report.fmt_period(last)),
         report.t("chart.caption", name=report.t("reg.chart", name=name, level=c.level)),
-        report.t("chart.source", sources=", ".join(
-            dict.fromkeys(source_name(report, s) for s in c.sources)))))
+        report.t("chart.source", sources=report.source_names(c.sources))))
     rows = [[str(i), f.name, report.fmt_period(f.latest_period, "short"),
              fmt.value(f.latest, "share", lang), _trend_text(f, lang)]
             for i, f in enumerate(c.provinces, 1)]

@@ -27,7 +27,6 @@ from techmonitor.report.national_analysis import (
     CohortFit,
     Retention,
 )
-from techmonitor.report.store import public_names
 from techmonitor.sources.tables import TABLES
 
 if TYPE_CHECKING:
@@ -133,8 +132,7 @@ def retention_blocks(report: Report) -> list[doc.Node]:
                        if cls in series)
         out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-retention"),
                               alt, report.t("chart.caption", name=report.t("ret.title")),
-                              report.t("chart.source", sources=public_names(
-                                  report.sources, sources, report.lang))))
+                              report.t("chart.source", sources=report.source_names(sources))))
     for cls in ("tech", "ict", "all"):
         if cls in series:
             out.append(doc.Paragraph(_sentence(report, cls, series[cls])))
@@ -253,8 +251,7 @@ def _cohort_result(report: Report, table: str, level: str, fit: CohortFit,
     out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-cohorts-{table}"),
                           out[0].text if isinstance(out[0], doc.Paragraph) else "",
                           report.t("chart.caption", name=report.t("coh.chart", table=table)),
-                          report.t("chart.source", sources=public_names(
-                              report.sources, sources, report.lang))))
+                          report.t("chart.source", sources=report.source_names(sources))))
     rows = [[str(int(r.cohort)), str(int(r.years)), pct(r.observed), pct(r.fitted),
              f"{pct(r.lo95)} – {pct(r.hi95)}"] for r in c.itertuples()]
     out.append(doc.table(report.t("coh.table", table=table),

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import subprocess
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -262,10 +262,3 @@ def _read_sources_yaml(path: Path) -> dict[str, SourceInfo]:
                                    str(body.get("name_en", "")))
     return out
 
-
-def public_names(sources: Mapping[str, SourceInfo], keys: Iterable[str], lang: str) -> str:
-    """The sources ``keys`` as a reader names them (``"CBS StatLine, … (80472NED), DUO, …"``):
-    a caption never shows an internal key; a key without an entry is shown as it is, so a
-    missing name is visible rather than hidden."""
-    return ", ".join(sources[k].public_name(lang) if k in sources else k
-                     for k in dict.fromkeys(keys))
