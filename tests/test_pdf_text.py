@@ -6,10 +6,6 @@ kernel: ``tests/report_helpers.py``), once per module, and put together as the a
 check reads the text of every page with pypdf and looks for what belongs to developers, not to
 a reader: a backtick, a ``techmonitor`` command, a file path, JSON, an internal source key
 (a key of ``data/sources.yaml``) or formula code (``inflow_tech / inflow_total``).
-
-Checks that cannot pass until the report layer or the data catalogue change are marked
-``xfail(strict=True)`` with what has to change; they fail loudly once it has, so the mark is
-taken off.
 """
 
 from __future__ import annotations
@@ -108,9 +104,6 @@ def own_csv_files() -> tuple[str, ...]:
     return tuple(f"{rid}.csv" for rid in REPORTS)
 
 
-@pytest.mark.xfail(strict=True, reason="data/indicators.yaml: the definitions of the sector "
-                   "indicators and of vacancies name data/sectors.yaml; say 'de afbakening van de "
-                   "topsector' (sector delineation) in words")
 def test_no_file_paths(batch: list[Pdf]) -> None:
     paths = r"[\w./-]*\.(?:yaml|yml|py|ipynb|json)\b|[\w-]+/[\w./-]+\.csv\b|[\w-]+\.csv\b"
     assert offenders(batch, paths, allowed=own_csv_files()) == []
@@ -125,9 +118,6 @@ def source_keys() -> list[str]:
     return sorted(sources["sources"])
 
 
-@pytest.mark.xfail(strict=True, reason="report/goals.py source_line (and the other captions) "
-                   "write item.sources() keys ('Bron: duo-ho-eerstejaars'); they need the "
-                   "sources' public names (a short name per source in data/sources.yaml)")
 def test_no_internal_source_keys(batch: list[Pdf]) -> None:
     keys = source_keys()
     assert "duo-ho-eerstejaars" in keys
@@ -136,8 +126,5 @@ def test_no_internal_source_keys(batch: list[Pdf]) -> None:
     assert offenders(batch, pattern) == []
 
 
-@pytest.mark.xfail(strict=True, reason="data/indicators.yaml: derived indicators are defined "
-                   "as formula code ('inflow_tech / inflow_total x 100'); write them in words. "
-                   "Also the parameter names of report/annex.py's parameter table")
 def test_no_formula_code(batch: list[Pdf]) -> None:
     assert offenders(batch, r"\b[a-z]+(?:_[a-z0-9]+)+\b") == []
