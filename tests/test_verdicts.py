@@ -186,13 +186,18 @@ def test_sector_delineation_comes_from_the_summary_file() -> None:
 
 
 def test_index_entry_names_illustrative_targets_beside_their_count() -> None:
-    from techmonitor.render.index import _summary_cells
+    from techmonitor.report.overview import goal_cells
 
-    summary = {"indicators": 2, "categories": [
-        {"code": "achieved", "label": "doel gehaald", "symbol": "✓", "count": 1,
-         "illustrative_targets": 1},
-        {"code": "no_significant_change", "label": "geen significante verandering",
-         "symbol": "■", "count": 1, "illustrative_targets": 0}]}
-    cell = _summary_cells(summary, "nl")[1]
-    assert cell == ("✓ 1 doel gehaald (waarvan 1 met een illustratief doel), "
-                    "■ 1 geen significante verandering")
+    # a results file without a per-goal answer: the overview cell rests on the goal's key
+    # indicator, whose verdict is against an illustrative target, and says so in the cell
+    results = {"items": [
+        {"key": "inflow_tech-hbo", "goal": 1, "name": "Technische instroom (hbo)",
+         "category": "achieved", "latest": {"period": "2022/23"},
+         "target": {"illustrative": True}},
+        {"key": "inflow_share-hbo", "goal": 1, "name": "Aandeel techniek (hbo)",
+         "category": "no_significant_change", "latest": {"period": "2022/23"}}]}
+    cell = goal_cells(results, "nl")[0]
+    assert (cell.code, cell.indicator) == ("achieved", "Technische instroom (hbo)")
+    assert cell.illustrative == "illustratief doel"
+    real = {"items": [{**results["items"][0], "target": {"illustrative": False}}]}
+    assert goal_cells(real, "nl")[0].illustrative == ""
