@@ -33,14 +33,14 @@ from techmonitor.errors import DataValidationError, ParameterError
 from techmonitor.indicators import Indicator
 from techmonitor.messages import Lang, msg
 from techmonitor.periods import shift_quarter
-from techmonitor.progress import size as size_rule
 from techmonitor.reference import SectorsRef, Target
 from techmonitor.report import education_analysis, national_analysis, store
-from techmonitor.report.analysis import Item, analyse, levels_for, match_target
+from techmonitor.report.analysis import Item, levels_for, match_target
 from techmonitor.report.comparison import Comparison
 from techmonitor.report.education_analysis import EducationFigures
 from techmonitor.report.goal_verdicts import GOALS, GoalVerdict, goal_verdict, open_gaps
 from techmonitor.report.ids import CHANGES_ID, REGIONS_ID, SECTION_IDS
+from techmonitor.report.items import report_item
 from techmonitor.report.measure_analysis import MeasureRow
 from techmonitor.report.measure_analysis import measure_rows as compute_measure_rows
 from techmonitor.report.national_analysis import NationalFigures
@@ -313,20 +313,7 @@ def build_context(params: ReportParams) -> ReportContext:
         for level in levels_for(ind, list(params.levels)):
             target = match_target(ind, level, params.sector, params.region, national_targets,
                                   list(params.targets))
-            key = ("item", params.period, params.as_of_date, ind.code, level, params.sector,
-                   params.region, tuple(params.sbi), repr(target), params.target_year,
-                   size_rule.MIN_COUNT_PER_YEAR)
-
-            def compute(ind: Indicator = ind, level: str = level, target: Any = target
-                        ) -> Item | None:
-                series = select(data_dir, params, catalogue, ind, level,
-                                sectors_ref=sectors_ref)
-                if series.empty:  # nothing of this indicator in the report's sector or region
-                    return None
-                return analyse(series, ind, target=target, level=level,
-                               horizon_year=params.target_year, as_of=params.period)
-
-            item = store.memo(data_dir, key, compute)
+            item = report_item(data_dir, params, catalogue, ind, level, target, sectors_ref)
             if item is not None:
                 items.append(item.view())
     rows = tuple(compute_measure_rows(

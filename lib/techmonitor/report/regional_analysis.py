@@ -22,7 +22,8 @@ from techmonitor.config import ReportParams
 from techmonitor.indicators import Indicator
 from techmonitor.periods import sort_key
 from techmonitor.report import store
-from techmonitor.report.analysis import Item, analyse
+from techmonitor.report.analysis import Item
+from techmonitor.report.items import report_item
 from techmonitor.report.series import select
 
 #: the periods that stand for the year of the letter (Kamerbrief 2012), in order of preference
@@ -160,14 +161,7 @@ def _item(data_dir: Path, params: ReportParams, catalogue: Mapping[str, Indicato
     """The province's item, memoised under the key the province report itself uses (a
     share series has no province target), so both show the same fit."""
     p = params.model_copy(update={"region": region, "sector": "all", "sbi": []})
-    key = ("item", p.period, ind.code, level, "all", region, (), repr(None), p.target_year)
-
-    def compute() -> Item | None:
-        series = select(data_dir, p, catalogue, ind, level)
-        return analyse(series, ind, target=None, level=level, horizon_year=p.target_year) \
-            if not series.empty else None
-
-    return store.memo(data_dir, key, compute)
+    return report_item(data_dir, p, catalogue, ind, level)
 
 
 def compare_provinces(data_dir: Path, params: ReportParams,
