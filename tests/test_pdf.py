@@ -191,6 +191,28 @@ def nodes_of(documents: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]
     return out
 
 
+SCREEN_ONLY = "screen-only"  # role token of a node shown in the HTML and left out of the PDF
+
+
+def screen_only(node: dict[str, Any]) -> bool:
+    return SCREEN_ONLY in str(node.get("role", "")).split()
+
+
+def printed_nodes_of(documents: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    """Every node of one type that parliament's PDF carries: :func:`nodes_of` without the
+    screen-only nodes (the reproducing command, the parameters) and what is under them."""
+    out: list[dict[str, Any]] = []
+    stack = list(reversed(documents))
+    while stack:
+        node = stack.pop()
+        if screen_only(node):
+            continue
+        if node["type"] == kind:
+            out.append(node)
+        stack.extend(reversed(node.get("children", [])))
+    return out
+
+
 # -- helpers that read PDFs --------------------------------------------------------------------
 
 
@@ -208,16 +230,17 @@ def page_lines(data: bytes) -> tuple[tuple[str, ...], ...]:
 def page_texts(data: bytes) -> list[str]:
     """Text per page, whitespace (line breaks) folded to single spaces.
 
-    A line that ends in a word's hyphen joins the next line without a space: automatic
-    hyphenation is off, so Typst breaks only after the text's own hyphens
-    (``Techniekpact-`` / ``afbakening``) and the hyphen belongs to the word.
+    A line that ends in a hyphen right after a non-space joins the next line without a
+    space: automatic hyphenation is off, so Typst breaks only after the text's own hyphens
+    (``Techniekpact-`` / ``afbakening``, ``95%-`` / ``interval``) and the hyphen belongs to
+    the word (after a letter or after a sign such as ``%``).
     """
     out = []
     for lines in page_lines(data):
         text = ""
         for line in lines:
             line = line.strip()
-            glue = "" if re.search(r"\w-$", text) else " "
+            glue = "" if re.search(r"\S-$", text) else " "
             text = f"{text}{glue}{line}" if text else line
         out.append(fold(text))
     return out
@@ -234,12 +257,12 @@ def body_text(data: bytes) -> str:
         text = ""
         for line in lines:
             line = line.strip()
-            glue = "" if re.search(r"\w-$", text) else " "
+            glue = "" if re.search(r"\S-$", text) else " "
             text = f"{text}{glue}{line}" if text else line
         pages.append(text)
     joined = ""
-    for text in pages:  # a word hyphen at a page's end joins the next page's first word
-        glue = "" if re.search(r"\w-$", joined) else " "
+    for text in pages:  # a text's hyphen at a page's end joins the next page's first word
+        glue = "" if re.search(r"\S-$", joined) else " "
         joined = f"{joined}{glue}{text}" if joined else text
     return fold(joined)
 
@@ -754,7 +777,7 @@ def test_long_table_breaks_between_rows_with_caption_and_heading(national: Built
     """The overview of all indicators is longer than a page: it breaks between rows, the
     caption with the first rows, the header row again on every page; short tables stay
     whole."""
-    tables = nodes_of(national.documents, "table")
+    tables = printed_nodes_of(national.documents, "table")
     doc = open_pdf(national.pdf)
     pages = page_index(doc)
     tagged = [el for el in struct_elements(doc) if el.get("/S") == "/Table"]
@@ -798,7 +821,7 @@ def struct_subtree(top: Any) -> list[Any]:
 def test_report_tables_have_header_cells(one: Built) -> None:
     # Column headers are TH (scope Column); row headers (Table.row_headers) stay TD: a TH with
     # scope Row needs Typst's pdf.header-cell, which the Python wheel does not enable.
-    tables = nodes_of(one.documents, "table")
+    tables = printed_nodes_of(one.documents, "table")
     doc = open_pdf(one.pdf)
     tagged = [el for el in struct_elements(doc) if el.get("/S") == "/Table"]
     assert len(tagged) == len(tables) > 0
@@ -854,15 +877,20 @@ def test_status_cells_show_sign_and_word(one: Built) -> None:
 def test_notes_callout_and_provenance_are_printed(one: Built) -> None:
     joined = body_text(one.pdf)
     for kind in ("note", "callout", "paragraph"):
-        for node in nodes_of(one.documents, kind):
+        for node in printed_nodes_of(one.documents, kind):
             assert fold(node["text"]) in joined, node
+    # The means to rebuild the report (command, parameters) are in the document, for the
+    # HTML, and screen-only: parliament's PDF leaves them out.
     codes = nodes_of(one.documents, "code")
     assert [c["text"] for c in codes] == [one.report.context.reproduce_command]
-    assert fold(codes[0]["text"]) in joined
+    assert all(screen_only(c) for c in codes)
+    assert fold(codes[0]["text"]) not in joined
     (params,) = [t for t in nodes_of(one.documents, "table") if any(
         row[0]["text"] == "period" for row in t["rows"])]
-    for row in params["rows"]:
-        assert fold(f"{row[0]['text']} {row[1]['text']}") in joined
+    assert screen_only(params)
+    assert fold(params["caption"]) not in joined
+    (command,) = [p for p in nodes_of(one.documents, "paragraph") if screen_only(p)]
+    assert fold(command["text"]) not in joined
     if one.front.get("notice"):
         assert fold(one.front["notice"]) in page_texts(one.pdf)[0]
 
@@ -1020,7 +1048,7 @@ def test_appendix_structure_metadata_fonts_charts(appendix: Appendix) -> None:
     h1 = [text for tag, text, _ in headings(appendix.pdf) if tag == "/H1"]
     assert h1 == [APPENDIX_TITLE] + [p.title for p in appendix.parts]
     assert stranded_headings(appendix.pdf) == []
-    tables = [t for b in appendix.built for t in nodes_of(b.documents, "table")]
+    tables = [t for p in appendix.parts for t in printed_nodes_of(p.document, "table")]
     assert sum(1 for el in struct_elements(doc) if el.get("/S") == "/Table") == len(tables)
 
 
