@@ -3,7 +3,8 @@
 The reports are built on the bundled data without a kernel (``tests/report_helpers.py``):
 ``national-nl``, ``sector-energie`` and ``region-utrecht`` in English. Each PDF is typeset
 once per module, as the worker does it (the notebook's documents through Typst), and the
-appendix puts the three together as the batch does. Every assertion opens a PDF: pikepdf for
+appendix puts the three together as the batch does (method and measures once, in the
+national part). Every assertion opens a PDF: pikepdf for
 the structure tree, metadata, outline, fonts and content streams, pypdf for the text of each
 page. Key figures are computed here from the report context and formatted by hand (Dutch:
 thousands separator '.', decimal comma), independently of ``techmonitor.fmt``.
@@ -36,6 +37,7 @@ from typing import Any
 import pikepdf
 import pytest
 from pypdf import PdfReader
+from techmonitor.batch.shared import shared_once
 from techmonitor.errors import RenderError
 from techmonitor.render.typst import (
     AppendixPart,
@@ -171,7 +173,11 @@ def english(reports: dict[str, Built]) -> Built:
 @pytest.fixture(scope="module")
 def appendix(reports: dict[str, Built]) -> Appendix:
     built = list(reports.values())
-    parts = [AppendixPart(b.rid, b.title, b.documents, b.language) for b in built]
+    # as the batch does: method and measures said once, in the national part
+    parts = [AppendixPart(b.rid, b.title,
+                          shared_once(b.documents, national=b.report.params.kind == "national",
+                                      lang=b.report.params.language, has_national=True),
+                          b.language) for b in built]
     meta = appendix_meta(reports["national-nl"].report.params)
     return Appendix(parts, built, meta, render_appendix_pdf(parts, meta))
 
@@ -959,8 +965,7 @@ def test_report_in_english(english: Built, appendix: Appendix) -> None:
     assert {lang for page_no, tag, lang in langs
             if page_no < ranges[0].start and tag != "/TOCI"} == {"nl"}
     entries = [lang for page_no, tag, lang in langs if page_no == 1 and tag == "/TOCI"]
-    expected = [p.language for p, b in zip(appendix.parts, appendix.built, strict=True)
-                for _ in range(1 + len(b.sections))]
+    expected = [p.language for p in appendix.parts for _ in range(1 + len(part_sections(p)))]
     assert entries == expected
     # … and is numbered through, in the appendix's language
     app_texts = page_texts(appendix.pdf)
@@ -980,6 +985,11 @@ def test_running_texts_are_pagination_artifacts(one: Built) -> None:
             assert found == [("/Header", True), ("/Footer", True)], i + 1
 
 
+def part_sections(part: AppendixPart) -> list[str]:
+    """The section titles of one appendix part (its account section may be left out)."""
+    return [n["title"] for n in part.document if n["type"] == "section"]
+
+
 # -- the appendix --------------------------------------------------------------------------------
 
 
@@ -988,8 +998,8 @@ def test_appendix_outline_matches_reports_and_sections(appendix: Appendix) -> No
     assert [t[0] for t in tree] == [p.title for p in appendix.parts]  # one bookmark a report
     texts = page_texts(appendix.pdf)
     previous = 1
-    for (title, first, children), built in zip(tree, appendix.built, strict=True):
-        assert [c[0] for c in children] == built.sections
+    for (title, first, children), part in zip(tree, appendix.parts, strict=True):
+        assert [c[0] for c in children] == part_sections(part)
         assert first > previous  # reports in order, each after the cover and contents
         previous = first
         assert fold(title) in texts[first]
@@ -1009,8 +1019,8 @@ def test_appendix_toc_and_page_numbers_run_through(appendix: Appendix) -> None:
     assert "Inhoud" in texts[1]
     entries = toc_entries(lines[1])
     expected = []
-    for built in appendix.built:
-        expected += [built.title] + built.sections
+    for part in appendix.parts:
+        expected += [part.title] + part_sections(part)
     assert [e[0] for e in entries] == expected
     for text, number in entries:
         assert text in texts[number - 1], f"{text!r} not on page {number}"
@@ -1041,7 +1051,7 @@ def test_appendix_structure_metadata_fonts_charts(appendix: Appendix) -> None:
     xmp = doc.Root.Metadata.read_bytes().decode("utf-8")
     assert re.search(r'pdfuaid:part(="1"|>1</pdfuaid:part>)', xmp)
     assert unembedded_fonts(doc) == []
-    figures = [f for b in appendix.built for f in nodes_of(b.documents, "figure")]
+    figures = [f for p in appendix.parts for f in printed_nodes_of(p.document, "figure")]
     tagged = [el for el in struct_elements(doc) if el.get("/S") == "/Figure"]
     assert [str(el.Alt) for el in tagged] == [f["alt"] for f in figures]
     assert sum(whole_charts_per_page(appendix.pdf).values()) == len(figures)
@@ -1050,6 +1060,41 @@ def test_appendix_structure_metadata_fonts_charts(appendix: Appendix) -> None:
     assert stranded_headings(appendix.pdf) == []
     tables = [t for p in appendix.parts for t in printed_nodes_of(p.document, "table")]
     assert sum(1 for el in struct_elements(doc) if el.get("/S") == "/Table") == len(tables)
+
+
+def test_appendix_says_method_and_measures_once(appendix: Appendix) -> None:
+    """Method and measures are printed in the national part only; the other parts refer to
+    them with the page where they begin, and that page holds their first block."""
+    texts = page_texts(appendix.pdf)
+    ranges = report_ranges(appendix.pdf, [p.title for p in appendix.parts])
+    (national,) = [i for i, b in enumerate(appendix.built)
+                   if b.report.params.kind == "national"]
+    anchored: dict[str, dict[str, Any]] = {}
+    stack = list(appendix.parts[national].document)
+    while stack:
+        node = stack.pop()
+        if node.get("anchor"):
+            anchored[node["anchor"]] = node
+        stack.extend(node.get("children", []))
+    assert {"method", "measures"} <= set(anchored)
+    refs = 0
+    for i, (part, pages) in enumerate(zip(appendix.parts, ranges, strict=True)):
+        own = " ".join(texts[j] for j in pages)
+        for name, node in anchored.items():
+            first = fold(node.get("text") or node.get("caption") or "")
+            assert first
+            assert (first in own) == (i == national), (part.report_id, name)
+        if i == national:
+            continue
+        for ref in [n for n in nodes_of(part.document, "paragraph") if n.get("ref")]:
+            found = re.search(re.escape(fold(ref["text"])) + r" (\d+)\.", own)
+            assert found, (part.report_id, ref["ref"])
+            page = int(found.group(1)) - 1
+            assert page in ranges[national]
+            node = anchored[ref["ref"]]
+            assert fold(node.get("text") or node.get("caption") or "")[:40] in texts[page]
+            refs += 1
+    assert refs >= 2 * (len(appendix.parts) - 1)
 
 
 def test_appendix_key_figures(appendix: Appendix) -> None:
