@@ -3,7 +3,8 @@
 The reports are built on the bundled data without a kernel (``tests/report_helpers.py``):
 ``national-nl``, ``sector-energie`` and ``region-utrecht`` in English. Each PDF is typeset
 once per module, as the worker does it (the notebook's documents through Typst), and the
-appendix puts the three together as the batch does. Every assertion opens a PDF: pikepdf for
+appendix puts the three together as the batch does (method and measures once, in the
+national part). Every assertion opens a PDF: pikepdf for
 the structure tree, metadata, outline, fonts and content streams, pypdf for the text of each
 page. Key figures are computed here from the report context and formatted by hand (Dutch:
 thousands separator '.', decimal comma), independently of ``techmonitor.fmt``.
@@ -36,6 +37,7 @@ from typing import Any
 import pikepdf
 import pytest
 from pypdf import PdfReader
+from techmonitor.batch.shared import shared_once
 from techmonitor.errors import RenderError
 from techmonitor.render.typst import (
     AppendixPart,
@@ -171,7 +173,11 @@ def english(reports: dict[str, Built]) -> Built:
 @pytest.fixture(scope="module")
 def appendix(reports: dict[str, Built]) -> Appendix:
     built = list(reports.values())
-    parts = [AppendixPart(b.rid, b.title, b.documents, b.language) for b in built]
+    # as the batch does: method and measures said once, in the national part
+    parts = [AppendixPart(b.rid, b.title,
+                          shared_once(b.documents, national=b.report.params.kind == "national",
+                                      lang=b.report.params.language, has_national=True),
+                          b.language) for b in built]
     meta = appendix_meta(reports["national-nl"].report.params)
     return Appendix(parts, built, meta, render_appendix_pdf(parts, meta))
 
@@ -185,6 +191,28 @@ def nodes_of(documents: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]
     stack = list(reversed(documents))
     while stack:
         node = stack.pop()
+        if node["type"] == kind:
+            out.append(node)
+        stack.extend(reversed(node.get("children", [])))
+    return out
+
+
+SCREEN_ONLY = "screen-only"  # role token of a node shown in the HTML and left out of the PDF
+
+
+def screen_only(node: dict[str, Any]) -> bool:
+    return SCREEN_ONLY in str(node.get("role", "")).split()
+
+
+def printed_nodes_of(documents: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    """Every node of one type that parliament's PDF carries: :func:`nodes_of` without the
+    screen-only nodes (the reproducing command, the parameters) and what is under them."""
+    out: list[dict[str, Any]] = []
+    stack = list(reversed(documents))
+    while stack:
+        node = stack.pop()
+        if screen_only(node):
+            continue
         if node["type"] == kind:
             out.append(node)
         stack.extend(reversed(node.get("children", [])))
@@ -208,16 +236,17 @@ def page_lines(data: bytes) -> tuple[tuple[str, ...], ...]:
 def page_texts(data: bytes) -> list[str]:
     """Text per page, whitespace (line breaks) folded to single spaces.
 
-    A line that ends in a word's hyphen joins the next line without a space: automatic
-    hyphenation is off, so Typst breaks only after the text's own hyphens
-    (``Techniekpact-`` / ``afbakening``) and the hyphen belongs to the word.
+    A line that ends in a hyphen right after a non-space joins the next line without a
+    space: automatic hyphenation is off, so Typst breaks only after the text's own hyphens
+    (``Techniekpact-`` / ``afbakening``, ``95%-`` / ``interval``) and the hyphen belongs to
+    the word (after a letter or after a sign such as ``%``).
     """
     out = []
     for lines in page_lines(data):
         text = ""
         for line in lines:
             line = line.strip()
-            glue = "" if re.search(r"\w-$", text) else " "
+            glue = "" if re.search(r"\S-$", text) else " "
             text = f"{text}{glue}{line}" if text else line
         out.append(fold(text))
     return out
@@ -234,12 +263,12 @@ def body_text(data: bytes) -> str:
         text = ""
         for line in lines:
             line = line.strip()
-            glue = "" if re.search(r"\w-$", text) else " "
+            glue = "" if re.search(r"\S-$", text) else " "
             text = f"{text}{glue}{line}" if text else line
         pages.append(text)
     joined = ""
-    for text in pages:  # a word hyphen at a page's end joins the next page's first word
-        glue = "" if re.search(r"\w-$", joined) else " "
+    for text in pages:  # a text's hyphen at a page's end joins the next page's first word
+        glue = "" if re.search(r"\S-$", joined) else " "
         joined = f"{joined}{glue}{text}" if joined else text
     return fold(joined)
 
@@ -754,7 +783,7 @@ def test_long_table_breaks_between_rows_with_caption_and_heading(national: Built
     """The overview of all indicators is longer than a page: it breaks between rows, the
     caption with the first rows, the header row again on every page; short tables stay
     whole."""
-    tables = nodes_of(national.documents, "table")
+    tables = printed_nodes_of(national.documents, "table")
     doc = open_pdf(national.pdf)
     pages = page_index(doc)
     tagged = [el for el in struct_elements(doc) if el.get("/S") == "/Table"]
@@ -798,7 +827,7 @@ def struct_subtree(top: Any) -> list[Any]:
 def test_report_tables_have_header_cells(one: Built) -> None:
     # Column headers are TH (scope Column); row headers (Table.row_headers) stay TD: a TH with
     # scope Row needs Typst's pdf.header-cell, which the Python wheel does not enable.
-    tables = nodes_of(one.documents, "table")
+    tables = printed_nodes_of(one.documents, "table")
     doc = open_pdf(one.pdf)
     tagged = [el for el in struct_elements(doc) if el.get("/S") == "/Table"]
     assert len(tagged) == len(tables) > 0
@@ -854,15 +883,20 @@ def test_status_cells_show_sign_and_word(one: Built) -> None:
 def test_notes_callout_and_provenance_are_printed(one: Built) -> None:
     joined = body_text(one.pdf)
     for kind in ("note", "callout", "paragraph"):
-        for node in nodes_of(one.documents, kind):
+        for node in printed_nodes_of(one.documents, kind):
             assert fold(node["text"]) in joined, node
+    # The means to rebuild the report (command, parameters) are in the document, for the
+    # HTML, and screen-only: parliament's PDF leaves them out.
     codes = nodes_of(one.documents, "code")
     assert [c["text"] for c in codes] == [one.report.context.reproduce_command]
-    assert fold(codes[0]["text"]) in joined
+    assert all(screen_only(c) for c in codes)
+    assert fold(codes[0]["text"]) not in joined
     (params,) = [t for t in nodes_of(one.documents, "table") if any(
         row[0]["text"] == "period" for row in t["rows"])]
-    for row in params["rows"]:
-        assert fold(f"{row[0]['text']} {row[1]['text']}") in joined
+    assert screen_only(params)
+    assert fold(params["caption"]) not in joined
+    (command,) = [p for p in nodes_of(one.documents, "paragraph") if screen_only(p)]
+    assert fold(command["text"]) not in joined
     if one.front.get("notice"):
         assert fold(one.front["notice"]) in page_texts(one.pdf)[0]
 
@@ -931,8 +965,7 @@ def test_report_in_english(english: Built, appendix: Appendix) -> None:
     assert {lang for page_no, tag, lang in langs
             if page_no < ranges[0].start and tag != "/TOCI"} == {"nl"}
     entries = [lang for page_no, tag, lang in langs if page_no == 1 and tag == "/TOCI"]
-    expected = [p.language for p, b in zip(appendix.parts, appendix.built, strict=True)
-                for _ in range(1 + len(b.sections))]
+    expected = [p.language for p in appendix.parts for _ in range(1 + len(part_sections(p)))]
     assert entries == expected
     # … and is numbered through, in the appendix's language
     app_texts = page_texts(appendix.pdf)
@@ -952,6 +985,11 @@ def test_running_texts_are_pagination_artifacts(one: Built) -> None:
             assert found == [("/Header", True), ("/Footer", True)], i + 1
 
 
+def part_sections(part: AppendixPart) -> list[str]:
+    """The section titles of one appendix part (its account section may be left out)."""
+    return [n["title"] for n in part.document if n["type"] == "section"]
+
+
 # -- the appendix --------------------------------------------------------------------------------
 
 
@@ -960,8 +998,8 @@ def test_appendix_outline_matches_reports_and_sections(appendix: Appendix) -> No
     assert [t[0] for t in tree] == [p.title for p in appendix.parts]  # one bookmark a report
     texts = page_texts(appendix.pdf)
     previous = 1
-    for (title, first, children), built in zip(tree, appendix.built, strict=True):
-        assert [c[0] for c in children] == built.sections
+    for (title, first, children), part in zip(tree, appendix.parts, strict=True):
+        assert [c[0] for c in children] == part_sections(part)
         assert first > previous  # reports in order, each after the cover and contents
         previous = first
         assert fold(title) in texts[first]
@@ -981,8 +1019,8 @@ def test_appendix_toc_and_page_numbers_run_through(appendix: Appendix) -> None:
     assert "Inhoud" in texts[1]
     entries = toc_entries(lines[1])
     expected = []
-    for built in appendix.built:
-        expected += [built.title] + built.sections
+    for part in appendix.parts:
+        expected += [part.title] + part_sections(part)
     assert [e[0] for e in entries] == expected
     for text, number in entries:
         assert text in texts[number - 1], f"{text!r} not on page {number}"
@@ -1013,15 +1051,50 @@ def test_appendix_structure_metadata_fonts_charts(appendix: Appendix) -> None:
     xmp = doc.Root.Metadata.read_bytes().decode("utf-8")
     assert re.search(r'pdfuaid:part(="1"|>1</pdfuaid:part>)', xmp)
     assert unembedded_fonts(doc) == []
-    figures = [f for b in appendix.built for f in nodes_of(b.documents, "figure")]
+    figures = [f for p in appendix.parts for f in printed_nodes_of(p.document, "figure")]
     tagged = [el for el in struct_elements(doc) if el.get("/S") == "/Figure"]
     assert [str(el.Alt) for el in tagged] == [f["alt"] for f in figures]
     assert sum(whole_charts_per_page(appendix.pdf).values()) == len(figures)
     h1 = [text for tag, text, _ in headings(appendix.pdf) if tag == "/H1"]
     assert h1 == [APPENDIX_TITLE] + [p.title for p in appendix.parts]
     assert stranded_headings(appendix.pdf) == []
-    tables = [t for b in appendix.built for t in nodes_of(b.documents, "table")]
+    tables = [t for p in appendix.parts for t in printed_nodes_of(p.document, "table")]
     assert sum(1 for el in struct_elements(doc) if el.get("/S") == "/Table") == len(tables)
+
+
+def test_appendix_says_method_and_measures_once(appendix: Appendix) -> None:
+    """Method and measures are printed in the national part only; the other parts refer to
+    them with the page where they begin, and that page holds their first block."""
+    texts = page_texts(appendix.pdf)
+    ranges = report_ranges(appendix.pdf, [p.title for p in appendix.parts])
+    (national,) = [i for i, b in enumerate(appendix.built)
+                   if b.report.params.kind == "national"]
+    anchored: dict[str, dict[str, Any]] = {}
+    stack = list(appendix.parts[national].document)
+    while stack:
+        node = stack.pop()
+        if node.get("anchor"):
+            anchored[node["anchor"]] = node
+        stack.extend(node.get("children", []))
+    assert {"method", "measures"} <= set(anchored)
+    refs = 0
+    for i, (part, pages) in enumerate(zip(appendix.parts, ranges, strict=True)):
+        own = " ".join(texts[j] for j in pages)
+        for name, node in anchored.items():
+            first = fold(node.get("text") or node.get("caption") or "")
+            assert first
+            assert (first in own) == (i == national), (part.report_id, name)
+        if i == national:
+            continue
+        for ref in [n for n in nodes_of(part.document, "paragraph") if n.get("ref")]:
+            found = re.search(re.escape(fold(ref["text"])) + r" (\d+)\.", own)
+            assert found, (part.report_id, ref["ref"])
+            page = int(found.group(1)) - 1
+            assert page in ranges[national]
+            node = anchored[ref["ref"]]
+            assert fold(node.get("text") or node.get("caption") or "")[:40] in texts[page]
+            refs += 1
+    assert refs >= 2 * (len(appendix.parts) - 1)
 
 
 def test_appendix_key_figures(appendix: Appendix) -> None:
