@@ -52,7 +52,7 @@ from techmonitor.errors import RenderError
 from techmonitor.messages import msg
 from techmonitor.periods import QUARTER_RE
 from techmonitor.render.tablelayout import table_layout
-from techmonitor.report.document import SCHEMA_VERSION
+from techmonitor.report.document import SCHEMA_VERSION, SCREEN_ONLY
 
 log = logging.getLogger(__name__)
 
@@ -302,7 +302,6 @@ def _part(title: str, language: str, front: dict[str, Any] | None,
             "front": front, "body": [_laid_out(node) for node in body if printed(node)]}
 
 
-SCREEN_ONLY = "screen-only"  # a node's role token: shown in the HTML, left out of the PDF
 
 
 def printed(node: dict[str, Any]) -> bool:

@@ -251,8 +251,6 @@ def param_rows(report: Report) -> list[list[str]]:
     return rows
 
 
-#: a node role: shown in the HTML, left out of the PDF (render/typst.py reads the same token)
-SCREEN_ONLY = "screen-only"
 
 
 def provenance_section(report: Report) -> doc.Section:
@@ -263,11 +261,11 @@ def provenance_section(report: Report) -> doc.Section:
                       (report.t("prov.code"), report.code_version))),
         doc.Paragraph(report.t("prov.csv"), href=csv_name(report.params.report_id)),
         # reproduction details are for the HTML and the open data, not parliament's PDF
-        doc.Paragraph(report.t("prov.command") + ":", role=SCREEN_ONLY),
-        doc.Code(report.reproduce_command, role=SCREEN_ONLY),
+        doc.Paragraph(report.t("prov.command") + ":", role=doc.SCREEN_ONLY),
+        doc.Code(report.reproduce_command, role=doc.SCREEN_ONLY),
         doc.table(report.t("prov.params"),
                   [report.t("prov.col_param"), report.t("prov.col_value")], param_rows(report),
-                  role=SCREEN_ONLY),
+                  role=doc.SCREEN_ONLY),
         doc.Heading(report.t("prov.findings"), 3, "bevindingen"),
     ]
     if report.findings:

@@ -68,6 +68,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
+#: a node role token: the node is shown in the HTML and the open data, left out of the PDF
+#: (reproduction details are not for parliament)
+SCREEN_ONLY = "screen-only"
+
 @dataclass(frozen=True)
 class Paragraph(Node):
     """A paragraph of plain text; ``role`` names its purpose (``lead``, ``caveat``).
