@@ -1,8 +1,7 @@
 """Command line: ``techmonitor run | list | validate | new | open | preview | data | measures``.
 
 Library errors (:class:`TechmonitorError`) become one clear line per problem and a non-zero
-exit; ``--debug`` shows the traceback instead.
-"""
+exit; ``--debug`` shows the traceback instead."""
 
 from __future__ import annotations
 
@@ -17,6 +16,7 @@ from typing import Any
 
 from techmonitor import __version__
 from techmonitor.errors import DataValidationError, TechmonitorError
+from techmonitor.swap import recover_data
 
 DEFAULT_RAW = Path("../shared/data/raw")
 
@@ -471,6 +471,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``techmonitor`` console script."""
     args = build_parser().parse_args(argv)
     try:
+        for line in recover_data(getattr(args, "project", Path(".")) / "data"):  # killed update
+            print(f"note: {line}", file=sys.stderr)
         return COMMANDS[args.command](args)
     except DataValidationError as exc:
         if args.debug:
@@ -490,8 +492,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # the reader went away (`techmonitor list | head`): stop quietly, like other tools
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
 
 

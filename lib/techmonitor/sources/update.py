@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 import tempfile
 import urllib.request
@@ -36,6 +35,7 @@ from techmonitor.errors import DataValidationError, TechmonitorError
 from techmonitor.fsutil import atomic_write_text
 from techmonitor.sources import TIDY_COLUMNS, cbs_tables, duo_current
 from techmonitor.sources.tables import TABLES, TableSpec
+from techmonitor.swap import recover_data, replace_dir, work_prefix
 
 #: seconds before a download is given up
 TIMEOUT = 60
@@ -162,7 +162,9 @@ def update_data(
     if unknown:
         raise TechmonitorError(f"data update: unknown table(s) {unknown}; known: "
                                f"{', '.join(TABLES)}")
-    work = Path(tempfile.mkdtemp(prefix=".data-update-", dir=data_dir.parent))
+    for line in recover_data(data_dir):  # what an earlier, killed update left
+        print(f"note: {line}")
+    work = Path(tempfile.mkdtemp(prefix=work_prefix(), dir=data_dir.parent))
     try:
         downloads = work / "downloads"
         downloads.mkdir()
@@ -202,13 +204,8 @@ def update_data(
             raise DataValidationError(f"data update: the updated data would break the "
                                       f"contract ({len(problems)}); data/ left unchanged",
                                       problems)
-        old = work / "old"
-        os.rename(data_dir, old)
-        try:
-            os.rename(new, data_dir)
-        except OSError:
-            os.rename(old, data_dir)  # put the old folder back before reporting
-            raise
+        # data/ whole at every instant (one exchange), or recoverable by the next command
+        replace_dir(data_dir, new, work / "old")
         return UpdateSummary({k: len(v) for k, v in frames.items()},
                              {k: int(v.attrs["upper_bound"]) for k, v in frames.items()
                               if "upper_bound" in v.attrs},
