@@ -112,3 +112,28 @@ def test_a_passed_target_period_is_flagged() -> None:
     assert assess_target(series, 200.0, "2020/21", as_of="2021Q4").period_passed
     assert not assess_target(series, 200.0, "2020/21", as_of="2021Q2").period_passed
     assert ahead.category == assess_target(series, 200.0, "2020/21", as_of="2021Q4").category
+
+
+def test_run_fails_the_report_whose_target_breaks_the_rules(project: Path,
+                                                            tmp_path: Path) -> None:
+    """Without `validate` first: a count target of -500 never reads "doel al gehaald"; that
+    report fails before it runs, naming file and rule, and the batch goes on."""
+    import json
+
+    path = _utrecht(project, f"indicator: inflow_tech, level: hbo, target_value: -500, "
+                             f"target_period: 2025/26, {REST}")
+    (project / "templates").unlink()
+    shutil.copytree(ROOT / "tests" / "assets" / "batch" / "project" / "templates",
+                    project / "templates")  # the fixture's fast notebooks: no real analysis
+    out = tmp_path / "out"
+    code = main(["run", "--project", str(project), "--out", str(out), "--period", "2023Q3",
+                 "--only", "region:utrecht", "--only", "region:zeeland", "--format", "html",
+                 "--quiet"])
+    assert code == 1
+    manifest = json.loads((out / "2023Q3" / "manifest.json").read_text(encoding="utf-8"))
+    by_report = {r["report"]: r for r in manifest["reports"]}
+    failed = by_report["region-utrecht"]
+    assert failed["status"] == "failed" and failed["stage"] == "params"
+    assert f"{path}: targets[0]: target_value = -500" in failed["error"]
+    assert by_report["region-zeeland"]["status"] == "ok"
+    assert not (out / "2023Q3" / "region-utrecht.html").exists()

@@ -23,7 +23,7 @@ from techmonitor.batch.plan import (
 from techmonitor.config import Job
 from techmonitor.errors import DataValidationError, ParameterError, TechmonitorError
 from techmonitor.fsutil import exclusive_lock, remove_stale_temps
-from techmonitor.worker import Task, WorkerSettings
+from techmonitor.worker import Task, TaskResult, WorkerSettings
 
 
 def _make_executor(options: RunOptions, settings: WorkerSettings, workers: int,
@@ -129,7 +129,12 @@ def run_batch(
         for job in jobs:
             if job.report_id not in batch.selected:
                 continue
-            if batch.cache_hit(job):
+            refused = _refused_targets(job, project)
+            if refused is not None:  # this report fails, the others run
+                batch.outcomes[job.report_id] = outcome = batch.store(job, refused)
+                emit({"event": "done", "report": outcome.report, "status": outcome.status,
+                      "title": outcome.title, "error": outcome.error})
+            elif batch.cache_hit(job):
                 outcome = ReportOutcome.from_entry(batch.old_entries[job.report_id])
                 outcome.cached = True  # timings stay those of the run that made the outputs
                 batch.outcomes[job.report_id] = outcome
@@ -162,6 +167,19 @@ def run_batch(
     emit({"event": "batch_done", "ok": sum(o.status == "ok" for o in outcomes),
           "failed": len(result.failed), "cached": len(result.cached), "wall": result.wall})
     return result
+
+
+def _refused_targets(job: Job, project: Path) -> TaskResult | None:
+    """A report whose targets break the value rules (a count target not positive, a share
+    outside 0-100, a period beyond the data's horizon) fails before it runs, with the
+    rules' own words; ``validate`` reports the same problems."""
+    from techmonitor.report.checks import target_problems
+
+    problems = target_problems(job.params, str(job.files[-1]), project)
+    if not problems:
+        return None
+    return TaskResult(index=-1, report=job.report_id, key="", status="failed", title="",
+                      error="; ".join(problems), stage="params")
 
 
 def _execute(batch: BatchState, to_run: list[Job], by_id: dict[str, Job], options: RunOptions,
