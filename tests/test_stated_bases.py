@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime as dt
 import json
 from functools import cache
 from typing import Any
@@ -28,9 +29,9 @@ from techmonitor.report.context import ReportContext
 from techmonitor.report.results_data import results_of
 from techmonitor.report.track_record import (
     TrackRecord,
+    as_known_a_year_before,
     coverage_of,
     record,
-    without_last_year,
 )
 
 from .report_helpers import ROOT, make_report
@@ -200,12 +201,15 @@ def test_failed_seasonal_check_shows_no_adjusted_series() -> None:
 def test_one_year_earlier_projection_on_a_hand_written_series() -> None:
     noise = [0.8, -0.6, 0.3, -0.9, 0.5, -0.2]
     values = [1000.0 + 25.0 * i + e for i, e in enumerate(noise)]          # 2010-2015
+    # each year published in March of the next year
     series = pd.DataFrame({"period": [str(2010 + i) for i in range(7)],
                            "value": [*values, 1180.0], "vintage": "a",
-                           "status": "definitive", "source": "test"})
-    then = without_last_year(series)
-    assert list(then["period"]) == [str(2010 + i) for i in range(6)]       # 2016 left out
-    rec = record("x-all", "x", ("x", "x"), "count", series)
+                           "status": "definitive", "source": "test",
+                           "published": [f"{2011 + i}-03-01" for i in range(7)]})
+    earlier = as_known_a_year_before(dt.date(2017, 12, 31))   # known on 2016-12-31
+    then = earlier(series)
+    assert list(then["period"]) == [str(2010 + i) for i in range(6)]       # 2016 not yet out
+    rec = record("x-all", "x", ("x", "x"), "count", series, "", earlier)
     p = rec.projection
     assert p is not None and rec.known_then == "2015"
     assert (p.origin, p.period, p.horizon, p.actual) == ("2015", "2016", 1, 1180.0)
@@ -215,7 +219,7 @@ def test_one_year_earlier_projection_on_a_hand_written_series() -> None:
     assert_allclose(p.projected, slope * 2016.5 + icpt, rtol=1e-6)
     assert p.lo95 < p.lo80 < p.projected < p.hi80 < p.hi95
     assert p.inside80 == (p.lo80 <= 1180.0 <= p.hi80)
-    none = record("y", "y", ("y", "y"), "count", series.iloc[:3])
+    none = record("y", "y", ("y", "y"), "count", series.iloc[:3], "", earlier)
     assert isinstance(none.result, NoPastProjection)
 
 

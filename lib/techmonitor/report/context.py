@@ -53,7 +53,11 @@ from techmonitor.report.regional_analysis import (
 from techmonitor.report.sector_delineation import SectorDelineation, sector_delineation
 from techmonitor.report.series import select
 from techmonitor.report.store import SourceInfo
-from techmonitor.report.track_record import TrackRecord, item_records
+from techmonitor.report.track_record import (
+    TrackRecord,
+    as_known_a_year_before,
+    item_records,
+)
 from techmonitor.titles import report_title
 from techmonitor.trends import widening
 
@@ -343,10 +347,11 @@ def build_context(params: ReportParams) -> ReportContext:
             delineation = sector_delineation(data_dir, params.sector, sectors_ref)
         except DataValidationError as exc:  # the report says where the delineation stands
             findings.append(Finding("delineation", "delineation", str(exc)))
-    track = store.memo(data_dir, ("track", params.period, params.sector, params.region,
+    as_of = params.as_of_date
+    track = store.memo(data_dir, ("track", params.period, as_of, params.sector, params.region,
                                   tuple(params.sbi), tuple(params.levels), params.target_year,
                                   tuple(i.key for i in items)),
-                       lambda: item_records(items))
+                       lambda: item_records(items, as_known_a_year_before(as_of)))
     kind = params.kind
     return ReportContext(
         params, project, MappingProxyType(dict(catalogue)), tuple(items), rows,

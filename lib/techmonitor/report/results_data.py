@@ -225,9 +225,9 @@ def results_of(report: Report) -> dict[str, Any]:
         "delineation": delineation_results(report),
         "series": series,
         "track_record": {
-            # "as known then" = the series without its periods of the last year (until the
-            # as-of catalogue); see techmonitor.report.track_record.without_last_year
-            "earlier_data": "series without its periods of the last year",
+            # "as known then": the rows published by the as-of date minus one year
+            # (techmonitor.report.track_record.as_known_a_year_before)
+            "earlier_data": "published by the as-of date one year earlier",
             "coverage": _coverage(track_record.coverage_of(report.track)),
             "measured_on": [r.key for r in report.track if r.projection is not None],
         },

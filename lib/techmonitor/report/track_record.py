@@ -8,18 +8,19 @@ the series it was measured on; the batch sums over every projected series of all
 from their results files (:mod:`techmonitor.batch.track`, each distinct series once).
 
 The data "as known then" come from a function (:data:`Earlier`), so that the as-of selection
-by publication date can replace :func:`without_last_year` without touching the rest.
+by publication date (:func:`as_known_a_year_before`) is the one a report uses.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from techmonitor.periods import to_decimal_year
+from techmonitor.asof import as_known_at
 from techmonitor.progress.track import Coverage, NoPastProjection, PastProjection, coverage
 from techmonitor.progress.track import past_projection as fit_past_projection
 
@@ -59,22 +60,21 @@ class TrackRecord:
         return self.result if isinstance(self.result, PastProjection) else None
 
 
-def without_last_year(series: pd.DataFrame, years: float = LOOKBACK_YEARS) -> pd.DataFrame:
-    """The series as known a year before its newest period.
-
-    Until observations carry their publication date (the as-of catalogue), "as known then"
-    is taken as the series without its periods of the last year: every period more than
-    ``years`` before the newest one. Revisions published since are therefore not undone;
-    the as-of selection will replace this function (see :data:`Earlier`).
+def as_known_a_year_before(as_of: dt.date, years: float = LOOKBACK_YEARS) -> Earlier:
+    """The series as a report ``years`` before ``as_of`` knew it: only the rows published by
+    then (the as-of catalogue, :func:`techmonitor.asof.as_known_at`), so a value published
+    later, a later period or a revision, is not in the earlier fit.
     """
-    if series.empty:
-        return series
-    t = series["period"].map(lambda p: to_decimal_year(str(p)))
-    return series[t <= float(t.max()) - years + 1e-9]
+    day = as_of - dt.timedelta(days=round(365.25 * years))
+
+    def earlier(series: pd.DataFrame) -> pd.DataFrame:
+        return as_known_at(series, day)
+
+    return earlier
 
 
 def record(key: str, indicator: str, names: tuple[str, str], kind: str, series: pd.DataFrame,
-           where: str = "", earlier: Earlier = without_last_year) -> TrackRecord:
+           where: str, earlier: Earlier) -> TrackRecord:
     """The track record of one series: fit on ``earlier(series)``, compare with ``series``.
 
     Parameters
@@ -92,7 +92,7 @@ def record(key: str, indicator: str, names: tuple[str, str], kind: str, series: 
     where
         The report scope of the series (for the batch-wide sum).
     earlier
-        The series as known at the earlier date (default :func:`without_last_year`).
+        The series as known at the earlier date (:func:`as_known_a_year_before`).
     """
     then = earlier(series)
     known = str(then["period"].iloc[-1]) if len(then) else None
@@ -105,9 +105,9 @@ def projected(items: Iterable[Item]) -> list[Item]:
     return [i for i in items if i.band is not None and i.trend is not None]
 
 
-def item_records(items: Iterable[Item], where: str = "",
-                 earlier: Earlier = without_last_year) -> tuple[TrackRecord, ...]:
-    """A track record per projected item of a report."""
+def item_records(items: Iterable[Item], earlier: Earlier,
+                 where: str = "") -> tuple[TrackRecord, ...]:
+    """A track record per projected item of a report, each fitted on ``earlier(series)``."""
     from techmonitor.report.analysis import kind_for
 
     return tuple(record(i.key, i.ind.code, (i.name("nl"), i.name("en")), kind_for(i.ind),
