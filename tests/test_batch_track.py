@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from techmonitor.batch.track import batch_coverage
 
 
@@ -39,3 +41,21 @@ def test_each_series_counts_once_per_kind() -> None:
 def test_nothing_compared_gives_nothing() -> None:
     assert batch_coverage([{"items": [item("a-hbo", [1, 2], "count", True, True,
                                              compared=False)]}, {}]) == {}
+
+
+def test_the_sentence_sums_the_results_files(tmp_path: Path) -> None:
+    import json
+
+    from techmonitor.batch.track import batch_track_sentence
+
+    (tmp_path / "results").mkdir()
+    national = {"report": "national-nl", "items": [
+        item("inflow_tech-hbo", [1, 2, 3], "count", True, True),
+        item("diplomas_tech-hbo", [5, 6, 7], "count", False, True)]}
+    (tmp_path / "results" / "national-nl.json").write_text(json.dumps(national))
+    text = batch_track_sentence(tmp_path, ["national-nl", "region-gone"], "nl")
+    # by hand: 2 count series, 1 inside 80% (50%), 2 inside 95% (100%)
+    assert text is not None and "over de 2 reeksen" in text
+    assert "bij aantallen lag de waarde die binnenkwam in 50% van de gevallen binnen de " \
+           "80%-band en in 100% binnen de 95%-band (1 en 2 van 2)" in text
+    assert batch_track_sentence(tmp_path, ["region-gone"], "nl") is None

@@ -14,6 +14,7 @@ from techmonitor.batch.index import batch_language, batch_overview
 from techmonitor.batch.manifest import BatchState
 from techmonitor.batch.plan import appendix_name
 from techmonitor.batch.shared import shared_once
+from techmonitor.batch.track import batch_track_sentence
 from techmonitor.cache import combined_key
 from techmonitor.errors import TechmonitorError
 from techmonitor.fsutil import atomic_write_bytes
@@ -90,7 +91,8 @@ def _render(state: BatchState, entries: dict[str, dict[str, Any]]) -> bytes:
 
     lang = batch_language(state)
     has_national = any(j.params.kind == "national" for j in state.jobs)
-    overview = overview_section(batch_overview(state), lang, state.period)
+    overview = overview_section(batch_overview(state), lang, state.period, batch_track_sentence(
+        state.out_dir, [j.report_id for j in state.jobs], lang))
     parts = [AppendixPart(OVERVIEW_ID, msg("ovw.part", lang), [overview.to_json()], lang)]
     parts += [AppendixPart(
         j.report_id, str(entries[j.report_id]["title"]),

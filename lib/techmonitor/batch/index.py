@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from techmonitor.batch.manifest import BatchState
+from techmonitor.batch.track import batch_track_sentence
 from techmonitor.fsutil import atomic_write_text
 from techmonitor.messages import Lang
 from techmonitor.report.overview import OverviewRow, overview_rows
@@ -51,5 +52,7 @@ def write_index(state: BatchState, *, changed: bool) -> None:
     appendix = state.appendix.get("file") if state.appendix.get("status") == "ok" else None
     if appendix and not (state.out_dir / appendix).is_file():
         appendix = None
-    atomic_write_text(index, index_html(state.period, batch_overview(state),
-                                        batch_language(state), appendix))
+    lang = batch_language(state)
+    track = batch_track_sentence(state.out_dir, [j.report_id for j in state.jobs], lang)
+    atomic_write_text(index, index_html(state.period, batch_overview(state), lang, appendix,
+                                        track))

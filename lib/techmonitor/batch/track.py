@@ -9,9 +9,14 @@ report re-fitting the others, so it costs nothing and always matches the reports
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from techmonitor import fmt
+from techmonitor.messages import Lang, msg
 
 
 @dataclass(frozen=True)
@@ -73,3 +78,34 @@ def batch_coverage(results: Iterable[Mapping[str, Any]]) -> dict[str, BandCovera
                            i95 + bool(track.get("inside95")), names]
     return {k: BandCoverage(k, n, i80, i95, tuple(names))
             for k, (n, i80, i95, names) in sorted(tally.items())}
+
+
+def batch_track_sentence(out_dir: Path, reports: Iterable[str], lang: Lang) -> str | None:
+    """How often the bands held over the batch, in one sentence for the index and the
+    appendix overview; None when no report has a compared projection.
+
+    Parameters
+    ----------
+    out_dir
+        The run folder (``results/<report>.json``).
+    reports
+        The batch's report ids.
+    lang
+        Language of the sentence.
+    """
+    results = []
+    for rid in reports:
+        path = out_dir / "results" / f"{rid}.json"
+        if path.is_file():
+            try:
+                results.append(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                continue  # an unreadable results file shows as a failed report elsewhere
+    cov = batch_coverage(results)
+    if not cov:
+        return None
+    parts = "; ".join(msg("batch.track.part", lang, kind=msg(f"met.kind.{k}", lang),
+                          c80=fmt.percent(100 * c.share80, 0, lang),
+                          c95=fmt.percent(100 * c.share95, 0, lang), i80=c.inside80,
+                          i95=c.inside95, n=c.n) for k, c in cov.items())
+    return msg("batch.track", lang, n=sum(c.n for c in cov.values()), parts=parts)

@@ -72,7 +72,7 @@ def _row(r: OverviewRow, lang: Literal["nl", "en"]) -> dict[str, Any]:
 
 
 def index_html(period: str, rows: Sequence[OverviewRow], language: str = "nl",
-               appendix: str | None = None) -> str:
+               appendix: str | None = None, track: str | None = None) -> str:
     """Build the index page.
 
     Parameters
@@ -87,6 +87,8 @@ def index_html(period: str, rows: Sequence[OverviewRow], language: str = "nl",
         Page language (``nl`` or ``en``).
     appendix
         File name of the quarter's appendix PDF, linked at the top when given.
+    track
+        How often the projections' bands held over the batch (one sentence), if known.
     """
     lang: Literal["nl", "en"] = "en" if language == "en" else "nl"
     when = fmt.quarter(period, lang) if QUARTER_RE.match(period) else period
@@ -121,4 +123,4 @@ def index_html(period: str, rows: Sequence[OverviewRow], language: str = "nl",
                    warned=warned, failed=failed),
         attention=attention, attention_title=msg("index.attention", lang),
         goals=[msg("ovw.goal_line", lang, n=g, title=msg(f"goal.{g}", lang)) for g in GOALS],
-        overview_id=OVERVIEW_ID, appendix=link, groups=groups, header=header)
+        overview_id=OVERVIEW_ID, appendix=link, groups=groups, header=header, track=track)

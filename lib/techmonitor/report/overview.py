@@ -249,7 +249,8 @@ def state_words(row: OverviewRow, lang: Lang) -> tuple[str, str]:
     return "✓", msg("ovw.state.ok", lang)
 
 
-def overview_section(rows: Sequence[OverviewRow], lang: Lang, period: str) -> doc.Section:
+def overview_section(rows: Sequence[OverviewRow], lang: Lang, period: str,
+                     track: str | None = None) -> doc.Section:
     """The overview as a document section (the appendix's first pages).
 
     One table: per report its state, newest data, and per goal the verdict (symbol and
@@ -284,4 +285,6 @@ def overview_section(rows: Sequence[OverviewRow], lang: Lang, period: str) -> do
         elif r.warnings:
             notes.append(doc.Note(msg("ovw.warning_line", lang, title=r.title,
                                       warnings="; ".join(r.warnings)), "warning"))
-    return doc.section(msg("ovw.title", lang), OVERVIEW_ID, intro, goals, table, notes)
+    # how often the projections' bands held over the batch (batch/track.py), when known
+    held = [doc.Paragraph(track)] if track else []
+    return doc.section(msg("ovw.title", lang), OVERVIEW_ID, intro, goals, table, held, notes)
