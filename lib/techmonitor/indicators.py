@@ -27,6 +27,13 @@ from techmonitor.errors import DataValidationError
 from techmonitor.reference import SectorsRef, read_source_keys
 
 SERIES_COLUMNS = ["period", "value", "status", "vintage", "source"]
+#: carried beside them where the observations have it: when a value became public (ISO
+#: date), so a report can tell what was known at an earlier date (the track record)
+PUBLISHED = "published"
+
+
+def _columns(frame: pd.DataFrame) -> list[str]:
+    return SERIES_COLUMNS + ([PUBLISHED] if PUBLISHED in frame.columns else [])
 _STATUS_RANK = {"definitive": 0, "provisional": 1, "illustrative": 2}
 
 
@@ -191,7 +198,7 @@ def _stored(obs: pd.DataFrame, ind: Indicator, level: str, sector: str, region: 
         m &= obs[col].to_numpy() == want
     rows = obs[m]
     v = _pick_vintage(ind, set(rows["vintage"]), vintage)
-    return rows[rows["vintage"] == v][SERIES_COLUMNS] if v else _empty()
+    return rows[rows["vintage"] == v][_columns(rows)] if v else _empty()
 
 
 def _sector_sum(obs: pd.DataFrame, ind: Indicator, level: str, sector: str, region: str,
@@ -211,11 +218,13 @@ def _sector_sum(obs: pd.DataFrame, ind: Indicator, level: str, sector: str, regi
         "n": g["sector"].nunique(),
         "status": g["status"].agg(_worst),
         "source": g["source"].first(),
+        # a sum is known once its last part was published
+        **({PUBLISHED: g[PUBLISHED].max()} if PUBLISHED in rows.columns else {}),
     }).reset_index()
     # A period where one of the sector's SBI codes is missing would understate the sum.
     out = out[out["n"] == len(codes)].drop(columns="n")
     out["vintage"] = v
-    return out[SERIES_COLUMNS]
+    return out[_columns(out)]
 
 
 def series_for(
@@ -293,6 +302,10 @@ def series_for(
             "vintage": j["vintage_n"],
             "source": j["source_n"],
         })
+        if f"{PUBLISHED}_n" in j.columns and f"{PUBLISHED}_d" in j.columns:
+            # a share is known once both its counts were published
+            out[PUBLISHED] = np.maximum(j[f"{PUBLISHED}_n"].astype(str).to_numpy(),
+                                        j[f"{PUBLISHED}_d"].astype(str).to_numpy())
     else:
         out = _stored(obs, ind, level, sector, region, sex, vintage)
         if out.empty and sectors_ref is not None and sector in sectors_ref.slugs:
@@ -301,4 +314,4 @@ def series_for(
     if out.empty:
         return _empty()
     order = out["period"].map(periods.sort_key).to_numpy().argsort(kind="stable")
-    return out.iloc[order].reset_index(drop=True)[SERIES_COLUMNS]
+    return out.iloc[order].reset_index(drop=True)[_columns(out)]

@@ -54,6 +54,7 @@ from techmonitor.report.sector_delineation import SectorDelineation, sector_deli
 from techmonitor.report.series import select
 from techmonitor.report.store import SourceInfo
 from techmonitor.report.track_record import (
+    LOOKBACKS,
     TrackRecord,
     as_known_a_year_before,
     item_records,
@@ -351,7 +352,8 @@ def build_context(params: ReportParams) -> ReportContext:
     track = store.memo(data_dir, ("track", params.period, as_of, params.sector, params.region,
                                   tuple(params.sbi), tuple(params.levels), params.target_year,
                                   tuple(i.key for i in items)),
-                       lambda: item_records(items, as_known_a_year_before(as_of)))
+                       lambda: item_records(items, [as_known_a_year_before(as_of, years)
+                                                    for years in LOOKBACKS]))
     kind = params.kind
     return ReportContext(
         params, project, MappingProxyType(dict(catalogue)), tuple(items), rows,

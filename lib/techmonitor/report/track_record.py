@@ -14,7 +14,7 @@ by publication date (:func:`as_known_a_year_before`) is the one a report uses.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 #: the series as known at the earlier date, from the series as known now
 Earlier = Callable[[pd.DataFrame], pd.DataFrame]
+#: how far back the earlier projection is made (years): a year, else the nearest of these
+#: that has an outcome published since
+LOOKBACKS = (1.0, 2.0, 3.0, 4.0, 5.0)
 #: how far back the earlier projection was made (years)
 LOOKBACK_YEARS = 1.0
 
@@ -74,8 +77,12 @@ def as_known_a_year_before(as_of: dt.date, years: float = LOOKBACK_YEARS) -> Ear
 
 
 def record(key: str, indicator: str, names: tuple[str, str], kind: str, series: pd.DataFrame,
-           where: str, earlier: Earlier) -> TrackRecord:
+           where: str, earlier: Earlier | Sequence[Earlier]) -> TrackRecord:
     """The track record of one series: fit on ``earlier(series)``, compare with ``series``.
+
+    Given several ``earlier`` selections (a year back, two years back, ...), the first that
+    gives a comparison is used: the longest horizon is taken only when nothing new was
+    published within the shorter ones.
 
     Parameters
     ----------
@@ -92,12 +99,20 @@ def record(key: str, indicator: str, names: tuple[str, str], kind: str, series: 
     where
         The report scope of the series (for the batch-wide sum).
     earlier
-        The series as known at the earlier date (:func:`as_known_a_year_before`).
+        The series as known at the earlier date (:func:`as_known_a_year_before`), or such
+        selections from the nearest date back.
     """
-    then = earlier(series)
-    known = str(then["period"].iloc[-1]) if len(then) else None
-    return TrackRecord(key, indicator, names[0], names[1], kind, where, known,
-                       fit_past_projection(then, series, kind))
+    choices = [earlier] if callable(earlier) else list(earlier)
+    out: TrackRecord | None = None
+    for pick in choices:
+        then = pick(series)
+        known = str(then["period"].iloc[-1]) if len(then) else None
+        out = TrackRecord(key, indicator, names[0], names[1], kind, where, known,
+                          fit_past_projection(then, series, kind))
+        if out.projection is not None:
+            break
+    assert out is not None, "record needs at least one earlier selection"
+    return out
 
 
 def projected(items: Iterable[Item]) -> list[Item]:
@@ -105,7 +120,7 @@ def projected(items: Iterable[Item]) -> list[Item]:
     return [i for i in items if i.band is not None and i.trend is not None]
 
 
-def item_records(items: Iterable[Item], earlier: Earlier,
+def item_records(items: Iterable[Item], earlier: Earlier | Sequence[Earlier],
                  where: str = "") -> tuple[TrackRecord, ...]:
     """A track record per projected item of a report, each fitted on ``earlier(series)``."""
     from techmonitor.report.analysis import kind_for
