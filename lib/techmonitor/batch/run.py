@@ -175,7 +175,12 @@ def _refused_targets(job: Job, project: Path) -> TaskResult | None:
     rules' own words; ``validate`` reports the same problems."""
     from techmonitor.report.checks import target_problems
 
-    problems = target_problems(job.params, str(job.files[-1]), project)
+    if not job.params.targets:
+        return None
+    try:
+        problems = target_problems(job.params, str(job.files[-1]), project)
+    except (TechmonitorError, OSError):
+        return None  # the data check before any report runs names what is missing
     if not problems:
         return None
     return TaskResult(index=-1, report=job.report_id, key="", status="failed", title="",
