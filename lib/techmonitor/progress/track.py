@@ -15,8 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from techmonitor.errors import TechmonitorError
 from techmonitor.trends import NoModelError, TrendResult, estimate
 
 #: a projection is compared only when the newest outcome lies at most this many periods past
@@ -113,7 +115,8 @@ def past_projection(
         return NoPastProjection("no data then")
     try:
         res: TrendResult = estimate(known_then, kind=kind, **estimate_kwargs)  # type: ignore[arg-type]
-    except Exception as exc:  # noqa: BLE001 - a failed fit is a reason, said in the report
+    # what a fit can meet: our refusals (too short, bad values), numerical failures
+    except (TechmonitorError, ValueError, np.linalg.LinAlgError) as exc:
         return NoPastProjection(f"the earlier fit failed: {exc}")
     if not res.has_model:
         return NoPastProjection(f"no trend model then: {res.reason}")
