@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from matplotlib import font_manager
 from matplotlib.text import Text
-from techmonitor import chartaxes, charts
+from techmonitor import chartaxes, charts, chartstyle
 from techmonitor.report import document as doc
 from techmonitor.report.htmldoc import render_node
 
@@ -32,30 +32,30 @@ def _chart(illustrative: bool = False) -> charts.Figure:
 
 
 def test_svg_is_deterministic_and_has_no_date() -> None:
-    a = charts.to_svg(_chart(), "x-1")
-    b = charts.to_svg(_chart(), "x-1")
+    a = chartstyle.to_svg(_chart(), "x-1")
+    b = chartstyle.to_svg(_chart(), "x-1")
     assert a == b
     assert "<dc:date>" not in a
-    assert charts.to_svg(_chart(), "x-2") != a  # salt makes ids unique per chart
+    assert chartstyle.to_svg(_chart(), "x-2") != a  # salt makes ids unique per chart
 
 
 def test_drawing_leaves_global_matplotlib_state_alone() -> None:
     before = dict(mpl.rcParams)
-    charts.svg_of(_chart(True), "s")
+    chartstyle.svg_of(_chart(True), "s")
     after = dict(mpl.rcParams)
     assert {k for k in before if before[k] != after[k]} == set()
 
 
 def test_axis_uses_dutch_thousands_and_years_as_codes() -> None:
-    svg = charts.to_svg(_chart(), "x")
+    svg = chartstyle.to_svg(_chart(), "x")
     labels = re.findall(r">([^<>]+)</text>", svg)
     assert "15.000" in labels  # babel nl_NL grouping on the value axis
     assert "2016" in labels and "2.016" not in svg  # years are codes, not numbers
 
 
 def test_illustrative_points_are_labelled_in_the_legend() -> None:
-    assert "illustratief" in charts.to_svg(_chart(True), "x")
-    assert "illustratief" not in charts.to_svg(_chart(False), "x")
+    assert "illustratief" in chartstyle.to_svg(_chart(True), "x")
+    assert "illustratief" not in chartstyle.to_svg(_chart(False), "x")
 
 
 def test_value_formatter_writes_the_report_language() -> None:
@@ -70,7 +70,7 @@ def test_period_ticks_for_school_years() -> None:
 
 
 def test_figure_requires_alt_text_and_html_sets_role_img() -> None:
-    svg = charts.svg_of(_chart(), "s")
+    svg = chartstyle.svg_of(_chart(), "s")
     with pytest.raises(ValueError, match="alt text"):
         doc.Figure(svg, " ", "c", "Bron: Y.")
     html = render_node(doc.Figure(svg, "Grafiek van X <&>", "Titel.", "Bron: Y."))
@@ -102,13 +102,13 @@ def test_chart_text_is_set_in_fira_sans_from_the_package() -> None:
     fig = _chart(True)
     texts = _texts(fig)
     assert len(texts) > 10
-    fonts_dir = Path(charts.__file__).parent / "render" / "static" / "fonts"
+    fonts_dir = Path(chartstyle.__file__).parent / "render" / "static" / "fonts"
     for text in texts:
         # the file matplotlib draws the text with: one of the bundled Fira Sans files
         path = Path(font_manager.findfont(text.get_fontproperties(), fallback_to_default=False))
         assert path.parent == fonts_dir and path.name.startswith("FiraSans-"), \
             (text.get_text(), path)
-    svg = charts.to_svg(_chart(True), "f")
+    svg = chartstyle.to_svg(_chart(True), "f")
     families = set(re.findall(r"font-family: ([^;\"]+)", svg))
     assert families == {"'Fira Sans', 'DejaVu Sans'"}  # text stays text, in Fira Sans
 
@@ -235,8 +235,8 @@ def test_illustrative_target_is_an_open_star() -> None:
         (line,) = [ln for ln in fig.axes[0].get_lines() if ln.get_marker() == "*"]
         return str(line.get_markerfacecolor()), str(line.get_markeredgecolor())
 
-    assert star(True) == ("white", charts.TARGET)
-    assert star(False) == (charts.TARGET, "white")
+    assert star(True) == ("white", chartstyle.TARGET)
+    assert star(False) == (chartstyle.TARGET, "white")
 
 
 @pytest.mark.parametrize("falling", [False, True])

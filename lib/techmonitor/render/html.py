@@ -28,7 +28,7 @@ class ReportExporter(HTMLExporter):
 
     ``HTMLExporter`` re-parses every page to add placeholder alt text to images without any
     and tab stops for JupyterLab classes. Our pages carry real alt text (charts go through
-    :func:`techmonitor.charts.emit`) and no JupyterLab markup, and the re-parse costs about
+    :func:`techmonitor.chartstyle.svg_of`) and no JupyterLab markup, and the re-parse costs about
     0.35 s per report and lower-cases the case-sensitive attributes of inline SVG
     (``viewBox``), so it is skipped.
     """

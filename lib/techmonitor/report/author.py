@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from techmonitor import charts, trends
+from techmonitor import chartstyle, trends
 from techmonitor.errors import ParameterError, TechmonitorError
 from techmonitor.report import document as doc
 from techmonitor.report import goals, store
@@ -187,7 +187,7 @@ def chart(fig: Figure, *, alt: str, caption: str, source: str, salt: str) -> doc
     ----------
     fig
         Any matplotlib figure (drawn in the house style when made inside
-        :func:`techmonitor.charts.house_style`).
+        :func:`techmonitor.chartstyle.house_style`).
     alt
         What the chart shows, in words (screen readers read it; the PDF tags it).
     caption, source
@@ -211,7 +211,7 @@ def chart(fig: Figure, *, alt: str, caption: str, source: str, salt: str) -> doc
                              "(alt=...)")
     if not source.strip():
         raise ParameterError("chart: give the source of the chart's numbers (source=...)")
-    return doc.Figure(charts.to_svg(fig, salt), alt, caption, source)
+    return doc.Figure(chartstyle.to_svg(fig, salt), alt, caption, source)
 
 
 def slug_of(text: str) -> str:
@@ -249,7 +249,7 @@ def block(ctx: ReportContext, value: Any, salt: str) -> doc.Node:
                 "section: a matplotlib figure without alt text and source; wrap it with "
                 "report.chart(fig, alt='what it shows', caption='…', source='…')")
         # to_svg, not svg_of: the author may show the same figure again
-        return doc.Figure(charts.to_svg(value, salt), info.alt, info.caption, info.source)
+        return doc.Figure(chartstyle.to_svg(value, salt), info.alt, info.caption, info.source)
     if isinstance(value, pd.DataFrame):
         return _table(ctx, value)
     raise ParameterError(f"section: cannot show a {type(value).__name__}; give text, a "

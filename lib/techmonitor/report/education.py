@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from techmonitor import charts, fmt, narrative
+from techmonitor import charts, chartstyle, fmt, narrative
 from techmonitor.messages import join_words
 from techmonitor.periods import to_decimal_year, to_decimal_years
 from techmonitor.report import document as doc
@@ -131,7 +131,7 @@ def break_blocks(report: Report, item: Item, b: BreakSeries) -> list[doc.Node]:
     out.append(doc.Paragraph(text))
     fig = break_figure(report, item, b)
     sources = sorted({str(x) for s in b.lines.values() for x in s["source"]})
-    out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-breuk-{item.key}"),
+    out.append(doc.Figure(chartstyle.svg_of(fig, f"{report.params.report_id}-breuk-{item.key}"),
                           text, report.t("chart.caption", name=report.t(
                               "edu.break_title", name=name)),
                           report.t("chart.source", sources=report.source_names(sources))))
@@ -182,7 +182,7 @@ def _share_blocks(report: Report, parts: Sequence[Breakdown], slug: str
     fig = charts.vintage_lines(_lines(report, parts), period_kind="school_year",
                                unit="share", lang=lang, axis_label="%")
     sources = sorted({str(x) for p in parts for x in p.national["source"]})
-    out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-{slug}"), text,
+    out.append(doc.Figure(chartstyle.svg_of(fig, f"{report.params.report_id}-{slug}"), text,
                           report.t("chart.caption", name=name),
                           report.t("chart.source", sources=report.source_names(sources))))
     periods = list(parts[0].national["period"])
@@ -278,7 +278,7 @@ def retention_blocks(report: Report) -> list[doc.Node]:
     fig = charts.vintage_lines(lines, period_kind="school_year", unit="share", lang=lang,
                                axis_label="%")
     sources = sorted({str(x) for b in ret.sectors.values() for x in b.national["source"]})
-    out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-netto-behoud"),
+    out.append(doc.Figure(chartstyle.svg_of(fig, f"{report.params.report_id}-netto-behoud"),
                           latest, report.t("chart.caption", name=report.t("edu.ret_title")),
                           report.t("chart.source", sources=report.source_names(sources))))
     name = report.t("edu.ret_name")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from techmonitor import charts, fmt, narrative
+from techmonitor import charts, chartstyle, fmt, narrative
 from techmonitor.messages import join_words
 from techmonitor.progress import extra
 from techmonitor.report import document as doc
@@ -121,7 +121,7 @@ def _figure(report: Report, found: list[extra.ExtraEstimate], goal: float,
                   value=amount(report, e))
          for lb, e in zip(labels, found, strict=True)], lang))
     sources = sorted({s for e in found for s in e.sources})
-    return doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-extra40k"), alt,
+    return doc.Figure(chartstyle.svg_of(fig, f"{report.params.report_id}-extra40k"), alt,
                       report.t("chart.caption", name=report.t(
                           "x40.chart", what=axis[:1].upper() + axis[1:], target=goal_text)),
                       report.t("chart.source", sources=report.source_names(sources)))

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from techmonitor import charts, fmt, narrative, progress
+from techmonitor import charts, chartstyle, fmt, narrative, progress
 from techmonitor.messages import join_words
 from techmonitor.periods import to_decimal_year, to_decimal_years
 from techmonitor.report import document as doc
@@ -167,7 +167,7 @@ def alt_text(report: Report, item: Item, name: str | None = None) -> str:
 def trend_chart(report: Report, item: Item) -> doc.Figure:
     """The indicator chart: series, fitted trend, 80/95% band to the target year, target."""
     fig = trend_figure(report, item)
-    return doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-{item.key}"),
+    return doc.Figure(chartstyle.svg_of(fig, f"{report.params.report_id}-{item.key}"),
                       alt_text(report, item), caption(report, item), source_line(report, item))
 
 

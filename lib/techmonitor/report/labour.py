@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from techmonitor import charts, fmt, narrative
+from techmonitor import charts, chartstyle, fmt, narrative
 from techmonitor.periods import to_decimal_years
 from techmonitor.precision import data_step, round_to
 from techmonitor.report import document as doc
@@ -71,8 +71,8 @@ def quarterly_blocks(report: Report, item: Item) -> list[doc.Node]:
         alt += report.t("lab.alt_adjusted")
     key = "chart.caption_ill" if item.illustrative else "chart.caption"
     caption = report.t(key, name=item.name(lang))
-    out: list[doc.Node] = [doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-{item.key}"),
-                                      alt, caption, source_line(report, item))]
+    svg = chartstyle.svg_of(fig, f"{report.params.report_id}-{item.key}")
+    out: list[doc.Node] = [doc.Figure(svg, alt, caption, source_line(report, item))]
     out.insert(0, doc.Paragraph(report.t(
         "lab.adjusted_shown" if adjusted is not None else "lab.adjusted_withheld")))
     sentence = narrative.yoy_sentence(item.name(lang).lower(), trend, lang, item.unit())

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from techmonitor import charts, fmt
+from techmonitor import charts, chartstyle, fmt
 from techmonitor.periods import to_decimal_years
 from techmonitor.report import document as doc
 from techmonitor.report import extra40k, regions
@@ -60,7 +60,7 @@ def sectors_blocks(report: Report) -> list[doc.Node]:
     alt = report.t("nat.sectors_alt", first=report.fmt_period(first_p),
                    last=report.fmt_period(last_p))
     out.append(doc.Figure(
-        charts.svg_of(fig, f"{report.params.report_id}-sectors"), alt,
+        chartstyle.svg_of(fig, f"{report.params.report_id}-sectors"), alt,
         report.t("chart.caption", name=report.t("nat.sectors")),
         report.t("chart.source", sources=report.source_names(sources))))
     out.append(doc.table(
@@ -93,7 +93,7 @@ def roa_blocks(report: Report) -> list[doc.Node]:
     alt = report.t("nat.roa_alt", openings=fmt.number(total_o, 0, lang),
                    inflow=fmt.number(total_i, 0, lang))
     sources = report.source_names(report.national.roa_sources)
-    out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-roa"), alt,
+    out.append(doc.Figure(chartstyle.svg_of(fig, f"{report.params.report_id}-roa"), alt,
                           report.t("chart.caption", name=report.t("nat.roa_table")),
                           report.t("chart.source", sources=sources)))
     rows: list[list[str]] = []

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from techmonitor import charts, fmt
+from techmonitor import charts, chartstyle, fmt
 from techmonitor.messages import msg
 from techmonitor.periods import to_decimal_years
 from techmonitor.report import document as doc
@@ -102,7 +102,7 @@ def provinces_blocks(report: Report) -> list[doc.Node]:
     first = min(p for f in c.provinces for p in f.periods)
     last = max(p for f in c.provinces for p in f.periods)
     out.append(doc.Figure(
-        charts.svg_of(fig, f"{report.params.report_id}-provinces"),
+        chartstyle.svg_of(fig, f"{report.params.report_id}-provinces"),
         report.t("reg.alt", n=len(c.provinces), name=name, first=report.fmt_period(first),
                  last=report.fmt_period(last)),
         report.t("chart.caption", name=report.t("reg.chart", name=name, level=c.level)),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from techmonitor import charts, fmt, narrative
+from techmonitor import charts, chartstyle, fmt, narrative
 from techmonitor.messages import join_words
 from techmonitor.periods import sort_key, to_decimal_years
 from techmonitor.report import document as doc
@@ -130,7 +130,7 @@ def retention_blocks(report: Report) -> list[doc.Node]:
                                    axis_label="%")
         alt = " ".join(_sentence(report, cls, series[cls]) for cls in ("tech", "ict")
                        if cls in series)
-        out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-retention"),
+        out.append(doc.Figure(chartstyle.svg_of(fig, f"{report.params.report_id}-retention"),
                               alt, report.t("chart.caption", name=report.t("ret.title")),
                               report.t("chart.source", sources=report.source_names(sources))))
     for cls in ("tech", "ict", "all"):
@@ -248,7 +248,7 @@ def _cohort_result(report: Report, table: str, level: str, fit: CohortFit,
                        100 * g["observed"].to_numpy(dtype=float)))
     fig = charts.cohort_curves(curves, lang=lang, x_label=report.t("coh.axis_years"),
                                axis_label="%")
-    out.append(doc.Figure(charts.svg_of(fig, f"{report.params.report_id}-cohorts-{table}"),
+    out.append(doc.Figure(chartstyle.svg_of(fig, f"{report.params.report_id}-cohorts-{table}"),
                           out[0].text if isinstance(out[0], doc.Paragraph) else "",
                           report.t("chart.caption", name=report.t("coh.chart", table=table)),
                           report.t("chart.source", sources=report.source_names(sources))))
