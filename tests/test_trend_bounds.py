@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from techmonitor import trends
+from techmonitor.trends import predictive
 
 
 def _falling() -> pd.Series:
@@ -16,14 +17,13 @@ def test_count_bands_are_censored_at_zero() -> None:
     result = trends.estimate(_falling(), kind="count", target_period="2025/26")
     fc = result.forecast(target="2025/26")
     # the same distribution without the censoring, computed from the predictive quantiles
-    pred = result.prediction(fc["t"].to_numpy())
-    from techmonitor.trends.result import _ppf
+    pred = predictive.predict(result, fc["t"].to_numpy())
 
-    raw_lo95 = pred.mean + _ppf(pred, 0.025) * pred.se
+    raw_lo95 = pred.mean + predictive.ppf(pred, 0.025) * pred.se
     assert (raw_lo95 < 0).any()  # the uncensored band would go below zero persons
     np.testing.assert_allclose(fc["lo95"], np.maximum(raw_lo95, 0.0))
     assert (fc[["mean", "lo80", "hi80", "lo95", "hi95"]] >= 0).all().all()
-    raw_hi95 = pred.mean + _ppf(pred, 0.975) * pred.se
+    raw_hi95 = pred.mean + predictive.ppf(pred, 0.975) * pred.se
     np.testing.assert_allclose(fc["hi95"], np.maximum(raw_hi95, 0.0))
 
 

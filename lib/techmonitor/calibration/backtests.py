@@ -19,6 +19,7 @@ import pandas as pd
 
 from techmonitor.calibration.fit import HORIZONS
 from techmonitor.errors import TechmonitorError
+from techmonitor.trends import predictive
 from techmonitor.trends.widening import table_key
 
 log = logging.getLogger(__name__)
@@ -229,9 +230,9 @@ def backtest_series(
             if not len(idx):
                 continue
             t_new = np.array([_decimal_year(periods[i]) for i in idx])
-            pred = res.prediction(t_new, calibrated=False)
-            madj = res.prediction(t_new, calibrated=False, adjusted=True).mean
-            m0 = res.trend_origin()
+            pred = predictive.predict(res, t_new, calibrated=False)
+            madj = predictive.predict(res, t_new, calibrated=False, adjusted=True).mean
+            m0 = predictive.trend_origin(res)
             z = res.scale.fwd(y[idx])
             base = float(np.mean(y[max(start, end - 4):end])) if s.kind == "quarterly" \
                 else float(y[end - 1])

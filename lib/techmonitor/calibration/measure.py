@@ -69,7 +69,7 @@ def shape_coverage(records: pd.DataFrame, rows: np.ndarray, level: float) -> flo
 def last_level_z(records: pd.DataFrame) -> np.ndarray:
     """The last observed level of each record's training window on the model scale (``base``:
     the last value, or the mean of the last four quarters; logit for shares), as
-    :meth:`techmonitor.trends.TrendResult.last_level` gives it."""
+    :func:`techmonitor.trends.predictive.last_level` gives it."""
     from techmonitor.trends.result import Scale
 
     base = records["base"].to_numpy(float)
@@ -122,7 +122,7 @@ def shape_rows_for(records: pd.DataFrame, table: CalibrationTable) -> np.ndarray
 
 
 def _grouped_sf(rows: np.ndarray, x: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """``P(score >= x)`` row by row (as :func:`~techmonitor.trends.widening.shape_sf`, but
+    """``P(score >= x)`` row by row (as :func:`~techmonitor.trends.predictive.shape_sf`, but
     vectorised over ``groups`` of records that share one row: a table key and horizon)."""
     probs = np.asarray(SHAPE_PROBS)
     out = np.full(len(x), np.nan)
@@ -318,7 +318,7 @@ def coverage_table(records: pd.DataFrame, table: CalibrationTable | None) -> pd.
 
 def _floored(records: pd.DataFrame, table: CalibrationTable) -> pd.DataFrame:
     """The records with ``se`` raised to the table's floor (share of the last level; only
-    identity-scale kinds), as :meth:`techmonitor.trends.TrendResult.prediction` does."""
+    identity-scale kinds), as :func:`techmonitor.trends.predictive.predict` does."""
     if not table.se_floor:
         return records
     r = np.zeros(len(records))

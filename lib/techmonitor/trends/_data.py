@@ -337,3 +337,41 @@ def future_periods(last: str, count: int) -> list[str]:
     if kind == "school_year":
         return [f"{y + i}/{(y + i + 1) % 100:02d}" for i in range(1, count + 1)]
     return [shift_quarter(last, i) for i in range(1, count + 1)]
+
+
+def periods_to(last: str, t_last: float, step: float, target: str) -> tuple[list[str], np.ndarray]:
+    """The period codes after ``last`` up to ``target`` and their decimal years.
+
+    Parameters
+    ----------
+    last, t_last
+        The last observed period and its decimal year.
+    step
+        Years between two periods of the series (1; 0.25 for quarters).
+    target
+        Period code up to which to go. A target at or before ``last`` is the only row; a target
+        in another period style than the series (e.g. ``'2030'`` for a school-year series) is
+        added as its own row at its real time.
+
+    Raises
+    ------
+    ParameterError
+        If ``target`` is not a period code.
+    """
+    try:
+        t_target = to_decimal_year(str(target))
+    except ValueError as exc:
+        raise ParameterError(f"target={target!r}: {exc}") from None
+    if t_target <= t_last + 1e-9:
+        return [str(target)], np.array([t_target])
+    k = int(math.ceil((t_target - t_last) / step - 1e-9))
+    periods = future_periods(last, k)
+    ts = np.array([to_decimal_year(p) for p in periods])
+    keep = ts <= t_target + 1e-9
+    periods = [p for p, ok in zip(periods, keep, strict=True) if ok]
+    ts = ts[keep]
+    if not periods or abs(ts[-1] - t_target) > 1e-9:
+        # the target is stated in another period style: its own row at its real time
+        periods.append(str(target))
+        ts = np.append(ts, t_target)
+    return periods, ts

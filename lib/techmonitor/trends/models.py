@@ -40,7 +40,7 @@ class Prediction:
     ``(z - mean) / se`` follows a t distribution with ``df`` degrees of freedom (``None``:
     normal), unless ``shape`` is given: then it follows the learned distribution whose
     quantiles at :data:`~techmonitor.trends.widening.SHAPE_PROBS` are ``shape[i]`` for the
-    ``i``-th time (one row per time; see :func:`~techmonitor.trends.widening.shape_ppf`).
+    ``i``-th time (one row per time; see :func:`~techmonitor.trends.predictive.shape_ppf`).
     """
 
     mean: np.ndarray

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -12,10 +11,10 @@ from scipy import stats
 
 from techmonitor.errors import ParameterError, TechmonitorError
 from techmonitor.periods import to_decimal_year
-from techmonitor.trends._data import Backtest, Scale, SeriesData, future_periods
-from techmonitor.trends.models import BinomialCore, Core, OLSCore, Prediction
+from techmonitor.trends._data import Backtest, Scale, SeriesData, future_periods, periods_to
+from techmonitor.trends.models import BinomialCore, Core, OLSCore
+from techmonitor.trends.predictive import ppf, predict, sf
 from techmonitor.trends.seasonal import CovidHandling, SeasonalCheck, SeasonalCore
-from techmonitor.trends.widening import SHAPE_PROBS, shape_ppf, shape_sf
 
 if TYPE_CHECKING:
     from techmonitor.trends.widening import CalibrationTable
@@ -81,8 +80,9 @@ class TrendResult:
     calibration
         Calibration table (:mod:`techmonitor.trends.widening`) whose centre (anchor and
         damping) and learned shape give the predictive distribution of every forecast,
-        band and probability. :func:`~techmonitor.trends.estimate` attaches the committed
-        table (``calibrated=False`` or no table: ``None``, the textbook intervals).
+        band and probability (:mod:`techmonitor.trends.predictive`).
+        :func:`~techmonitor.trends.estimate` attaches the committed table
+        (``calibrated=False`` or no table: ``None``, the textbook intervals).
     """
 
     kind: str
@@ -232,7 +232,14 @@ class TrendResult:
         return self.slope_interval(0.95)
 
     # ------------------------------------------------------------------ forecasting
-    def _require_model(self) -> Core:
+    def require_model(self) -> Core:
+        """The fitted model's core.
+
+        Raises
+        ------
+        NoModelError
+            If no model was fitted (see :attr:`reason`).
+        """
         if self.core is None:
             raise NoModelError(f"no trend model for this series: {self.reason}")
         return self.core
@@ -241,117 +248,6 @@ class TrendResult:
     def calibrated(self) -> bool:
         """True when forecasts use a calibration table (see :attr:`calibration`)."""
         return self.calibration is not None
-
-    def horizons(self, t_new: np.ndarray) -> np.ndarray:
-        """Horizon of each time in periods after the last observation (years; quarters for
-        quarterly series); zero or negative inside the data."""
-        t_last = float(self.data.t[-1])
-        return (np.asarray(t_new, float) - t_last) / self.data.step
-
-    def trend_origin(self) -> float:
-        """Level of the projected trend at the last observation (model scale, seasonally
-        adjusted): the mean one period ahead minus the step from one to two periods ahead.
-
-        For the straight-line models this is the fitted line at the last observation; for the
-        state-space models it extrapolates their first projected step back. The damped centre
-        of the calibrated distribution (:meth:`prediction`) shrinks the projected change from
-        this level.
-        """
-        core = self._require_model()
-        t_last = float(self.data.t[-1])
-        t12 = t_last + self.data.step * np.array([1.0, 2.0])
-        if isinstance(core, SeasonalCore):
-            m = core.predict(t12, adjusted=True).mean
-        else:
-            m = core.predict(t12).mean
-        return float(2.0 * m[0] - m[1])
-
-    def last_level(self) -> float:
-        """Last observed level on the model scale: the last value; for quarterly series the
-        mean of the last four quarters (a level free of the seasonal pattern)."""
-        y = np.asarray(self.data.y, float)
-        if self.kind == "quarterly":
-            return float(np.mean(self.scale.fwd(y[-4:])))
-        return float(self.scale.fwd(y[-1:])[0])
-
-    def prediction(
-        self, t_new: np.ndarray, *, calibrated: bool = True, adjusted: bool = False
-    ) -> Prediction:
-        """Predictive distribution of new observations at real times ``t_new`` (model scale).
-
-        Parameters
-        ----------
-        t_new
-            Decimal years.
-        calibrated
-            The calibrated predictive distribution (:attr:`calibration`): the centre starts at
-            ``(1 − α)`` × :meth:`trend_origin` + ``α`` × :meth:`last_level` and keeps the
-            share ``D(h) / h`` of the model's projected change (see
-            :meth:`~techmonitor.trends.widening.CalibrationTable.trend_share`); around it the
-            model's standard error times the learned shape's quantiles of this kind and horizon.
-            ``False`` gives the model's own (textbook) distribution.
-        adjusted
-            Quarterly series: the seasonally adjusted level.
-
-        Returns
-        -------
-        Prediction
-            Mean and standard error on the model scale and the degrees of freedom of the t
-            distribution (``None``: normal); ``(z - mean) / se`` follows that distribution.
-        """
-        core = self._require_model()
-        t_new = np.asarray(t_new, float)
-        if isinstance(core, SeasonalCore):
-            pred = core.predict(t_new, adjusted=adjusted)
-        else:
-            pred = core.predict(t_new)
-        if not calibrated or self.calibration is None:
-            return pred
-        h = self.horizons(t_new)
-        mean = pred.mean
-        if self.calibration.adjusts_centre:
-            # the calibrated centre: a start level between the model's trend level and the
-            # last observed level, plus the kept share of the model's projected (seasonally
-            # adjusted) change; seasonal effects stay
-            keep = self.calibration.trend_share(self.kind, h, self.n)
-            alpha = self.calibration.alpha(self.kind, self.n)
-            trend = (core.predict(t_new, adjusted=True).mean
-                     if isinstance(core, SeasonalCore) and not adjusted else pred.mean)
-            m0 = self.trend_origin()
-            shift = alpha * (self.last_level() - m0) * (h > 0)
-            mean = pred.mean - (trend - m0) * (1.0 - keep) + shift
-        se = pred.se
-        r = self.calibration.floor(self.kind, self.n)
-        if r > 0.0 and self.scale.name == "identity":
-            se = np.where(h > 0, np.maximum(se, r * abs(self.last_level())), se)
-        # the learned shape (every kind of a loaded table has one): quantiles of the
-        # standardized backtest errors ahead; the model's own t distribution inside the data
-        rows = self.calibration.shape_rows(self.kind, h, self.n)
-        own = np.array([_quantile(p, pred.df) for p in SHAPE_PROBS])
-        rows[h <= 0] = own
-        return Prediction(mean, se, pred.df, rows)
-
-    def _target_rows(self, target: str) -> tuple[list[str], np.ndarray]:
-        try:
-            t_target = to_decimal_year(str(target))
-        except ValueError as exc:
-            raise ParameterError(f"target={target!r}: {exc}") from None
-        last = self.data.periods[-1]
-        t_last = float(self.data.t[-1])
-        if t_target <= t_last + 1e-9:
-            return [str(target)], np.array([t_target])
-        k = int(math.ceil((t_target - t_last) / self.data.step - 1e-9))
-        periods = future_periods(last, k)
-        ts = np.array([to_decimal_year(p) for p in periods])
-        keep = ts <= t_target + 1e-9
-        periods = [p for p, ok in zip(periods, keep, strict=True) if ok]
-        ts = ts[keep]
-        if not periods or abs(ts[-1] - t_target) > 1e-9:
-            # the target is stated in another period style (e.g. '2030' for a school-year
-            # series): add it as its own row at its real time
-            periods.append(str(target))
-            ts = np.append(ts, t_target)
-        return periods, ts
 
     def forecast(
         self,
@@ -392,23 +288,24 @@ class TrendResult:
         ParameterError
             If ``horizon`` is not a positive integer or ``target`` is not a period code.
         """
-        self._require_model()
+        self.require_model()
         if target is None and horizon is None:
             target = self.target_period
         if target is not None:
-            periods, ts = self._target_rows(target)
+            periods, ts = periods_to(self.data.periods[-1], float(self.data.t[-1]),
+                                     self.data.step, target)
         else:
             h = 1 if horizon is None else horizon
             if not isinstance(h, int | np.integer) or h < 1:
                 raise ParameterError(f"horizon={horizon!r} must be a positive whole number")
             periods = future_periods(self.data.periods[-1], int(h))
             ts = np.array([to_decimal_year(p) for p in periods])
-        pred = self.prediction(ts, adjusted=adjusted, calibrated=calibrated)
+        pred = predict(self, ts, adjusted=adjusted, calibrated=calibrated)
         out: dict[str, Any] = {"period": periods, "t": ts, "mean": self.scale.inv(pred.mean)}
         for level in LEVELS:
             tag = int(round(level * 100))
-            out[f"lo{tag}"] = self.scale.inv(pred.mean + _ppf(pred, 0.5 - level / 2) * pred.se)
-            out[f"hi{tag}"] = self.scale.inv(pred.mean + _ppf(pred, 0.5 + level / 2) * pred.se)
+            out[f"lo{tag}"] = self.scale.inv(pred.mean + ppf(pred, 0.5 - level / 2) * pred.se)
+            out[f"hi{tag}"] = self.scale.inv(pred.mean + ppf(pred, 0.5 + level / 2) * pred.se)
         if self.nonnegative:
             # a count below zero cannot happen: the interval of the predictive distribution
             # censored at 0 (its quantiles are max(0, q)); the central line likewise
@@ -436,17 +333,14 @@ class TrendResult:
         if direction not in ("up", "down"):
             raise ParameterError(f"direction={direction!r}; use 'up' or 'down'")
         t_new = np.array([to_decimal_year(str(period))])
-        pred = self.prediction(t_new, calibrated=calibrated)
+        pred = predict(self, t_new, calibrated=calibrated)
         if self.scale.name == "logit" and not 0.0 < value < 100.0:
             above = 1.0 if value <= 0.0 else 0.0
         else:
             zv = float(self.scale.fwd(np.array([value]))[0])
             with np.errstate(divide="ignore", invalid="ignore"):
                 score = (zv - float(pred.mean[0])) / float(pred.se[0])
-            if pred.shape is not None:
-                above = float(shape_sf(pred.shape[:1], np.array([score]))[0])
-            else:
-                above = float(_sf(score, pred.df))
+            above = sf(pred, score)
         return above if direction == "up" else 1.0 - above
 
     # ------------------------------------------------------------------ text
@@ -468,18 +362,3 @@ class TrendResult:
             f"vintage={self.vintage!r}, reason_code={self.reason_code!r})"
         )
 
-
-def _quantile(p: float, df: float | None) -> float:
-    return float(stats.norm.ppf(p) if df is None else stats.t.ppf(p, df))
-
-
-def _ppf(pred: Prediction, p: float) -> np.ndarray:
-    """The ``p`` quantile of the standardized predictive distribution of each time: the
-    learned shape's (:attr:`Prediction.shape`) or the t distribution's."""
-    if pred.shape is not None:
-        return shape_ppf(pred.shape, p)
-    return np.full(len(np.atleast_1d(pred.mean)), _quantile(p, pred.df))
-
-
-def _sf(x: float, df: float | None) -> float:
-    return float(stats.norm.sf(x) if df is None else stats.t.sf(x, df))

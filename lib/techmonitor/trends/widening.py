@@ -258,33 +258,6 @@ def _shape_map(doc: dict[str, Any]) -> dict[str, tuple[tuple[float, ...], ...]]:
     return out
 
 
-def shape_ppf(rows: np.ndarray, p: float) -> np.ndarray:
-    """The ``p`` quantile of each row's learned distribution (linear between the stored
-    probabilities; ``p`` must lie within the outer ones)."""
-    probs = np.asarray(SHAPE_PROBS)
-    if not probs[0] <= p <= probs[-1]:
-        raise ValueError(f"p={p} outside the stored probabilities {probs[0]}–{probs[-1]}")
-    return np.array([np.interp(p, probs, r) for r in np.atleast_2d(rows)])
-
-
-def shape_sf(rows: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """``P(score >= x)`` under each row's learned distribution (linear between the stored
-    quantiles; 0.999 below the lowest, 0.001 above the highest)."""
-    probs = np.asarray(SHAPE_PROBS)
-    xs = np.atleast_1d(np.asarray(x, dtype=float))
-    out = np.empty(len(xs))
-    for i, (r, v) in enumerate(zip(np.atleast_2d(rows), xs, strict=True)):
-        if np.isnan(v):
-            out[i] = np.nan
-            continue
-        # equal quantiles (an atom): the probability just below it
-        cdf = np.interp(v, r, probs, left=probs[0], right=probs[-1])
-        if np.any(r == v):
-            cdf = float(probs[np.argmax(r == v)])
-        out[i] = 1.0 - cdf
-    return out
-
-
 def _unit_map(doc: dict[str, Any], name: str) -> dict[str, float]:
     """``doc[name]`` as ``{kind: number in [0, 1]}`` (missing: empty)."""
     raw = doc.get(name) or {}
