@@ -7,9 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from techmonitor.datacheck import validate_data
 from techmonitor.errors import DataValidationError
 from techmonitor.measure_progress import load_measure_progress
-from techmonitor.observations import load_observations, validate_data
+from techmonitor.observations import load_observations
 
 from .conftest import ROOT
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from techmonitor.datacheck import validate_data
 from techmonitor.errors import DataValidationError
-from techmonitor.observations import load_observations, validate_data
+from techmonitor.observations import load_observations
 from techmonitor.reference import default_data_dir
 
 from .conftest import ASSETS

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from techmonitor import cli
+from techmonitor.datacheck import validate_data
 from techmonitor.errors import DataValidationError
-from techmonitor.observations import validate_data
 from techmonitor.reference import default_data_dir
 from techmonitor.sources import update
 from techmonitor.sources.update import TABLES, TableSpec, UpdateError, update_data

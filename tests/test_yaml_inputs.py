@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from techmonitor import yamlio
 from techmonitor.config import from_values, resolve
+from techmonitor.datacheck import validate_data
 from techmonitor.errors import DataValidationError, ParameterError
-from techmonitor.observations import validate_data
 from techmonitor.reference import load_regions
 
 from .conftest import ROOT

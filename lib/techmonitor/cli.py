@@ -192,7 +192,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from techmonitor import observations
+    from techmonitor import datacheck
     from techmonitor.report.checks import analysis_problems, target_problems
 
     problems: list[str] = []
@@ -209,7 +209,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         problems += found
         if not found:
             print(f"params: {len(jobs)} report(s) valid")
-    data_problems = observations.validate_data(args.project / "data")
+    data_problems = datacheck.validate_data(args.project / "data")
     problems += data_problems
     if not data_problems:
         print(f"data: {args.project / 'data'} valid")

@@ -4,7 +4,8 @@ A report selects its series through :func:`techmonitor.report.series.select` (on
 series reads the same wherever it is shown).
 
 ``data/observations.csv`` has exactly the columns of :data:`COLUMNS` (see DESIGN.md and
-``data/SOURCES.md``). Rules checked by :func:`validate_data`, each problem naming file, row,
+``data/SOURCES.md``). Rules checked by :func:`check_frame` (for the whole data folder:
+:func:`techmonitor.datacheck.validate_data`), each problem naming file, row,
 column and value and saying how to fix it:
 
 * required columns present; ``value`` a plain finite number within the stated range
@@ -36,7 +37,7 @@ from techmonitor import csvio, periods
 from techmonitor.asof import period_end
 from techmonitor.errors import DataValidationError
 from techmonitor.fsutil import atomic_write_bytes
-from techmonitor.indicators import catalogue_problems, load_catalogue
+from techmonitor.indicators import load_catalogue
 from techmonitor.reference import load_regions, load_sectors, read_source_keys
 from techmonitor.values import FIRST_YEAR, LAST_YEAR, parse_number, period_problem
 from techmonitor.yamlio import short
@@ -72,7 +73,6 @@ OBS_FILE = "observations.csv"
 #: in the Parquet cache's name: a copy written with other columns (before the extra columns
 #: were kept) is never read back
 CACHE_LAYOUT = "v2"
-LETTER_FILE = "letter_figures.csv"
 _HASHED_FILES = ["observations.csv", "indicators.yaml", "sectors.yaml", "regions.yaml",
                  "SOURCES.md"]
 
@@ -114,7 +114,9 @@ def schema() -> pa.DataFrameSchema:
     )
 
 
-def _read_raw(path: Path) -> pd.DataFrame:
+def read_raw(path: Path) -> pd.DataFrame:
+    """``observations.csv`` as strings (so bad cells survive for the messages of
+    :func:`check_frame`)."""
     return csvio.read_table(path, COLUMNS, "run `techmonitor data build --raw DIR`")
 
 
@@ -326,7 +328,7 @@ def load_observations(data_dir: Path, *, use_cache: bool = True) -> pd.DataFrame
                 pass
             else:
                 return df
-    raw = _read_raw(data_dir / OBS_FILE)
+    raw = read_raw(data_dir / OBS_FILE)
     problems = check_frame(raw, str(data_dir / OBS_FILE), data_dir)
     problems += _extra_problems(raw, str(data_dir / OBS_FILE))
     if problems:
@@ -346,103 +348,3 @@ def load_observations(data_dir: Path, *, use_cache: bool = True) -> pd.DataFrame
         except OSError:  # read-only data folder: validated again next time
             pass
     return df
-
-
-def validate_data(data_dir: Path) -> list[str]:
-    """Every problem in ``data_dir``: observations, YAML files, measure progress, catalogue.
-
-    Returns
-    -------
-    list of str
-        Empty when the data folder is valid.
-    """
-    from techmonitor.measure_progress import load_measure_progress
-    from techmonitor.reference import (
-        load_measures,
-        load_regions,
-        load_sectors,
-        load_targets,
-    )
-
-    data_dir = Path(data_dir)
-    problems: list[str] = []
-    for loader in (load_sectors, load_regions, load_targets):
-        try:
-            loader(data_dir)
-        except DataValidationError as exc:
-            problems += exc.problems or [str(exc)]
-    measure_ids: list[str] | None = None
-    try:
-        measure_ids = [m.id for m in load_measures(data_dir).measures]
-    except DataValidationError as exc:
-        problems += exc.problems or [str(exc)]
-    progress = data_dir / "measure_progress.csv"
-    if progress.exists():
-        try:
-            load_measure_progress(progress, measure_ids)
-        except DataValidationError as exc:
-            problems += exc.problems or [str(exc)]
-    obs_path = data_dir / OBS_FILE
-    try:
-        raw = _read_raw(obs_path)
-    except DataValidationError as exc:
-        return problems + exc.problems
-    problems += check_frame(raw, str(obs_path), data_dir)
-    problems += catalogue_problems(data_dir, raw)
-    problems += _letter_problems(data_dir)
-    problems += _data_target_problems(data_dir, raw)
-    # de-duplicate while keeping order (the same YAML error can surface via two loaders)
-    return list(dict.fromkeys(problems))
-
-
-def _letter_problems(data_dir: Path) -> list[str]:
-    """The figures typed from the cabinet letter are numbers the build can use."""
-    path = data_dir / LETTER_FILE
-    if not path.exists():
-        return []
-    try:
-        raw = csvio.read_table(path, ["indicator", "period", "level", "value"], "")
-    except DataValidationError as exc:
-        return exc.problems
-    if "value" not in raw.columns:
-        return [f"{path}: required column 'value' is missing"]
-    problems = []
-    for i, cell in enumerate(raw["value"]):
-        try:
-            parse_number(cell)
-        except ValueError as exc:
-            problems.append(f"{path}: row {i + 2}, column value: {short(cell)} {exc}")
-    if "period" in raw.columns:
-        for i, cell in enumerate(raw["period"]):
-            if period_problem(cell):
-                problems.append(f"{path}: row {i + 2}, column period: {short(cell)}: "
-                                f"{period_problem(cell)}")
-    return problems
-
-
-def _data_target_problems(data_dir: Path, raw: pd.DataFrame) -> list[str]:
-    """Targets of ``data/targets.yaml`` fit their indicator's kind and the data's horizon."""
-    from techmonitor.reference import load_targets
-    from techmonitor.values import target_problems
-
-    try:
-        targets = load_targets(data_dir)
-        cat = load_catalogue(data_dir)
-    except DataValidationError:
-        return []  # reported by the loaders already
-    path = data_dir / "targets.yaml"
-    problems = []
-    for i, t in enumerate(targets):
-        ind = cat.get(t.indicator)
-        if ind is None:
-            problems.append(f"{path}: targets[{i}]: indicator = {short(t.indicator)} is not in "
-                            "data/indicators.yaml; use one of its codes")
-            continue
-        stored = ind.numerator.indicator if ind.numerator is not None else t.indicator
-        rows = raw[(raw["indicator"] == stored) & (raw["level"] == t.level)]
-        have = [p for p in rows["period"].unique() if periods.is_valid(p)]
-        newest = max(have, key=periods.sort_key) if have else None
-        problems += target_problems(f"{path}: targets[{i}]", ind.kind, t.target_value,
-                                    t.target_period, newest)
-    return problems
-

@@ -53,7 +53,7 @@ class RunOptions:
         Kernel warm-up (see :class:`~techmonitor.worker.WorkerSettings`);
         ``warm_data`` loads the observations once per kernel.
     validate
-        Data validator (``data_dir -> problems``); None: :func:`observations.validate_data`.
+        Data validator (``data_dir -> problems``); None: :func:`datacheck.validate_data`.
     compare_with
         Earlier run folder whose ``results/<report>.json`` each report is compared with;
         None: the previous quarter's folder in the same output root.

@@ -40,9 +40,9 @@ def _make_executor(options: RunOptions, settings: WorkerSettings, workers: int,
 
 
 def _default_validator(data_dir: Path) -> list[str]:
-    from techmonitor import observations
+    from techmonitor import datacheck
 
-    return observations.validate_data(data_dir)
+    return datacheck.validate_data(data_dir)
 
 
 def run_batch(

@@ -151,7 +151,7 @@ def update_data(
     DataValidationError
         When the updated data would break the contract; nothing changed.
     """
-    from techmonitor.observations import validate_data
+    from techmonitor.datacheck import validate_data
     from techmonitor.sources.build import finish_table, sources_markdown
 
     data_dir = Path(data_dir).resolve()

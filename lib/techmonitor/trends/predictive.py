@@ -10,27 +10,41 @@ probabilities of exceeding a value use one distribution.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 from scipy import stats
 
-from techmonitor.trends.models import Prediction
+from techmonitor.trends._data import Scale, SeriesData
+from techmonitor.trends.models import Core, Prediction
 from techmonitor.trends.seasonal import SeasonalCore
-from techmonitor.trends.widening import SHAPE_PROBS
-
-if TYPE_CHECKING:
-    from techmonitor.trends.result import TrendResult
+from techmonitor.trends.widening import SHAPE_PROBS, CalibrationTable
 
 
-def horizons(result: TrendResult, t_new: np.ndarray) -> np.ndarray:
+class Fitted(Protocol):
+    """What a prediction needs of a trend estimate
+    (:class:`~techmonitor.trends.result.TrendResult` offers it; a protocol keeps this module
+    free of an import of the result, which itself predicts through this module)."""
+
+    kind: str
+    data: SeriesData
+    scale: Scale
+    calibration: CalibrationTable | None
+
+    @property
+    def n(self) -> int: ...
+
+    def require_model(self) -> Core: ...
+
+
+def horizons(result: Fitted, t_new: np.ndarray) -> np.ndarray:
     """Horizon of each time in periods after the last observation (years; quarters for
     quarterly series); zero or negative inside the data."""
     t_last = float(result.data.t[-1])
     return (np.asarray(t_new, float) - t_last) / result.data.step
 
 
-def trend_origin(result: TrendResult) -> float:
+def trend_origin(result: Fitted) -> float:
     """Level of the projected trend at the last observation (model scale, seasonally
     adjusted): the mean one period ahead minus the step from one to two periods ahead.
 
@@ -54,7 +68,7 @@ def trend_origin(result: TrendResult) -> float:
     return float(2.0 * m[0] - m[1])
 
 
-def last_level(result: TrendResult) -> float:
+def last_level(result: Fitted) -> float:
     """Last observed level on the model scale: the last value; for quarterly series the
     mean of the last four quarters (a level free of the seasonal pattern)."""
     y = np.asarray(result.data.y, float)
@@ -64,7 +78,7 @@ def last_level(result: TrendResult) -> float:
 
 
 def predict(
-    result: TrendResult, t_new: np.ndarray, *, calibrated: bool = True, adjusted: bool = False
+    result: Fitted, t_new: np.ndarray, *, calibrated: bool = True, adjusted: bool = False
 ) -> Prediction:
     """Predictive distribution of new observations at real times ``t_new`` (model scale).
 
