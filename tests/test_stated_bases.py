@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 from techmonitor import fmt
+from techmonitor.periods import year_before
 from techmonitor.precision import data_step, round_to
 from techmonitor.progress.extra import ExtraEstimate
 from techmonitor.progress.track import NoPastProjection, PastProjection
@@ -135,6 +136,21 @@ def test_change_base_is_a_year_earlier_by_hand() -> None:
                           "vintage": "a"})
     found = year_earlier(years)
     assert found is not None and found.change == 568.0
+    schools = pd.DataFrame({"period": ["1999/00", "2000/01"], "value": [4.0, 6.5],
+                            "vintage": "a"})
+    across = year_earlier(schools)                # a school year across the century
+    assert across is not None and (across.base_period, across.change) == ("1999/00", 2.5)
+
+
+def test_a_year_before_is_one_rule_for_every_period_kind() -> None:
+    # written out by hand: the same quarter, the previous year, the previous school year
+    assert year_before("2023Q1") == "2022Q1"
+    assert year_before("2023Q4") == "2022Q4"
+    assert year_before("2023") == "2022"
+    assert year_before("2023/24") == "2022/23"
+    assert year_before("2000/01") == "1999/00"
+    with pytest.raises(ValueError, match="not a period code"):
+        year_before("2023-Q1")
 
 
 def test_overview_change_column_says_its_base() -> None:

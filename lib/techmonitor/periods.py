@@ -89,6 +89,27 @@ def shift_quarter(code: str, quarters: int) -> str:
     return f"{idx // 4}Q{idx % 4 + 1}"
 
 
+def year_before(code: str) -> str:
+    """The same period one year earlier: the one rule for "a year earlier".
+
+    ``2023Q3`` → ``2022Q3`` (the same quarter), ``2023`` → ``2022``, ``2023/24`` → ``2022/23``.
+    The change column (:func:`techmonitor.report.bases.year_earlier`) and the year-on-year
+    change of a quarterly trend (:func:`techmonitor.trends.year_on_year`) both use it.
+
+    Raises
+    ------
+    ValueError
+        If ``code`` is not a valid period code.
+    """
+    kind = period_kind(code)
+    year = int(code[:4])
+    if kind == "year":
+        return str(year - 1)
+    if kind == "school_year":
+        return f"{year - 1}/{year % 100:02d}"
+    return shift_quarter(code, -4)
+
+
 def sort_key(code: str) -> float:
     """Sort key that orders mixed period codes in time."""
     return to_decimal_year(code)

@@ -1,7 +1,8 @@
 """One base for every change the report shows: the same period a year earlier.
 
 The overview's change column compares the latest value of each series with its value one
-year earlier (the same quarter of the previous year; the previous year or school year), in
+year earlier (:func:`techmonitor.periods.year_before`: the same quarter of the previous year;
+the previous year or school year), in
 the same vintage (definition), never with the previous observation whatever its distance.
 A series without a value a year earlier gets no change, and says so.
 """
@@ -12,10 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from techmonitor.periods import to_decimal_year
-
-#: decimal years closer than this are the same period
-_SAME = 1e-6
+from techmonitor.periods import year_before
 
 
 @dataclass(frozen=True)
@@ -53,9 +51,9 @@ def year_earlier(series: pd.DataFrame) -> YearChange | None:
     rows = series
     if "vintage" in series.columns:
         rows = series[series["vintage"].astype(str) == str(last["vintage"])]
-    t = to_decimal_year(str(last["period"])) - 1.0
+    base = year_before(str(last["period"]))
     for r in rows.itertuples():
-        if abs(to_decimal_year(str(r.period)) - t) < _SAME:
+        if str(r.period) == base:
             return YearChange(str(last["period"]), float(last["value"]), str(r.period),
                               float(r.value))  # type: ignore[arg-type]
     return None

@@ -10,6 +10,7 @@ from techmonitor import charts, chartstyle, fmt
 from techmonitor.periods import to_decimal_years
 from techmonitor.report import document as doc
 from techmonitor.report import extra40k, regions
+from techmonitor.report.bases import year_earlier
 from techmonitor.report.ids import SECTION_IDS
 
 if TYPE_CHECKING:
@@ -43,10 +44,10 @@ def sectors_blocks(report: Report) -> list[doc.Node]:
         sources += list(df["source"])
         last = df.iloc[-1]
         yoy = report.t("none")
-        if len(df) >= 5:
-            prev = df.iloc[-5]
-            yoy = fmt.percent(100 * (float(last.value) / float(prev.value) - 1), 1, lang)
-            yoy = ("+" + yoy) if float(last.value) > float(prev.value) else yoy
+        ch = year_earlier(df)  # the same quarter a year earlier, never five rows back
+        if ch is not None:
+            yoy = fmt.percent(100 * (ch.value / ch.base_value - 1), 1, lang)
+            yoy = ("+" + yoy) if ch.value > ch.base_value else yoy
         rows.append([name, fmt.number(float(last.value), 0, lang),
                      report.fmt_period(str(last.period), "short"), yoy])
     if not panels:

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from techmonitor.errors import DataValidationError, ParameterError
-from techmonitor.periods import shift_quarter
+from techmonitor.periods import year_before
 from techmonitor.trends._data import SeriesData, prepare
 from techmonitor.trends.models import (
     Core,
@@ -137,7 +137,7 @@ def year_on_year(series: SeriesData) -> dict[str, Any] | None:
     if series.period_kind != "quarter" or series.n == 0:
         return None
     last = series.periods[-1]
-    prev = shift_quarter(last, -4)
+    prev = year_before(last)
     if prev not in series.periods:
         return None
     v = float(series.y[-1])
