@@ -13,24 +13,7 @@ from techmonitor.config import cross_checks, from_values, resolve
 from techmonitor.errors import ParameterError
 from techmonitor.report import Report
 
-from .conftest import ROOT
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the params with the bundled data and templates linked in (read-only)."""
-    shutil.copytree(ROOT / "params", tmp_path / "params")
-    (tmp_path / "data").symlink_to(ROOT / "data")
-    (tmp_path / "templates").symlink_to(ROOT / "templates")
-    return tmp_path
-
-
-def _set_target(project: Path, line: str) -> Path:
-    path = project / "params" / "regions" / "utrecht.yaml"
-    text = path.read_text(encoding="utf-8")
-    head = text[:text.index("targets:")]
-    path.write_text(head + "targets:\n  - {" + line + "}\n", encoding="utf-8")
-    return path
+from .conftest import ROOT, set_utrecht_target
 
 
 def _validate(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -57,11 +40,11 @@ BASE = "source: illustrative, status: illustrative, target_period: 2025/26"
      ["baseline_period = '2009/10' is not in the data of inflow_tech hbo",
       "choose a period with data"]),
 ])
-def test_validate_names_file_key_value_and_fix(project: Path, target: str,
+def test_validate_names_file_key_value_and_fix(params_project: Path, target: str,
                                                expected: list[str],
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    path = _set_target(project, target)
-    code, err = _validate(project, capsys)
+    path = set_utrecht_target(params_project, target)
+    code, err = _validate(params_project, capsys)
     assert code == 1
     line = next(ln for ln in err.splitlines() if "targets[0]" in ln)
     assert str(path) in line
@@ -70,12 +53,12 @@ def test_validate_names_file_key_value_and_fix(project: Path, target: str,
 
 
 def test_validate_rejects_a_zero_baseline_for_a_relative_target(
-        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        params_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A baseline value of 0 (here Energie hbo first-years in 2020/21 of the newest edition set
     to 0 in a copy of the data): +10% of that is no target."""
-    (project / "data").unlink()
-    shutil.copytree(ROOT / "data", project / "data")
-    obs_path = project / "data" / "observations.csv"
+    (params_project / "data").unlink()
+    shutil.copytree(ROOT / "data", params_project / "data")
+    obs_path = params_project / "data" / "observations.csv"
     obs = pd.read_csv(obs_path, dtype=str, keep_default_na=False)
     row = ((obs.indicator == "inflow_sector") & (obs.period == "2020/21")
            & (obs.level == "hbo") & (obs.sector == "energie") & (obs.sex == "all")
@@ -83,21 +66,22 @@ def test_validate_rejects_a_zero_baseline_for_a_relative_target(
     assert row.sum() == 1
     obs.loc[row, "value"] = "0"
     obs.to_csv(obs_path, index=False, lineterminator="\n")
-    path = project / "params" / "sectors" / "energie.yaml"
+    path = params_project / "params" / "sectors" / "energie.yaml"
     assert "baseline_period: 2020/21" in path.read_text(encoding="utf-8")
-    code, err = _validate(project, capsys)
+    code, err = _validate(params_project, capsys)
     assert code == 1
     line = next(ln for ln in err.splitlines() if "targets[0]" in ln)
     assert str(path) in line and "the value in 2020/21 is 0" in line
     assert "choose another baseline period or give target_value" in line
 
 
-def test_a_target_period_before_its_baseline_is_a_schema_error(project: Path) -> None:
-    path = _set_target(project, "indicator: inflow_tech, level: hbo, baseline_period: 2020/21, "
-                                "target_change_pct: 5, target_period: 2018/19, "
-                                "source: illustrative")
+def test_a_target_period_before_its_baseline_is_a_schema_error(params_project: Path) -> None:
+    path = set_utrecht_target(params_project,
+                              "indicator: inflow_tech, level: hbo, baseline_period: 2020/21, "
+                              "target_change_pct: 5, target_period: 2018/19, "
+                              "source: illustrative")
     with pytest.raises(ParameterError) as info:
-        resolve(project / "params" / "base.yaml", path)
+        resolve(params_project / "params" / "base.yaml", path)
     assert str(path) in str(info.value)
     assert "target_period '2018/19' is not after baseline_period '2020/21'" in str(info.value)
 
@@ -156,38 +140,39 @@ def test_the_notebook_path_applies_the_batch_rules() -> None:
     assert cross_checks(ok, "x") == []
 
 
-def test_a_region_file_with_a_sector_is_rejected(project: Path) -> None:
-    path = project / "params" / "regions" / "utrecht.yaml"
+def test_a_region_file_with_a_sector_is_rejected(params_project: Path) -> None:
+    path = params_project / "params" / "regions" / "utrecht.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "sector: energie\n")
     with pytest.raises(ParameterError, match="key 'sector' = 'energie' only applies to a "
                                              "sector report"):
-        resolve(project / "params" / "base.yaml", path)
+        resolve(params_project / "params" / "base.yaml", path)
 
 
-def test_a_stated_baseline_value_with_a_relative_target_is_rejected(project: Path) -> None:
+def test_a_stated_baseline_value_with_a_relative_target_is_rejected(params_project: Path) -> None:
     """target_change_pct is taken on the value in the data; a stated value would be ignored."""
-    path = _set_target(project, "indicator: inflow_tech, level: hbo, baseline_period: 2018/19, "
-                                "target_change_pct: 10, baseline_value: 50, " + BASE)
+    path = set_utrecht_target(params_project,
+                              "indicator: inflow_tech, level: hbo, baseline_period: 2018/19, "
+                              "target_change_pct: 10, baseline_value: 50, " + BASE)
     with pytest.raises(ParameterError) as info:
-        resolve(project / "params" / "base.yaml", path)
+        resolve(params_project / "params" / "base.yaml", path)
     assert str(path) in str(info.value)
     assert "baseline_value = 50 with target_change_pct" in str(info.value)
 
 
-def test_validate_checks_the_sbi_codes_of_a_sector(project: Path,
+def test_validate_checks_the_sbi_codes_of_a_sector(params_project: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    path = project / "params" / "sectors" / "energie.yaml"
+    path = params_project / "params" / "sectors" / "energie.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "sbi: [sbi-ZZ]\n", encoding="utf-8")
-    code, err = _validate(project, capsys)
+    code, err = _validate(params_project, capsys)
     assert code == 1
     assert f"{path}: key 'sbi': 'sbi-ZZ' is not an SBI sector code" in err
 
 
-def test_a_params_file_that_is_not_utf8_names_file_and_line(project: Path) -> None:
-    path = project / "params" / "sectors" / "energie.yaml"
+def test_a_params_file_that_is_not_utf8_names_file_and_line(params_project: Path) -> None:
+    path = params_project / "params" / "sectors" / "energie.yaml"
     path.write_bytes(path.read_bytes() + "# B\u00e8ta\n".encode("cp1252"))
     with pytest.raises(ParameterError) as info:
-        resolve(project / "params" / "base.yaml", path)
+        resolve(params_project / "params" / "base.yaml", path)
     line = path.read_bytes().count(b"\n")
     assert f"{path} line {line}: not UTF-8 text (byte 0xe8); save the file as UTF-8" \
         == str(info.value)

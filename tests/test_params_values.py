@@ -13,24 +13,7 @@ from techmonitor.config import resolve
 from techmonitor.errors import ParameterError
 from techmonitor.progress import assess_target
 
-from .conftest import ROOT
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "params", tmp_path / "params")
-    (tmp_path / "data").symlink_to(ROOT / "data")
-    (tmp_path / "templates").symlink_to(ROOT / "templates")
-    return tmp_path
-
-
-def _utrecht(project: Path, target: str) -> Path:
-    path = project / "params" / "regions" / "utrecht.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text[:text.index("targets:")] + "targets:\n  - {" + target + "}\n",
-                    encoding="utf-8")
-    return path
-
+from .conftest import ROOT, set_utrecht_target
 
 REST = "source: illustrative, status: illustrative"
 
@@ -48,11 +31,11 @@ REST = "source: illustrative, status: illustrative"
     (f"indicator: inflow_tech, level: hbo, target_change_pct: -150, baseline_period: 2015/16, "
      f"target_period: 2025/26, {REST}", "-150% is not a change a target can mean"),
 ])
-def test_schema_refuses_targets_that_cannot_be_meant(project: Path, target: str,
+def test_schema_refuses_targets_that_cannot_be_meant(params_project: Path, target: str,
                                                      expected: str) -> None:
-    path = _utrecht(project, target)
+    path = set_utrecht_target(params_project, target)
     with pytest.raises(ParameterError) as info:
-        resolve(project / "params" / "base.yaml", path)
+        resolve(params_project / "params" / "base.yaml", path)
     assert str(info.value).startswith(f"{path}: ")
     assert expected in str(info.value)
 
@@ -68,12 +51,12 @@ def test_schema_refuses_targets_that_cannot_be_meant(project: Path, target: str,
      "targets[0]: target_period = '2040/41' lies more than 15 years after the newest data "
      "(2024/25)"),
 ])
-def test_validate_refuses_targets_the_data_cannot_hold(project: Path, target: str,
+def test_validate_refuses_targets_the_data_cannot_hold(params_project: Path, target: str,
                                                        expected: str,
                                                        capsys: pytest.CaptureFixture[str]
                                                        ) -> None:
-    path = _utrecht(project, target)
-    code = main(["validate", "--project", str(project), "--only", "region:utrecht"])
+    path = set_utrecht_target(params_project, target)
+    code = main(["validate", "--project", str(params_project), "--only", "region:utrecht"])
     err = capsys.readouterr().err
     assert code == 1
     assert any(line.startswith(f"error: {path}: {expected}") for line in err.splitlines()), err
@@ -84,20 +67,20 @@ def test_validate_refuses_targets_the_data_cannot_hold(project: Path, target: st
     ("slug", '"utrecht\\n"', "is not a slug"),
     ("period", '"2023Q3\\n"', "is not a quarter"),
 ])
-def test_a_trailing_newline_is_refused(project: Path, key: str, value: str,
+def test_a_trailing_newline_is_refused(params_project: Path, key: str, value: str,
                                        rule: str) -> None:
-    path = project / "params" / "regions" / "utrecht.yaml"
+    path = params_project / "params" / "regions" / "utrecht.yaml"
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines()
              if not ln.startswith(f"{key}:")]
     path.write_text("\n".join([*lines, f"{key}: {value}"]) + "\n", encoding="utf-8")
     with pytest.raises(ParameterError, match=rule):
-        resolve(project / "params" / "base.yaml", path)
+        resolve(params_project / "params" / "base.yaml", path)
 
 
-def test_a_trailing_newline_on_the_command_line_is_refused(project: Path) -> None:
+def test_a_trailing_newline_on_the_command_line_is_refused(params_project: Path) -> None:
     with pytest.raises(ParameterError, match=r"'2023Q3\\n' is not a quarter"):
-        resolve(project / "params" / "base.yaml", project / "params" / "national.yaml",
-                overrides={"period": "2023Q3\n"})
+        resolve(params_project / "params" / "base.yaml",
+                params_project / "params" / "national.yaml", overrides={"period": "2023Q3\n"})
 
 
 def test_a_passed_target_period_is_flagged() -> None:
@@ -114,19 +97,20 @@ def test_a_passed_target_period_is_flagged() -> None:
     assert ahead.category == assess_target(series, 200.0, "2020/21", as_of="2021Q4").category
 
 
-def test_run_fails_the_report_whose_target_breaks_the_rules(project: Path,
+def test_run_fails_the_report_whose_target_breaks_the_rules(params_project: Path,
                                                             tmp_path: Path) -> None:
     """Without `validate` first: a count target of -500 never reads "doel al gehaald"; that
     report fails before it runs, naming file and rule, and the batch goes on."""
     import json
 
-    path = _utrecht(project, f"indicator: inflow_tech, level: hbo, target_value: -500, "
-                             f"target_period: 2025/26, {REST}")
-    (project / "templates").unlink()
+    path = set_utrecht_target(params_project,
+                              f"indicator: inflow_tech, level: hbo, target_value: -500, "
+                              f"target_period: 2025/26, {REST}")
+    (params_project / "templates").unlink()
     shutil.copytree(ROOT / "tests" / "assets" / "batch" / "project" / "templates",
-                    project / "templates")  # the fixture's fast notebooks: no real analysis
+                    params_project / "templates")  # the fixture's fast notebooks: no real analysis
     out = tmp_path / "out"
-    code = main(["run", "--project", str(project), "--out", str(out), "--period", "2023Q3",
+    code = main(["run", "--project", str(params_project), "--out", str(out), "--period", "2023Q3",
                  "--only", "region:utrecht", "--only", "region:zeeland", "--format", "html",
                  "--quiet"])
     assert code == 1
