@@ -38,7 +38,7 @@ def _jobs(args: argparse.Namespace) -> list[Any]:
     """The jobs of ``--project``, ``--only``, ``--set``, ``--period`` and ``--as-of``."""
     from techmonitor.batch import plan
     from techmonitor.batch.plan import overrides_of
-    from techmonitor.config import parse_only
+    from techmonitor.paramfiles import parse_only
 
     overrides = overrides_of(args.sets, period=args.period, as_of=args.as_of)
     return plan(args.project, only=parse_only(args.only), overrides=overrides)
@@ -221,7 +221,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from techmonitor.batch import RunOptions, parse_formats, run_batch
     from techmonitor.batch.plan import overrides_of
-    from techmonitor.config import parse_only
+    from techmonitor.paramfiles import parse_only
 
     if args.scheduler and args.executor != "dask":
         raise TechmonitorError("--scheduler needs --executor dask")
@@ -391,7 +391,7 @@ def _cmd_screenshots(args: argparse.Namespace) -> int:
 
 
 def _one_report(value: str) -> tuple[str, str]:
-    from techmonitor.config import parse_only
+    from techmonitor.paramfiles import parse_only
 
     (kind, slug), = parse_only([value]) or {("", "")}
     return kind, slug
@@ -407,7 +407,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_open(args: argparse.Namespace) -> int:
-    from techmonitor.config import parse_set
+    from techmonitor.paramfiles import parse_set
     from techmonitor.workbench.prepare import job_for, open_lab, prepare, require_lab
 
     kind, slug = _one_report(args.report)
@@ -421,7 +421,7 @@ def _cmd_open(args: argparse.Namespace) -> int:
 
 
 def _cmd_preview(args: argparse.Namespace) -> int:
-    from techmonitor.config import parse_set
+    from techmonitor.paramfiles import parse_set
     from techmonitor.workbench.prepare import job_for
     from techmonitor.workbench.preview import serve
 

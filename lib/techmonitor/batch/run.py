@@ -20,9 +20,9 @@ from techmonitor.batch.plan import (
     run_folder,
     with_comparison,
 )
-from techmonitor.config import Job
 from techmonitor.errors import DataValidationError, ParameterError, TechmonitorError
 from techmonitor.fsutil import exclusive_lock, remove_stale_temps
+from techmonitor.paramfiles import Job
 from techmonitor.worker import Task, TaskResult, WorkerSettings
 
 
