@@ -1,4 +1,4 @@
-"""Report params files: one strict schema, layered files.
+"""Report params files: layered files, each checked against the one schema.
 
 Every report is described by ``params/base.yaml`` (shared defaults) overlaid with exactly one
 override file: ``params/national.yaml``, ``params/sectors/<slug>.yaml`` or

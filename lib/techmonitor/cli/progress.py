@@ -44,6 +44,7 @@ class RunView:
             print(text, flush=True)
 
     def event(self, event: dict[str, Any]) -> None:
+        """Show one event of :func:`~techmonitor.batch.run_batch` (``on_event``)."""
         kind = event.get("event")
         if kind == "batch_start":
             self._start(int(event["to_run"]), int(event["cached"]))
@@ -69,6 +70,7 @@ class RunView:
             self._line(f"...  appendix of {event.get('parts')} reports")
 
     def stop(self) -> None:
+        """End the progress bar, if one is shown (idempotent)."""
         if self.progress is not None:
             self.progress.stop()
             self.progress = None
