@@ -210,9 +210,6 @@ class ReportParams(BaseModel):
 
 
 FIELDS: tuple[str, ...] = tuple(ReportParams.model_fields)
-REQUIRED: tuple[str, ...] = tuple(
-    name for name, f in ReportParams.model_fields.items() if f.is_required()
-)
 
 
 def cross_checks(params: ReportParams, where: str) -> list[str]:
