@@ -8,7 +8,7 @@ from typing import Any
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
-from techmonitor.config import resolve
+from techmonitor.paramfiles import resolve
 from techmonitor.render.html import notebook_to_html
 from techmonitor.report import Report, report_title
 

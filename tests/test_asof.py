@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from techmonitor import asof
 from techmonitor.batch.plan import check_overrides, check_period
-from techmonitor.config import resolve
 from techmonitor.errors import ParameterError
 from techmonitor.observations import load_observations
+from techmonitor.paramfiles import resolve
 from techmonitor.report import store
 from techmonitor.report.context import ReportContext
 from techmonitor.report.results_data import results_of

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from techmonitor.cache import data_fingerprint, file_hash, library_fingerprint, report_key
-from techmonitor.config import expand
 from techmonitor.errors import TechmonitorError
 from techmonitor.fsutil import atomic_write_bytes, exclusive_lock, remove_stale_temps
+from techmonitor.paramfiles import expand
 
 from .conftest import ASSETS
 

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from techmonitor.cli import build_parser, main
+from techmonitor.cli import main
+from techmonitor.cli.parser import build_parser
 
 from .conftest import ASSETS
 

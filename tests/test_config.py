@@ -7,8 +7,9 @@ from pathlib import Path
 
 import papermill as pm
 import pytest
-from techmonitor.config import FIELDS, TEMPLATES, expand, parse_only, parse_set, resolve
+from techmonitor.config import FIELDS
 from techmonitor.errors import ParameterError
+from techmonitor.paramfiles import TEMPLATES, expand, parse_only, parse_set, resolve
 
 from .conftest import ROOT
 

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from techmonitor.config import resolve
 from techmonitor.errors import ExecutionError
 from techmonitor.execute import CellExecutionFailed, execute_report
 from techmonitor.kernel import KernelSession
+from techmonitor.paramfiles import resolve
 
 from .conftest import ASSETS
 

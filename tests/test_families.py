@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from techmonitor.config import resolve
 from techmonitor.errors import DataValidationError
+from techmonitor.paramfiles import resolve
 from techmonitor.render.index import index_html
 from techmonitor.report.overview import OverviewRow
 from techmonitor.titles import report_title, sector_families

@@ -17,8 +17,8 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 from techmonitor.cli import main
-from techmonitor.config import resolve
 from techmonitor.errors import ParameterError
+from techmonitor.paramfiles import resolve
 from techmonitor.report import Report
 from techmonitor.report import document as doc
 

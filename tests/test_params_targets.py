@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from techmonitor.cli import main
-from techmonitor.config import cross_checks, from_values, resolve
+from techmonitor.config import cross_checks, from_values
 from techmonitor.errors import ParameterError
+from techmonitor.paramfiles import resolve
 from techmonitor.report import Report
 
 from .conftest import ROOT, set_utrecht_target

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from techmonitor.cli import main
-from techmonitor.config import resolve
 from techmonitor.errors import ParameterError
+from techmonitor.paramfiles import resolve
 from techmonitor.progress import assess_target
 
 from .conftest import ROOT, set_utrecht_target

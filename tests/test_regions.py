@@ -40,7 +40,7 @@ def test_latest_reported_takes_each_figure_from_its_latest_report() -> None:
 def test_since_the_letter_reads_the_letter_year_and_the_latest_value() -> None:
     """Checked against data/observations.csv read directly (the baseline 2011/12 of hbo+wo
     bèta-technical inflow and its latest value)."""
-    from techmonitor.config import resolve
+    from techmonitor.paramfiles import resolve
     from techmonitor.report import store
     from techmonitor.report.regional_analysis import since_letter
 

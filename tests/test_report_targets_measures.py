@@ -60,7 +60,7 @@ def test_a_measure_without_reported_progress_has_no_status() -> None:
 
 def test_share_of_one_indicator_by_sex_uses_each_observation_once() -> None:
     """Women's share of the technical inflow: numerator and denominator are one indicator."""
-    from techmonitor.config import resolve
+    from techmonitor.paramfiles import resolve
     from techmonitor.report import Report, store
     from techmonitor.report.series import select
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from techmonitor.cli import main
-from techmonitor.config import resolve
 from techmonitor.errors import ParameterError
+from techmonitor.paramfiles import resolve
 from techmonitor.report import Report
 from techmonitor.report import document as doc
 from techmonitor.report.document import DOCUMENT_MIMETYPE

@@ -1,6 +1,6 @@
 """Hostile YAML: alias bombs, anchors, duplicate keys, size and depth limits, huge values.
 
-Every case goes through the public entry points (a params file through ``config.resolve``, a
+Every case goes through the public entry points (a params file through ``paramfiles.resolve``, a
 data file through ``validate_data``) and asserts one short message naming file and line.
 """
 
@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 from techmonitor import yamlio
-from techmonitor.config import from_values, resolve
+from techmonitor.config import from_values
 from techmonitor.datacheck import validate_data
 from techmonitor.errors import DataValidationError, ParameterError
+from techmonitor.paramfiles import resolve
 from techmonitor.reference import load_regions
 
 from .conftest import ROOT

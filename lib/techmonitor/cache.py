@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from techmonitor import __version__
-from techmonitor.config import Job
+from techmonitor.paramfiles import Job
 
 #: Bump when the meaning of the key or the manifest layout changes.
 CACHE_SCHEMA = 1

@@ -6,8 +6,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from techmonitor.config import Job
 from techmonitor.errors import ExecutionError
+from techmonitor.paramfiles import Job
 
 if TYPE_CHECKING:
     import nbformat

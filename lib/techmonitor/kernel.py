@@ -2,18 +2,10 @@
 
 One :class:`KernelSession` owns one ``python3`` kernel. Starting a kernel and importing pandas,
 statsmodels and seaborn costs about 3.5 s; running a report in a warm kernel costs what the
-report computes. Between two reports the kernel is reset so that no state leaks:
-
-* the user namespace (``InteractiveShell.reset``; also ``In``/``Out`` and the execution count),
-* open matplotlib figures, ``matplotlib.rcParams`` (hence also seaborn themes), pandas options,
-* the working directory, ``sys.path``, ``os.environ``, warning filters, ``builtins`` additions,
-* the global random states of ``random`` and ``numpy.random``,
-* modules imported from the project folder during a report (dropped from ``sys.modules``, so the
-  next import is fresh).
-
-The baseline is snapshotted right after warm-up. A report that imports a stateful library the
-warm-up did not (matplotlib, seaborn, pandas) gets its kernel restarted instead, as does a
-failed report, a failed reset, and every ``restart_every`` reports.
+report computes. Between two reports the kernel is reset so that no state leaks (what a reset
+restores, and the code that does it in the kernel: :mod:`techmonitor.kernelreset`). A report
+that imports a stateful library the warm-up did not gets its kernel restarted instead, as does
+a failed report, a failed reset, and every ``restart_every`` reports.
 
 Two guards against the report's own code:
 
@@ -40,7 +32,6 @@ import contextlib
 import json
 import logging
 import os
-import signal
 import subprocess
 import threading
 import time
@@ -49,81 +40,14 @@ from pathlib import Path
 from typing import Any
 
 from techmonitor.engine import ENGINE_NAME, STAGE_ENV, KernelLost, register_engine
+from techmonitor.kernelreset import RESET_CODE, RESULT_EXPR, baseline_code
+from techmonitor.processes import kill_pid
 
 KERNEL_NAME = "python3"
 #: Imported in every kernel before the first report (the heavy part of a report's start).
 DEFAULT_WARM_IMPORTS: tuple[str, ...] = ("techmonitor.report.core",)
 
 log = logging.getLogger(__name__)
-
-# Code run once in the kernel after warm-up: keeps the baseline in a module that the
-# namespace reset does not touch, plus the reset function.
-_BASELINE_CODE = r'''
-def __techmonitor_install(cwd, package_dir):
-    import builtins, copy, os, random, sys, types, warnings
-    st = types.ModuleType("__techmonitor_state__")
-    st.cwd, st.package_dir = cwd, package_dir
-    st.path = list(sys.path)
-    st.environ = dict(os.environ)
-    st.modules = set(sys.modules)
-    st.builtins = set(vars(builtins))
-    st.warnings = list(warnings.filters)
-    st.random = random.getstate()
-    np = sys.modules.get("numpy")
-    st.np_random = np.random.get_state() if np is not None else None
-    mpl = sys.modules.get("matplotlib")
-    st.rc = None
-    if mpl is not None:
-        st.rc = dict(mpl.rcParams.copy())
-        st.rc.pop("backend", None)
-    pdc = sys.modules.get("pandas._config.config")
-    st.pd = copy.deepcopy(pdc._global_config) if pdc is not None else None
-    st.last = {}
-
-    def reset():
-        ip = get_ipython()
-        plt = sys.modules.get("matplotlib.pyplot")
-        if plt is not None:
-            plt.close("all")
-        ip.reset(new_session=True)
-        ip.execution_count = 1
-        os.chdir(st.cwd)
-        sys.path[:] = st.path
-        os.environ.clear()
-        os.environ.update(st.environ)
-        for name in set(vars(builtins)) - st.builtins:
-            delattr(builtins, name)
-        warnings.filters[:] = st.warnings
-        warnings._filters_mutated()
-        random.setstate(st.random)
-        if st.np_random is not None:
-            sys.modules["numpy"].random.set_state(st.np_random)
-        if st.rc is not None:
-            rc = sys.modules["matplotlib"].rcParams
-            getattr(rc, "_update_raw", lambda d: dict.update(rc, d))(st.rc)
-        if st.pd is not None:
-            g = sys.modules["pandas._config.config"]._global_config
-            g.clear()
-            g.update(copy.deepcopy(st.pd))
-        new = set(sys.modules) - st.modules
-        stateful = sorted(m for m in new if m in ("matplotlib", "seaborn", "pandas"))
-        dropped = 0
-        for name in new:
-            f = getattr(sys.modules.get(name), "__file__", None) or ""
-            if f.startswith(st.cwd + os.sep) and not f.startswith(st.package_dir):
-                sys.modules.pop(name, None)
-                dropped += 1
-        st.last = {"restart": bool(stateful), "stateful": stateful[:5], "dropped": dropped}
-
-    st.reset = reset
-    sys.modules[st.__name__] = st
-
-__techmonitor_install(CWD, PACKAGE_DIR)
-del __techmonitor_install
-'''
-_RESET_CODE = "__import__('sys').modules['__techmonitor_state__'].reset()"
-_RESULT_EXPR = "__import__('json').dumps(__import__('sys').modules['__techmonitor_state__'].last)"
-
 
 class KernelError(RuntimeError):
     """The kernel could not be started, warmed or reset."""
@@ -239,8 +163,7 @@ class KernelSession:
             f"try:\n    import {m}\nexcept Exception:\n    pass\n" for m in self.warm_imports)
         if self.warm_code:
             warm += f"try:\n    exec({self.warm_code!r})\nexcept Exception:\n    pass\n"
-        code = warm + _BASELINE_CODE.replace("CWD", repr(str(self.cwd))).replace(
-            "PACKAGE_DIR", repr(str(PACKAGE_DIR)))
+        code = warm + baseline_code(self.cwd, PACKAGE_DIR)
         self._run(kc, code, timeout=max(self.startup_timeout, 120))
         self._kc = kc
         self.reports_run = 0
@@ -269,11 +192,7 @@ class KernelSession:
         try:
             km.shutdown_kernel(now=True)
         except Exception:  # noqa: BLE001 - fall back to a plain kill
-            if pid:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+            kill_pid(pid, only_kernels=False)
         try:
             km.cleanup_resources()
         except Exception:  # noqa: BLE001
@@ -297,7 +216,7 @@ class KernelSession:
         kc = self.km.client()
         kc.start_channels()
         try:
-            content = self._run(kc, _RESET_CODE, timeout=30, expressions={"r": _RESULT_EXPR})
+            content = self._run(kc, RESET_CODE, timeout=30, expressions={"r": RESULT_EXPR})
         except BaseException:
             kc.stop_channels()
             raise

@@ -17,6 +17,8 @@ import os
 import shutil
 from pathlib import Path
 
+from techmonitor.processes import pid_alive
+
 #: the prefix of ``data update``'s work folders (beside ``data/``; git-ignored)
 WORK_PREFIX = ".data-update-"
 _RENAME_EXCHANGE = 2
@@ -63,16 +65,6 @@ def replace_dir(current: Path, new: Path, old: Path) -> None:
         raise
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _owner(folder: Path) -> int | None:
     rest = folder.name.removeprefix(WORK_PREFIX)
     head = rest.split("-", 1)[0]
@@ -100,7 +92,7 @@ def recover_data(data_dir: Path) -> list[str]:
         return said
     for work in sorted(parent.glob(f"{WORK_PREFIX}*")):
         pid = _owner(work)
-        if not work.is_dir() or (pid is not None and pid != os.getpid() and _alive(pid)):
+        if not work.is_dir() or (pid is not None and pid != os.getpid() and pid_alive(pid)):
             continue
         old = work / "old"
         if not data_dir.exists() and old.is_dir():

@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from techmonitor import fmt
-from techmonitor.config import Job, ReportParams
+from techmonitor.config import ReportParams
 from techmonitor.errors import ExecutionError, TechmonitorError
 from techmonitor.messages import msg
+from techmonitor.paramfiles import Job
 from techmonitor.report.document import DOCUMENT_MIMETYPE
 from techmonitor.titles import report_title
 

@@ -23,9 +23,9 @@ from techmonitor.cache import (
     load_manifest,
     report_key,
 )
-from techmonitor.config import Job
 from techmonitor.errors import ParameterError
 from techmonitor.fsutil import atomic_write_bytes, atomic_write_text
+from techmonitor.paramfiles import Job
 from techmonitor.report.results import csv_name, csv_text, results_path
 from techmonitor.worker import TaskResult
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from techmonitor import asof
-from techmonitor.config import Job, expand
 from techmonitor.errors import ParameterError
+from techmonitor.paramfiles import Job, expand
 from techmonitor.periods import (
     QUARTER_RE,
     SCHOOL_YEAR_RE,
@@ -96,7 +96,7 @@ def plan(project: Path, *, only: set[tuple[str, str]] | None = None,
 def overrides_of(sets: list[str] | None, **given: str | None) -> dict[str, Any]:
     """``--set KEY=VALUE`` values with the named options given (``period``, ``as_of``),
     which win."""
-    from techmonitor.config import parse_set
+    from techmonitor.paramfiles import parse_set
 
     return parse_set(sets) | {k: v for k, v in given.items() if v}
 
@@ -110,7 +110,7 @@ def check_overrides(project: Path, overrides: dict[str, Any]) -> None:
 
     Each value is validated with the params of ``base.yaml`` and the first report file around
     it; only problems of the command-line keys are reported here (those of the files are the
-    files' own and are reported by :func:`~techmonitor.config.expand`).
+    files' own and are reported by :func:`~techmonitor.paramfiles.expand`).
 
     Raises
     ------
@@ -121,7 +121,8 @@ def check_overrides(project: Path, overrides: dict[str, Any]) -> None:
         return
     from pydantic import ValidationError
 
-    from techmonitor.config import FIELDS, ReportParams, _read_yaml, param_files
+    from techmonitor.config import FIELDS, ReportParams
+    from techmonitor.paramfiles import param_files, read_params_file
 
     problems = [f"command line: {_option(k)}: unknown parameter; choose from "
                 f"{', '.join(FIELDS)}" for k in overrides if k not in FIELDS]
@@ -130,7 +131,7 @@ def check_overrides(project: Path, overrides: dict[str, Any]) -> None:
     values: dict[str, Any] = {}
     for path in files:
         try:
-            values.update(_read_yaml(path))
+            values.update(read_params_file(path))
         except (ParameterError, OSError):
             pass  # the files' own problems are reported when they are expanded
     try:

@@ -20,23 +20,25 @@ from techmonitor.batch.plan import (
     run_folder,
     with_comparison,
 )
-from techmonitor.config import Job
 from techmonitor.errors import DataValidationError, ParameterError, TechmonitorError
 from techmonitor.fsutil import exclusive_lock, remove_stale_temps
+from techmonitor.paramfiles import Job
 from techmonitor.worker import Task, TaskResult, WorkerSettings
 
 
 def _make_executor(options: RunOptions, settings: WorkerSettings, workers: int,
                    scratch: Path) -> Any:
-    from techmonitor import executors
+    from techmonitor.executors.local import InlineExecutor, ProcessExecutor
 
     if options.executor == "dask":
-        return executors.DaskExecutor(settings, scheduler=options.scheduler, workers=workers)
+        from techmonitor.executors.dask import DaskExecutor
+
+        return DaskExecutor(settings, scheduler=options.scheduler, workers=workers)
     if options.executor != "local":
         raise ParameterError(f"--executor {options.executor!r}: choose local or dask")
     if workers == 0:
-        return executors.InlineExecutor(settings)
-    return executors.ProcessExecutor(settings, workers, scratch)
+        return InlineExecutor(settings)
+    return ProcessExecutor(settings, workers, scratch)
 
 
 def _default_validator(data_dir: Path) -> list[str]:
@@ -194,7 +196,7 @@ def _execute(batch: BatchState, to_run: list[Job], by_id: dict[str, Job], option
     Returns the executor, whose workers are finishing; the caller closes it. On any error
     (also Ctrl-C) the executor is aborted here: kernels killed, workers stopped.
     """
-    from techmonitor.executors import scratch_dir
+    from techmonitor.executors.local import scratch_dir
     from techmonitor.worker import default_warm_code
 
     workers = default_workers() if options.workers is None else max(0, options.workers)

@@ -16,12 +16,12 @@ Each report notebook ends with a display output of mimetype
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from markupsafe import Markup
 
 from techmonitor import fmt
-from techmonitor.messages import msg
+from techmonitor.messages import Lang, msg
 from techmonitor.periods import QUARTER_RE
 from techmonitor.render.html import SKIP_TEXT, report_css
 from techmonitor.report.document import SUMMARY_MIMETYPE
@@ -51,7 +51,7 @@ def summary_from_notebook(nb: Mapping[str, Any]) -> dict[str, Any] | None:
     return found
 
 
-def _row(r: OverviewRow, lang: Literal["nl", "en"]) -> dict[str, Any]:
+def _row(r: OverviewRow, lang: Lang) -> dict[str, Any]:
     symbol, words = state_words(r, lang)
     return {
         "title": r.name, "full_title": r.title, "html": r.html, "pdf": r.pdf,
@@ -90,7 +90,7 @@ def index_html(period: str, rows: Sequence[OverviewRow], language: str = "nl",
     track
         How often the projections' bands held over the batch (one sentence), if known.
     """
-    lang: Literal["nl", "en"] = "en" if language == "en" else "nl"
+    lang: Lang = "en" if language == "en" else "nl"
     when = fmt.quarter(period, lang) if QUARTER_RE.match(period) else period
     title = msg("index.title", lang, when=when)
     failed = sum(r.state == "failed" for r in rows)

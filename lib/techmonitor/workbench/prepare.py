@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from techmonitor.config import Job, expand
 from techmonitor.errors import ParameterError, TechmonitorError
+from techmonitor.paramfiles import Job, expand
 
 #: the author's work folder inside the project (listed in .gitignore)
 WORK_DIR = "work"

@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from techmonitor.cache import files_under
-from techmonitor.config import TEMPLATES, Job
 from techmonitor.errors import TechmonitorError
+from techmonitor.paramfiles import TEMPLATES, Job
 
 #: milliseconds without a further change before a batch of changes is taken (a save that
 #: writes several files renders once)

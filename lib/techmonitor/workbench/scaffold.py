@@ -12,9 +12,10 @@ from pathlib import Path
 
 import yaml
 
-from techmonitor.config import SLUG_RE, resolve
+from techmonitor.config import SLUG_RE
 from techmonitor.errors import ParameterError
 from techmonitor.fsutil import atomic_write_text
+from techmonitor.paramfiles import resolve
 from techmonitor.reference import load_regions, load_sectors
 
 ANALYSIS_STARTER = '''"""Own analysis of the {kind} report {slug}: sections for that report only.

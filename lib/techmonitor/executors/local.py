@@ -1,20 +1,12 @@
-"""Executors: where the workers run.
+"""Local executors: one worker in this process, or N worker processes on this machine.
 
 * :class:`InlineExecutor` (``--workers 0``): one worker in this process; for debugging.
 * :class:`ProcessExecutor` (default): N worker processes (``spawn``), each with one kept-alive
-  kernel, pulling reports from a shared queue (the slow reports do not hold up a fixed share).
-* :class:`DaskExecutor` (``--executor dask``): the same worker code on a Dask cluster; one
-  kernel per Dask worker thread, kept in a per-process registry and shut down by a worker
-  plugin when the Dask worker closes.
+  kernel, pulling reports from a shared queue. Workers run in their own process group and
+  watch their parent (see :mod:`techmonitor.executors` for the clean-stop rules).
 
-An executor yields :class:`Event` objects: ``start`` (a worker took a report), ``done`` (a
-:class:`~techmonitor.worker.TaskResult`) and ``ready`` (a worker's kernel is warm).
-
-Clean stop: workers run in their own process group, so Ctrl-C reaches only the batch process,
-which then kills every kernel it was told about and terminates the workers. Kernels are
-started in their own session with ``JPY_PARENT_PID`` set, so a kernel whose worker dies exits
-by itself, and every worker watches its parent: if the batch process is killed (even with
-``SIGKILL``) the worker kills its kernel and exits.
+Also the batch's scratch folder (:func:`scratch_dir`), named with the batch's process id so
+that a later batch can remove what a killed one left.
 """
 
 from __future__ import annotations
@@ -29,44 +21,15 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from techmonitor.errors import TechmonitorError
-from techmonitor.worker import Task, TaskResult, Worker, WorkerSettings
-
-
-@dataclass
-class Event:
-    """Something an executor reports: ``ready``, ``start`` or ``done``."""
-
-    kind: str
-    worker: str
-    index: int | None = None
-    result: TaskResult | None = None
-    seconds: float | None = None
-
-
-def failed_result(task: Task, message: str) -> TaskResult:
-    """A result for a report that no worker could finish."""
-    return TaskResult(index=task.index, report=task.job.report_id, key=task.key,
-                      status="failed", title=task.job.params.display_name(),
-                      error=f"report {task.job.report_id}: {message}", stage="worker")
-
+from techmonitor.executors import Event, failed_result
+from techmonitor.processes import kill_pid, pid_alive
+from techmonitor.worker import Task, Worker, WorkerSettings
 
 #: prefix of a batch's scratch folder in the system's temporary folder
 SCRATCH_PREFIX = "techmonitor-batch-"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def scratch_dir() -> Path:
@@ -79,7 +42,7 @@ def scratch_dir() -> Path:
     tmp = Path(tempfile.gettempdir())
     for old in tmp.glob(f"{SCRATCH_PREFIX}*"):
         owner = old.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
-        if owner.isdigit() and _pid_alive(int(owner)):
+        if owner.isdigit() and pid_alive(int(owner)):
             continue
         try:
             if not owner.isdigit() and (any(old.iterdir())
@@ -104,24 +67,6 @@ def death_message(exitcode: int | None, stage: str | None) -> str:
             how += f", {signal.Signals(-exitcode).name}"
     where = f" while {STAGE_WORDS.get(stage, stage)}" if stage else ""
     return f"worker process died{where} ({how})"
-
-
-def kill_pid(pid: int | None, *, only_kernels: bool = True) -> bool:
-    """SIGKILL ``pid`` if it still runs (and, by default, is a Jupyter kernel)."""
-    if not pid:
-        return False
-    if only_kernels:
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            cmdline = b"ipykernel"  # no /proc: trust the pid we were given
-        if b"ipykernel" not in cmdline:
-            return False
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        return False
-    return True
 
 
 # -- in-process --------------------------------------------------------------------------------
@@ -333,125 +278,4 @@ class ProcessExecutor:
                 proc.kill()
         for proc in self.procs.values():
             proc.join(timeout=2)
-        self.close()
-
-
-# -- Dask --------------------------------------------------------------------------------------
-
-_DASK_WORKERS: dict[tuple[int, WorkerSettings], Worker] = {}
-_DASK_LOCK = threading.Lock()
-
-
-def _dask_worker(settings: WorkerSettings) -> Worker:
-    """The kept-alive worker of the current Dask worker thread (created on first use)."""
-    key = (threading.get_ident(), settings)
-    with _DASK_LOCK:
-        worker = _DASK_WORKERS.get(key)
-        if worker is None:
-            worker = Worker(settings, name=f"dask-{os.getpid()}-{threading.get_ident()}")
-            _DASK_WORKERS[key] = worker
-    return worker
-
-
-def dask_process(task: Task, settings: WorkerSettings) -> TaskResult:
-    """Run one report on a Dask worker (the function the Dask executor submits)."""
-    return _dask_worker(settings).process(task)
-
-
-def close_dask_workers() -> None:
-    """Stop every kernel of this process (Dask worker teardown and process exit)."""
-    with _DASK_LOCK:
-        workers = list(_DASK_WORKERS.values())
-        _DASK_WORKERS.clear()
-    for worker in workers:
-        with contextlib.suppress(Exception):
-            worker.close()
-
-
-class KernelPlugin:
-    """Dask worker plugin: stops the kept-alive kernels when the Dask worker closes."""
-
-    name = "techmonitor-kernels"
-
-    def setup(self, worker: Any) -> None:
-        import atexit
-
-        atexit.register(close_dask_workers)
-
-    def teardown(self, worker: Any) -> None:
-        close_dask_workers()
-
-
-class DaskExecutor:
-    """Run reports on a Dask cluster.
-
-    Parameters
-    ----------
-    settings
-        Worker settings; the project folder must be readable at the same path on the workers
-        (results travel back to this process, so the output folder need not be shared).
-    scheduler
-        Address of a running scheduler (``tcp://host:8786``); None starts a LocalCluster.
-    workers
-        Worker processes of the LocalCluster (one thread and one kernel each).
-    """
-
-    def __init__(self, settings: WorkerSettings, *, scheduler: str | None = None,
-                 workers: int = 2) -> None:
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError as exc:
-            raise TechmonitorError(
-                "--executor dask needs Dask: pip install 'techmonitor[dask]'") from exc
-        self.settings = settings
-        self.cluster: Any = None
-        if scheduler:
-            try:
-                self.client = Client(scheduler, timeout="10s")
-            except OSError as exc:
-                raise TechmonitorError(f"--scheduler {scheduler}: cannot connect ({exc})"
-                                       ) from exc
-        else:
-            self.cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1,
-                                        processes=True, dashboard_address=None)
-            self.client = Client(self.cluster)
-        self._register_plugin()
-        self.futures: list[Any] = []
-
-    def _register_plugin(self) -> None:
-        from distributed.diagnostics.plugin import WorkerPlugin
-
-        plugin_cls = type("TechmonitorKernelPlugin", (KernelPlugin, WorkerPlugin), {})
-        self.client.register_plugin(plugin_cls(), name=KernelPlugin.name)
-
-    def run(self, tasks: Sequence[Task]) -> Iterator[Event]:
-        from distributed import as_completed
-
-        by_future: dict[Any, Task] = {}
-        now = time.time()
-        for task in tasks:
-            task.queued_at = now
-            fut = self.client.submit(dask_process, task, self.settings, pure=False,
-                                     key=f"techmonitor-{task.job.report_id}-{now:.6f}")
-            by_future[fut] = task
-        self.futures = list(by_future)
-        for fut in as_completed(self.futures):
-            task = by_future[fut]
-            try:
-                result = fut.result()
-            except Exception as exc:  # noqa: BLE001 - a lost worker fails one report
-                result = failed_result(task, f"Dask task failed: {type(exc).__name__}: {exc}")
-            yield Event("done", result.worker.get("name", "dask"), task.index, result)
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            if self.futures:
-                self.client.cancel(self.futures)
-        with contextlib.suppress(Exception):
-            self.client.close()
-        if self.cluster is not None:
-            with contextlib.suppress(Exception):
-                self.cluster.close()
-
-    def abort(self) -> None:
         self.close()
