@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from techmonitor import fmt
-from techmonitor.messages import Lang, msg
+from techmonitor.messages import Lang, msg, msg_n
 from techmonitor.periods import is_valid, sort_key
 from techmonitor.progress.categories import (
     MEASURE_CATEGORIES,
@@ -245,7 +245,7 @@ def state_words(row: OverviewRow, lang: Lang) -> tuple[str, str]:
     if row.state == "failed":
         return "✕", msg("ovw.state.failed", lang)
     if row.state == "warnings":
-        return "⚠", msg("ovw.state.warnings", lang, n=len(row.warnings))
+        return "⚠", msg_n("ovw.state.warnings", len(row.warnings), lang)
     return "✓", msg("ovw.state.ok", lang)
 
 
