@@ -52,7 +52,7 @@ def goal_answer(report: Report, v: GoalVerdict, *, full: bool) -> str:
         if full:
             parts = [series_answer(report, report.item(k)) for k in v.basis]
         else:
-            parts = [report.t(f"goalv.n_{what}", n=len(keys)) for what, keys in
+            parts = [report.t_n(f"goalv.n_{what}", len(keys)) for what, keys in
                      (("unfavourable", v.unfavourable), ("favourable", v.favourable),
                       ("flat", v.flat)) if keys]
         out.append(report.t(f"goalv.rests.{v.basis_kind}", goal=v.goal,

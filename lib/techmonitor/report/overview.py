@@ -135,7 +135,7 @@ def _verdict_cell(goal: int, stated: Mapping[str, Any],
     if code not in VERDICT_SIGNS:
         return None
     symbol, status = VERDICT_SIGNS[code]
-    counts = [msg(f"goalv.n_{part}", lang, n=len(stated.get(key) or []))
+    counts = [msg_n(f"goalv.n_{part}", len(stated.get(key) or []), lang)
               for key, part in (("favourable", "favourable"), ("unfavourable", "unfavourable"),
                                 ("no_significant_change", "flat"),
                                 ("not_judged", "unjudged")) if stated.get(key)]
