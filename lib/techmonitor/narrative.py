@@ -95,7 +95,7 @@ def in_sentence(name: str) -> str:
 def interval(ci: tuple[float, float], unit: str, lang: Lang = "nl") -> tuple[str, str]:
     """The ends of an interval of changes per year, the unit named once:
     ``("+0,7", "+1,1 procentpunt")`` for shares, ``("-26", "+1.066")`` for counts."""
-    if unit in ("share", "percent", "pct", "%"):
+    if unit in fmt.PERCENT_UNITS:
         return (fmt.change(ci[0], 1, lang),
                 fmt.percentage_points(ci[1], 1, lang, signed=True))
     lo, hi = (fmt.value_change(v, unit, lang) for v in ci)
