@@ -88,3 +88,9 @@ def test_quantity_keeps_the_unit_in_one_style() -> None:
     # euros are money: "€ 18,7 mln", never "EUR"
     assert fmt.quantity(18_700_000, "EUR") == "€\u00a018,7\u00a0mln"
     assert fmt.quantity(6_000, "euro") == "€\u00a06.000"
+
+
+def test_a_change_in_percent_has_its_sign_and_its_percent() -> None:
+    assert fmt.percent(12.4, 0, signed=True) == "+12%"
+    assert fmt.percent(-3.25, 1, signed=True) == "-3,3%"
+    assert fmt.percent(0.04, 1, signed=True) == "0,0%"

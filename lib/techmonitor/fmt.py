@@ -115,6 +115,7 @@ def percent(
     decimals: int = 1,
     lang: Lang = "nl",
     style: Literal["symbol", "word"] = "symbol",
+    signed: bool = False,
 ) -> str:
     """Format a share on the 0–100 scale as a percentage.
 
@@ -129,8 +130,10 @@ def percent(
     style
         ``"symbol"`` → ``28,3%`` (tables, compact text); ``"word"`` → ``28,3 procent``
         (``28.3 per cent``), the style of government running text.
+    signed
+        Give a rise its ``+`` (a change in percent: ``+12%``), as :func:`change` does.
     """
-    s = number(x, decimals, lang)
+    s = change(x, decimals, lang) if signed else number(x, decimals, lang)
     if style == "word":
         return msg("fmt.per_cent", lang, number=s)
     return s + "%"
