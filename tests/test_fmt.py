@@ -75,3 +75,22 @@ def test_bad_arguments_name_the_argument() -> None:
         fmt.school_year("2019")
     with pytest.raises(ValueError, match="finite"):
         fmt.number(float("nan"))
+
+
+def test_quantity_keeps_the_unit_in_one_style() -> None:
+    # a percentage keeps its sign, whatever word the data file uses for it
+    assert fmt.quantity(2, "procent") == "2%"
+    assert fmt.quantity(2.5, "%", "en") == "2.5%"
+    # thousands with a point (a comma in English), the unit word after the number
+    assert fmt.quantity(3500, "groepen") == "3.500 groepen"
+    assert fmt.quantity(3500, "groups", "en") == "3,500 groups"
+    assert fmt.quantity(3500, None) == "3.500"
+    # euros are money: "€ 18,7 mln", never "EUR"
+    assert fmt.quantity(18_700_000, "EUR") == "€\u00a018,7\u00a0mln"
+    assert fmt.quantity(6_000, "euro") == "€\u00a06.000"
+
+
+def test_a_change_in_percent_has_its_sign_and_its_percent() -> None:
+    assert fmt.percent(12.4, 0, signed=True) == "+12%"
+    assert fmt.percent(-3.25, 1, signed=True) == "-3,3%"
+    assert fmt.percent(0.04, 1, signed=True) == "0,0%"

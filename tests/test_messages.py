@@ -56,6 +56,9 @@ LIB = Path(__file__).resolve().parents[1] / "lib" / "techmonitor"
 
 #: functions whose first argument is a message key
 _LOOKUPS = {"msg", "text", "t"}
+#: look up one form per grammatical number: ``msg_n("a.b", n)`` reads ``a.b.one``/``a.b.other``
+_FORM_LOOKUPS = {"msg_n", "t_n"}
+_FORMS = (".one", ".other")
 _KEYLIKE = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)*\.?")
 
 
@@ -91,12 +94,13 @@ def key_uses(source: str) -> tuple[set[str], set[str], set[str]]:
             func = node.func
             name = func.id if isinstance(func, ast.Name) else \
                 func.attr if isinstance(func, ast.Attribute) else ""
-            if name not in _LOOKUPS:
+            if name not in _LOOKUPS | _FORM_LOOKUPS:
                 continue
             first = node.args[0]
+            forms = _FORMS if name in _FORM_LOOKUPS else ("",)
             for part in (first.body, first.orelse) if isinstance(first, ast.IfExp) else (first,):
                 if isinstance(part, ast.Constant) and isinstance(part.value, str):
-                    looked.add(part.value)
+                    looked |= {part.value + f for f in forms}
     return looked, prefixes, literals
 
 
@@ -111,6 +115,8 @@ def catalogue_problems(known: set[str], sources: dict[str, str]) -> list[str]:
                      for key in sorted(looked - known)]
         prefixes |= pre
         named |= literals
+    # a form (``a.b.one``) is used where its message (``a.b``) is named
+    named |= {key + f for key in named for f in _FORMS}
     problems += [f"key {key!r} is in the catalogue but never used; remove it from "
                  "locale/nl and locale/en" for key in sorted(known - named)
                  if not any(key.startswith(p) for p in prefixes)]
@@ -148,10 +154,13 @@ def test_the_usage_check_finds_missing_and_unused_keys() -> None:
     code = ('def f(report, kind, ok):\n'
             '    a = report.t("sec.key" if ok else "sec.gone")\n'
             '    b = msg(f"kind.{kind}", "nl") + text("no.such")\n'
-            '    return a, b, TABLE\n'
+            '    c = msg_n("half.form", 2) + report.t_n("two.forms", "plural")\n'
+            '    return a, b, c, TABLE\n'
             'TABLE = ("kept.in.table",)\n')
-    known = {"sec.key", "kind.sector", "kind.region", "kept.in.table", "never.named"}
+    known = {"sec.key", "kind.sector", "kind.region", "kept.in.table", "never.named",
+             "half.form.one", "two.forms.one", "two.forms.other"}
     assert catalogue_problems(known, {"m.py": code}) == [
+        "m.py: key 'half.form.other' is used but not in the catalogue",
         "m.py: key 'no.such' is used but not in the catalogue",
         "m.py: key 'sec.gone' is used but not in the catalogue",
         "key 'never.named' is in the catalogue but never used; remove it from "

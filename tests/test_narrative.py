@@ -5,11 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from techmonitor import fmt
+from techmonitor import fmt, narrative
 from techmonitor.messages import has
-from techmonitor.narrative import describe, target_clause, yoy_sentence
+from techmonitor.narrative import target_clause, yoy_sentence
 from techmonitor.progress import assess_target
 from techmonitor.trends import estimate
+
+
+def describe(*args: object, **kwargs: object) -> str:
+    """:func:`narrative.describe` for the singular names of these tests ("de instroom")."""
+    return narrative.describe(*args, number="singular", **kwargs)  # type: ignore[arg-type]
 
 NAME = "de technische instroom in het hbo"
 

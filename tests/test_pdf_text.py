@@ -128,3 +128,29 @@ def test_no_internal_source_keys(batch: list[Pdf]) -> None:
 
 def test_no_formula_code(batch: list[Pdf]) -> None:
     assert offenders(batch, r"\b[a-z]+(?:_[a-z0-9]+)+\b") == []
+
+
+# One style for money, thousands and units (fmt.py): "€ 18,7 mln", "3.500", "in duizendtallen",
+# a percentage with its "%".
+def test_no_thousands_written_as_x_1_000(batch: list[Pdf]) -> None:
+    assert offenders(batch, r"\b[x×] ?1[ .]?000\b") == []
+
+
+def test_no_percentage_without_its_unit(batch: list[Pdf]) -> None:
+    """A planned share reads "2% (deel van …)", never "2 deel van de onderwijsbekostiging"."""
+    assert offenders(batch, r"\b\d+ deel van\b") == []
+
+
+@pytest.mark.xfail(strict=True, reason="measure titles in data/measures.yaml write 'EUR 18,7 "
+                   "mln'; the data text is being rewritten (issue 22): then drop this mark")
+def test_no_money_written_as_eur(batch: list[Pdf]) -> None:
+    assert offenders(batch, r"\bEUR\b") == []
+
+
+@pytest.mark.xfail(strict=True, reason="a measure title in data/measures.yaml writes 'circa 3500 "
+                   "groepen'; the data text is being rewritten (issue 22): then drop this mark")
+def test_no_thousands_without_a_separator(batch: list[Pdf]) -> None:
+    """"3.500", never "3500" (years and CBS table numbers such as 85388 are no amounts)."""
+    found = offenders(batch, r"(?<![\d.,/'\w-])[1-9]\d{3,}(?![\d/'\w-])")
+    not_amounts = re.compile(r"'(?:19|20)\d\d'|'8\d{4}'")
+    assert [f for f in found if not not_amounts.search(f)] == []

@@ -146,12 +146,12 @@ def test_the_index_is_a_dashboard_failed_and_warned_reports_stand_out(tmp_path: 
     assert goal1["class"] == ["verdict", "status", "status-on_track"]
     assert goal1.get_text(" ", strip=True).startswith("✓ op koers")  # symbol and words
     # the goal's other indicators fold away: the row stays short
-    assert goal1.find("details").find("summary").get_text() == "+2 reeks(en)"
+    assert goal1.find("details").find("summary").get_text() == "+2 reeksen"
     assert "2× ■ geen significante verandering" in goal1.find("details").get_text()
     warned = by_id["r-sector-energie"]
     assert "state-warnings" in warned["class"]
     assert warned.find(class_="state").get_text(" ", strip=True) == \
-        "⚠ gereed, met 1 waarschuwing(en)"
+        "⚠ gereed, met 1 waarschuwing"
     assert warned.find_all("details")[-1].find("li").get_text() == "inflow_tech-wo: trend: <x>"
     failed = by_id["r-region-utrecht"]
     assert "state-failed" in failed["class"] and failed.find("a") is None  # no dead link

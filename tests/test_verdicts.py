@@ -79,7 +79,8 @@ def test_no_direction_in_sentence_or_cell_when_the_interval_includes_zero() -> N
     flat = item("inflow_tech", FLAT)
     assert flat.ci95 is not None and flat.ci95[0] < 0 < flat.ci95[1]
     assert flat.movement == "flat" and not flat.significant
-    text = narrative.describe("de instroom", flat.trend, None, None, "nl", "count")  # type: ignore[arg-type]
+    text = narrative.describe("de instroom", flat.trend, None, None, "nl", "count",  # type: ignore[arg-type]
+                              number="singular")
     assert text.startswith("De instroom: 14.900 in 2012/'13 en 13.310 in 2019/'20.")
     assert not any(w in text for w in DIRECTIONAL), text
     assert "geen significante trend" in text
@@ -88,7 +89,8 @@ def test_no_direction_in_sentence_or_cell_when_the_interval_includes_zero() -> N
 
     up = item("inflow_tech", RISING)
     assert up.movement == "rise" and up.favourable is True
-    text = narrative.describe("de instroom", up.trend, None, None, "nl", "count")  # type: ignore[arg-type]
+    text = narrative.describe("de instroom", up.trend, None, None, "nl", "count",  # type: ignore[arg-type]
+                              number="singular")
     assert "steeg van" in text and "significante stijging" in text
     assert trend_word(up, "nl").startswith("↗ ")
 
@@ -142,7 +144,7 @@ def test_a_series_too_small_to_judge_is_shown_without_a_verdict() -> None:
     assert it.assessment is None and it.band is None and it.category is None
     assert it.movement is None and it.favourable is None
     text = narrative.describe("de instroom", it.trend, None, None, "nl", "count",  # type: ignore[arg-type]
-                              size=it.size)
+                              size=it.size, number="singular")
     assert text == ("De instroom: 30 in 2012/'13 en 48 in 2019/'20. Te klein om te "
                     "beoordelen: minder dan 100 per jaar (48 in 2019/'20); daarom geen oordeel "
                     "over richting of doel en geen projectie.")

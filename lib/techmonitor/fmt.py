@@ -30,6 +30,10 @@ from techmonitor.messages import Lang, msg
 from techmonitor.periods import period_kind, quarter_to_period
 
 NBSP = "\u00a0"
+#: unit names that mean a whole count, a percentage (0–100) and euros, as data files write them
+COUNT_UNITS = ("count", "persons", "number", "aantal")
+PERCENT_UNITS = ("share", "percent", "pct", "%", "procent")
+MONEY_UNITS = ("eur", "euro", "EUR")
 _LOCALES: dict[str, str] = {"nl": "nl_NL", "en": "en_GB"}
 
 
@@ -111,6 +115,7 @@ def percent(
     decimals: int = 1,
     lang: Lang = "nl",
     style: Literal["symbol", "word"] = "symbol",
+    signed: bool = False,
 ) -> str:
     """Format a share on the 0–100 scale as a percentage.
 
@@ -125,8 +130,10 @@ def percent(
     style
         ``"symbol"`` → ``28,3%`` (tables, compact text); ``"word"`` → ``28,3 procent``
         (``28.3 per cent``), the style of government running text.
+    signed
+        Give a rise its ``+`` (a change in percent: ``+12%``), as :func:`change` does.
     """
-    s = number(x, decimals, lang)
+    s = change(x, decimals, lang) if signed else number(x, decimals, lang)
     if style == "word":
         return msg("fmt.per_cent", lang, number=s)
     return s + "%"
@@ -246,22 +253,47 @@ def value(x: float, unit: str, lang: Lang = "nl", decimals: int | None = None) -
         ``"eur"`` (money), anything else: number with ``decimals`` (default 1) and the unit
         appended after a space.
     """
-    if unit in ("count", "persons", "number", "aantal"):
+    if unit in COUNT_UNITS:
         return number(x, decimals or 0, lang)
-    if unit in ("share", "percent", "pct", "%"):
+    if unit in PERCENT_UNITS:
         return percent(x, 1 if decimals is None else decimals, lang)
-    if unit in ("eur", "euro", "EUR"):
+    if unit in MONEY_UNITS:
         return money(x, lang, decimals)
     return number(x, 1 if decimals is None else decimals, lang) + f" {unit}"
 
 
+def quantity(x: float, unit: str | None, lang: Lang = "nl") -> str:
+    """A planned or reported amount with the unit a data file gives it, in the one style.
+
+    Percentages keep their sign (``2`` ``procent`` → ``2%``), euros are money (``€ 6 mln``),
+    anything else is a number with thousands separators and the unit word (``3.500 groepen``);
+    whole amounts without decimals, others with one.
+
+    Parameters
+    ----------
+    x
+        The amount.
+    unit
+        The unit as the data file names it (``procent``, ``euro``, ``groepen`` …), or None.
+    lang
+        ``"nl"`` or ``"en"``.
+    """
+    decimals = 0 if float(x) == round(float(x)) else 1
+    if unit in PERCENT_UNITS:
+        return percent(x, decimals, lang)
+    if unit in MONEY_UNITS:
+        return money(x, lang)
+    text = number(x, decimals, lang)
+    return f"{text} {unit}" if unit else text
+
+
 def value_change(x: float, unit: str, lang: Lang = "nl", decimals: int | None = None) -> str:
     """Format a change in an indicator's unit with sign: ``+1.234``, ``+2,1 procentpunt``."""
-    if unit in ("share", "percent", "pct", "%"):
+    if unit in PERCENT_UNITS:
         return percentage_points(x, 1 if decimals is None else decimals, lang, signed=True)
-    if unit in ("count", "persons", "number", "aantal"):
+    if unit in COUNT_UNITS:
         return change(x, decimals or 0, lang)
-    if unit in ("eur", "euro", "EUR"):
+    if unit in MONEY_UNITS:
         s = money(abs(x), lang, decimals)
         return ("+" if x > 0 else "-" if x < 0 else "") + s
     return change(x, 1 if decimals is None else decimals, lang) + f" {unit}"

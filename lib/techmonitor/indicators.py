@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from techmonitor import yamlio
 from techmonitor.errors import DataValidationError
+from techmonitor.messages import Number
 from techmonitor.reference import SectorsRef, read_source_keys
 
 SERIES_COLUMNS = ["period", "value", "status", "vintage", "source"]
@@ -63,6 +64,10 @@ class Indicator(_Strict):
     code: str
     name_nl: str
     name_en: str
+    #: grammatical number of ``name_nl`` / ``name_en``: a sentence with the name as subject
+    #: takes its verb form from it ("steeg" or "stegen")
+    number_nl: Number
+    number_en: Number
     definition_nl: str
     definition_en: str
     unit: str
@@ -85,6 +90,10 @@ class Indicator(_Strict):
     @classmethod
     def _ratio(cls, v: object) -> object:
         return {"indicator": v} if isinstance(v, str) else v
+
+    def number(self, lang: str) -> Number:
+        """Grammatical number of the indicator's name in ``lang`` (``"nl"`` or ``"en"``)."""
+        return self.number_en if lang == "en" else self.number_nl
 
     @property
     def derived(self) -> bool:

@@ -36,6 +36,10 @@ from types import MappingProxyType
 from typing import Literal
 
 Lang = Literal["nl", "en"]
+#: grammatical number of a subject (an indicator's name, a count)
+Number = Literal["singular", "plural"]
+#: key suffix of each form of a message that has one form per grammatical number
+FORMS: dict[Number, str] = {"singular": "one", "plural": "other"}
 
 #: the report languages, the default first
 LANGS: tuple[Lang, ...] = ("nl", "en")
@@ -167,6 +171,42 @@ def msg(key: str, lang: str = "nl", /, **values: object) -> str:
     except (IndexError, ValueError) as exc:
         raise MessageError(f"message {key!r} ({_lang(lang)}) is not a valid template: "
                            f"{exc}") from None
+
+
+def number_of(n: int) -> Number:
+    """The grammatical number a count takes in Dutch and English: singular for 1 only."""
+    return "singular" if n == 1 else "plural"
+
+
+def msg_n(key: str, number: Number | int, lang: str = "nl", /, **values: object) -> str:
+    """The form of message ``key`` that agrees with a subject or count: ``key.one`` or
+    ``key.other`` (ngettext-style, one catalogue entry per form).
+
+    Parameters
+    ----------
+    key
+        Message key without the form, e.g. ``"nar.change.rise"`` (the catalogue has
+        ``nar.change.rise.one`` "{name} steeg …" and ``nar.change.rise.other`` "{name} stegen …").
+    number
+        ``"singular"`` or ``"plural"`` (the subject's, e.g. :meth:`Indicator.number`), or a
+        count: 1 is singular, anything else plural, and the count is also given as ``{n}``.
+    lang, values
+        As for :func:`msg`.
+
+    Raises
+    ------
+    MessageError
+        If the form is not in the catalogue, or a placeholder has no value.
+    ValueError
+        If ``number`` is neither a grammatical number nor a count.
+    """
+    if isinstance(number, bool) or not isinstance(number, int | str) \
+            or (isinstance(number, str) and number not in FORMS):
+        raise ValueError(f"number={number!r}; use 'singular', 'plural' or a count")
+    if isinstance(number, int):
+        values = {"n": number, **values}
+        number = number_of(number)
+    return msg(f"{key}.{FORMS[number]}", lang, **values)
 
 
 def join_words(items: list[str], lang: str = "nl") -> str:

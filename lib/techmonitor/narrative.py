@@ -4,7 +4,8 @@ Every number is formatted by :mod:`techmonitor.fmt`; nothing is typed by hand. E
 from the message catalogue (:mod:`techmonitor.messages`, keys ``nar.*``): this module chooses
 *which* sentence and computes its values. The indicator name comes from the caller (the
 catalogue's ``name_nl``/``name_en``) and is used as the subject of the first sentence, e.g.
-``"de technische instroom in het hbo"``.
+``"de technische instroom in het hbo"``; so is its grammatical ``number`` (the catalogue's
+``number_nl``/``number_en``), which picks the verb form: "steeg" or "stegen".
 
 Example (nl)::
 
@@ -17,7 +18,7 @@ Example (nl)::
 from __future__ import annotations
 
 from techmonitor import fmt
-from techmonitor.messages import Lang, has, msg
+from techmonitor.messages import Lang, Number, has, msg, msg_n
 from techmonitor.progress import (
     ACHIEVED,
     NO_SIGNIFICANT_CHANGE,
@@ -94,7 +95,7 @@ def in_sentence(name: str) -> str:
 def interval(ci: tuple[float, float], unit: str, lang: Lang = "nl") -> tuple[str, str]:
     """The ends of an interval of changes per year, the unit named once:
     ``("+0,7", "+1,1 procentpunt")`` for shares, ``("-26", "+1.066")`` for counts."""
-    if unit in ("share", "percent", "pct", "%"):
+    if unit in fmt.PERCENT_UNITS:
         return (fmt.change(ci[0], 1, lang),
                 fmt.percentage_points(ci[1], 1, lang, signed=True))
     lo, hi = (fmt.value_change(v, unit, lang) for v in ci)
@@ -108,7 +109,8 @@ def significant(result: TrendResult) -> bool:
 
 
 def change_sentence(name: str, result: TrendResult, lang: Lang = "nl",
-                    unit: str | None = None, directional: bool | None = None) -> str:
+                    unit: str | None = None, directional: bool | None = None, *,
+                    number: Number) -> str:
     """First → latest observation: "De X steeg van A in P0 naar B in P1" (no closing period).
 
     "steeg"/"daalde" only when ``directional`` (default: the trend's 95% interval excludes
@@ -125,6 +127,8 @@ def change_sentence(name: str, result: TrendResult, lang: Lang = "nl",
         ``"nl"`` or ``"en"``.
     unit
         Indicator unit for formatting (default ``"share"`` for share results, else ``"count"``).
+    number
+        Grammatical number of ``name``: the verb agrees with it ("steeg"/"stegen").
 
     Returns
     -------
@@ -135,18 +139,20 @@ def change_sentence(name: str, result: TrendResult, lang: Lang = "nl",
     u = _unit(result, unit)
     subject = _cap(name)
     if s.n == 0:
-        return msg("nar.change.none", lang, name=subject)
+        return msg_n("nar.change.none", number, lang, name=subject)
     a, b = _val(s.y[0], u, lang), _val(s.y[-1], u, lang)
     p0, p1 = fmt.period(s.periods[0], lang), fmt.period(s.periods[-1], lang)
     if s.n == 1:
-        return msg("nar.change.one", lang, name=subject, value=b, period=p1)
+        return msg_n("nar.change.single", number, lang, name=subject, value=b, period=p1)
     if a == b:
-        return msg("nar.change.same", lang, name=subject, value=a, first=p0, last=p1)
+        return msg_n("nar.change.same", number, lang, name=subject, value=a, first=p0,
+                     last=p1)
     if not (significant(result) if directional is None else directional):
         return msg("nar.change.between", lang, name=subject, first_value=a, first=p0,
                    last_value=b, last=p1)
     key = "nar.change.rise" if s.y[-1] > s.y[0] else "nar.change.fall"
-    return msg(key, lang, name=subject, first_value=a, first=p0, last_value=b, last=p1)
+    return msg_n(key, number, lang, name=subject, first_value=a, first=p0, last_value=b,
+                 last=p1)
 
 
 def target_clause(target: TargetAssessment, lang: Lang = "nl", unit: str = "count",
@@ -344,6 +350,8 @@ def describe(
     overconfident: bool = False,
     band80: tuple[float, float] | None = None,
     size: SizeCheck | None = None,
+    *,
+    number: Number,
 ) -> str:
     """One paragraph on an indicator: movement, target or trend, and caveats.
 
@@ -371,6 +379,8 @@ def describe(
         See :func:`target_clause`.
     size
         The too-small check of the series; when it fails there is no verdict.
+    number
+        Grammatical number of ``name`` (the catalogue's ``number_nl``/``number_en``).
 
     Returns
     -------
@@ -391,14 +401,15 @@ def describe(
     illustrative = result.illustrative or (target is not None and target.illustrative)
     flag = msg("nar.flag_illustrative", lang) if illustrative else ""
     if size is not None and not size.judgeable:
-        first = change_sentence(name, result, lang, u, directional=False) + flag + "."
+        first = change_sentence(name, result, lang, u, directional=False,
+                                number=number) + flag + "."
         last = result.data.periods[-1] if result.data.n else ""
         return first + " " + size_sentence(size, last, lang)
     if result.kind == "quarterly" and result.yoy:
         # first vs latest quarter would mix trend and season: compare with a year earlier
         first = yoy_sentence(name, result, lang, u)[:-1] + flag
     else:
-        first = change_sentence(name, result, lang, u) + flag
+        first = change_sentence(name, result, lang, u, number=number) + flag
     if target is not None:
         first += "; " + target_clause(target, lang, u, overconfident, band80)
     parts.append(first + ".")

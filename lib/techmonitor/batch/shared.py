@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from techmonitor.messages import Lang, msg
-from techmonitor.report.ids import REGIONS_ID, SECTION_IDS
+from techmonitor.report.ids import REGIONS_ID, SECTION_IDS, SHARED_SECTIONS
 
 #: sections said once in the appendix (in the national part), by section id → anchor name
-SHARED = {SECTION_IDS["method"]: "method", SECTION_IDS["measures"]: "measures"}
+SHARED = SHARED_SECTIONS
 PROVENANCE = SECTION_IDS["provenance"]
 FINDINGS_ID = "bevindingen"
 #: the national part's table of the provinces, which a province part refers to

@@ -21,7 +21,7 @@ from typing import Any
 from markupsafe import Markup
 
 from techmonitor import fmt
-from techmonitor.messages import Lang, msg
+from techmonitor.messages import Lang, msg, msg_n
 from techmonitor.periods import QUARTER_RE
 from techmonitor.render.html import SKIP_TEXT, report_css
 from techmonitor.report.document import SUMMARY_MIMETYPE
@@ -59,14 +59,14 @@ def _row(r: OverviewRow, lang: Lang) -> dict[str, Any]:
         "state_symbol": symbol, "state_words": words, "newest": r.newest or "–",
         "cells": [{"code": c.code, "symbol": c.symbol, "label": c.label,
                    "indicator": c.indicator, "others": c.others, "newest": c.newest,
-                   "more": msg("ovw.more", lang, n=c.n_others), "illustrative": c.illustrative}
+                   "more": msg_n("ovw.more", c.n_others, lang), "illustrative": c.illustrative}
                   for c in r.cells],
         "changes": "–" if r.changes is None else fmt.number(r.changes, 0, lang),
         "changes_href": r.changes_href,
         "changes_label": msg("ovw.changes_link", lang, n=r.changes, title=r.title)
         if r.changes is not None else "",
         "error": r.error, "warnings": list(r.warnings), "note": r.note,
-        "warnings_summary": msg("index.warnings", lang, n=len(r.warnings)),
+        "warnings_summary": msg_n("index.warnings", len(r.warnings), lang),
         "anchor": f"r-{r.report}",
     }
 

@@ -30,7 +30,9 @@ JSON given to the template (schema :data:`~techmonitor.report.document.SCHEMA_VE
 
 In the appendix a node may carry ``anchor`` (the name of a place said once, e.g. the national
 part's method) and a paragraph ``ref`` (that name): the paragraph ends with the page number
-of the place (:mod:`techmonitor.batch.shared`).
+of the place (:mod:`techmonitor.batch.shared`). A text with a reference phrase ("zie de
+methode") carries ``xrefs`` and the section it points at ``target``
+(:func:`techmonitor.report.xref.resolve`): the phrase becomes a link with the page.
 """
 
 from __future__ import annotations
@@ -52,7 +54,9 @@ from techmonitor.errors import RenderError
 from techmonitor.messages import msg
 from techmonitor.periods import QUARTER_RE
 from techmonitor.render.tablelayout import table_layout
+from techmonitor.report import xref
 from techmonitor.report.document import SCHEMA_VERSION, SCREEN_ONLY
+from techmonitor.report.ids import SHARED_SECTIONS
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +152,7 @@ def render_report_pdf(document: list[dict[str, Any]], meta: PdfMeta) -> bytes:
     check_meta(meta)
     front, body = _split(document, "report")
     title = str(front["title"]) if front else meta.title
+    [body] = xref.resolve([body], SHARED_SECTIONS, [title])
     part = _part(title, meta.language, front, body, meta.period)
     data = _data("report", meta, [part], running=part["running"])
     return _compile(data, meta, "the report")
@@ -186,13 +191,17 @@ def render_appendix_pdf(parts: Sequence[AppendixPart], meta: PdfMeta) -> bytes:
             raise RenderError(f"appendix: report {p.report_id} is in it twice: give each "
                               "report once")
         seen.add(p.report_id)
-    data_parts = []
+    split = []
     for p in parts:
         if p.language not in LANGUAGES:
             raise RenderError(f"appendix: report {p.report_id} has language {p.language!r}: "
                               f"use one of {', '.join(LANGUAGES)}")
-        front, body = _split(p.document, f"report {p.report_id}")
-        data_parts.append(_part(p.title, p.language, front, body, meta.period))
+        split.append(_split(p.document, f"report {p.report_id}"))
+    # "zie de methode" in a part whose method the appendix says once points at that place
+    bodies = xref.resolve([body for _, body in split], SHARED_SECTIONS,
+                          [f"appendix: report {p.report_id}" for p in parts])
+    data_parts = [_part(p.title, p.language, front, body, meta.period)
+                  for p, (front, _), body in zip(parts, split, bodies, strict=True)]
     data = _data("appendix", meta, data_parts, running=running_title(meta.title, meta.period,
                                                                      meta.language))
     return _compile(data, meta, "the appendix")

@@ -31,7 +31,7 @@ from techmonitor.asof import Freshness
 from techmonitor.config import ReportParams
 from techmonitor.errors import DataValidationError, ParameterError
 from techmonitor.indicators import Indicator
-from techmonitor.messages import Lang, msg
+from techmonitor.messages import Lang, Number, msg, msg_n
 from techmonitor.periods import shift_quarter
 from techmonitor.reference import SectorsRef, Target
 from techmonitor.report import education_analysis, national_analysis, store
@@ -150,6 +150,10 @@ class ReportContext:
     def t(self, key: str, **values: object) -> str:
         """A message of the catalogue in the report language."""
         return msg(key, self.lang, **values)
+
+    def t_n(self, key: str, number: Number | int, **values: object) -> str:
+        """The form of message ``key`` that agrees with ``number`` (:func:`msg_n`)."""
+        return msg_n(key, number, self.lang, **values)
 
     def fmt_period(self, code: str, style: Literal["long", "short"] = "long") -> str:
         """A period code as text in the report language."""

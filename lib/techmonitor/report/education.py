@@ -284,7 +284,7 @@ def retention_blocks(report: Report) -> list[doc.Node]:
     name = report.t("edu.ret_name")
     if ret.trend is not None and ret.trend.has_model:
         # describe gives the slope with its 95% interval; the window says how little it rests on
-        text = narrative.describe(name, ret.trend, lang=lang, unit="share")
+        text = narrative.describe(name, ret.trend, lang=lang, unit="share", number="singular")
         text += " " + report.t(
             "edu.ret_trend", n=ret.trend.n, first=report.fmt_period(ret.trend.data.periods[0]),
             last=report.fmt_period(ret.trend.data.periods[-1]))

@@ -52,7 +52,7 @@ def goal_answer(report: Report, v: GoalVerdict, *, full: bool) -> str:
         if full:
             parts = [series_answer(report, report.item(k)) for k in v.basis]
         else:
-            parts = [report.t(f"goalv.n_{what}", n=len(keys)) for what, keys in
+            parts = [report.t_n(f"goalv.n_{what}", len(keys)) for what, keys in
                      (("unfavourable", v.unfavourable), ("favourable", v.favourable),
                       ("flat", v.flat)) if keys]
         out.append(report.t(f"goalv.rests.{v.basis_kind}", goal=v.goal,
@@ -65,9 +65,9 @@ def goal_answer(report: Report, v: GoalVerdict, *, full: bool) -> str:
                + " (" + why_unjudged(report, report.item(k)) + ")"
                for k in v.not_judged] if full else []
     if not full and v.not_judged:
-        missing.append(report.t("goalv.n_unjudged", n=len(v.not_judged)))
+        missing.append(report.t_n("goalv.n_unjudged", len(v.not_judged)))
     if v.gaps:
-        missing.append(report.t("goalv.gaps", n=len(v.gaps)))
+        missing.append(report.t_n("goalv.gaps", len(v.gaps)))
     if missing:
         out.append(report.t("goalv.missing", what=join_words(missing, lang)))
     return " ".join(out)
@@ -123,7 +123,7 @@ def indicator_blocks(report: Report, item: Item) -> list[doc.Node]:
         name, item.trend, target, trend, lang, item.unit(),
         overconfident=overconfident(item, report.calibration),
         band80=band80_at(item, target.target_period) if target is not None else None,
-        size=item.size)))
+        size=item.size, number=item.ind.number(lang))))
     note = failure_note(report, item)
     if note is not None:
         out.append(note)

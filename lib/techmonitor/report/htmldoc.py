@@ -16,6 +16,8 @@ from typing import Protocol
 import jinja2
 from markupsafe import Markup, escape
 
+from techmonitor.report import xref
+
 
 class Figure(Protocol):
     """What the HTML needs of a document figure (:class:`techmonitor.report.document.Figure`;
@@ -44,6 +46,8 @@ def environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
         undefined=jinja2.StrictUndefined, trim_blocks=False, keep_trailing_newline=False)
     env.globals["svg"] = svg_markup
+    # a reference phrase ("zie de methode") links to its section
+    env.filters["xref"] = xref.html
     return env
 
 

@@ -19,3 +19,8 @@ SECTION_IDS: dict[str, str] = {
 CHANGES_ID = "veranderingen"
 #: a province report's place among the provinces (after the labour market)
 REGIONS_ID = "provincies"
+#: the national report's heading on the target of 40,000 extra technicians a year
+X40_ID = "doel-40000"
+#: sections the appendix says once (in the national part), by section id → anchor name
+SHARED_SECTIONS: dict[str, str] = {SECTION_IDS["method"]: "method",
+                                   SECTION_IDS["measures"]: "measures"}

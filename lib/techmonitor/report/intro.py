@@ -78,12 +78,13 @@ def key_sentences(report: Report) -> list[str]:
     elif not undetermined:
         out.append(report.t("key.no_targets"))
     if undetermined:  # a target the params ask for but that could not be worked out
-        out.append(report.t("key.targets_undetermined", n=len(undetermined),
-                            names=", ".join(i.name(lang) for i in undetermined)))
+        out.append(report.t_n("key.targets_undetermined", len(undetermined),
+                              names=", ".join(i.name(lang) for i in undetermined)))
     for item in targeted:
         a = item.assessment
         assert item.trend is not None and isinstance(a, progress.TargetAssessment)
-        sentence = narrative.change_sentence(item.name(lang), item.trend, lang, item.unit())
+        sentence = narrative.change_sentence(item.name(lang), item.trend, lang, item.unit(),
+                                              number=item.ind.number(lang))
         sentence += "; " + narrative.target_clause(
             a, lang, item.unit(), overconfident(item, report.calibration),
             band80_at(item, a.target_period))
@@ -235,5 +236,5 @@ def delineation_text(report: Report) -> str:
     parts = [report.t("deli.level", n=n, level=level) for level, n in d.programmes]
     text += report.t("deli.programmes", parts=join_words(parts, lang))
     if d.not_found:
-        text += " " + report.t("deli.not_found", n=d.not_found)
+        text += " " + report.t_n("deli.not_found", d.not_found)
     return text + " " + report.t("deli.list")

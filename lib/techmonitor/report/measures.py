@@ -34,10 +34,13 @@ def _planned(row: MeasureRow, report: Report) -> str:
     if ot.value is None:  # the letter words it in Dutch only; English shows the unit
         unit = ot.unit or report.t("none")
         return ot.description_nl if report.lang == "nl" else unit
-    value = fmt.number(ot.value, 0, report.lang)
-    # the Dutch description names the unit ("groepen in het po met …"); English uses the unit
-    return f"{value} {ot.description_nl}" if report.lang == "nl" else (
-        f"{value} {ot.unit or ''}".strip())
+    if report.lang != "nl":  # the description is Dutch only: English gives value and unit
+        return fmt.quantity(ot.value, ot.unit, report.lang)
+    if ot.unit in fmt.PERCENT_UNITS:  # "2% (deel van de onderwijsbekostiging …)"
+        return report.t("mea.planned_share", value=fmt.quantity(ot.value, ot.unit),
+                        what=ot.description_nl)
+    # the Dutch description names the unit: "3.500 groepen in het primair onderwijs met …"
+    return report.t("mea.planned", value=fmt.quantity(ot.value, None), what=ot.description_nl)
 
 
 def _realised(row: MeasureRow, report: Report) -> str:

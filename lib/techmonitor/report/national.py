@@ -11,7 +11,7 @@ from techmonitor.periods import to_decimal_years
 from techmonitor.report import document as doc
 from techmonitor.report import extra40k, regions
 from techmonitor.report.bases import year_earlier
-from techmonitor.report.ids import SECTION_IDS
+from techmonitor.report.ids import SECTION_IDS, X40_ID
 
 if TYPE_CHECKING:
     from techmonitor.report.context import ReportContext as Report
@@ -118,7 +118,7 @@ def target_blocks(report: Report) -> list[doc.Node]:
     if target is None:
         return []
     value = fmt.number(target.target_value, 0, lang)
-    out: list[doc.Node] = [doc.Heading(report.t("nat.target", value=value), 3, "doel-40000")]
+    out: list[doc.Node] = [doc.Heading(report.t("nat.target", value=value), 3, X40_ID)]
     quote = target.quote or ""
     name = target.name_en if lang == "en" else target.name_nl
     cited = f"“{quote}” ({report.source_names([target.source])})." if quote else ""

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from techmonitor import fmt
-from techmonitor.messages import Lang, msg
+from techmonitor.messages import Lang, msg, msg_n
 from techmonitor.periods import is_valid, sort_key
 from techmonitor.progress.categories import (
     MEASURE_CATEGORIES,
@@ -135,7 +135,7 @@ def _verdict_cell(goal: int, stated: Mapping[str, Any],
     if code not in VERDICT_SIGNS:
         return None
     symbol, status = VERDICT_SIGNS[code]
-    counts = [msg(f"goalv.n_{part}", lang, n=len(stated.get(key) or []))
+    counts = [msg_n(f"goalv.n_{part}", len(stated.get(key) or []), lang)
               for key, part in (("favourable", "favourable"), ("unfavourable", "unfavourable"),
                                 ("no_significant_change", "flat"),
                                 ("not_judged", "unjudged")) if stated.get(key)]
@@ -245,7 +245,7 @@ def state_words(row: OverviewRow, lang: Lang) -> tuple[str, str]:
     if row.state == "failed":
         return "✕", msg("ovw.state.failed", lang)
     if row.state == "warnings":
-        return "⚠", msg("ovw.state.warnings", lang, n=len(row.warnings))
+        return "⚠", msg_n("ovw.state.warnings", len(row.warnings), lang)
     return "✓", msg("ovw.state.ok", lang)
 
 

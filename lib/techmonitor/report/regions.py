@@ -42,7 +42,7 @@ def since_letter_blocks(report: Report) -> list[doc.Node]:
                                        signed=True) if s.unit == "share" \
             else fmt.change(s.change, 0, lang)
         if s.change_pct is not None:
-            change += f" ({fmt.change(s.change_pct, 0, lang)}%)"
+            change += f" ({fmt.percent(s.change_pct, 0, lang, signed=True)})"
         ill = f" ({report.t('status.illustrative')})" if s.illustrative else ""
         body.append([name + ill, report.fmt_period(s.baseline_period, "short"),
                      fmt.value(s.baseline, unit, lang, 0 if unit == "share" else None),

@@ -158,11 +158,12 @@ def _trend_paragraphs(report: Report, ret: Retention) -> list[doc.Node]:
     out: list[doc.Node] = []
     short = []
     for fit in ret.trends:
-        name = report.t("ret.line", cls=report.t("ret.class.tech"),
+        # the subject of the sentence is the retention (singular), not the occupations
+        name = report.t("ret.subject", cls=narrative.in_sentence(report.t("ret.class.tech")),
                         method=_method(report, fit.vintage))
         if fit.result is not None:
             out.append(doc.Paragraph(narrative.describe(name, fit.result, lang=report.lang,
-                                                        unit="share")))
+                                                        unit="share", number="singular")))
         elif fit.error is not None:
             out.append(doc.Note(report.t("ind.failed_trend", name=name, reason=fit.error),
                                 "failure"))
