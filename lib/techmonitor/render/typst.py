@@ -53,6 +53,7 @@ from techmonitor import fmt
 from techmonitor.errors import RenderError
 from techmonitor.messages import msg
 from techmonitor.periods import QUARTER_RE
+from techmonitor.render.pdfcheck import split_document
 from techmonitor.render.tablelayout import table_layout
 from techmonitor.report import xref
 from techmonitor.report.document import SCHEMA_VERSION, SCREEN_ONLY
@@ -68,8 +69,6 @@ FONT_DIRS: tuple[Path, ...] = (
 )
 LANGUAGES = ("nl", "en")
 QUARTER_END = {"1": (3, 31), "2": (6, 30), "3": (9, 30), "4": (12, 31)}
-NODE_TYPES = frozenset({"front", "section", "heading", "paragraph", "list", "keyvalue", "code",
-                        "note", "callout", "figure", "table"})
 
 
 @dataclass(frozen=True)
@@ -150,7 +149,7 @@ def render_report_pdf(document: list[dict[str, Any]], meta: PdfMeta) -> bytes:
         If the metadata or the document are invalid, or Typst cannot typeset the document.
     """
     check_meta(meta)
-    front, body = _split(document, "report")
+    front, body = split_document(document, "report")
     title = str(front["title"]) if front else meta.title
     [body] = xref.resolve([body], SHARED_SECTIONS, [title])
     part = _part(title, meta.language, front, body, meta.period)
@@ -196,7 +195,7 @@ def render_appendix_pdf(parts: Sequence[AppendixPart], meta: PdfMeta) -> bytes:
         if p.language not in LANGUAGES:
             raise RenderError(f"appendix: report {p.report_id} has language {p.language!r}: "
                               f"use one of {', '.join(LANGUAGES)}")
-        split.append(_split(p.document, f"report {p.report_id}"))
+        split.append(split_document(p.document, f"report {p.report_id}"))
     # "zie de methode" in a part whose method the appendix says once points at that place
     bodies = xref.resolve([body for _, body in split], SHARED_SECTIONS,
                           [f"appendix: report {p.report_id}" for p in parts])
@@ -242,66 +241,6 @@ def running_title(title: str, period: str, language: str) -> str:
     """The running header's title: ``title`` without its period words (shown at the right)."""
     suffix = ", " + fmt.quarter(period, language)  # type: ignore[arg-type]
     return title[: -len(suffix)] if title.endswith(suffix) and len(title) > len(suffix) else title
-
-
-def _split(document: list[dict[str, Any]], what: str
-           ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    """The document's Front (or ``None``) and the other top-level nodes, checked."""
-    if not isinstance(document, list):
-        raise RenderError(f"{what}: the document must be a list of node dicts, "
-                          f"not {type(document).__name__}")
-    front: dict[str, Any] | None = None
-    body: list[dict[str, Any]] = []
-    for i, node in enumerate(document):
-        _check_node(node, f"{what}: node {i}")
-        if node["type"] == "front" and front is None:
-            front = node
-        else:
-            body.append(node)
-    return front, body
-
-
-def _check_node(node: Any, where: str) -> None:
-    if not isinstance(node, dict):
-        raise RenderError(f"{where} is a {type(node).__name__}, not a node dict")
-    kind = node.get("type")
-    if kind not in NODE_TYPES:
-        raise RenderError(f"{where} has unknown type {kind!r}: expected one of "
-                          f"{', '.join(sorted(NODE_TYPES))}")
-    schema = node.get("schema", SCHEMA_VERSION)
-    if schema != SCHEMA_VERSION:
-        raise RenderError(f"{where} has document schema {schema!r}; this renderer reads "
-                          f"schema {SCHEMA_VERSION}: re-run the report")
-    if kind == "figure" and not str(node.get("alt", "")).strip():
-        raise RenderError(f"{where}: figure {node.get('caption', '')!r} has no alt text")
-    if kind == "section" and not str(node.get("title", "")).strip():
-        raise RenderError(f"{where}: section {node.get('id', '')!r} has no title (PDF/UA "
-                          "needs a text for every heading)")
-    if kind == "heading" and not str(node.get("text", "")).strip():
-        raise RenderError(f"{where}: heading {node.get('id', '')!r} has no text (PDF/UA "
-                          "needs a text for every heading)")
-    if kind == "table":
-        _check_table(node, where)
-    if kind == "section":
-        for j, child in enumerate(node.get("children", [])):
-            _check_node(child, f"{where} ({node.get('id', '')}) child {j}")
-
-
-def _check_table(node: dict[str, Any], where: str) -> None:
-    caption = node.get("caption", "")
-    columns = node.get("columns")
-    if not isinstance(columns, list) or not all(isinstance(c, dict) and "text" in c
-                                                for c in columns):
-        raise RenderError(f"{where}: table {caption!r}: every column needs a text")
-    for i, row in enumerate(node.get("rows") or []):
-        if not isinstance(row, list) or len(row) != len(columns):
-            raise RenderError(f"{where}: table {caption!r}, row {i}: "
-                              f"{len(row) if isinstance(row, list) else 0} cells for "
-                              f"{len(columns)} columns")
-        for j, cell in enumerate(row):
-            if not isinstance(cell, dict) or not isinstance(cell.get("text"), str):
-                raise RenderError(f"{where}: table {caption!r}, row {i}, column {j}: "
-                                  "a cell needs a text")
 
 
 def _part(title: str, language: str, front: dict[str, Any] | None,
