@@ -13,6 +13,7 @@ from techmonitor.report import education, track_record
 from techmonitor.report.analysis import kind_reliable
 from techmonitor.report.ids import SECTION_IDS
 from techmonitor.report.intro import STATUS_ORDER, latest_period
+from techmonitor.report.labels import vintage_label
 from techmonitor.report.results import csv_name
 
 if TYPE_CHECKING:
@@ -225,12 +226,7 @@ def sources_table(report: Report) -> doc.Table:
     rows = []
     for key, vintages in sorted(used_sources(report).items()):
         s = info.get(key)
-        labels = []
-        for v in sorted(vintages):
-            # vintage labels exist in Dutch only; an English report names the vintage code
-            label = next((ind.vintages[v].label_nl for ind in report.catalogue.values()
-                          if v in ind.vintages), v) if report.lang == "nl" else v
-            labels.append(label)
+        labels = [vintage_label(report, v) for v in sorted(vintages)]
         version = "; ".join(x for x in [s.vintage if s else "", *labels] if x)
         rows.append([report.source_names([key]), (s.title if s else "") or report.t("none"),
                      (s.licence if s else "") or report.t("none"), version or report.t("none")])

@@ -29,6 +29,7 @@ from techmonitor.report.education_analysis import (
     Breakdown,
     BreakSeries,
 )
+from techmonitor.report.labels import vintage_label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -66,8 +67,7 @@ def after_item(report: Report, item: Item) -> list[doc.Node]:
 
 
 def _label(report: Report, code: str, vintage: str) -> str:
-    v = report.catalogue[code].vintages.get(vintage)
-    return v.label_nl if v is not None and v.label_nl else vintage
+    return vintage_label(report, vintage, code)
 
 
 def _name(report: Report, code: str) -> str:
