@@ -11,7 +11,14 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from techmonitor import yamlio
 from techmonitor.errors import DataValidationError
@@ -50,8 +57,9 @@ class SbiSector(_Strict):
     """One SBI 2008 category as CBS publishes it in the vacancy tables."""
 
     code: str
-    title: str
     cbs_key: str
+    title_nl: str = Field(min_length=1)
+    title_en: str = Field(min_length=1)
 
     @field_validator("code")
     @classmethod
@@ -227,9 +235,17 @@ class Target(_Strict):
     target_value: float
     source: str
     quote: str | None = None
+    quote_en: str | None = None
     status: Status
-    operationalisation: str
-    operationalisation_nl: str | None = None
+    operationalisation_nl: str = Field(min_length=1)
+    operationalisation_en: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _quote_en(self) -> Target:
+        if (self.quote is None) != (self.quote_en is None):
+            raise ValueError("quote (the letter's Dutch words) and quote_en (their English "
+                             "translation) go together; give both or neither")
+        return self
 
     @field_validator("baseline_period", "target_period")
     @classmethod

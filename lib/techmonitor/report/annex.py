@@ -226,8 +226,9 @@ def sources_table(report: Report) -> doc.Table:
     rows = []
     for key, vintages in sorted(used_sources(report).items()):
         s = info.get(key)
-        labels = [vintage_label(report, v) for v in sorted(vintages)]
-        version = "; ".join(x for x in [s.vintage if s else "", *labels] if x)
+        # the editions by their names in the report's language (the free-text edition notes
+        # of sources.yaml stay in data/SOURCES.md)
+        version = "; ".join(vintage_label(report, v) for v in sorted(vintages))
         rows.append([report.source_names([key]), (s.title if s else "") or report.t("none"),
                      (s.licence if s else "") or report.t("none"), version or report.t("none")])
     return doc.table(report.t("met.sources_table"),

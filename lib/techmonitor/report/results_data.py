@@ -274,8 +274,8 @@ def delineation_results(report: Report) -> dict[str, Any] | None:
     d = report.delineation
     if d is None:
         return None
-    return {"sbi_national": [c for c, _ in d.sbi_national],
-            "sbi_provincial": [c for c, _ in d.sbi_provincial],
+    return {"sbi_national": [s.code for s in d.sbi_national],
+            "sbi_provincial": [s.code for s in d.sbi_provincial],
             "programmes": dict(d.programmes), "programmes_not_found": d.not_found,
             "list": d.list_file}
 
