@@ -259,5 +259,5 @@ targets:
     operationalisation_nl: Extra instroom per jaar.
     operationalisation_en: Extra inflow a year.
 """)
-    with pytest.raises(DataValidationError, match=r"target 'masterplan-40000'.*quote_en"):
+    with pytest.raises(DataValidationError, match=r"targets\.yaml: targets\[0\].*quote_en"):
         load_targets(folder)

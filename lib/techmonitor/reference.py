@@ -416,10 +416,8 @@ def load_targets(data_dir: Path) -> list[Target]:
     if not isinstance(items, list):
         msg = f"{path}: 'targets' must be a list of targets (- id: ...)"
         raise DataValidationError(msg, [msg])
-    out: list[Target] = [
-        _validate(Target, item, path, f": target {yamlio.short(item['id'])}"
-                  if isinstance(item, dict) and "id" in item else f": targets[{i}]")
-        for i, item in enumerate(items)]
+    out: list[Target] = [_validate(Target, item, path, f": targets[{i}]")
+                         for i, item in enumerate(items)]
     return out
 
 
