@@ -9,10 +9,10 @@ never falls back to the other language: an English report holds no Dutch from th
 
 from __future__ import annotations
 
-from techmonitor.messages import LANGS, Lang
+from techmonitor.messages import LANGS
 
 
-def text(entry: object, field: str, lang: Lang) -> str:
+def text(entry: object, field: str, lang: str) -> str:
     """The ``<field>_<lang>`` text of a data entry.
 
     Parameters

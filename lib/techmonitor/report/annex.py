@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from techmonitor import fmt, progress
+from techmonitor import bilingual, fmt, progress
 from techmonitor.messages import join_words, unit_name
 from techmonitor.report import document as doc
 from techmonitor.report import education, track_record
@@ -35,8 +35,8 @@ def method_section(report: Report) -> doc.Section:
         seen.setdefault(item.ind.code, item.ind)
     rows = []
     for ind in seen.values():
-        rows.append([ind.name_en if lang == "en" else ind.name_nl,
-                     ind.definition_en if lang == "en" else ind.definition_nl,
+        rows.append([bilingual.text(ind, "name", lang),
+                     bilingual.text(ind, "definition", lang),
                      unit_name(ind.unit, lang),
                      str(ind.goal) if ind.goal else report.t("none")])
     out: list[doc.Node] = [doc.Heading(report.t("met.definitions"), 3, "definities")]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from techmonitor import charts, fmt, narrative
+from techmonitor import bilingual, charts, fmt, narrative
 from techmonitor.messages import join_words
 from techmonitor.periods import to_decimal_year, to_decimal_years
 from techmonitor.report import document as doc
@@ -72,7 +72,7 @@ def _label(report: Report, code: str, vintage: str) -> str:
 
 def _name(report: Report, code: str) -> str:
     ind = report.catalogue[code]
-    return ind.name_en if report.lang == "en" else ind.name_nl
+    return bilingual.text(ind, "name", report.lang)
 
 
 def _pct(report: Report, x: float) -> str:
@@ -394,6 +394,6 @@ def published_blocks(report: Report) -> list[doc.Node]:
         ind = report.catalogue[code]
         out.append(doc.Paragraph(report.t(
             "edu.pub_definition", name=_name(report, code),
-            definition=ind.definition_en if report.lang == "en" else ind.definition_nl)))
+            definition=bilingual.text(ind, "definition", report.lang))))
     return out
 

@@ -36,7 +36,7 @@ def sectors_blocks(report: Report) -> list[doc.Node]:
     panels, rows, sources = [], [], []
     for s in report.sector_vacancies:
         df = s.series
-        name = s.name_en if lang == "en" else s.name_nl
+        name = bilingual.text(s, "name", lang)
         ill = (df["status"] == "illustrative").to_numpy()
         panels.append(charts.Panel(name, to_decimal_years(df["period"]),
                                    df["value"].to_numpy(dtype=float), ill))
