@@ -156,7 +156,8 @@ class Province(_Strict):
 
     code: str
     slug: str
-    name_nl: str
+    name_nl: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
     landsdeel: str
 
 
