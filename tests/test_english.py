@@ -261,3 +261,20 @@ targets:
 """)
     with pytest.raises(DataValidationError, match=r"targets\.yaml: targets\[0\].*quote_en"):
         load_targets(folder)
+
+
+def test_money_in_measure_titles_is_in_the_report_style() -> None:
+    """``€ 18,7 mln`` in Dutch and ``€18.7 million`` in English, never ``EUR 18,7 mln``, and
+    each amount the same as the measure's budget line."""
+    measures = load_measures(DATA).measures
+    assert not [m.id for m in measures if "EUR" in m.title_nl + m.title_en]
+    nl_amounts = {m.id: re.findall(r"€ (\d+(?:,\d)?) mln", m.title_nl) for m in measures}
+    en_amounts = {m.id: re.findall(r"€(\d+(?:\.\d)?) million", m.title_en) for m in measures}
+    for m in measures:
+        assert m.title_nl.count("€") == len(nl_amounts[m.id]), m.title_nl
+        assert m.title_en.count("€") == len(en_amounts[m.id]), m.title_en
+        assert [a.replace(",", ".") for a in nl_amounts[m.id]] == en_amounts[m.id], m.id
+        budgets = {f"{b.amount_eur / 1e6:g}" for b in m.budgets}
+        assert set(en_amounts[m.id]) <= budgets, (m.id, en_amounts[m.id], budgets)
+    assert nl_amounts["m1-platform-beta-techniek"] == ["18,7"]
+    assert en_amounts["m4-centra-innovatief-vakmanschap"] == ["16.4", "4"]
