@@ -157,7 +157,7 @@ def test_letter_figures_are_checked_by_validate(data: Path) -> None:
 
 TARGET = ("targets:\n  - {{id: t, name_nl: t, name_en: t, indicator: {indicator}, level: hbo, "
           "unit: u, target_period: '{period}', target_value: {value}, source: s, "
-          "status: illustrative, operationalisation: o}}\n")
+          "status: illustrative, operationalisation_nl: o, operationalisation_en: o}}\n")
 
 
 @pytest.mark.parametrize(("indicator", "value", "period", "expected"), [

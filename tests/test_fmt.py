@@ -77,17 +77,15 @@ def test_bad_arguments_name_the_argument() -> None:
         fmt.number(float("nan"))
 
 
-def test_quantity_keeps_the_unit_in_one_style() -> None:
-    # a percentage keeps its sign, whatever word the data file uses for it
-    assert fmt.quantity(2, "procent") == "2%"
-    assert fmt.quantity(2.5, "%", "en") == "2.5%"
-    # thousands with a point (a comma in English), the unit word after the number
-    assert fmt.quantity(3500, "groepen") == "3.500 groepen"
-    assert fmt.quantity(3500, "groups", "en") == "3,500 groups"
-    assert fmt.quantity(3500, None) == "3.500"
+def test_a_planned_amount_keeps_its_unit_in_one_style() -> None:
+    # a percentage keeps its sign; whole amounts as measures plan them, no decimals
+    assert fmt.value(2, "percent", decimals=0) == "2%"
+    assert fmt.value(2.5, "percent", "en") == "2.5%"
+    # thousands with a point (a comma in English)
+    assert fmt.value(3500, "count") == "3.500"
+    assert fmt.value(3500, "count", "en") == "3,500"
     # euros are money: "€ 18,7 mln", never "EUR"
-    assert fmt.quantity(18_700_000, "EUR") == "€\u00a018,7\u00a0mln"
-    assert fmt.quantity(6_000, "euro") == "€\u00a06.000"
+    assert fmt.value(18_700_000, "eur") == "€\u00a018,7\u00a0mln"
 
 
 def test_a_change_in_percent_has_its_sign_and_its_percent() -> None:

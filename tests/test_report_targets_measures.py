@@ -47,7 +47,7 @@ def test_a_measure_without_reported_progress_has_no_status() -> None:
     measure = Measure.model_validate({
         "id": "m-x", "cluster": 1, "goals": [1], "title_nl": "x", "title_en": "x",
         "owner": ["OCW"], "dates": {"start": "2012", "end": "2015"},
-        "output_target": {"description_nl": "groepen", "value": 3500, "unit": "groepen"},
+        "output_target": {"description_nl": "groepen", "description_en": "groups", "value": 3500},
         "source": "kamerbrief-2012", "quote": "x"})
     empty = pd.DataFrame(columns=["measure_id", "period", "output_value", "spent_eur", "status"])
     assert assess(measure, empty, "2023Q3").assessment is None  # not "at risk"

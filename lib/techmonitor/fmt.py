@@ -262,31 +262,6 @@ def value(x: float, unit: str, lang: Lang = "nl", decimals: int | None = None) -
     return number(x, 1 if decimals is None else decimals, lang) + f" {unit}"
 
 
-def quantity(x: float, unit: str | None, lang: Lang = "nl") -> str:
-    """A planned or reported amount with the unit a data file gives it, in the one style.
-
-    Percentages keep their sign (``2`` ``procent`` → ``2%``), euros are money (``€ 6 mln``),
-    anything else is a number with thousands separators and the unit word (``3.500 groepen``);
-    whole amounts without decimals, others with one.
-
-    Parameters
-    ----------
-    x
-        The amount.
-    unit
-        The unit as the data file names it (``procent``, ``euro``, ``groepen`` …), or None.
-    lang
-        ``"nl"`` or ``"en"``.
-    """
-    decimals = 0 if float(x) == round(float(x)) else 1
-    if unit in PERCENT_UNITS:
-        return percent(x, decimals, lang)
-    if unit in MONEY_UNITS:
-        return money(x, lang)
-    text = number(x, decimals, lang)
-    return f"{text} {unit}" if unit else text
-
-
 def value_change(x: float, unit: str, lang: Lang = "nl", decimals: int | None = None) -> str:
     """Format a change in an indicator's unit with sign: ``+1.234``, ``+2,1 procentpunt``."""
     if unit in PERCENT_UNITS:

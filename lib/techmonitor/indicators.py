@@ -43,9 +43,11 @@ class _Strict(BaseModel):
 
 
 class Vintage(_Strict):
-    """One definition/publication of an indicator."""
+    """One definition/publication of an indicator; ``label_nl``/``label_en`` name it for
+    readers (captions, the sources table), never its code."""
 
-    label_nl: str
+    label_nl: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
     sources: list[str]
     note: str | None = None
 

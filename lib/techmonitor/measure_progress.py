@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from techmonitor import csvio, periods
+from techmonitor.bilingual import text
 from techmonitor.errors import DataValidationError
 from techmonitor.reference import default_data_dir, load_measures
 from techmonitor.values import parse_number
@@ -147,8 +148,10 @@ def write_measure_template(path: Path, data_dir: Path | None = None) -> Path:
     ws2.append(["measure_id", "cluster", "titel", "eigenaar", "outputdoel", "waarde", "eenheid"])
     for m in ref.measures:
         ot = m.output_target
-        ws2.append([m.id, m.cluster, m.title_nl, ", ".join(m.owner),
-                    ot.description_nl if ot else "", ot.value if ot else None,
+        # the workbook is the Dutch programme office's: Dutch texts
+        ws2.append([m.id, m.cluster, text(m, "title", "nl"),
+                    ", ".join(text(ref.owners[o], "name", "nl") for o in m.owner),
+                    text(ot, "description", "nl") if ot else "", ot.value if ot else None,
                     ot.unit if ot else ""])
     ws3 = wb.create_sheet("uitleg")
     for line in (

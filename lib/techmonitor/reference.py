@@ -11,7 +11,14 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from techmonitor import yamlio
 from techmonitor.errors import DataValidationError
@@ -50,8 +57,9 @@ class SbiSector(_Strict):
     """One SBI 2008 category as CBS publishes it in the vacancy tables."""
 
     code: str
-    title: str
     cbs_key: str
+    title_nl: str = Field(min_length=1)
+    title_en: str = Field(min_length=1)
 
     @field_validator("code")
     @classmethod
@@ -148,7 +156,8 @@ class Province(_Strict):
 
     code: str
     slug: str
-    name_nl: str
+    name_nl: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
     landsdeel: str
 
 
@@ -227,9 +236,17 @@ class Target(_Strict):
     target_value: float
     source: str
     quote: str | None = None
+    quote_en: str | None = None
     status: Status
-    operationalisation: str
-    operationalisation_nl: str | None = None
+    operationalisation_nl: str = Field(min_length=1)
+    operationalisation_en: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _quote_en(self) -> Target:
+        if (self.quote is None) != (self.quote_en is None):
+            raise ValueError("quote (the letter's Dutch words) and quote_en (their English "
+                             "translation) go together; give both or neither")
+        return self
 
     @field_validator("baseline_period", "target_period")
     @classmethod
@@ -256,12 +273,22 @@ class Budget(_Strict):
     note: str | None = None
 
 
-class OutputTarget(_Strict):
-    """What a measure should deliver."""
+class Named(_Strict):
+    """A name in both report languages (a cluster of the letter, an owner of measures)."""
 
-    description_nl: str
+    name_nl: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+
+
+class OutputTarget(_Strict):
+    """What a measure should deliver: ``value`` in ``unit`` (``count``: a number of the things
+    the description names; ``percent``: a share, shown with ``%``), described in both
+    languages (``3.500 groepen in het primair onderwijs …``, ``2% van de …``)."""
+
+    description_nl: str = Field(min_length=1)
+    description_en: str = Field(min_length=1)
     value: float | None = Field(default=None, gt=0, le=VALUE_LIMIT, allow_inf_nan=False)
-    unit: str | None = None
+    unit: Literal["count", "percent"] = "count"
 
 
 class Measure(_Strict):
@@ -270,9 +297,9 @@ class Measure(_Strict):
     id: str
     cluster: int = Field(ge=1, le=6)
     goals: list[int]
-    title_nl: str
-    title_en: str
-    owner: list[str]
+    title_nl: str = Field(min_length=1)
+    title_en: str = Field(min_length=1)
+    owner: list[str] = Field(min_length=1, description="keys of the file's owners table")
     budgets: list[Budget] = Field(default_factory=list)
     output_target: OutputTarget | None = None
     dates: dict[str, str] = Field(default_factory=dict)
@@ -303,8 +330,15 @@ class Measure(_Strict):
 class MeasuresRef(_Strict):
     """Content of data/measures.yaml."""
 
-    clusters: dict[int, str]
+    clusters: dict[int, Named]
+    owners: dict[str, Named]
     measures: list[Measure]
+
+
+class _MeasuresHead(_Strict):
+    clusters: dict[int, Named]
+    owners: dict[str, Named]
+    measures: list[Any]
 
 
 def _load_yaml(path: Path) -> Any:
@@ -389,12 +423,37 @@ def load_targets(data_dir: Path) -> list[Target]:
 
 
 def load_measures(data_dir: Path) -> MeasuresRef:
-    """Load and validate ``data/measures.yaml``."""
+    """Load and validate ``data/measures.yaml``.
+
+    Raises
+    ------
+    DataValidationError
+        Every problem, each naming the file, the measure (by id) or table key, and the field:
+        a text without its English (or Dutch) version, an owner or cluster not in its table,
+        an id used twice.
+    """
     path = Path(data_dir) / "measures.yaml"
-    ref: MeasuresRef = _validate(MeasuresRef, _load_yaml(path), path)
-    ids = [m.id for m in ref.measures]
+    head: _MeasuresHead = _validate(_MeasuresHead, _load_yaml(path), path)
+    problems: list[str] = []
+    measures: list[Measure] = []
+    for i, item in enumerate(head.measures):
+        key = item.get("id") if isinstance(item, dict) else None
+        entry = f"{path}: measure {yamlio.short(key)}" if key else f"{path}: measures[{i}]"
+        try:
+            measures.append(Measure.model_validate(item))
+        except ValidationError as exc:
+            problems += yamlio.validation_problems(exc, entry, Measure, fix="fix that key")
+    for m in measures:
+        where = f"{path}: measure {m.id!r}"
+        problems += [f"{where}: owner {o!r} is not in the owners table "
+                     f"({', '.join(head.owners)}); add it there with name_nl and name_en"
+                     for o in m.owner if o not in head.owners]
+        if m.cluster not in head.clusters:
+            problems.append(f"{where}: cluster {m.cluster} is not in the clusters table")
+    ids = [m.id for m in measures]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
-        msg = f"{path}: measure ids {dupes} occur more than once; ids must be unique"
-        raise DataValidationError(msg, [msg])
-    return ref
+        problems.append(f"{path}: measure ids {dupes} occur more than once; ids must be unique")
+    if problems:
+        raise DataValidationError(f"{path}: {len(problems)} problems", problems)
+    return MeasuresRef(clusters=head.clusters, owners=head.owners, measures=measures)

@@ -21,7 +21,8 @@ def _sectors() -> SectorsRef:
                          vacancies={"cbs-80472ned": ["sbi-D"], "cbs-83599ned": ["sbi-D"]},
                          education=EducationRules(**codes))
     return SectorsRef(
-        sbi_sectors=[SbiSector(code="sbi-D", title="D Energievoorziening", cbs_key="346600")],
+        sbi_sectors=[SbiSector(code="sbi-D", title_nl="D Energievoorziening",
+                                title_en="D Energy supply", cbs_key="346600")],
         top_sectors=[sector("energie", hbo=["34267", "80123", "49396", "80180"], mbo=["25333"]),
                      sector("hightech", hbo=["34267", "34280"], mbo=["25342"])])
 

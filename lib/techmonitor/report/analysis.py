@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from techmonitor import fmt, progress, trends
+from techmonitor import bilingual, fmt, progress, trends
 from techmonitor.errors import ParameterError, TechmonitorError
 from techmonitor.indicators import Indicator
 from techmonitor.messages import Lang, msg
@@ -110,7 +110,7 @@ class Item:
 
     def name(self, lang: str) -> str:
         """Indicator name in ``lang`` with the education level, if any."""
-        base = self.ind.name_en if lang == "en" else self.ind.name_nl
+        base = bilingual.text(self.ind, "name", lang)
         if self.level in ("all", "") or self.level.lower() in base.lower():
             return base
         return f"{base} ({self.level})"

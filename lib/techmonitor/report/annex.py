@@ -6,13 +6,14 @@ import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from techmonitor import fmt, progress
+from techmonitor import bilingual, fmt, progress
 from techmonitor.messages import join_words, unit_name
 from techmonitor.report import document as doc
 from techmonitor.report import education, track_record
 from techmonitor.report.analysis import kind_reliable
 from techmonitor.report.ids import SECTION_IDS
 from techmonitor.report.intro import STATUS_ORDER, latest_period
+from techmonitor.report.labels import vintage_label
 from techmonitor.report.results import csv_name
 
 if TYPE_CHECKING:
@@ -34,8 +35,8 @@ def method_section(report: Report) -> doc.Section:
         seen.setdefault(item.ind.code, item.ind)
     rows = []
     for ind in seen.values():
-        rows.append([ind.name_en if lang == "en" else ind.name_nl,
-                     ind.definition_en if lang == "en" else ind.definition_nl,
+        rows.append([bilingual.text(ind, "name", lang),
+                     bilingual.text(ind, "definition", lang),
                      unit_name(ind.unit, lang),
                      str(ind.goal) if ind.goal else report.t("none")])
     out: list[doc.Node] = [doc.Heading(report.t("met.definitions"), 3, "definities")]
@@ -225,13 +226,9 @@ def sources_table(report: Report) -> doc.Table:
     rows = []
     for key, vintages in sorted(used_sources(report).items()):
         s = info.get(key)
-        labels = []
-        for v in sorted(vintages):
-            # vintage labels exist in Dutch only; an English report names the vintage code
-            label = next((ind.vintages[v].label_nl for ind in report.catalogue.values()
-                          if v in ind.vintages), v) if report.lang == "nl" else v
-            labels.append(label)
-        version = "; ".join(x for x in [s.vintage if s else "", *labels] if x)
+        # the editions by their names in the report's language (the free-text edition notes
+        # of sources.yaml stay in data/SOURCES.md)
+        version = "; ".join(vintage_label(report, v) for v in sorted(vintages))
         rows.append([report.source_names([key]), (s.title if s else "") or report.t("none"),
                      (s.licence if s else "") or report.t("none"), version or report.t("none")])
     return doc.table(report.t("met.sources_table"),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from techmonitor import charts, chartstyle, fmt, narrative
+from techmonitor import bilingual, charts, chartstyle, fmt, narrative
 from techmonitor.messages import join_words
 from techmonitor.periods import to_decimal_year, to_decimal_years
 from techmonitor.report import document as doc
@@ -29,6 +29,7 @@ from techmonitor.report.education_analysis import (
     Breakdown,
     BreakSeries,
 )
+from techmonitor.report.labels import vintage_label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -66,13 +67,12 @@ def after_item(report: Report, item: Item) -> list[doc.Node]:
 
 
 def _label(report: Report, code: str, vintage: str) -> str:
-    v = report.catalogue[code].vintages.get(vintage)
-    return v.label_nl if v is not None and v.label_nl else vintage
+    return vintage_label(report, vintage, code)
 
 
 def _name(report: Report, code: str) -> str:
     ind = report.catalogue[code]
-    return ind.name_en if report.lang == "en" else ind.name_nl
+    return bilingual.text(ind, "name", report.lang)
 
 
 def _pct(report: Report, x: float) -> str:
@@ -394,6 +394,6 @@ def published_blocks(report: Report) -> list[doc.Node]:
         ind = report.catalogue[code]
         out.append(doc.Paragraph(report.t(
             "edu.pub_definition", name=_name(report, code),
-            definition=ind.definition_en if report.lang == "en" else ind.definition_nl)))
+            definition=bilingual.text(ind, "definition", report.lang))))
     return out
 

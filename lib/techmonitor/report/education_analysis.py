@@ -21,7 +21,7 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from techmonitor import trends
+from techmonitor import bilingual, trends
 from techmonitor.config import ReportParams
 from techmonitor.indicators import Indicator
 from techmonitor.reference import SectorsRef
@@ -264,7 +264,7 @@ def compute(data_dir: Path, params: ReportParams, catalogue: Mapping[str, Indica
     regions: dict[str, str] = {}
     if params.kind == "national":
         ref = store.load_regions(data_dir)
-        regions = {p.code: p.name_nl for p in ref.provinces}  # province names: one language
+        regions = {p.code: bilingual.text(p, "name", params.language) for p in ref.provinces}
     breaks = tuple(b for code, level in BREAK_SERIES
                    if (b := break_series(data_dir, params, catalogue, code, level,
                                          sectors_ref)) is not None)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from techmonitor import bilingual
 from techmonitor.report.education_analysis import RETENTION, Breakdown
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def _estimate(row_type: str, period: str, value: float, ci: tuple[float, float],
 
 def _name(report: Report, code: str) -> str:
     ind = report.catalogue[code]
-    return ind.name_en if report.lang == "en" else ind.name_nl
+    return bilingual.text(ind, "name", report.lang)
 
 
 def _breakdown(report: Report, b: Breakdown, item_keys: set[str]) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from techmonitor import fmt, narrative, progress
+from techmonitor import bilingual, fmt, narrative, progress
 from techmonitor.messages import join_words
 from techmonitor.periods import sort_key
 from techmonitor.report import changes, extra40k
@@ -21,6 +21,7 @@ from techmonitor.report.goals import goal_answer
 from techmonitor.report.ids import SECTION_IDS
 
 if TYPE_CHECKING:
+    from techmonitor.reference import SbiSector
     from techmonitor.report.context import ReportContext as Report
 
 STATUS_ORDER = ("definitive", "provisional", "illustrative")
@@ -227,8 +228,8 @@ def delineation_text(report: Report) -> str:
         return ""
     lang = report.lang
 
-    def sections(pairs: tuple[tuple[str, str], ...]) -> str:
-        return join_words([title for _, title in pairs], lang)
+    def sections(sbi: tuple[SbiSector, ...]) -> str:
+        return join_words([bilingual.text(s, "title", lang) for s in sbi], lang)
 
     text = report.t("deli.sbi", scope=report.scope, sbi=sections(d.sbi_national))
     if d.sbi_provincial != d.sbi_national:

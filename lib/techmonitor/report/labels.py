@@ -1,21 +1,26 @@
-"""Names of the 40,000's measurements, shared by their section and the results file."""
+"""Names of vintages and of the 40,000's measurements, shared by sections and the results file."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from techmonitor.bilingual import text
 
 if TYPE_CHECKING:
     from techmonitor.progress import extra
     from techmonitor.report.context import ReportContext as Report
 
 
-def vintage_label(report: Report, vintage: str) -> str:
-    """The catalogue's label of a vintage (Dutch); an English report names the code, as the
-    method annex does."""
-    if report.lang == "en":
-        return vintage
-    return next((ind.vintages[vintage].label_nl for ind in report.catalogue.values()
-                 if vintage in ind.vintages), vintage)
+def vintage_label(report: Report, vintage: str, indicator: str | None = None) -> str:
+    """The catalogue's name of a vintage in the report's language (``label_nl``/``label_en``
+    of ``indicator``'s vintage, else of the first indicator that has it).
+
+    The code itself only for a vintage the catalogue does not know (the data check refuses
+    observations of such a vintage, so a report never shows one).
+    """
+    inds = [report.catalogue[indicator]] if indicator else report.catalogue.values()
+    found = next((ind.vintages[vintage] for ind in inds if vintage in ind.vintages), None)
+    return text(found, "label", report.lang) if found is not None else vintage
 
 
 def measure_label(report: Report, e: extra.ExtraEstimate) -> str:

@@ -8,14 +8,14 @@ the context, phrased by :mod:`techmonitor.report.measures`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from techmonitor import progress
 from techmonitor.config import ReportParams
 from techmonitor.periods import sort_key
-from techmonitor.reference import Measure, MeasuresRef
+from techmonitor.reference import Measure, MeasuresRef, Named
 from techmonitor.report.analysis import EXPECTED_ERRORS, reason_of
 
 
@@ -41,6 +41,9 @@ class MeasureRow:
     illustrative: bool
     error: str | None = None
     reported: Reported | None = None
+    #: the measure's owners and cluster, by name (from the file's tables)
+    owners: tuple[Named, ...] = ()
+    cluster: Named | None = None
 
 
 def concerns(measure: Measure, params: ReportParams) -> bool:
@@ -153,4 +156,6 @@ def measure_rows(ref: MeasuresRef | None, realised: pd.DataFrame | None,
     if realised is None:
         realised = pd.DataFrame(columns=["measure_id", "period", "output_value", "spent_eur",
                                          "status", "note"])
-    return [assess(m, realised, params.period) for m in ref.measures if concerns(m, params)]
+    return [replace(assess(m, realised, params.period),
+                    owners=tuple(ref.owners[o] for o in m.owner), cluster=ref.clusters[m.cluster])
+            for m in ref.measures if concerns(m, params)]

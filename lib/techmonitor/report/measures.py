@@ -6,6 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from techmonitor import fmt
+from techmonitor.bilingual import text
 from techmonitor.messages import Lang, msg
 from techmonitor.reference import Budget
 from techmonitor.report import document as doc
@@ -28,19 +29,15 @@ def budget_text(b: Budget, lang: Lang) -> str:
 
 
 def _planned(row: MeasureRow, report: Report) -> str:
+    """``3.500 groepen in het primair onderwijs …``, ``2% van de …``: the value in its unit
+    and what it counts."""
     ot = row.measure.output_target
     if ot is None:
         return report.t("none")
-    if ot.value is None:  # the letter words it in Dutch only; English shows the unit
-        unit = ot.unit or report.t("none")
-        return ot.description_nl if report.lang == "nl" else unit
-    if report.lang != "nl":  # the description is Dutch only: English gives value and unit
-        return fmt.quantity(ot.value, ot.unit, report.lang)
-    if ot.unit in fmt.PERCENT_UNITS:  # "2% (deel van de onderwijsbekostiging …)"
-        return report.t("mea.planned_share", value=fmt.quantity(ot.value, ot.unit),
-                        what=ot.description_nl)
-    # the Dutch description names the unit: "3.500 groepen in het primair onderwijs met …"
-    return report.t("mea.planned", value=fmt.quantity(ot.value, None), what=ot.description_nl)
+    what = text(ot, "description", report.lang)
+    if ot.value is None:
+        return what
+    return f"{fmt.value(ot.value, ot.unit, report.lang, decimals=0)} {what}"
 
 
 def _realised(row: MeasureRow, report: Report) -> str:
@@ -100,7 +97,8 @@ def measures_section(report: Report) -> doc.Section:
         [_row(r, report) for r in ordered],
         numeric=[False, False, False, True, False], role="measures",
         note=report.t("mea.clusters", list="; ".join(
-            f"{n} {report.t(f'cluster.{n}')}" for n in range(1, 7)))))
+            f"{n} {text(c, 'name', lang)}" for n, c in sorted(
+                {r.measure.cluster: r.cluster for r in ordered if r.cluster}.items())))))
     out += [doc.Note(report.t("mea.failed", id=r.measure.id, reason=r.error), "failure")
             for r in ordered if r.error]
     return doc.section(report.t("sec.measures"), SECTION_IDS["measures"], out)
@@ -120,10 +118,10 @@ def _status(r: MeasureRow, report: Report) -> str | doc.Cell:
 def _row(r: MeasureRow, report: Report) -> list[str | doc.Cell]:
     lang = report.lang
     m = r.measure
-    title = m.title_en if lang == "en" else m.title_nl
     # budget and planned output in one column: most measures have neither (one "–")
     plan = [budget_text(b, lang) for b in m.budgets]
     if m.output_target is not None:
         plan.append(_planned(r, report))
-    return [f"{m.cluster} · {title}", ", ".join(m.owner), "; ".join(plan) or report.t("none"),
+    return [f"{m.cluster} · {text(m, 'title', lang)}",
+            ", ".join(text(o, "name", lang) for o in r.owners), "; ".join(plan) or report.t("none"),
             _realised(r, report), _status(r, report)]

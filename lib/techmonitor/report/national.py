@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from techmonitor import charts, chartstyle, fmt
+from techmonitor import bilingual, charts, chartstyle, fmt
 from techmonitor.periods import to_decimal_years
 from techmonitor.report import document as doc
 from techmonitor.report import extra40k, regions
@@ -37,7 +37,7 @@ def sectors_blocks(report: Report) -> list[doc.Node]:
     panels, rows, sources = [], [], []
     for s in report.sector_vacancies:
         df = s.series
-        name = s.name_en if lang == "en" else s.name_nl
+        name = bilingual.text(s, "name", lang)
         ill = (df["status"] == "illustrative").to_numpy()
         panels.append(charts.Panel(name, to_decimal_years(df["period"]),
                                    df["value"].to_numpy(dtype=float), ill))
@@ -119,13 +119,12 @@ def target_blocks(report: Report) -> list[doc.Node]:
         return []
     value = fmt.number(target.target_value, 0, lang)
     out: list[doc.Node] = [doc.Heading(report.t("nat.target", value=value), 3, X40_ID)]
-    quote = target.quote or ""
-    name = target.name_en if lang == "en" else target.name_nl
-    cited = f"“{quote}” ({report.source_names([target.source])})." if quote else ""
-    out.append(doc.Paragraph(f"{name}. " + cited))
-    text = target.operationalisation if lang == "en" else target.operationalisation_nl
-    if text:  # a Dutch report never shows the English text
-        out.append(doc.Paragraph(text))
+    # the letter's Dutch words; an English report quotes their translation and says so
+    quote = target.quote if lang == "nl" else target.quote_en
+    cited = (" " + report.t("nat.quote", quote=quote,
+                            source=report.source_names([target.source]))) if quote else ""
+    out.append(doc.Paragraph(f"{bilingual.text(target, 'name', lang)}.{cited}"))
+    out.append(doc.Paragraph(bilingual.text(target, "operationalisation", lang)))
     fig_data = report.national.roa
     levels = [lv for lv in ROA_LEVELS if {"openings", "inflow"} <= set(fig_data.get(lv, {}))]
     if levels:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from techmonitor import bilingual
 from techmonitor.config import ReportParams
 from techmonitor.indicators import Indicator
 from techmonitor.periods import sort_key
@@ -184,7 +185,8 @@ def compare_provinces(data_dir: Path, params: ReportParams,
         ci = trend.slope_ci95 if trend is not None else None
         slope = trend.slope if trend is not None else None
         figures.append(ProvinceFigure(
-            prov.slug, prov.code, prov.name_nl, tuple(str(x) for x in s["period"]),
+            prov.slug, prov.code, bilingual.text(prov, "name", params.language),
+            tuple(str(x) for x in s["period"]),
             tuple(float(x) for x in s["value"]),
             tuple(bool(x) for x in s["status"] == "illustrative"),
             slope, ci[0] if ci else None, ci[1] if ci else None))

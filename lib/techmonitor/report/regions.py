@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from techmonitor import charts, chartstyle, fmt
+from techmonitor import bilingual, charts, chartstyle, fmt
 from techmonitor.messages import msg
 from techmonitor.periods import to_decimal_years
 from techmonitor.report import document as doc
@@ -34,7 +34,7 @@ def since_letter_blocks(report: Report) -> list[doc.Node]:
     body: list[list[str]] = []
     definitions: list[str] = []
     for s in rows:
-        name = s.name_en if lang == "en" else s.name_nl
+        name = bilingual.text(s, "name", lang)
         if s.level not in ("all", "") and s.level.lower() not in name.lower():
             name = f"{name} ({s.level})"
         unit = "share" if s.unit == "share" else "count"
@@ -49,7 +49,7 @@ def since_letter_blocks(report: Report) -> list[doc.Node]:
                      report.fmt_period(s.latest_period, "short"),
                      fmt.value(s.latest, unit, lang, 0 if unit == "share" else None), change,
                      report.source_names([s.source])])
-        text = s.definition_en if lang == "en" else s.definition_nl
+        text = bilingual.text(s, "definition", lang)
         if text:
             definitions.append(f"{name}: {text}")
     out.append(doc.table(
@@ -85,7 +85,7 @@ def provinces_blocks(report: Report) -> list[doc.Node]:
     if c is None:
         return []
     lang = report.lang
-    name = c.name_en if lang == "en" else c.name_nl
+    name = bilingual.text(c, "name", lang)
     out: list[doc.Node] = [doc.Heading(report.t("reg.compare"), 3, "provincies-vergeleken"),
                            doc.Paragraph(report.t("reg.compare_intro", name=name,
                                                   level=c.level, n=len(c.provinces)))]
@@ -125,7 +125,7 @@ def region_section(report: Report) -> doc.Section | None:
     if c is None or me is None or report.params.kind != "region":
         return None
     lang = report.lang
-    name = c.name_en if lang == "en" else c.name_nl
+    name = bilingual.text(c, "name", lang)
     text = [report.t("reg.place", province=me.name, name=_lower_first(name), level=c.level,
                      value=fmt.value(me.latest, "share", lang),
                      period=report.fmt_period(me.latest_period),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from techmonitor import progress
+from techmonitor import bilingual, progress
 from techmonitor.progress.track import NoPastProjection
 from techmonitor.report import education_results, track_record
 from techmonitor.report.analysis import overconfident
@@ -199,7 +199,7 @@ def results_of(report: Report) -> dict[str, Any]:
     p = report.params
     series = [{"key": f"vacancies_open-{s.slug}", "indicator": "vacancies_open",
                "level": "all", "unit": "count",
-               "name": s.name_en if lang == "en" else s.name_nl,
+               "name": bilingual.text(s, "name", lang),
                "observations": _observations(s.series)} for s in report.sector_vacancies]
     series += shown_beyond_items(report)
     track = {r.key: r for r in report.track}
@@ -274,8 +274,8 @@ def delineation_results(report: Report) -> dict[str, Any] | None:
     d = report.delineation
     if d is None:
         return None
-    return {"sbi_national": [c for c, _ in d.sbi_national],
-            "sbi_provincial": [c for c, _ in d.sbi_provincial],
+    return {"sbi_national": [s.code for s in d.sbi_national],
+            "sbi_provincial": [s.code for s in d.sbi_provincial],
             "programmes": dict(d.programmes), "programmes_not_found": d.not_found,
             "list": d.list_file}
 
@@ -311,8 +311,8 @@ def shown_beyond_items(report: Report) -> list[dict[str, Any]]:
             code = f"occupational_retention_{cls}"
             ind = report.catalogue[code]
             out.append({"key": f"{code}-{vintage}", "indicator": code, "level": "all",
-                        "unit": "share", "name": ind.name_en if report.lang == "en"
-                        else ind.name_nl, "observations": _observations(frame)})
+                        "unit": "share", "name": bilingual.text(ind, "name", report.lang),
+                        "observations": _observations(frame)})
     for e in x40.estimates if x40 is not None else ():
         reliable = x40 is not None and x40.reliable
         shown = e.shown_interval

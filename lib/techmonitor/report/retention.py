@@ -20,6 +20,7 @@ from techmonitor.messages import join_words
 from techmonitor.periods import sort_key, to_decimal_years
 from techmonitor.report import document as doc
 from techmonitor.report.goal_verdicts import GAP_EXTRA, GAPS
+from techmonitor.report.labels import vintage_label
 from techmonitor.report.national_analysis import (
     CLASSES,
     EMPLOYMENT,
@@ -65,12 +66,11 @@ def editions_blocks(report: Report) -> list[doc.Node]:
     if not found:
         return []
     lang = report.lang
-    vintages = report.catalogue[EMPLOYMENT].vintages
     parts = []
     for vintage, part in found.items():
         values = [report.t("ret.value", value=fmt.number(float(r.value), 0, lang),
                            period=str(r.period)) for r in part.itertuples()]
-        label = vintages[vintage].label_nl if lang == "nl" else vintage
+        label = vintage_label(report, vintage, EMPLOYMENT)
         parts.append(report.t("emp.edition_part", values=join_words(values, lang),
                               vintage=label))
     return [doc.Paragraph(report.t("emp.editions", parts="; ".join(parts)))]

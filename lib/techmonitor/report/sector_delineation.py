@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from techmonitor.reference import SectorsRef
+from techmonitor.errors import DataValidationError
+from techmonitor.reference import SbiSector, SectorsRef
 from techmonitor.sources.delineation import sector_summary
 
 #: education levels in the order the report names them
@@ -24,8 +25,8 @@ class SectorDelineation:
     Attributes
     ----------
     sbi_national, sbi_provincial
-        ``(code, title)`` of the SBI sections whose vacancies count, nationally and per
-        province (CBS publishes fewer sections per province).
+        The SBI sections whose vacancies count (code and bilingual title), nationally and
+        per province (CBS publishes fewer sections per province).
     programmes
         ``(level, number of programmes)`` for hbo, wo and mbo.
     not_found
@@ -34,8 +35,8 @@ class SectorDelineation:
         The open-data file with every selected programme (``data/delineations.csv``).
     """
 
-    sbi_national: tuple[tuple[str, str], ...]
-    sbi_provincial: tuple[tuple[str, str], ...]
+    sbi_national: tuple[SbiSector, ...]
+    sbi_provincial: tuple[SbiSector, ...]
     programmes: tuple[tuple[str, int], ...]
     not_found: int
     list_file: str
@@ -47,13 +48,20 @@ def sector_delineation(data_dir: Path, slug: str, ref: SectorsRef) -> SectorDeli
     Raises
     ------
     DataValidationError
-        When ``delineation_summary.csv`` is missing or has no row for ``slug``.
+        When ``delineation_summary.csv`` is missing, has no row for ``slug`` or names an SBI
+        code ``sectors.yaml`` does not hold.
     """
     row = sector_summary(data_dir, slug)
-    titles = {s.code: s.title for s in ref.sbi_sectors}
+    known = {s.code: s for s in ref.sbi_sectors}
 
-    def sections(cell: object) -> tuple[tuple[str, str], ...]:
-        return tuple((c, titles.get(c, c)) for c in str(cell).split())
+    def sections(cell: object) -> tuple[SbiSector, ...]:
+        codes = str(cell).split()
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            msg = (f"data/delineation_summary.csv: sector {slug}: SBI codes {unknown} are not in "
+                   "data/sectors.yaml (sbi_sectors); rebuild the data after editing sectors.yaml")
+            raise DataValidationError(msg, [msg])
+        return tuple(known[c] for c in codes)
 
     return SectorDelineation(
         sections(row["sbi_national"]), sections(row["sbi_provincial"]),

@@ -25,6 +25,7 @@ import pandas as pd
 from techmonitor import (
     __version__,
     asof,
+    bilingual,
     indicators,
     measure_progress,
     observations,
@@ -32,6 +33,8 @@ from techmonitor import (
     reference,
     yamlio,
 )
+from techmonitor.errors import DataValidationError
+from techmonitor.messages import Lang
 
 T = TypeVar("T")
 _CACHE: dict[tuple[str, str, object], Any] = {}
@@ -226,23 +229,22 @@ def code_version(project: Path) -> str:
 @dataclass(frozen=True)
 class SourceInfo:
     """One source of ``data/sources.yaml``: its key (never shown to readers), public names
-    (what captions say), title, licence, edition and address."""
+    (what captions say, both languages), publisher and title, licence and address."""
 
     key: str
     title: str
     licence: str
-    vintage: str
     url: str
-    name_nl: str = ""
-    name_en: str = ""
+    name_nl: str
+    name_en: str
 
-    def public_name(self, lang: str = "nl") -> str:
-        """The name a reader sees (``name_nl``/``name_en``; the title where none is given)."""
-        return (self.name_en if lang == "en" else self.name_nl) or self.name_nl or self.title
+    def public_name(self, lang: Lang = "nl") -> str:
+        """The name a reader sees in ``lang`` (``name_nl``/``name_en``)."""
+        return bilingual.text(self, "name", lang)
 
 
 def load_sources(data_dir: Path) -> dict[str, SourceInfo]:
-    """Every source with key, public names, title, licence, edition and address, from
+    """Every source with key, public names, title, licence and address, from
     ``data/sources.yaml`` (the structured file ``data/SOURCES.md`` is generated from)."""
     structured = data_dir / "sources.yaml"
     if not structured.exists():
@@ -253,12 +255,19 @@ def load_sources(data_dir: Path) -> dict[str, SourceInfo]:
 def _read_sources_yaml(path: Path) -> dict[str, SourceInfo]:
     raw = yamlio.load_file(path) or {}
     out = {}
+    problems = []
     for key, body in (raw.get("sources") or {}).items():
         body = body or {}
+        # captions name a source in the report's language: both names are required
+        missing = [f for f in ("name_nl", "name_en") if not str(body.get(f) or "").strip()]
+        problems += [f"{path}: source {yamlio.short(key)}: missing key {f!r}; add the "
+                     f"{'Dutch' if f.endswith('_nl') else 'English'} public name"
+                     for f in missing]
         title = " – ".join(str(body[k]) for k in ("publisher", "title") if body.get(k))
         out[str(key)] = SourceInfo(str(key), title, str(body.get("licence", "")),
-                                   str(body.get("date", body.get("vintage", ""))),
                                    str(body.get("url", "")), str(body.get("name_nl", "")),
                                    str(body.get("name_en", "")))
+    if problems:
+        raise DataValidationError(f"{path}: {len(problems)} problems", problems)
     return out
 

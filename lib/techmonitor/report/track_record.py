@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from techmonitor import bilingual
 from techmonitor.asof import as_known_at
 from techmonitor.progress.track import Coverage, NoPastProjection, PastProjection, coverage
 from techmonitor.progress.track import past_projection as fit_past_projection
@@ -55,7 +56,7 @@ class TrackRecord:
 
     def name(self, lang: str) -> str:
         """The series name in ``lang``."""
-        return self.name_en if lang == "en" else self.name_nl
+        return bilingual.text(self, "name", lang)
 
     @property
     def projection(self) -> PastProjection | None:

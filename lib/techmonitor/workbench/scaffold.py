@@ -149,7 +149,7 @@ def new_report(project: Path, kind: str, slug: str, *, analysis: bool = False
         provinces = {p.slug: p for p in load_regions(data_dir).provinces}
         _known(slug, list(provinces), "new region", "a province of data/regions.yaml")
         p = provinces[slug]
-        name, name_en, region = p.name_nl, p.name_nl, p.code
+        name, name_en, region = p.name_nl, p.name_en, p.code
     folder = project / "params" / f"{kind}s"
     path = folder / f"{slug}.yaml"
     own = project / "analyses" / f"{slug}.py"
