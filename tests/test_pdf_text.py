@@ -141,14 +141,10 @@ def test_no_percentage_without_its_unit(batch: list[Pdf]) -> None:
     assert offenders(batch, r"\b\d+ deel van\b") == []
 
 
-@pytest.mark.xfail(strict=True, reason="measure titles in data/measures.yaml write 'EUR 18,7 "
-                   "mln'; the data text is being rewritten (issue 22): then drop this mark")
 def test_no_money_written_as_eur(batch: list[Pdf]) -> None:
     assert offenders(batch, r"\bEUR\b") == []
 
 
-@pytest.mark.xfail(strict=True, reason="a measure title in data/measures.yaml writes 'circa 3500 "
-                   "groepen'; the data text is being rewritten (issue 22): then drop this mark")
 def test_no_thousands_without_a_separator(batch: list[Pdf]) -> None:
     """"3.500", never "3500" (years and CBS table numbers such as 85388 are no amounts)."""
     found = offenders(batch, r"(?<![\d.,/'\w-])[1-9]\d{3,}(?![\d/'\w-])")

@@ -121,7 +121,9 @@ class ReportParams(BaseModel):
     levels: list[Literal["mbo", "hbo", "wo"]]
     target_year: int = Field(ge=2012, le=2100)
     organisation: str = Field(max_length=300)
+    organisation_en: str = Field(max_length=300)
     appendix_line: str = Field(max_length=300)
+    appendix_line_en: str = Field(max_length=300)
     sbi: list[str] = Field(
         default_factory=list,
         description="SBI 2008 sections whose vacancies count for this sector "
@@ -207,6 +209,14 @@ class ReportParams(BaseModel):
     def display_name(self) -> str:
         """Name in the report language."""
         return self.name_en if self.language == "en" else self.name
+
+    def display_organisation(self) -> str:
+        """Who prepared the report, in the report language (cover, PDF author)."""
+        return self.organisation_en if self.language == "en" else self.organisation
+
+    def display_appendix_line(self) -> str:
+        """The cover's "appendix to …" line in the report language."""
+        return self.appendix_line_en if self.language == "en" else self.appendix_line
 
 
 FIELDS: tuple[str, ...] = tuple(ReportParams.model_fields)

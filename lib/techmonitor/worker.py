@@ -105,13 +105,13 @@ def pdf_meta(params: ReportParams, title: str) -> Any:
     return PdfMeta(
         title=title,
         language=params.language,
-        author=params.organisation,
+        author=params.display_organisation(),
         subject=msg("pdf.subject", params.language, name=params.display_name(),
                     when=fmt.quarter(params.period, params.language)),
         keywords=("Techniek Monitor", "Masterplan Bèta en Technologie", params.kind,
                   params.display_name(), params.period),
         period=params.period,
-        appendix_line=params.appendix_line,
+        appendix_line=params.display_appendix_line(),
     )
 
 
@@ -123,12 +123,12 @@ def appendix_meta(params: ReportParams) -> Any:
     return PdfMeta(
         title=msg("pdf.appendix_title", lang, when=fmt.quarter(params.period, lang)),
         language=lang,
-        author=params.organisation,
+        author=params.display_organisation(),
         subject=msg("pdf.subject", lang, name=msg("pdf.appendix", lang),
                     when=fmt.quarter(params.period, lang)),
         keywords=("Techniek Monitor", "Masterplan Bèta en Technologie", params.period),
         period=params.period,
-        appendix_line=params.appendix_line,
+        appendix_line=params.display_appendix_line(),
     )
 
 

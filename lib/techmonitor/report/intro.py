@@ -54,8 +54,8 @@ def title_block(report: Report) -> doc.Front:
         (report.t("meta.as_of"), report.as_of_text),
         (report.t("meta.data_until"), report.fmt_period(last) if last else report.t("none")),
         (report.t("meta.status"), status_text),
-        (report.t("meta.prepared"), p.organisation),
-        (report.t("meta.appendix"), p.appendix_line),
+        (report.t("meta.prepared"), p.display_organisation()),
+        (report.t("meta.appendix"), p.display_appendix_line()),
     )
     notice = ""
     if illustrative or any(r.illustrative for r in report.measure_rows):
