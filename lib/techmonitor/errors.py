@@ -31,6 +31,17 @@ class DataValidationError(TechmonitorError):
         super().__init__(message)
         self.problems: list[str] = list(problems or [])
 
+
+class ShareOutOfRangeError(DataValidationError):
+    """A share series has values outside 0–100 (a net retention above 100% in a small
+    province): the share model cannot fit it. ``points`` holds each ``(period, value)``
+    outside the range, so a report can say which in its own words."""
+
+    def __init__(self, message: str, problems: list[str],
+                 points: tuple[tuple[str, float], ...]) -> None:
+        super().__init__(message, problems)
+        self.points = points
+
     def __str__(self) -> str:
         base = super().__str__()
         if not self.problems or self.problems == [base]:  # one problem: say it once

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from techmonitor import bilingual, fmt, progress, trends
-from techmonitor.errors import ParameterError, TechmonitorError
+from techmonitor.errors import ParameterError, ShareOutOfRangeError, TechmonitorError
 from techmonitor.indicators import Indicator
 from techmonitor.messages import Lang, msg
 from techmonitor.periods import to_decimal_year
@@ -97,6 +97,17 @@ class Item:
     error_step: str | None = None
     #: the too-small rule (:func:`size_check`); a series that fails it gets no verdict
     size: SizeCheck | None = None
+    #: a share series with values above 100% (or below 0): each (period, value) outside
+    outside: tuple[tuple[str, float], ...] = ()
+
+    def reason(self, lang: Lang) -> str | None:
+        """Why a step failed, in the reader's words where the cause is known (``error`` is
+        the technical line for the manifest and the command line)."""
+        if self.outside and all(v > 100 for _, v in self.outside):
+            values = ", ".join(f"{fmt.period(p, lang)}: {fmt.percent(v, 1, lang)}"
+                               for p, v in self.outside)
+            return msg("why.share_outside", lang, values=values)
+        return self.error
 
     def view(self) -> Item:
         """The same item with its own copy-on-write views of the frames (one per report)."""
@@ -263,7 +274,9 @@ def analyse(
             trend = fit(series, ind, target.period if target else None)
         except EXPECTED_ERRORS as exc:
             why = reason_of(exc) + (f"; {target_error}" if target_error else "")
-            return Item(ind, level, series, None, target, None, None, why, "trend", size)
+            outside = exc.points if isinstance(exc, ShareOutOfRangeError) else ()
+            return Item(ind, level, series, None, target, None, None, why, "trend", size,
+                        outside)
         if not size.judgeable:  # shown, but no verdict and no projection (the text says why)
             return Item(ind, level, series, trend, target, None, None, target_error,
                         "target" if target_error else None, size)

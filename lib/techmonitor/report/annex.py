@@ -269,7 +269,7 @@ def provenance_section(report: Report) -> doc.Section:
         out.append(doc.table(report.t("prov.findings_table"),
                              [report.t("prov.col_where"), report.t("prov.col_step"),
                               report.t("prov.col_reason")],
-                             [[f.where, f.step, f.reason] for f in report.findings]))
+                             [f.row(report.lang) for f in report.findings]))
     else:
         out.append(doc.Paragraph(report.t("prov.no_findings")))
     return doc.section(report.t("sec.provenance"), SECTION_IDS["provenance"], out)
@@ -313,4 +313,6 @@ def summary(report: Report) -> doc.Summary:
         "data_until": latest_period(report),
         "data_hash": report.data_hash[:16],
         "warnings": report.warnings,
+        # the same findings in the reader's words, for the overview and the index page
+        "findings": [f.line(lang) for f in report.findings],
     })

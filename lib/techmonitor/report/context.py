@@ -78,10 +78,24 @@ class Finding:
     where: str
     step: str
     reason: str
+    #: the place and the reason in the reader's words (an indicator's name, a Dutch
+    #: sentence); empty where the technical text is all there is
+    label: str = ""
+    said: str = ""
 
     def text(self) -> str:
-        """One line for the manifest, the index page and the CLI summary."""
+        """One line for the manifest and the CLI summary (technical: keys, exception text)."""
         return f"{self.where}: {self.step}: {self.reason}"
+
+    def row(self, lang: Lang) -> list[str]:
+        """Place, step and reason as a reader sees them (the appendix, the overview)."""
+        return [self.label or self.where, msg(f"step.{self.step}", lang),
+                self.said or self.reason]
+
+    def line(self, lang: Lang) -> str:
+        """The finding as one sentence for the overview and the index page."""
+        where, step, reason = self.row(lang)
+        return msg("finding.line", lang, where=where, step=step, reason=reason)
 
 
 @dataclass(frozen=True)
@@ -327,7 +341,9 @@ def build_context(params: ReportParams) -> ReportContext:
                 items.append(item.view())
     rows = tuple(compute_measure_rows(
         store.load_measures(data_dir), store.load_progress(data_dir), params))
-    findings = [Finding(i.key, i.error_step or "trend", i.error) for i in items if i.error]
+    lang = params.language
+    findings = [Finding(i.key, i.error_step or "trend", i.error, i.name(lang),
+                        i.reason(lang) or "") for i in items if i.error]
     shown = {(i.ind.code, i.level) for i in items}
     for n, t in enumerate(params.targets):  # a target never vanishes without a word
         if (t.indicator, t.level) not in shown:

@@ -224,7 +224,7 @@ def net_retention(data_dir: Path, params: ReportParams, catalogue: Mapping[str, 
     item = next((i for i in items if (i.ind.code, i.level) == (RETENTION[0], RETENTION_LEVEL)),
                 None)
     trend = item.trend if item is not None else None
-    error = item.error if item is not None else None
+    error = item.reason(params.language) if item is not None else None
     return NetRetention(MappingProxyType(sectors), trend, error)
 
 

@@ -100,7 +100,8 @@ def failure_note(report: Report, item: Item) -> doc.Note | None:
     if not item.error:
         return None
     key = "ind.failed_target" if item.error_step == "target" else "ind.failed_trend"
-    return doc.Note(report.t(key, name=item.name(report.lang), reason=item.error), "failure")
+    return doc.Note(report.t(key, name=item.name(report.lang), reason=item.reason(report.lang)),
+                    "failure")
 
 
 def indicator_blocks(report: Report, item: Item) -> list[doc.Node]:

@@ -215,7 +215,9 @@ def overview_rows(out_dir: Path, entries: Sequence[Mapping[str, Any]], lang: Lan
     rows = []
     for e in entries:
         summary = e.get("summary") or {}
-        warnings = tuple(str(w) for w in summary.get("warnings") or [])
+        # the reader's words where the report gives them (older results: the technical lines)
+        warnings = tuple(str(w) for w in summary.get("findings")
+                         or summary.get("warnings") or [])
         cells: tuple[GoalCell, ...] = ()
         newest = ""
         error = str(e.get("error") or "")

@@ -28,7 +28,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from techmonitor.errors import DataValidationError, ParameterError
+from techmonitor.errors import ParameterError, ShareOutOfRangeError
 from techmonitor.periods import year_before
 from techmonitor.trends._data import SeriesData, prepare
 from techmonitor.trends.models import (
@@ -222,11 +222,10 @@ def estimate(
     if kind == "quarterly" and series.n and series.period_kind != "quarter":
         raise ParameterError("kind='quarterly' needs quarter periods such as 2023Q2")
     if kind == "share" and np.any((series.y < 0) | (series.y > 100)):
-        raise DataValidationError(
-            "kind='share': values must lie between 0 and 100",
-            [f"period {p}: value {v:g}" for p, v in zip(series.periods, series.y, strict=True)
-             if not 0 <= v <= 100],
-        )
+        outside = tuple((str(p), float(v)) for p, v in zip(series.periods, series.y, strict=True)
+                        if not 0 <= v <= 100)
+        raise ShareOutOfRangeError("kind='share': values must lie between 0 and 100",
+                                   [f"period {p}: value {v:g}" for p, v in outside], outside)
 
     # Not cached here: the report layer memoises whole analysed items (one cache layer,
     # :mod:`techmonitor.report.store`), and every call returns a result of its own.
