@@ -179,10 +179,11 @@ def test_goal_one_rests_on_shares_and_counts_are_context() -> None:
 def test_sector_delineation_comes_from_the_summary_file() -> None:
     with (DATA / "delineation_summary.csv").open(encoding="utf-8") as f:
         row = next(r for r in csv.DictReader(f) if r["sector"] == "energie")
-    titles = {s["code"]: s["title"] for s in
+    titles = {s["code"]: (s["title_nl"], s["title_en"]) for s in
               yaml.safe_load((DATA / "sectors.yaml").read_text(encoding="utf-8"))["sbi_sectors"]}
     d = sector_delineation(DATA, "energie", store.load_sectors(DATA))
-    assert d.sbi_national == tuple((c, titles[c]) for c in row["sbi_national"].split())
+    assert [(s.code, s.title_nl, s.title_en) for s in d.sbi_national] == [
+        (c, *titles[c]) for c in row["sbi_national"].split()]
     assert dict(d.programmes) == {lv: int(row[f"programmes_{lv}"]) for lv in ("hbo", "wo", "mbo")}
     assert Path(d.list_file).name == Path(row["list"]).name
 

@@ -202,7 +202,7 @@ def target_clause(target: TargetAssessment, lang: Lang = "nl", unit: str = "coun
 
 
 def judgement_sentence(target: TargetAssessment, lang: Lang = "nl", unit: str = "count") -> str:
-    """"Oordeel: op koers (✓): nodig is +X per jaar, de afgelopen jaren was dat gemiddeld +Y."
+    """"Oordeel: op koers (✓): nodig is vanaf nu +X per jaar; sinds het basisjaar … gemiddeld +Y."
 
     Parameters
     ----------
@@ -231,7 +231,8 @@ def judgement_sentence(target: TargetAssessment, lang: Lang = "nl", unit: str = 
         text = msg("nar.judgement", lang, **head)
     else:
         text = msg("nar.judgement.pace", lang, required=fmt.value_change(req, unit, lang),
-                   actual=fmt.value_change(act, unit, lang), **head)
+                   actual=fmt.value_change(act, unit, lang),
+                   baseline=fmt.period(target.baseline_period, lang), **head)
     if target.target_illustrative:
         # a verdict on an illustrative target says so in the same sentence
         text = text.rstrip(".") + msg("nar.judgement.ill", lang) + "."
