@@ -473,3 +473,21 @@ def test_heading_intro_and_chart_are_never_parted() -> None:
                 (p_tag, p_pages), (f_tag, f_pages) = seq[i + 1], seq[i + 2]
                 assert p_tag == "/P" and f_tag in ("/Figure", "/Table")
                 assert pages[:1] == p_pages[:1] == f_pages[:1], (lines, seq[i:i + 3])
+
+
+def test_appendix_contents_list_sections_only_where_asked(chart_svg: str) -> None:
+    """The sector and province parts repeat one outline: the contents list their titles
+    only, while the bookmarks keep every section of every part."""
+    parts = [AppendixPart(f"sector-{i}", f"Techniek Monitor – Topsector {i}, 3e kwartaal 2023",
+                          _report(chart_svg, f"Topsector {i}", hostile=False), "nl",
+                          sections_in_contents=i == 0)
+             for i in range(3)]
+    pdf = render_appendix_pdf(parts, _meta("Techniek Monitor – bijlage, 3e kwartaal 2023"))
+    contents = _texts(pdf)[1]
+    assert all(p.title in contents for p in parts)
+    # the first part's sections once in the contents, the others' not at all
+    for section in SECTIONS:
+        assert contents.count(section) == 1, (section, contents)
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        assert _tags(doc).count("/TOCI") == len(parts) + len(SECTIONS)
+    assert [children for _, children in _outline(pdf)] == [list(SECTIONS)] * len(parts)

@@ -100,5 +100,8 @@ def _render(state: BatchState, entries: dict[str, dict[str, Any]]) -> bytes:
                                             .read_text(encoding="utf-8"))),
                     national=j.params.kind == "national", lang=j.params.language,
                     has_national=has_national),
-        j.params.language) for j in state.jobs]
+        j.params.language,
+        # the national part's sections in the contents; the others the same each time
+        sections_in_contents=j.params.kind == "national" or not has_national)
+        for j in state.jobs]
     return render_appendix_pdf(parts, appendix_meta(state.jobs[0].params))

@@ -26,7 +26,8 @@ JSON given to the template (schema :data:`~techmonitor.report.document.SCHEMA_VE
               "appendix_line", "running", "date": [year, month, day]},
      "words": {"page", "of", "contents"},
      "parts": [{"title", "running", "language", "period_words",
-                "front": <front node> | null, "body": [<section node>, ...]}]}
+                "front": <front node> | null, "body": [<section node>, ...],
+                "sections_in_contents": true | false}]}
 
 In the appendix a node may carry ``anchor`` (the name of a place said once, e.g. the national
 part's method) and a paragraph ``ref`` (that name): the paragraph ends with the page number
@@ -119,12 +120,17 @@ class AppendixPart:
         Front's facts and notice are printed, its contents list is not (the appendix has one).
     language
         ``nl`` or ``en``: the language of the report's text inside the appendix.
+    sections_in_contents
+        Whether the appendix's contents list this part's sections (the overview and the
+        national part) or only its title (the sector and province parts, whose sections
+        are the same in each; the PDF's bookmarks still hold every section).
     """
 
     report_id: str
     title: str
     document: list[dict[str, Any]]
     language: str
+    sections_in_contents: bool = True
 
 
 def render_report_pdf(document: list[dict[str, Any]], meta: PdfMeta) -> bytes:
@@ -199,7 +205,7 @@ def render_appendix_pdf(parts: Sequence[AppendixPart], meta: PdfMeta) -> bytes:
     # "zie de methode" in a part whose method the appendix says once points at that place
     bodies = xref.resolve([body for _, body in split], SHARED_SECTIONS,
                           [f"appendix: report {p.report_id}" for p in parts])
-    data_parts = [_part(p.title, p.language, front, body, meta.period)
+    data_parts = [_part(p.title, p.language, front, body, meta.period, p.sections_in_contents)
                   for p, (front, _), body in zip(parts, split, bodies, strict=True)]
     data = _data("appendix", meta, data_parts, running=running_title(meta.title, meta.period,
                                                                      meta.language))
@@ -244,12 +250,12 @@ def running_title(title: str, period: str, language: str) -> str:
 
 
 def _part(title: str, language: str, front: dict[str, Any] | None,
-          body: list[dict[str, Any]], period: str) -> dict[str, Any]:
+          body: list[dict[str, Any]], period: str, sections_in_contents: bool = True
+          ) -> dict[str, Any]:
     return {"title": title, "running": running_title(title, period, language),
             "language": language, "period_words": fmt.quarter(period, language),  # type: ignore[arg-type]
-            "front": front, "body": [_laid_out(node) for node in body if printed(node)]}
-
-
+            "front": front, "body": [_laid_out(node) for node in body if printed(node)],
+            "sections_in_contents": sections_in_contents}
 
 
 def printed(node: dict[str, Any]) -> bool:
