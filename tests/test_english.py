@@ -104,7 +104,7 @@ def test_the_dutch_side_is_read_from_data_and_catalogue() -> None:
     found = dutch_strings()
     # a few texts of each kind the issue names, to show the list is the real one
     for text in ("scholen", "groepen in het primair onderwijs met een gastles of workshop",
-                 "DUO tot en met 2019/20, oude definitie (eerstejaars in het domein hbo of wo)",
+                 "DUO tot en met 2019/'20, oude definitie (eerstejaars in het domein hbo of wo)",
                  "B Delfstoffenwinning", "Een goed begin - meer aandacht voor techniek in het "
                  "primair en voortgezet onderwijs"):
         assert text in found
