@@ -19,8 +19,9 @@ import yaml
 from bs4 import BeautifulSoup
 from techmonitor.errors import DataValidationError
 from techmonitor.indicators import load_catalogue
+from techmonitor.measures import load_measures
 from techmonitor.messages import msg
-from techmonitor.reference import load_measures, load_targets
+from techmonitor.reference import load_targets
 from techmonitor.report.store import load_sources
 
 from .report_helpers import ROOT, make_report, render

@@ -16,7 +16,7 @@ from .conftest import ROOT
 
 SECTORS = """\
 sbi_sectors:
-  - {code: sbi-D, title: "D Energievoorziening", cbs_key: "346600"}
+  - {code: sbi-D, title_nl: "D Energievoorziening", title_en: "D Energy supply", cbs_key: "346600"}
 families:
   - {key: topsector, word_nl: Topsector, word_en: Top sector, heading_nl: Topsectoren,
      heading_en: Top sectors}

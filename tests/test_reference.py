@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from techmonitor.errors import DataValidationError
 from techmonitor.measure_progress import load_measure_progress, write_measure_template
+from techmonitor.measures import load_measures
 from techmonitor.reference import (
-    load_measures,
     load_regions,
     load_sectors,
     load_targets,

@@ -41,7 +41,7 @@ def test_relative_target_takes_its_baseline_from_the_series() -> None:
 
 
 def test_a_measure_without_reported_progress_has_no_status() -> None:
-    from techmonitor.reference import Measure
+    from techmonitor.measures import Measure
     from techmonitor.report.measure_analysis import assess
 
     measure = Measure.model_validate({

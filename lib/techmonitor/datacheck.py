@@ -31,8 +31,8 @@ def validate_data(data_dir: Path) -> list[str]:
         Empty when the data folder is valid.
     """
     from techmonitor.measure_progress import load_measure_progress
+    from techmonitor.measures import load_measures
     from techmonitor.reference import (
-        load_measures,
         load_regions,
         load_sectors,
         load_targets,

@@ -31,6 +31,12 @@ class DataValidationError(TechmonitorError):
         super().__init__(message)
         self.problems: list[str] = list(problems or [])
 
+    def __str__(self) -> str:
+        base = super().__str__()
+        if not self.problems or self.problems == [base]:  # one problem: say it once
+            return base
+        return base + "\n" + "\n".join(f"  - {p}" for p in self.problems)
+
 
 class ShareOutOfRangeError(DataValidationError):
     """A share series has values outside 0–100 (a net retention above 100% in a small
@@ -41,12 +47,6 @@ class ShareOutOfRangeError(DataValidationError):
                  points: tuple[tuple[str, float], ...]) -> None:
         super().__init__(message, problems)
         self.points = points
-
-    def __str__(self) -> str:
-        base = super().__str__()
-        if not self.problems or self.problems == [base]:  # one problem: say it once
-            return base
-        return base + "\n" + "\n".join(f"  - {p}" for p in self.problems)
 
 
 class ExecutionError(TechmonitorError):

@@ -10,7 +10,8 @@ import pandas as pd
 from techmonitor import csvio, periods
 from techmonitor.bilingual import text
 from techmonitor.errors import DataValidationError
-from techmonitor.reference import default_data_dir, load_measures
+from techmonitor.measures import load_measures
+from techmonitor.reference import default_data_dir
 from techmonitor.values import parse_number
 from techmonitor.yamlio import short
 

@@ -1,4 +1,5 @@
-"""Reference files of ``data/``: sectors, regions, targets and measures.
+"""Reference files of ``data/``: sectors, regions and targets (the measures of the letter:
+:mod:`techmonitor.measures`).
 
 All YAML is validated with strict pydantic models (unknown keys are errors), and every error
 is turned into a :class:`~techmonitor.errors.DataValidationError` naming the file, the entry
@@ -22,7 +23,7 @@ from pydantic import (
 
 from techmonitor import yamlio
 from techmonitor.errors import DataValidationError
-from techmonitor.values import VALUE_LIMIT, out_of_range, period_problem
+from techmonitor.values import out_of_range, period_problem
 
 # \Z, not $: "$" also matches before a final newline
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
@@ -49,11 +50,13 @@ def read_source_keys(data_dir: Path) -> set[str]:
     return keys
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
+    """A reference-file model: unknown keys are errors, instances are frozen."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class SbiSector(_Strict):
+class SbiSector(StrictModel):
     """One SBI 2008 category as CBS publishes it in the vacancy tables."""
 
     code: str
@@ -69,7 +72,7 @@ class SbiSector(_Strict):
         return v
 
 
-class EducationRules(_Strict):
+class EducationRules(StrictModel):
     """Which programmes count for a top sector: code lists per level (data/sectors.yaml header).
 
     ``hbo`` and ``wo`` hold CROHO programme codes, ``mbo`` qualification (crebo) codes; YAML
@@ -97,7 +100,7 @@ class EducationRules(_Strict):
         return frozenset(getattr(self, level))
 
 
-class Family(_Strict):
+class Family(StrictModel):
     """A family of sector reports (the top sectors, the markets …): the word in a report's
     title (``Topsector`` Energie) and the heading of its group on the index page."""
 
@@ -108,7 +111,7 @@ class Family(_Strict):
     heading_en: str
 
 
-class TopSector(_Strict):
+class TopSector(StrictModel):
     """A top sector and its delineation."""
 
     slug: str
@@ -120,7 +123,7 @@ class TopSector(_Strict):
     rationale: str
 
 
-class SectorsRef(_Strict):
+class SectorsRef(StrictModel):
     """Content of data/sectors.yaml."""
 
     sbi_sectors: list[SbiSector]
@@ -151,7 +154,7 @@ class SectorsRef(_Strict):
         raise KeyError(f"unknown top sector {slug!r}; known: {', '.join(self.slugs)}")
 
 
-class Province(_Strict):
+class Province(StrictModel):
     """A province (CBS PV code)."""
 
     code: str
@@ -161,7 +164,7 @@ class Province(_Strict):
     landsdeel: str
 
 
-class Landsdeel(_Strict):
+class Landsdeel(StrictModel):
     """A landsdeel (CBS LD code)."""
 
     code: str
@@ -169,7 +172,7 @@ class Landsdeel(_Strict):
     name_en: str
 
 
-class LabourMarketRegion(_Strict):
+class LabourMarketRegion(StrictModel):
     """An arbeidsmarktregio; ``code`` stays empty until taken from CBS 86247NED."""
 
     slug: str
@@ -178,7 +181,7 @@ class LabourMarketRegion(_Strict):
     municipalities: list[str]
 
 
-class National(_Strict):
+class National(StrictModel):
     """The national level."""
 
     code: Literal["NL"]
@@ -186,7 +189,7 @@ class National(_Strict):
     name_en: str
 
 
-class RegionsRef(_Strict):
+class RegionsRef(StrictModel):
     """Content of data/regions.yaml."""
 
     national: National
@@ -219,7 +222,7 @@ class RegionsRef(_Strict):
         raise KeyError(f"unknown province {slug!r}; known: {known}")
 
 
-class Target(_Strict):
+class Target(StrictModel):
     """A target with its operationalisation in an indicator."""
 
     id: str
@@ -263,89 +266,14 @@ class Target(_Strict):
         return v
 
 
-class Budget(_Strict):
-    """Money committed to a measure."""
-
-    amount_eur: float = Field(gt=0, le=VALUE_LIMIT, allow_inf_nan=False)
-    basis: Literal["total", "per_year", "one_off"]
-    start: int | None = None
-    end: int | None = None
-    note: str | None = None
-
-
-class Named(_Strict):
-    """A name in both report languages (a cluster of the letter, an owner of measures)."""
-
-    name_nl: str = Field(min_length=1)
-    name_en: str = Field(min_length=1)
-
-
-class OutputTarget(_Strict):
-    """What a measure should deliver: ``value`` in ``unit`` (``count``: a number of the things
-    the description names; ``percent``: a share, shown with ``%``), described in both
-    languages (``3.500 groepen in het primair onderwijs …``, ``2% van de …``)."""
-
-    description_nl: str = Field(min_length=1)
-    description_en: str = Field(min_length=1)
-    value: float | None = Field(default=None, gt=0, le=VALUE_LIMIT, allow_inf_nan=False)
-    unit: Literal["count", "percent"] = "count"
-
-
-class Measure(_Strict):
-    """A measure the cabinet letter commits to."""
-
-    id: str
-    cluster: int = Field(ge=1, le=6)
-    goals: list[int]
-    title_nl: str = Field(min_length=1)
-    title_en: str = Field(min_length=1)
-    owner: list[str] = Field(min_length=1, description="keys of the file's owners table")
-    budgets: list[Budget] = Field(default_factory=list)
-    output_target: OutputTarget | None = None
-    dates: dict[str, str] = Field(default_factory=dict)
-    sectors: list[str] = Field(
-        default_factory=lambda: ["all"],
-        description="top-sector slugs the measure concerns, or 'all' (the letter's measures "
-        "are almost all for every top sector); sector reports show only their measures",
-    )
-    source: str
-    quote: str
-
-    @field_validator("sectors")
-    @classmethod
-    def _sectors(cls, v: list[str]) -> list[str]:
-        bad = [s for s in v if s != "all" and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s)]
-        if not v or bad:
-            raise ValueError(f"sectors must list top-sector slugs or 'all', got {bad or v}")
-        return v
-
-    @field_validator("goals")
-    @classmethod
-    def _goals(cls, v: list[int]) -> list[int]:
-        if not v or any(g not in (1, 2, 3, 4) for g in v):
-            raise ValueError("goals must be a non-empty list of 1, 2, 3 or 4")
-        return v
-
-
-class MeasuresRef(_Strict):
-    """Content of data/measures.yaml."""
-
-    clusters: dict[int, Named]
-    owners: dict[str, Named]
-    measures: list[Measure]
-
-
-class _MeasuresHead(_Strict):
-    clusters: dict[int, Named]
-    owners: dict[str, Named]
-    measures: list[Any]
-
-
-def _load_yaml(path: Path) -> Any:
+def load_yaml(path: Path) -> Any:
+    """A reference YAML file of ``data/`` (safe loader, limits; a missing file says how to
+    restore it)."""
     return yamlio.load_file(path, missing="restore it from git or run `techmonitor data build`")
 
 
-def _validate(model: type[BaseModel], data: Any, path: Path, entry: str = "") -> Any:
+def validate(model: type[BaseModel], data: Any, path: Path, entry: str = "") -> Any:
+    """``data`` as ``model``, or a DataValidationError naming the file, entry and key."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -363,7 +291,7 @@ def load_sectors(data_dir: Path) -> SectorsRef:
         duplicate slugs.
     """
     path = Path(data_dir) / "sectors.yaml"
-    ref: SectorsRef = _validate(SectorsRef, _load_yaml(path), path)
+    ref: SectorsRef = validate(SectorsRef, load_yaml(path), path)
     problems = []
     known = set(ref.sbi_codes)
     seen: set[str] = set()
@@ -394,7 +322,7 @@ def load_sectors(data_dir: Path) -> SectorsRef:
 def load_regions(data_dir: Path) -> RegionsRef:
     """Load and validate ``data/regions.yaml``."""
     path = Path(data_dir) / "regions.yaml"
-    ref: RegionsRef = _validate(RegionsRef, _load_yaml(path), path)
+    ref: RegionsRef = validate(RegionsRef, load_yaml(path), path)
     problems = []
     for p in ref.provinces:
         if not PROVINCE_RE.match(p.code):
@@ -412,48 +340,11 @@ def load_regions(data_dir: Path) -> RegionsRef:
 def load_targets(data_dir: Path) -> list[Target]:
     """Load and validate ``data/targets.yaml`` (a list under ``targets:``)."""
     path = Path(data_dir) / "targets.yaml"
-    raw = _load_yaml(path) or {}
+    raw = load_yaml(path) or {}
     items = raw.get("targets", []) if isinstance(raw, dict) else raw
     if not isinstance(items, list):
         msg = f"{path}: 'targets' must be a list of targets (- id: ...)"
         raise DataValidationError(msg, [msg])
-    out: list[Target] = [_validate(Target, item, path, f": targets[{i}]")
+    out: list[Target] = [validate(Target, item, path, f": targets[{i}]")
                          for i, item in enumerate(items)]
     return out
-
-
-def load_measures(data_dir: Path) -> MeasuresRef:
-    """Load and validate ``data/measures.yaml``.
-
-    Raises
-    ------
-    DataValidationError
-        Every problem, each naming the file, the measure (by id) or table key, and the field:
-        a text without its English (or Dutch) version, an owner or cluster not in its table,
-        an id used twice.
-    """
-    path = Path(data_dir) / "measures.yaml"
-    head: _MeasuresHead = _validate(_MeasuresHead, _load_yaml(path), path)
-    problems: list[str] = []
-    measures: list[Measure] = []
-    for i, item in enumerate(head.measures):
-        key = item.get("id") if isinstance(item, dict) else None
-        entry = f"{path}: measure {yamlio.short(key)}" if key else f"{path}: measures[{i}]"
-        try:
-            measures.append(Measure.model_validate(item))
-        except ValidationError as exc:
-            problems += yamlio.validation_problems(exc, entry, Measure, fix="fix that key")
-    for m in measures:
-        where = f"{path}: measure {m.id!r}"
-        problems += [f"{where}: owner {o!r} is not in the owners table "
-                     f"({', '.join(head.owners)}); add it there with name_nl and name_en"
-                     for o in m.owner if o not in head.owners]
-        if m.cluster not in head.clusters:
-            problems.append(f"{where}: cluster {m.cluster} is not in the clusters table")
-    ids = [m.id for m in measures]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        problems.append(f"{path}: measure ids {dupes} occur more than once; ids must be unique")
-    if problems:
-        raise DataValidationError(f"{path}: {len(problems)} problems", problems)
-    return MeasuresRef(clusters=head.clusters, owners=head.owners, measures=measures)

@@ -14,8 +14,8 @@ import pandas as pd
 
 from techmonitor import progress
 from techmonitor.config import ReportParams
+from techmonitor.measures import Measure, MeasuresRef, Named
 from techmonitor.periods import sort_key
-from techmonitor.reference import Measure, MeasuresRef, Named
 from techmonitor.report.analysis import EXPECTED_ERRORS, reason_of
 
 

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from techmonitor import fmt
 from techmonitor.bilingual import text
+from techmonitor.measures import Budget
 from techmonitor.messages import Lang, msg
-from techmonitor.reference import Budget
 from techmonitor.report import document as doc
 from techmonitor.report.ids import SECTION_IDS
 from techmonitor.report.measure_analysis import MeasureRow

@@ -28,6 +28,7 @@ from techmonitor import (
     bilingual,
     indicators,
     measure_progress,
+    measures,
     observations,
     periods,
     reference,
@@ -180,12 +181,12 @@ def load_targets(data_dir: Path) -> list[reference.Target]:
     return cached("targets", path, lambda: reference.load_targets(data_dir))
 
 
-def load_measures(data_dir: Path) -> reference.MeasuresRef | None:
+def load_measures(data_dir: Path) -> measures.MeasuresRef | None:
     """Measures of the cabinet letter, or None when ``data/measures.yaml`` is absent."""
     path = data_dir / "measures.yaml"
     if not path.exists():
         return None
-    return cached("measures", path, lambda: reference.load_measures(data_dir))
+    return cached("measures", path, lambda: measures.load_measures(data_dir))
 
 
 def load_progress(data_dir: Path) -> pd.DataFrame | None:
