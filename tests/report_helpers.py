@@ -56,6 +56,36 @@ def _shared_html(params_file: str, overrides: tuple[tuple[str, Any], ...]) -> st
     return render(_shared_report(params_file, overrides))
 
 
+def shared_documents(params_file: str, **overrides: Any) -> list[dict[str, Any]]:
+    """The node dicts the worker prints (:func:`notebook` of :func:`shared_report`), made once
+    per test process; only to be read."""
+    return _shared_documents(params_file, tuple(sorted(overrides.items())))
+
+
+@cache
+def _shared_documents(params_file: str,
+                      overrides: tuple[tuple[str, Any], ...]) -> list[dict[str, Any]]:
+    from techmonitor.worker import documents_of
+
+    return documents_of(notebook(_shared_report(params_file, overrides)))
+
+
+def shared_pdf(params_file: str, **overrides: Any) -> bytes:
+    """The report's PDF as the worker prints it (:func:`render_pdf` of
+    :func:`shared_report`), typeset once per test process."""
+    return _shared_pdf(params_file, tuple(sorted(overrides.items())))
+
+
+@cache
+def _shared_pdf(params_file: str, overrides: tuple[tuple[str, Any], ...]) -> bytes:
+    from techmonitor.render.typst import render_report_pdf
+    from techmonitor.worker import pdf_meta
+
+    p = _shared_report(params_file, overrides).params
+    return render_report_pdf(_shared_documents(params_file, overrides),
+                             pdf_meta(p, report_title(p)))
+
+
 def section_outputs(report: Report) -> list[Any]:
     """Every section object of the report, in template order."""
     out = []
