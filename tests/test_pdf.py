@@ -2,7 +2,7 @@
 
 The reports are built on the bundled data without a kernel (``tests/report_helpers.py``):
 ``national-nl``, ``sector-energie`` and ``region-utrecht`` in English. Each PDF is typeset
-once per module, as the worker does it (the notebook's documents through Typst), and the
+once per test process, as the worker does it (the notebook's documents through Typst), and the
 appendix puts the three together as the batch does (method and measures once, in the
 national part). Every assertion opens a PDF: pikepdf for
 the structure tree, metadata, outline, fonts and content streams, pypdf for the text of each
