@@ -3,9 +3,8 @@
 The national report, one sector (energie) and one province (Zuid-Holland) are built on the
 bundled data as the worker builds them (the notebook's documents through Typst, without a
 kernel: ``tests/report_helpers.py``), once per test process, and put together as the appendix.
-Every
-check reads the text of every page with pypdf and looks for what belongs to developers, not to
-a reader: a backtick, a ``techmonitor`` command, a file path, JSON, an internal source key
+Every check reads the text of every page with pypdf and looks for what belongs to developers,
+not to a reader: a backtick, a ``techmonitor`` command, a file path, JSON, an internal source key
 (a key of ``data/sources.yaml``) or formula code (``inflow_tech / inflow_total``).
 """
 
