@@ -3,6 +3,7 @@ by the real nbconvert template (what the batch does after papermill)."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,62 @@ def make_report(params_file: str, **overrides: Any) -> Report:
     job = resolve(ROOT / "params" / "base.yaml", ROOT / "params" / params_file,
                   overrides={"project_dir": str(ROOT), "period": "2023Q3", **overrides})
     return Report(job.params)
+
+
+def shared_report(params_file: str, **overrides: Any) -> Report:
+    """:func:`make_report`, built once per test process and handed to every test that asks.
+
+    Building a report costs seconds (the national report about twenty); many tests only read
+    one. Only for such tests: a test that changes the report's frames, monkeypatches the
+    analysis or counts fits makes its own with :func:`make_report`.
+    """
+    return _shared_report(params_file, tuple(sorted(overrides.items())))
+
+
+@cache
+def _shared_report(params_file: str, overrides: tuple[tuple[str, Any], ...]) -> Report:
+    return make_report(params_file, **dict(overrides))
+
+
+def shared_html(params_file: str, **overrides: Any) -> str:
+    """:func:`render` of :func:`shared_report`, rendered once per test process (a string:
+    each test parses its own copy)."""
+    return _shared_html(params_file, tuple(sorted(overrides.items())))
+
+
+@cache
+def _shared_html(params_file: str, overrides: tuple[tuple[str, Any], ...]) -> str:
+    return render(_shared_report(params_file, overrides))
+
+
+def shared_documents(params_file: str, **overrides: Any) -> list[dict[str, Any]]:
+    """The node dicts the worker prints (:func:`notebook` of :func:`shared_report`), made once
+    per test process; only to be read."""
+    return _shared_documents(params_file, tuple(sorted(overrides.items())))
+
+
+@cache
+def _shared_documents(params_file: str,
+                      overrides: tuple[tuple[str, Any], ...]) -> list[dict[str, Any]]:
+    from techmonitor.worker import documents_of
+
+    return documents_of(notebook(_shared_report(params_file, overrides)))
+
+
+def shared_pdf(params_file: str, **overrides: Any) -> bytes:
+    """The report's PDF as the worker prints it (:func:`render_pdf` of
+    :func:`shared_report`), typeset once per test process."""
+    return _shared_pdf(params_file, tuple(sorted(overrides.items())))
+
+
+@cache
+def _shared_pdf(params_file: str, overrides: tuple[tuple[str, Any], ...]) -> bytes:
+    from techmonitor.render.typst import render_report_pdf
+    from techmonitor.worker import pdf_meta
+
+    p = _shared_report(params_file, overrides).params
+    return render_report_pdf(_shared_documents(params_file, overrides),
+                             pdf_meta(p, report_title(p)))
 
 
 def section_outputs(report: Report) -> list[Any]:

@@ -24,7 +24,7 @@ from techmonitor.report.results_data import results_of
 from techmonitor.report.series import select
 
 from .conftest import ROOT
-from .report_helpers import make_report
+from .report_helpers import make_report, shared_report
 
 DATA = ROOT / "data"
 
@@ -202,13 +202,8 @@ def test_uwv_newest_value_is_the_newest_editions(csv: pd.DataFrame) -> None:
 
 # -- the national report of 2023Q3 ----------------------------------------------------------------
 
-_NATIONAL: list[ReportContext] = []
-
-
 def _national() -> ReportContext:
-    if not _NATIONAL:  # one build for the tests that read it
-        _NATIONAL.append(_context("national.yaml"))
-    return _NATIONAL[0]
+    return shared_report("national.yaml").context  # one build for the tests that read it
 
 
 def test_national_2023q3_shows_nothing_published_after_its_as_of_date(csv: pd.DataFrame

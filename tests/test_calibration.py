@@ -545,11 +545,14 @@ def test_committed_table_is_valid_and_meets_its_targets() -> None:
 
 # ------------------------------------------------------------------- the study on real data
 def _small_obs() -> pd.DataFrame:
+    """Every kind of study series, each of a few real series: all vacancies and construction's
+    (sbi-F) nationally, giving quarterly, count and share series; technical inflow for all and
+    for women, giving external counts and the women's share."""
     obs = pd.read_csv(OBS, dtype=str)
     keep = ((obs["indicator"] == "vacancies_open") & (obs["vintage"] == "cbs-83599ned")
-            & obs["sector"].isin(["all", "sbi-F"]) & obs["region"].isin(["NL", "PV26"]))
+            & obs["sector"].isin(["all", "sbi-F"]) & (obs["region"] == "NL"))
     edu = ((obs["indicator"] == "inflow_tech") & (obs["sector"] == "all")
-           & (obs["region"] == "NL"))
+           & (obs["region"] == "NL") & obs["sex"].isin(["all", "vrouw"]))
     return obs[keep | edu]
 
 

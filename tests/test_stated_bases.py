@@ -35,17 +35,17 @@ from techmonitor.report.track_record import (
     record,
 )
 
-from .report_helpers import ROOT, make_report
+from .report_helpers import ROOT, shared_report
 
 
 @cache
 def national() -> ReportContext:
-    return make_report("national.yaml").context
+    return shared_report("national.yaml").context
 
 
 @cache
 def energie() -> ReportContext:
-    return make_report("sectors/energie.yaml").context
+    return shared_report("sectors/energie.yaml").context
 
 
 def texts(nodes: Any) -> str:

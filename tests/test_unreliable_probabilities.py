@@ -23,7 +23,7 @@ from techmonitor.report.comparison import diff
 from techmonitor.report.results_data import results_of
 
 from .conftest import ROOT
-from .report_helpers import make_report, render
+from .report_helpers import shared_html, shared_report
 
 CALIBRATION = json.loads((ROOT / "data" / "calibration.json").read_text(encoding="utf-8"))
 
@@ -54,7 +54,7 @@ def test_the_clause_places_the_target_against_the_80_interval(where: str) -> Non
 def test_the_national_report_gives_no_unreliable_probability() -> None:
     assert not kind_reliable("count", {"kinds": {"count": {"reliability": {
         "reliable": False, "reliable_sampling": False}}}})
-    report = make_report("national.yaml")
+    report = shared_report("national.yaml")
     count_kind_reliable = kind_reliable("count", report.context.calibration)
     if count_kind_reliable:
         pytest.skip("the committed calibration finds count probabilities reliable")
@@ -71,7 +71,7 @@ def test_the_national_report_gives_no_unreliable_probability() -> None:
                              target_period=item.target.period)
     fc = direct.forecast(target=item.target.period)
     lo, hi = fmt.count(float(fc["lo80"].iloc[-1])), fmt.count(float(fc["hi80"].iloc[-1]))
-    soup = BeautifulSoup(render(report), "html.parser")
+    soup = BeautifulSoup(shared_html("national.yaml"), "html.parser")
     key = soup.find(id="kernboodschappen").get_text(" ")
     key = " ".join(key.split())
     assert f"het 80%-interval ({lo} tot {hi})" in key
@@ -92,7 +92,7 @@ def test_the_national_report_gives_no_unreliable_probability() -> None:
 
 def test_a_moved_unreliable_probability_is_no_change() -> None:
     """The earlier and this report's results differ by 30 points in one item's probability."""
-    report = make_report("national.yaml")
+    report = shared_report("national.yaml")
     new = results_of(report.context)
     # an item whose probability can move down by 30 points
     item = next(i for i in new["items"]

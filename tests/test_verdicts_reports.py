@@ -20,7 +20,7 @@ from techmonitor.narrative import in_sentence
 from techmonitor.progress import size as size_rule
 from techmonitor.report.results_data import results_of
 
-from .report_helpers import ROOT, make_report, render
+from .report_helpers import ROOT, make_report, render, shared_html, shared_report
 
 REPORTS = ("national.yaml", "regions/zuid-holland.yaml", "sectors/hightech.yaml")
 DIRECTIONAL = re.compile(r"\b(steeg|daalde|stijging|daling|gestegen|gedaald|stijgt|daalt|"
@@ -29,8 +29,8 @@ DIRECTIONAL = re.compile(r"\b(steeg|daalde|stijging|daling|gestegen|gedaald|stij
 
 @lru_cache(maxsize=4)
 def built(params_file: str) -> tuple[BeautifulSoup, dict[str, Any]]:
-    report = make_report(params_file)
-    return BeautifulSoup(render(report), "html.parser"), results_of(report.context)
+    report = shared_report(params_file)
+    return BeautifulSoup(shared_html(params_file), "html.parser"), results_of(report.context)
 
 
 def clauses(soup: BeautifulSoup) -> list[str]:

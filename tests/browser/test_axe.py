@@ -47,7 +47,8 @@ def batch_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _requirements()
     out = tmp_path_factory.mktemp("reports")
     cmd = [str(Path(sys.executable).parent / "techmonitor"), "run", "--project", str(ROOT),
-           "--out", str(out), "--format", "html", "--quiet"]
+           "--out", str(out), "--format", "html", "--quiet",
+           "--workers", "1"]  # one kernel: its fits are shared by the three reports
     for r in REPORTS:
         cmd += ["--only", r]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=900, cwd=ROOT)
