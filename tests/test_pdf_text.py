@@ -48,7 +48,7 @@ def _pages(data: bytes) -> tuple[str, ...]:
 
 @pytest.fixture(scope="module")
 def batch() -> list[Pdf]:
-    """The three reports' PDFs and their appendix, each read back once."""
+    """The reports' PDFs and their appendix, each read back once."""
     out: list[Pdf] = []
     parts: list[AppendixPart] = []
     national = None
