@@ -244,6 +244,27 @@ sources:
         load_sources(folder)
 
 
+
+def test_validate_finds_a_source_without_its_english_name_before_any_report_runs(
+        tmp_path: Path) -> None:
+    """`techmonitor validate` (and the batch's check before it runs reports) reads the
+    source names too, instead of leaving it to every report's kernel to fail."""
+    import shutil
+
+    from techmonitor.datacheck import validate_data
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    assert validate_data(data) == []
+    path = data / "sources.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = next(ln for ln in text.splitlines() if ln.strip().startswith("name_en:"))
+    path.write_text(text.replace(line + "\n", "", 1), encoding="utf-8")
+    problems = validate_data(data)
+    assert len(problems) == 1 and "missing key 'name_en'" in problems[0], problems
+    assert str(path) in problems[0]
+
+
 def test_a_target_quote_without_its_translation_is_refused(tmp_path: Path) -> None:
     folder = _write(tmp_path, "targets.yaml", """\
 targets:

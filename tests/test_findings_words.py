@@ -39,13 +39,13 @@ def test_a_share_above_100_is_said_with_the_indicator_name_and_its_values() -> N
     where, step, reason = finding.row("nl")
     assert "retention_net" not in where and "_" not in where
     assert step == "trend"
-    assert "boven 100%" in reason and "kind=" not in reason
+    assert "buiten het bereik van 0% tot 100%" in reason and "kind=" not in reason
     for period, value in over.items():  # each value above 100, as a Dutch percentage
         year = f"{period[:4]}/'{period[-2:]}"
         # rounded half up, as Statistics Netherlands rounds (106,25 -> 106,3)
         rounded = Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         shown = str(rounded).replace(".", ",") + "%"
-        assert f"{year}: {shown}" in reason, (year, shown, reason)
+        assert f"{year} ({shown})" in reason, (year, shown, reason)
     # the summary the overview reads carries the same words, not the technical line
     lines = report.summary().data["findings"]
     assert finding.line("nl") in lines
@@ -57,5 +57,8 @@ def test_every_step_of_a_finding_has_words(lang: str) -> None:
     from techmonitor.report.context import Finding
 
     for step in ("trend", "target", "status", "delineation", "changes", "analysis"):
-        row = Finding("x", step, "r").row(lang)  # type: ignore[arg-type]
-        assert row[1] and not row[1].startswith("step."), (step, row)
+        where, word, reason = Finding(f"key-of-{step}", step, "r").row(lang)  # type: ignore[arg-type]
+        assert word and not word.startswith("step."), (step, word)
+        # without a label the reader sees what kind of place it is, never the internal key
+        assert where and "key-of" not in where and not where.startswith("where."), where
+        assert reason == "r"

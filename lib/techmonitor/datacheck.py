@@ -33,6 +33,7 @@ def validate_data(data_dir: Path) -> list[str]:
     from techmonitor.measure_progress import load_measure_progress
     from techmonitor.measures import load_measures
     from techmonitor.reference import (
+        check_sources,
         load_regions,
         load_sectors,
         load_targets,
@@ -40,6 +41,10 @@ def validate_data(data_dir: Path) -> list[str]:
 
     data_dir = Path(data_dir)
     problems: list[str] = []
+    try:
+        problems += check_sources(data_dir)
+    except DataValidationError as exc:
+        problems += exc.problems or [str(exc)]
     for loader in (load_sectors, load_regions, load_targets):
         try:
             loader(data_dir)

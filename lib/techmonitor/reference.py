@@ -348,3 +348,22 @@ def load_targets(data_dir: Path) -> list[Target]:
     out: list[Target] = [validate(Target, item, path, f": targets[{i}]")
                          for i, item in enumerate(items)]
     return out
+
+
+def source_name_problems(path: Path, raw: Any) -> list[str]:
+    """Every source of ``sources.yaml`` (already read as ``raw``) without its Dutch or English
+    public name: captions name a source in the report's language, so both are required."""
+    problems = []
+    sources = raw.get("sources") if isinstance(raw, dict) else None
+    for key, body in (sources or {}).items():
+        body = body if isinstance(body, dict) else {}
+        problems += [f"{path}: source {yamlio.short(key)}: missing key {f!r}; add the "
+                     f"{'Dutch' if f.endswith('_nl') else 'English'} public name"
+                     for f in ("name_nl", "name_en") if not str(body.get(f) or "").strip()]
+    return problems
+
+
+def check_sources(data_dir: Path) -> list[str]:
+    """The problems of ``data/sources.yaml`` a report would meet (none when it is absent)."""
+    path = Path(data_dir) / "sources.yaml"
+    return source_name_problems(path, load_yaml(path)) if path.exists() else []

@@ -99,15 +99,20 @@ class Item:
     size: SizeCheck | None = None
     #: a share series with values above 100% (or below 0): each (period, value) outside
     outside: tuple[tuple[str, float], ...] = ()
+    #: the target's own failure when the trend failed too (said after the trend's)
+    target_error: str | None = None
 
     def reason(self, lang: Lang) -> str | None:
         """Why a step failed, in the reader's words where the cause is known (``error`` is
         the technical line for the manifest and the command line)."""
-        if self.outside and all(v > 100 for _, v in self.outside):
-            values = ", ".join(f"{fmt.period(p, lang)}: {fmt.percent(v, 1, lang)}"
-                               for p, v in self.outside)
-            return msg("why.share_outside", lang, values=values)
-        return self.error
+        if not self.outside:
+            return self.error
+        low, high = trends.SHARE_RANGE
+        values = ", ".join(f"{fmt.period(p, lang)} ({fmt.percent(v, 1, lang)})"
+                           for p, v in self.outside)
+        said = msg("why.share_outside", lang, values=values, low=fmt.percent(low, 0, lang),
+                   high=fmt.percent(high, 0, lang))
+        return f"{said}; {self.target_error}" if self.target_error else said
 
     def view(self) -> Item:
         """The same item with its own copy-on-write views of the frames (one per report)."""
@@ -276,7 +281,7 @@ def analyse(
             why = reason_of(exc) + (f"; {target_error}" if target_error else "")
             outside = exc.points if isinstance(exc, ShareOutOfRangeError) else ()
             return Item(ind, level, series, None, target, None, None, why, "trend", size,
-                        outside)
+                        outside, target_error)
         if not size.judgeable:  # shown, but no verdict and no projection (the text says why)
             return Item(ind, level, series, trend, target, None, None, target_error,
                         "target" if target_error else None, size)

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from techmonitor import asof, fmt, periods
+from techmonitor import asof, bilingual, fmt, periods
 from techmonitor.asof import Freshness
 from techmonitor.config import ReportParams
 from techmonitor.errors import DataValidationError, ParameterError
@@ -89,7 +89,9 @@ class Finding:
 
     def row(self, lang: Lang) -> list[str]:
         """Place, step and reason as a reader sees them (the appendix, the overview)."""
-        return [self.label or self.where, msg(f"step.{self.step}", lang),
+        # never the internal key (targets[0], measure m4-…): the label, else what kind of
+        # place it is
+        return [self.label or msg(f"where.{self.step}", lang), msg(f"step.{self.step}", lang),
                 self.said or self.reason]
 
     def line(self, lang: Lang) -> str:
@@ -349,7 +351,8 @@ def build_context(params: ReportParams) -> ReportContext:
         if (t.indicator, t.level) not in shown:
             findings.append(Finding(f"targets[{n}]", "target", msg(
                 "target.unmatched", params.language, indicator=t.indicator, level=t.level)))
-    findings += [Finding(f"measure {r.measure.id}", "status", r.error) for r in rows if r.error]
+    findings += [Finding(f"measure {r.measure.id}", "status", r.error,
+                         bilingual.text(r.measure, "title", lang)) for r in rows if r.error]
     sectors: list[SectorSeries] = []
     if params.kind == "national" and VACANCIES in catalogue:
         for s in sectors_ref.top_sectors:

@@ -255,15 +255,10 @@ def load_sources(data_dir: Path) -> dict[str, SourceInfo]:
 
 def _read_sources_yaml(path: Path) -> dict[str, SourceInfo]:
     raw = yamlio.load_file(path) or {}
+    problems = reference.source_name_problems(path, raw)
     out = {}
-    problems = []
     for key, body in (raw.get("sources") or {}).items():
         body = body or {}
-        # captions name a source in the report's language: both names are required
-        missing = [f for f in ("name_nl", "name_en") if not str(body.get(f) or "").strip()]
-        problems += [f"{path}: source {yamlio.short(key)}: missing key {f!r}; add the "
-                     f"{'Dutch' if f.endswith('_nl') else 'English'} public name"
-                     for f in missing]
         title = " – ".join(str(body[k]) for k in ("publisher", "title") if body.get(k))
         out[str(key)] = SourceInfo(str(key), title, str(body.get("licence", "")),
                                    str(body.get("url", "")), str(body.get("name_nl", "")),

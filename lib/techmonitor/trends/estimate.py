@@ -151,6 +151,9 @@ def year_on_year(series: SeriesData) -> dict[str, Any] | None:
         "pct_change": 100.0 * (v - pv) / pv if pv != 0 else math.nan,
     }
 
+#: the values a share may take (percent): the share model refuses a series outside them
+SHARE_RANGE = (0.0, 100.0)
+
 
 def _no_model(
     kind: str, series: SeriesData, scale: Scale, code: str, reason: str, **kw: Any
@@ -221,9 +224,10 @@ def estimate(
         raise ParameterError(f"kind={kind!r} but the periods are quarters; use kind='quarterly'")
     if kind == "quarterly" and series.n and series.period_kind != "quarter":
         raise ParameterError("kind='quarterly' needs quarter periods such as 2023Q2")
-    if kind == "share" and np.any((series.y < 0) | (series.y > 100)):
+    low, high = SHARE_RANGE
+    if kind == "share" and np.any((series.y < low) | (series.y > high)):
         outside = tuple((str(p), float(v)) for p, v in zip(series.periods, series.y, strict=True)
-                        if not 0 <= v <= 100)
+                        if not low <= v <= high)
         raise ShareOutOfRangeError("kind='share': values must lie between 0 and 100",
                                    [f"period {p}: value {v:g}" for p, v in outside], outside)
 
