@@ -36,6 +36,7 @@ from typing import Any
 
 import pikepdf
 import pytest
+import yaml
 from pypdf import PdfReader
 from techmonitor.batch.shared import shared_once
 from techmonitor.errors import RenderError
@@ -625,11 +626,20 @@ def report_ranges(data: bytes, titles: list[str]) -> list[range]:
 # -- one report ----------------------------------------------------------------------------------
 
 
+def _cover_texts(language: str) -> tuple[str, str]:
+    """The organisation and the appendix line of ``params/base.yaml`` in ``language``, read
+    from the file (not through the code that picks them)."""
+    base = yaml.safe_load((Path(__file__).resolve().parents[1] / "params" / "base.yaml")
+                          .read_text(encoding="utf-8"))
+    suffix = "_en" if language == "en" else ""
+    return base["organisation" + suffix], base["appendix_line" + suffix]
+
+
 def test_report_metadata_and_pdf_ua(one: Built) -> None:
     doc = open_pdf(one.pdf)
     info = doc.docinfo
     assert str(info.Title) == one.title
-    assert str(info.Author) == one.report.params.display_organisation()
+    assert str(info.Author) == _cover_texts(one.language)[0]
     assert str(info.Subject) == one.meta.subject and one.meta.subject
     assert str(info.Keywords) == ", ".join(one.meta.keywords)
     assert str(info.CreationDate) == str(info.ModDate) == "D:20230930120000Z"
@@ -650,9 +660,10 @@ def test_report_pages_cover_toc_and_running_texts(one: Built) -> None:
     period = PERIOD_WORDS[lang]
     assert n >= 4  # cover, contents, at least two pages of content
     cover = texts[0]
-    assert one.report.params.display_appendix_line() in cover
+    organisation, appendix_line = _cover_texts(lang)
+    assert appendix_line in cover
     assert fold(one.title) in cover and period in cover
-    assert one.report.params.display_organisation() in cover
+    assert organisation in cover
     for term, value in one.front["facts"]:
         assert fold(f"{term} {value}") in cover
     assert "pagina" not in cover and "page " not in cover  # no header/footer on the cover

@@ -37,7 +37,9 @@ def _planned(row: MeasureRow, report: Report) -> str:
     what = text(ot, "description", report.lang)
     if ot.value is None:
         return what
-    return f"{fmt.value(ot.value, ot.unit, report.lang, decimals=0)} {what}"
+    # whole amounts without decimals; a share keeps its one decimal (2,5%), never rounded to 3%
+    decimals = 0 if float(ot.value).is_integer() else None
+    return f"{fmt.value(ot.value, ot.unit, report.lang, decimals=decimals)} {what}"
 
 
 def _realised(row: MeasureRow, report: Report) -> str:

@@ -46,8 +46,7 @@ def sectors_blocks(report: Report) -> list[doc.Node]:
         yoy = report.t("none")
         ch = year_earlier(df)  # the same quarter a year earlier, never five rows back
         if ch is not None:
-            yoy = fmt.percent(100 * (ch.value / ch.base_value - 1), 1, lang)
-            yoy = ("+" + yoy) if ch.value > ch.base_value else yoy
+            yoy = fmt.percent(100 * (ch.value / ch.base_value - 1), 1, lang, signed=True)
         rows.append([name, fmt.number(float(last.value), 0, lang),
                      report.fmt_period(str(last.period), "short"), yoy])
     if not panels:
