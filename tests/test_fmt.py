@@ -11,7 +11,6 @@ NB = "\u00a0"
 
 
 def test_numbers_nl_match_report_style_facts() -> None:
-    assert fmt.decimal(1234567.891) == "1.234.567,891"
     assert fmt.number(1234567.891, 3) == "1.234.567,891"
     assert fmt.count(12345.4) == "12.345"
     assert fmt.number(1234.5, 1, lang="en") == "1,234.5"

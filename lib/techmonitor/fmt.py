@@ -97,14 +97,6 @@ def number(x: float, decimals: int = 0, lang: Lang = "nl", grouping: bool = True
     return format_decimal(d, format=_pattern(decimals, grouping), locale=locale_for(lang))
 
 
-def decimal(x: float, lang: Lang = "nl") -> str:
-    """Format a number with babel's default pattern (up to three decimals).
-
-    ``decimal(1234567.891) == "1.234.567,891"``.
-    """
-    return format_decimal(x, locale=locale_for(lang))
-
-
 def count(x: float, lang: Lang = "nl") -> str:
     """Format a count as a whole number with thousands separators: ``12345.4`` → ``12.345``."""
     return number(x, 0, lang)

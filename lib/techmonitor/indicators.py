@@ -20,12 +20,12 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from techmonitor import yamlio
 from techmonitor.errors import DataValidationError
 from techmonitor.messages import Number
-from techmonitor.reference import SectorsRef, read_source_keys
+from techmonitor.reference import SectorsRef, StrictModel, read_source_keys
 
 SERIES_COLUMNS = ["period", "value", "status", "vintage", "source"]
 #: carried beside them where the observations have it: when a value became public (ISO
@@ -38,11 +38,7 @@ def _columns(frame: pd.DataFrame) -> list[str]:
 _STATUS_RANK = {"definitive": 0, "provisional": 1, "illustrative": 2}
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Vintage(_Strict):
+class Vintage(StrictModel):
     """One definition/publication of an indicator; ``label_nl``/``label_en`` name it for
     readers (captions, the sources table), never its code."""
 
@@ -52,7 +48,7 @@ class Vintage(_Strict):
     note: str | None = None
 
 
-class Ratio(_Strict):
+class Ratio(StrictModel):
     """Numerator or denominator of a share; fields override the requested series."""
 
     indicator: str
@@ -60,7 +56,7 @@ class Ratio(_Strict):
     level: str | None = None
 
 
-class Indicator(_Strict):
+class Indicator(StrictModel):
     """One catalogue entry."""
 
     code: str
