@@ -19,7 +19,6 @@ from techmonitor.cache import combined_key
 from techmonitor.errors import TechmonitorError
 from techmonitor.fsutil import atomic_write_bytes
 from techmonitor.messages import msg
-from techmonitor.report.overview import OVERVIEW_ID, overview_section
 
 
 def build_appendix(state: BatchState) -> None:
@@ -87,6 +86,7 @@ def build_appendix(state: BatchState) -> None:
 def _render(state: BatchState, entries: dict[str, dict[str, Any]]) -> bytes:
     """The appendix PDF: the overview first, then each report, shared sections said once."""
     from techmonitor.render.typst import AppendixPart, render_appendix_pdf
+    from techmonitor.report.overview import OVERVIEW_ID, overview_section
     from techmonitor.worker import appendix_meta, documents_of
 
     lang = batch_language(state)

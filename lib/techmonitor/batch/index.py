@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from techmonitor.batch.manifest import BatchState
 from techmonitor.batch.track import batch_track_sentence
 from techmonitor.fsutil import atomic_write_text
 from techmonitor.messages import Lang
-from techmonitor.report.overview import OverviewRow, overview_rows
 from techmonitor.titles import sector_families
+
+if TYPE_CHECKING:  # the overview reads results with the verdict machinery: only when needed
+    from techmonitor.report.overview import OverviewRow
 
 
 def batch_overview(state: BatchState) -> list[OverviewRow]:
@@ -17,6 +19,9 @@ def batch_overview(state: BatchState) -> list[OverviewRow]:
 
     Links go only to files that are there (never one a run removed).
     """
+    # imported here: a no-change rerun keeps the index and never needs the report layer
+    from techmonitor.report.overview import overview_rows
+
     def present(name: str | None) -> str | None:
         return name if name and (state.out_dir / name).is_file() else None
 

@@ -131,15 +131,17 @@ def run_batch(
         for job in jobs:
             if job.report_id not in batch.selected:
                 continue
-            refused = _refused_targets(job, project)
-            if refused is not None:  # this report fails, the others run
-                batch.outcomes[job.report_id] = outcome = batch.store(job, refused)
-                emit({"event": "done", "report": outcome.report, "status": outcome.status,
-                      "title": outcome.title, "error": outcome.error})
-            elif batch.cache_hit(job):
+            # a cached report's targets passed this check when it ran (its key covers params,
+            # data and code), so only reports that will run are checked
+            if batch.cache_hit(job):
                 outcome = ReportOutcome.from_entry(batch.old_entries[job.report_id])
                 outcome.cached = True  # timings stay those of the run that made the outputs
                 batch.outcomes[job.report_id] = outcome
+            elif (refused := _refused_targets(job, project)) is not None:
+                # this report fails, the others run
+                batch.outcomes[job.report_id] = outcome = batch.store(job, refused)
+                emit({"event": "done", "report": outcome.report, "status": outcome.status,
+                      "title": outcome.title, "error": outcome.error})
             else:
                 to_run.append(job)
         emit({"event": "batch_start", "period": the_period, "reports": len(selected),
