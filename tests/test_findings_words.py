@@ -40,6 +40,8 @@ def test_a_share_above_100_is_said_with_the_indicator_name_and_its_values() -> N
     assert "retention_net" not in where and "_" not in where
     assert step == "trend"
     assert "buiten het bereik van 0% tot 100%" in reason and "kind=" not in reason
+    assert reason.count("een trend voor aandelen") == 1, reason  # said once, nothing glued on
+    assert reason.endswith("dus de reeks staat er zonder trend"), reason
     for period, value in over.items():  # each value above 100, as a Dutch percentage
         year = f"{period[:4]}/'{period[-2:]}"
         # rounded half up, as Statistics Netherlands rounds (106,25 -> 106,3)
