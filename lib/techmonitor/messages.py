@@ -108,8 +108,9 @@ def catalogue(lang: Lang) -> Mapping[str, str]:
     return MappingProxyType(texts)
 
 
-def _lang(lang: str) -> Lang:
-    # any language other than English is the default, Dutch (as the reports have always done)
+def as_lang(lang: str) -> Lang:
+    """A language value as a report language: English, or else the default, Dutch (as the
+    reports have always done)."""
     return "en" if lang == "en" else "nl"
 
 
@@ -132,9 +133,9 @@ def text(key: str, lang: str = "nl") -> str:
         If the key is unknown (the message names it).
     """
     try:
-        return catalogue(_lang(lang))[key]
+        return catalogue(as_lang(lang))[key]
     except KeyError:
-        raise MessageError(f"no message {key!r} in the techmonitor catalogue ({_lang(lang)})"
+        raise MessageError(f"no message {key!r} in the techmonitor catalogue ({as_lang(lang)})"
                            ) from None
 
 
@@ -166,10 +167,10 @@ def msg(key: str, lang: str = "nl", /, **values: object) -> str:
     try:
         return template.format(**values)
     except KeyError as exc:
-        raise MessageError(f"message {key!r} ({_lang(lang)}) needs a value for "
+        raise MessageError(f"message {key!r} ({as_lang(lang)}) needs a value for "
                            f"{{{exc.args[0]}}}") from None
     except (IndexError, ValueError) as exc:
-        raise MessageError(f"message {key!r} ({_lang(lang)}) is not a valid template: "
+        raise MessageError(f"message {key!r} ({as_lang(lang)}) is not a valid template: "
                            f"{exc}") from None
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from techmonitor.batch.manifest import BatchState
 from techmonitor.batch.track import batch_track_sentence
 from techmonitor.fsutil import atomic_write_text
-from techmonitor.messages import Lang
+from techmonitor.messages import Lang, as_lang
 from techmonitor.titles import sector_families
 
 if TYPE_CHECKING:  # the overview reads results with the verdict machinery: only when needed
@@ -44,7 +44,7 @@ def batch_overview(state: BatchState) -> list[OverviewRow]:
 
 def batch_language(state: BatchState) -> Lang:
     """The language of the run (every report of a batch has the same)."""
-    return "en" if state.jobs and state.jobs[0].params.language == "en" else "nl"
+    return as_lang(state.jobs[0].params.language if state.jobs else "nl")
 
 
 def write_index(state: BatchState, *, changed: bool) -> None:

@@ -74,7 +74,6 @@ class MeasurePlan:
     planned_output: float | None = None
     budget: float | None = None
     realised: tuple[Realisation, ...] = ()
-    name: str = ""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import Any
 from markupsafe import Markup
 
 from techmonitor import fmt
-from techmonitor.messages import Lang, msg, msg_n
+from techmonitor.messages import Lang, as_lang, msg, msg_n
 from techmonitor.periods import QUARTER_RE
 from techmonitor.render.html import SKIP_TEXT, report_css
 from techmonitor.report.document import SUMMARY_MIMETYPE
@@ -90,7 +90,7 @@ def index_html(period: str, rows: Sequence[OverviewRow], language: str = "nl",
     track
         How often the projections' bands held over the batch (one sentence), if known.
     """
-    lang: Lang = "en" if language == "en" else "nl"
+    lang = as_lang(language)
     when = fmt.quarter(period, lang) if QUARTER_RE.match(period) else period
     title = msg("index.title", lang, when=when)
     failed = sum(r.state == "failed" for r in rows)

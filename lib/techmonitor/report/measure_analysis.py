@@ -98,8 +98,7 @@ def assess(measure: Measure, realised: pd.DataFrame, as_of: str) -> MeasureRow:
         code=measure.id, start=span[0], end=span[1],
         planned_output=measure.output_target.value if measure.output_target else None,
         budget=total_budget(measure),
-        realised=_flows(rows),
-        name=measure.title_nl)
+        realised=_flows(rows))
     try:
         return MeasureRow(measure, progress.assess_measure(plan, as_of), ill,
                           reported=reported)
