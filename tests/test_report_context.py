@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
@@ -122,7 +123,10 @@ def test_a_report_that_changes_its_data_does_not_change_the_next_report(
     for ind in ctx.catalogue.values():  # every cached slice a report can be handed
         for region in (ctx.params.region, zeeland):
             part = store.obs_for(ctx.data_dir, ctx.params.period, (ind.code,), region)
-            part.loc[:, "value"] = -2.0
+            part["value"] = np.full(len(part["value"]), -2.0)  # the caller's own dict
+            fresh = store.obs_for(ctx.data_dir, ctx.params.period, (ind.code,), region)
+            with pytest.raises(ValueError, match="read-only"):
+                fresh["value"][:] = -2.0  # the shared arrays refuse a write
     for item in ctx.items:
         item.series.loc[:, "value"] = -3.0
         if item.band is not None:

@@ -15,6 +15,7 @@ the catalogue's ``vintages`` order is used unless a vintage is asked for explici
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -196,42 +197,98 @@ def _empty() -> pd.DataFrame:
                          for c in SERIES_COLUMNS})
 
 
-def _stored(obs: pd.DataFrame, ind: Indicator, level: str, sector: str, region: str, sex: str,
-            vintage: str | None) -> pd.DataFrame:
-    # plain numpy comparisons: pandas' per-operation overhead dominates on these small slices
-    m = np.ones(len(obs), dtype=bool)
+#: observations, or a series while it is assembled, as one numpy array per column. Series are
+#: selected hundreds of times per report from a few hundred rows each; pandas' per-operation
+#: overhead on such small frames was two thirds of a report's analysis, so selection works on
+#: arrays and builds one frame at the end.
+Arrays = dict[str, np.ndarray]
+
+
+def arrays_of(obs: pd.DataFrame) -> Arrays:
+    """The columns of ``obs`` as numpy arrays (text as object arrays), for
+    :func:`series_arrays`."""
+    return {str(c): obs[c].to_numpy(dtype=object) if pd.api.types.is_string_dtype(obs[c])
+            else obs[c].to_numpy() for c in obs.columns}
+
+
+def _stored(obs: Arrays, ind: Indicator, level: str, sector: str, region: str, sex: str,
+            vintage: str | None) -> Arrays | None:
+    m = np.ones(len(obs["indicator"]), dtype=bool)
     for col, want in (("indicator", ind.code), ("level", level), ("sector", sector),
                       ("region", region), ("sex", sex)):
-        m &= obs[col].to_numpy() == want
-    rows = obs[m]
-    v = _pick_vintage(ind, set(rows["vintage"]), vintage)
-    return rows[rows["vintage"] == v][_columns(rows)] if v else _empty()
-
-
-def _sector_sum(obs: pd.DataFrame, ind: Indicator, level: str, sector: str, region: str,
-                sex: str, vintage: str | None, sectors_ref: SectorsRef) -> pd.DataFrame:
-    spec = sectors_ref.get(sector).vacancies
-    base = obs[(obs["indicator"] == ind.code) & (obs["level"] == level)
-               & (obs["region"] == region) & (obs["sex"] == sex)]
-    candidates = {v for v in base["vintage"].unique() if v in spec}
-    v = _pick_vintage(ind, candidates, vintage)
+        m &= obs[col] == want
+    idx = np.flatnonzero(m)
+    v = _pick_vintage(ind, set(obs["vintage"][idx]), vintage)
     if v is None:
-        return _empty()
+        return None
+    idx = idx[obs["vintage"][idx] == v]
+    return {c: obs[c][idx] for c in _names(obs)} if len(idx) else None
+
+
+def _names(cols: Arrays | pd.DataFrame) -> list[str]:
+    return SERIES_COLUMNS + ([PUBLISHED] if PUBLISHED in cols else [])
+
+
+def _sector_sum(obs: Arrays, ind: Indicator, level: str, sector: str, region: str,
+                sex: str, vintage: str | None, sectors_ref: SectorsRef) -> Arrays | None:
+    spec = sectors_ref.get(sector).vacancies
+    m = np.ones(len(obs["indicator"]), dtype=bool)
+    for col, want in (("indicator", ind.code), ("level", level), ("region", region),
+                      ("sex", sex)):
+        m &= obs[col] == want
+    base = np.flatnonzero(m)
+    v = _pick_vintage(ind, {x for x in obs["vintage"][base] if x in spec}, vintage)
+    if v is None:
+        return None
     codes = spec[v]
-    rows = base[(base["vintage"] == v) & base["sector"].isin(codes)]
-    g = rows.groupby("period")
-    out = pd.DataFrame({
-        "value": g["value"].sum(),
-        "n": g["sector"].nunique(),
-        "status": g["status"].agg(_worst),
-        "source": g["source"].first(),
-        # a sum is known once its last part was published
-        **({PUBLISHED: g[PUBLISHED].max()} if PUBLISHED in rows.columns else {}),
-    }).reset_index()
+    wanted = set(codes)
+    idx = [i for i in base if obs["vintage"][i] == v and obs["sector"][i] in wanted]
+    groups: dict[str, list[int]] = {}
+    for i in idx:
+        groups.setdefault(str(obs["period"][i]), []).append(i)
     # A period where one of the sector's SBI codes is missing would understate the sum.
-    out = out[out["n"] == len(codes)].drop(columns="n")
-    out["vintage"] = v
-    return out[_columns(out)]
+    done = sorted(p for p, rows in groups.items()
+                  if len({obs["sector"][i] for i in rows}) == len(codes))
+    if not done:
+        return None
+    out: Arrays = {
+        "period": np.array(done, dtype=object),
+        "value": np.array([np.nansum(obs["value"][groups[p]]) for p in done], dtype=float),
+        "status": np.array([_worst(obs["status"][groups[p]]) for p in done], dtype=object),
+        "vintage": np.array([v] * len(done), dtype=object),
+        "source": np.array([obs["source"][groups[p][0]] for p in done], dtype=object),
+    }
+    if PUBLISHED in obs:
+        # a sum is known once its last part was published
+        out[PUBLISHED] = np.array([max(obs[PUBLISHED][groups[p]]) for p in done], dtype=object)
+    return out
+
+
+def _share(num: Arrays, den: Arrays) -> Arrays | None:
+    """Numerator over denominator in percent, per period both have (a positive denominator);
+    in the numerator's order, as an inner join on the period."""
+    where: dict[str, list[int]] = {}
+    for j, p in enumerate(den["period"]):
+        where.setdefault(p, []).append(j)
+    pairs = [(i, j) for i, p in enumerate(num["period"]) for j in where.get(p, ())]
+    if not pairs:
+        return None
+    pairs = [(i, j) for i, j in pairs if den["value"][j] > 0]
+    ii = np.array([i for i, _ in pairs], dtype=int)
+    jj = np.array([j for _, j in pairs], dtype=int)
+    out: Arrays = {
+        "period": num["period"][ii],
+        "value": 100.0 * num["value"][ii] / den["value"][jj],
+        "status": np.array([_worst((num["status"][i], den["status"][j])) for i, j in pairs],
+                           dtype=object),
+        "vintage": num["vintage"][ii],
+        "source": num["source"][ii],
+    }
+    if PUBLISHED in num and PUBLISHED in den:
+        # a share is known once both its counts were published
+        out[PUBLISHED] = np.array([max(str(num[PUBLISHED][i]), str(den[PUBLISHED][j]))
+                                   for i, j in pairs], dtype=object)
+    return out
 
 
 def series_for(
@@ -276,49 +333,69 @@ def series_for(
     KeyError
         Unknown indicator code (message lists close codes).
     """
-    from techmonitor import periods
+    return series_frame(series_arrays(obs, catalogue, indicator, level=level, sector=sector,
+                                      region=region, sex=sex, sectors_ref=sectors_ref,
+                                      vintage=vintage))
 
+
+def series_arrays(
+    obs: pd.DataFrame | Arrays,
+    catalogue: dict[str, Indicator],
+    indicator: str,
+    *,
+    level: str = "all",
+    sector: str = "all",
+    region: str = "NL",
+    sex: str = "all",
+    sectors_ref: SectorsRef | None = None,
+    vintage: str | None = None,
+) -> Arrays | None:
+    """:func:`series_for` as arrays (None when the series is empty): for a caller that
+    compares several candidate series and builds a frame of one (:func:`series_frame`)."""
     if indicator not in catalogue:
         close = [c for c in catalogue if indicator.split("_")[0] in c][:5]
         raise KeyError(f"unknown indicator {indicator!r}; did you mean {close}?")
+    cols = obs if isinstance(obs, dict) else arrays_of(obs)
+    out = _series(cols, catalogue, indicator, level, sector, region, sex, sectors_ref, vintage)
+    if out is None or not len(out["period"]):
+        return None
+    order = np.argsort([_sort_key(p) for p in out["period"]], kind="stable")
+    return {c: out[c][order] for c in _names(out)}
+
+
+def series_frame(series: Arrays | None) -> pd.DataFrame:
+    """The frame of a series from :func:`series_arrays` (the empty series when None)."""
+    return _empty() if series is None else pd.DataFrame(series)
+
+
+@cache
+def _sort_key(code: str) -> float:
+    from techmonitor import periods
+
+    return periods.sort_key(code)
+
+
+def _series(obs: Arrays, catalogue: dict[str, Indicator], indicator: str, level: str,
+            sector: str, region: str, sex: str, sectors_ref: SectorsRef | None,
+            vintage: str | None) -> Arrays | None:
     ind = catalogue[indicator]
-    if ind.derived:
-        assert ind.numerator is not None and ind.denominator is not None
-        # Numerator and denominator must share one vintage (one definition): try the
-        # numerator's vintages in catalogue order and keep the first with common periods.
-        candidates = [vintage] if vintage else list(catalogue[ind.numerator.indicator].vintages)
-        j = pd.DataFrame()
-        for cand in candidates:
-            num, den = (
-                series_for(obs, catalogue, part.indicator, level=part.level or level,
-                           sector=sector, region=region, sex=part.sex or sex,
-                           sectors_ref=sectors_ref, vintage=cand)
-                for part in (ind.numerator, ind.denominator)
-            )
-            j = num.merge(den, on="period", suffixes=("_n", "_d"))
-            if not j.empty:
-                break
-        if j.empty:
-            return _empty()
-        j = j[j["value_d"] > 0]
-        out = pd.DataFrame({
-            "period": j["period"],
-            "value": 100.0 * j["value_n"] / j["value_d"],
-            "status": [_worst((a, b)) for a, b in
-                       zip(j["status_n"], j["status_d"], strict=True)],
-            "vintage": j["vintage_n"],
-            "source": j["source_n"],
-        })
-        if f"{PUBLISHED}_n" in j.columns and f"{PUBLISHED}_d" in j.columns:
-            # a share is known once both its counts were published
-            out[PUBLISHED] = np.maximum(j[f"{PUBLISHED}_n"].astype(str).to_numpy(),
-                                        j[f"{PUBLISHED}_d"].astype(str).to_numpy())
-    else:
+    if not ind.derived:
         out = _stored(obs, ind, level, sector, region, sex, vintage)
-        if out.empty and sectors_ref is not None and sector in sectors_ref.slugs:
-            if ind.aggregation == "sum":
-                out = _sector_sum(obs, ind, level, sector, region, sex, vintage, sectors_ref)
-    if out.empty:
-        return _empty()
-    order = out["period"].map(periods.sort_key).to_numpy().argsort(kind="stable")
-    return out.iloc[order].reset_index(drop=True)[_columns(out)]
+        if (out is None and sectors_ref is not None and sector in sectors_ref.slugs
+                and ind.aggregation == "sum"):
+            out = _sector_sum(obs, ind, level, sector, region, sex, vintage, sectors_ref)
+        return out
+    assert ind.numerator is not None and ind.denominator is not None
+    # Numerator and denominator must share one vintage (one definition): try the
+    # numerator's vintages in catalogue order and keep the first with common periods.
+    for cand in [vintage] if vintage else list(catalogue[ind.numerator.indicator].vintages):
+        num, den = (
+            _series(obs, catalogue, part.indicator, part.level or level, sector, region,
+                    part.sex or sex, sectors_ref, cand)
+            for part in (ind.numerator, ind.denominator)
+        )
+        if num is not None and den is not None:
+            out = _share(num, den)
+            if out is not None:
+                return out
+    return None

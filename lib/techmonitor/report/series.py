@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from techmonitor import periods
 from techmonitor.config import ReportParams
-from techmonitor.indicators import Indicator, series_for
+from techmonitor.indicators import Arrays, Indicator, series_arrays, series_frame
 from techmonitor.reference import SectorsRef
 from techmonitor.report import store
 
@@ -63,21 +64,21 @@ def select(data_dir: Path, params: ReportParams, catalogue: Mapping[str, Indicat
     obs = store.obs_for(data_dir, params.period, codes_of(ind), params.region,
                         params.as_of_date)
 
-    def one(v: str | None) -> pd.DataFrame:
-        return series_for(obs, dict(catalogue), ind.code, level=level, sector=params.sector,
-                          region=params.region, sex=sex, sectors_ref=sectors_ref, vintage=v)
+    def one(v: str | None) -> Arrays | None:
+        return series_arrays(obs, dict(catalogue), ind.code, level=level, sector=params.sector,
+                             region=params.region, sex=sex, sectors_ref=sectors_ref, vintage=v)
 
     if vintage is not None:
-        return one(vintage)
+        return series_frame(one(vintage))
     stored = ind.numerator.indicator if ind.numerator is not None else ind.code
-    rows = obs[obs["indicator"].to_numpy() == stored]
-    present = set(rows["vintage"])
+    rows = np.flatnonzero(obs["indicator"] == stored)
+    present = set(obs["vintage"][rows])
     order = [v for v in catalogue[stored].vintages if v in present]
     order += sorted(present - set(order))
     if len(order) <= 1:
-        return one(None)
-    published = dict(zip(zip(rows["source"], rows["vintage"], rows["period"], strict=True),
-                         rows["published"], strict=True))
+        return series_frame(one(None))
+    published = dict(zip(zip(obs["source"][rows], obs["vintage"][rows], obs["period"][rows],
+                             strict=True), obs["published"][rows], strict=True))
     best = one(order[0])
     best_date = newest_publication(best, published)
     kind = period_kinds(best)
@@ -88,17 +89,21 @@ def select(data_dir: Path, params: ReportParams, catalogue: Mapping[str, Indicat
         # a quarterly vintage beside yearly ones is another series, not a newer edition
         if date > best_date and (not kind or period_kinds(series) == kind):
             best, best_date = series, date
-    return best
+    return series_frame(best)
 
 
-def period_kinds(series: pd.DataFrame) -> frozenset[str]:
+def period_kinds(series: Arrays | None) -> frozenset[str]:
     """The kinds of period (year, school_year, quarter) of a series."""
-    return frozenset(periods.period_kind(str(p)) for p in series["period"].unique())
+    if series is None:
+        return frozenset()
+    return frozenset(periods.period_kind(str(p)) for p in set(series["period"]))
 
 
-def newest_publication(series: pd.DataFrame,
+def newest_publication(series: Arrays | None,
                        published: Mapping[tuple[str, str, str], str]) -> str:
     """The newest publication date (ISO) of a selected series' rows ("" when empty)."""
+    if series is None:
+        return ""
     dates = [published.get((str(s), str(v), str(p)), "")
              for s, v, p in zip(series["source"], series["vintage"], series["period"],
                                 strict=True)]

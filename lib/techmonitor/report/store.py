@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from techmonitor import (
@@ -128,9 +129,9 @@ def obs_until(data_dir: Path, quarter: str, as_of: dt.date | None = None) -> pd.
 
 
 def obs_for(data_dir: Path, quarter: str, codes: tuple[str, ...],
-            region: str | None = None, as_of: dt.date | None = None) -> pd.DataFrame:
+            region: str | None = None, as_of: dt.date | None = None) -> indicators.Arrays:
     """The rows of ``codes`` (and of ``region`` when given) only, as :func:`obs_until` keeps
-    them.
+    them, as read-only arrays (:func:`techmonitor.indicators.series_arrays` reads them).
 
     A series of a report lies in one region, so selecting from a few hundred rows of one
     indicator and region, split once per process, instead of the whole table makes each
@@ -138,23 +139,32 @@ def obs_for(data_dir: Path, quarter: str, codes: tuple[str, ...],
     """
     day = as_of or asof.as_of_for(quarter)
 
-    def split() -> dict[tuple[str, str], pd.DataFrame]:
+    def split() -> dict[tuple[str, str], indicators.Arrays]:
         obs = obs_until(data_dir, quarter, day)
-        return {(str(k[0]), str(k[1])): g.reset_index(drop=True)
-                for k, g in obs.groupby(["indicator", "region"], sort=False)}
+        whole = indicators.arrays_of(obs)
+        groups = obs.groupby(["indicator", "region"], sort=False).indices
+        parts = {(str(k[0]), str(k[1])): _frozen({c: a[rows] for c, a in whole.items()})
+                 for k, rows in groups.items()}
+        parts[("", "")] = _frozen({c: a[:0].copy() for c, a in whole.items()})
+        return parts
 
     parts = _raw(f"obs-split-{quarter}-{day.isoformat()}", data_dir / "observations.csv",
                  split)
     # a share whose numerator and denominator are the same indicator (women's share of the
     # technical inflow) names it twice: take each indicator's rows once
     wanted = dict.fromkeys(codes)
-    frames = [f for (code, reg), f in parts.items()
+    chosen = [a for (code, reg), a in parts.items()
               if code in wanted and (region is None or reg == region)]
-    if not frames:
-        return obs_until(data_dir, quarter, day).iloc[0:0]
-    if len(frames) == 1:
-        return frames[0].copy(deep=False)  # copy-on-write view, as :func:`cached` gives
-    return pd.concat(frames, ignore_index=True)
+    if len(chosen) <= 1:
+        return dict(chosen[0] if chosen else parts[("", "")])  # the arrays stay read-only
+    return _frozen({c: np.concatenate([a[c] for a in chosen]) for c in chosen[0]})
+
+
+def _frozen(arrays: indicators.Arrays) -> indicators.Arrays:
+    """Arrays no caller can write to: they are shared by every report in this process."""
+    for a in arrays.values():
+        a.flags.writeable = False
+    return arrays
 
 
 def load_catalogue(data_dir: Path) -> dict[str, indicators.Indicator]:
