@@ -245,7 +245,7 @@ def _sector_sum(obs: Arrays, ind: Indicator, level: str, sector: str, region: st
     idx = [i for i in base if obs["vintage"][i] == v and obs["sector"][i] in wanted]
     groups: dict[str, list[int]] = {}
     for i in idx:
-        groups.setdefault(str(obs["period"][i]), []).append(i)
+        groups.setdefault(str(obs["period"][i]), []).append(int(i))
     # A period where one of the sector's SBI codes is missing would understate the sum.
     done = sorted(p for p, rows in groups.items()
                   if len({obs["sector"][i] for i in rows}) == len(codes))
