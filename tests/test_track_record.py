@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from numpy.testing import assert_allclose
 from techmonitor.progress.track import (
     NoPastProjection,
@@ -66,3 +67,38 @@ def test_coverage_counts_per_kind_by_hand() -> None:
     assert (c.n, c.inside80, c.inside95) == (3, 1, 2)
     assert_allclose([c.share80, c.share95], [1 / 3, 2 / 3])
     assert cov["share"].share80 == 1.0
+
+
+def test_record_looks_back_until_something_came_in_and_fits_only_there(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from techmonitor.report import track_record
+
+    # 2010-2018 published in the June after each year; 2019 published 2020-06-30
+    series = frame([*LINE, 1450.0])
+    series["published"] = [f"{int(p) + 1}-06-30" for p in series["period"]]
+    fits: list[int] = []
+    real = track_record.fit_past_projection
+
+    def counted(then: pd.DataFrame, now: pd.DataFrame, kind: str) -> object:
+        fits.append(len(then))
+        return real(then, now, kind)
+
+    monkeypatch.setattr(track_record, "fit_past_projection", counted)
+    as_of = dt.date(2022, 3, 31)  # a year back: 2021-03-31, all of 2010-2019 was known
+    back = [track_record.as_known_a_year_before(as_of, y) for y in (1.0, 2.0, 3.0)]
+    rec = track_record.record("k", "inflow_tech", ("n", "n"), "count", series, "national:NL",
+                              back)
+    # two years back (2020-03-31) 2019 was not yet published: that is the comparison
+    assert rec.known_then == "2018"
+    assert rec.projection is not None and rec.projection.period == "2019"
+    assert fits == [9]  # one fit, on the nine rows known then; the first lookback unfitted
+    # known in full at every lookback: the reason says so, and nothing is fitted
+    fits.clear()
+    stale = track_record.record("k", "inflow_tech", ("n", "n"), "count", series,
+                                "national:NL", [track_record.as_known_a_year_before(
+                                    dt.date(2023, 3, 31), y) for y in (1.0, 2.0)])
+    assert fits == [] and stale.projection is None and stale.known_then == "2019"
+    assert isinstance(stale.result, NoPastProjection)
+    assert stale.result.reason == "nothing published after 2019 since"

@@ -83,6 +83,12 @@ class NoPastProjection:
     reason: str
 
 
+def nothing_since(origin: str) -> NoPastProjection:
+    """Why there is no comparison when nothing was published after ``origin``, the newest
+    period known then."""
+    return NoPastProjection(f"nothing published after {origin} since")
+
+
 def past_projection(
     known_then: pd.DataFrame,
     known_now: pd.DataFrame,
@@ -129,7 +135,7 @@ def past_projection(
     newer = [p for p in map(str, now["period"]) if p not in set(res.data.periods)
              and _after(p, res)]
     if not newer:
-        return NoPastProjection(f"nothing published after {origin} since")
+        return nothing_since(origin)
     period = max(newer, key=lambda p: _t(p))
     try:
         fc = res.forecast(target=period)

@@ -22,7 +22,13 @@ import pandas as pd
 
 from techmonitor import bilingual
 from techmonitor.asof import as_known_at
-from techmonitor.progress.track import Coverage, NoPastProjection, PastProjection, coverage
+from techmonitor.progress.track import (
+    Coverage,
+    NoPastProjection,
+    PastProjection,
+    coverage,
+    nothing_since,
+)
 from techmonitor.progress.track import past_projection as fit_past_projection
 
 if TYPE_CHECKING:
@@ -108,6 +114,12 @@ def record(key: str, indicator: str, names: tuple[str, str], kind: str, series: 
     for pick in choices:
         then = pick(series)
         known = str(then["period"].iloc[-1]) if len(then) else None
+        if known is not None and len(then) == len(series):
+            # every row was known then (``then`` is a selection of ``series``): nothing came
+            # in since to compare with, which a fit could only confirm; look further back
+            out = TrackRecord(key, indicator, names[0], names[1], kind, where, known,
+                              nothing_since(known))
+            continue
         out = TrackRecord(key, indicator, names[0], names[1], kind, where, known,
                           fit_past_projection(then, series, kind))
         if out.projection is not None:
