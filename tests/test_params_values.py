@@ -112,8 +112,14 @@ def test_run_fails_the_report_whose_target_breaks_the_rules(params_project: Path
     out = tmp_path / "out"
     code = main(["run", "--project", str(params_project), "--out", str(out), "--period", "2023Q3",
                  "--only", "region:utrecht", "--only", "region:zeeland", "--format", "html",
-                 "--quiet"])
+                 "--quiet", "--log-json", str(tmp_path / "events.jsonl")])
     assert code == 1
+    events = [json.loads(line) for line in
+              (tmp_path / "events.jsonl").read_text(encoding="utf-8").splitlines()]
+    start = next(e for e in events if e["event"] == "batch_start")
+    # the refused report is neither run nor announced as unchanged
+    assert (start["to_run"], start["cached"]) == (1, 0)
+    assert not [e for e in events if e["event"] == "cached"]
     manifest = json.loads((out / "2023Q3" / "manifest.json").read_text(encoding="utf-8"))
     by_report = {r["report"]: r for r in manifest["reports"]}
     failed = by_report["region-utrecht"]

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, ValidationError, field_validator
 
-from techmonitor import yamlio
+from techmonitor import periods, yamlio
 from techmonitor.errors import DataValidationError
 from techmonitor.messages import Number
 from techmonitor.reference import SectorsRef, StrictModel, read_source_keys
@@ -368,11 +368,7 @@ def series_frame(series: Arrays | None) -> pd.DataFrame:
     return _empty() if series is None else pd.DataFrame(series)
 
 
-@cache
-def _sort_key(code: str) -> float:
-    from techmonitor import periods
-
-    return periods.sort_key(code)
+_sort_key = cache(periods.sort_key)  # a few hundred distinct codes, sorted thousands of times
 
 
 def _series(obs: Arrays, catalogue: dict[str, Indicator], indicator: str, level: str,

@@ -127,31 +127,49 @@ def run_batch(
         for rid in removed:
             emit({"event": "removed", "report": rid})
         by_id = {j.report_id: j for j in jobs}
-        to_run: list[Job] = []
+        pending: list[Job] = []
         for job in jobs:
             if job.report_id not in batch.selected:
                 continue
-            # a cached report's targets passed this check when it ran (its key covers params,
-            # data and code), so only reports that will run are checked
             if batch.cache_hit(job):
                 outcome = ReportOutcome.from_entry(batch.old_entries[job.report_id])
                 outcome.cached = True  # timings stay those of the run that made the outputs
                 batch.outcomes[job.report_id] = outcome
-            elif (refused := _refused_targets(job, project)) is not None:
-                # this report fails, the others run
-                batch.outcomes[job.report_id] = outcome = batch.store(job, refused)
-                emit({"event": "done", "report": outcome.report, "status": outcome.status,
-                      "title": outcome.title, "error": outcome.error})
             else:
-                to_run.append(job)
-        emit({"event": "batch_start", "period": the_period, "reports": len(selected),
-              "to_run": len(to_run), "cached": len(selected) - len(to_run),
-              "out_dir": str(out_dir)})
-        for rid, outcome in batch.outcomes.items():
-            emit({"event": "cached", "report": rid, "title": outcome.title})
-            if on_done:
-                on_done(outcome)
-        executor = _execute(batch, to_run, by_id, options, emit, on_done) if to_run else None
+                pending.append(job)
+        # workers and their kernels warm up while the targets and the data are checked
+        started = _start(batch, len(pending), options) if pending else None
+        try:
+            to_run: list[Job] = []
+            for job in pending:
+                # a cached report's targets passed this check when it ran (its key covers
+                # params, data and code), so only reports that will run are checked
+                if (refused := _refused_targets(job, project)) is not None:
+                    # this report fails, the others run
+                    batch.outcomes[job.report_id] = outcome = batch.store(job, refused)
+                    emit({"event": "done", "report": outcome.report,
+                          "status": outcome.status, "title": outcome.title,
+                          "error": outcome.error})
+                else:
+                    to_run.append(job)
+            emit({"event": "batch_start", "period": the_period, "reports": len(selected),
+                  "to_run": len(to_run),
+                  "cached": sum(o.cached for o in batch.outcomes.values()),
+                  "out_dir": str(out_dir)})
+            for rid, outcome in batch.outcomes.items():
+                if outcome.cached:
+                    emit({"event": "cached", "report": rid, "title": outcome.title})
+                if on_done:
+                    on_done(outcome)
+            executor = None
+            if started is not None and to_run:
+                executor = _execute(batch, started, to_run, by_id, emit, on_done)
+            elif started is not None:
+                started.abort()  # every pending report was refused: nothing to run
+        except BaseException:
+            if started is not None:
+                started.abort()
+            raise
         try:
             changed = bool(to_run or removed) or batch.old.get("complete") is not True
             before = {k: batch.appendix.get(k) for k in ("status", "key", "file")}
@@ -191,19 +209,14 @@ def _refused_targets(job: Job, project: Path) -> TaskResult | None:
                       error="; ".join(problems), stage="params")
 
 
-def _execute(batch: BatchState, to_run: list[Job], by_id: dict[str, Job], options: RunOptions,
-             emit: EventHandler, on_done: Callable[[ReportOutcome], None] | None) -> Any:
-    """Run ``to_run`` on the chosen executor, storing each result as it arrives.
-
-    Returns the executor, whose workers are finishing; the caller closes it. On any error
-    (also Ctrl-C) the executor is aborted here: kernels killed, workers stopped.
-    """
+def _start(batch: BatchState, count: int, options: RunOptions) -> _Closing:
+    """The chosen executor for ``count`` reports, its workers starting (local executor)."""
     from techmonitor.executors.local import scratch_dir
     from techmonitor.worker import default_warm_code
 
     workers = default_workers() if options.workers is None else max(0, options.workers)
     if options.executor == "local" and workers:
-        workers = min(workers, len(to_run))
+        workers = min(workers, count)
     settings = WorkerSettings(
         project=batch.project, formats=options.formats, warm_imports=options.warm_imports,
         warm_code=default_warm_code(batch.project) if options.warm_data else "",
@@ -211,42 +224,50 @@ def _execute(batch: BatchState, to_run: list[Job], by_id: dict[str, Job], option
     scratch = scratch_dir()
     batch.executor_info = {"kind": options.executor, "workers": workers,
                            "scheduler": options.scheduler}
-    executor = _make_executor(options, settings, workers, scratch)
-    try:
-        if hasattr(executor, "start"):
-            executor.start(len(to_run))  # workers warm up while the data is validated
-        if not batch.data_validated:
-            validate = options.validate or _default_validator
-            problems = validate(batch.project / "data")
-            if problems:
-                raise DataValidationError(
-                    f"{len(problems)} problem(s) in {batch.project / 'data'}; "
-                    "no report was run", problems)
-            batch.data_validated = True
-        tasks = [Task(index=i, job=job, key=batch.keys[job.report_id])
-                 for i, job in enumerate(to_run)]
-        index_job = dict(enumerate(to_run))
-        for event in executor.run(tasks):
-            if event.kind == "ready":
-                emit({"event": "worker_ready", "worker": event.worker,
-                      "seconds": event.seconds})
-            elif event.kind == "start" and event.index is not None:
-                emit({"event": "start", "report": index_job[event.index].report_id,
-                      "worker": event.worker})
-            elif event.kind == "done" and event.result is not None:
-                job = by_id[event.result.report]
-                outcome = batch.store(job, event.result)
-                emit({"event": "done", "report": outcome.report, "status": outcome.status,
-                      "title": outcome.title, "timings": outcome.timings,
-                      "error": outcome.error, "cell": outcome.cell, "worker": event.worker})
-                if on_done:
-                    on_done(outcome)
-    except BaseException:
-        abort = getattr(executor, "abort", executor.close)
-        abort()
-        shutil.rmtree(scratch, ignore_errors=True)
-        raise
-    return _Closing(executor, scratch)
+    started = _Closing(_make_executor(options, settings, workers, scratch), scratch)
+    if hasattr(started.executor, "start"):
+        try:
+            started.executor.start(count)
+        except BaseException:
+            started.abort()
+            raise
+    return started
+
+
+def _execute(batch: BatchState, started: _Closing, to_run: list[Job], by_id: dict[str, Job],
+             emit: EventHandler, on_done: Callable[[ReportOutcome], None] | None) -> _Closing:
+    """Run ``to_run`` on the started executor, storing each result as it arrives.
+
+    Returns the executor, whose workers are finishing; the caller closes it. On any error
+    (also Ctrl-C) the caller aborts it: kernels killed, workers stopped.
+    """
+    if not batch.data_validated:
+        validate = batch.options.validate or _default_validator
+        problems = validate(batch.project / "data")
+        if problems:
+            raise DataValidationError(
+                f"{len(problems)} problem(s) in {batch.project / 'data'}; "
+                "no report was run", problems)
+        batch.data_validated = True
+    tasks = [Task(index=i, job=job, key=batch.keys[job.report_id])
+             for i, job in enumerate(to_run)]
+    index_job = dict(enumerate(to_run))
+    for event in started.executor.run(tasks):
+        if event.kind == "ready":
+            emit({"event": "worker_ready", "worker": event.worker,
+                  "seconds": event.seconds})
+        elif event.kind == "start" and event.index is not None:
+            emit({"event": "start", "report": index_job[event.index].report_id,
+                  "worker": event.worker})
+        elif event.kind == "done" and event.result is not None:
+            job = by_id[event.result.report]
+            outcome = batch.store(job, event.result)
+            emit({"event": "done", "report": outcome.report, "status": outcome.status,
+                  "title": outcome.title, "timings": outcome.timings,
+                  "error": outcome.error, "cell": outcome.cell, "worker": event.worker})
+            if on_done:
+                on_done(outcome)
+    return started
 
 
 class _Closing:
@@ -259,5 +280,12 @@ class _Closing:
     def close(self) -> None:
         try:
             self.executor.close()
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def abort(self) -> None:
+        """Kill kernels and stop workers at once (an error or Ctrl-C), then remove scratch."""
+        try:
+            getattr(self.executor, "abort", self.executor.close)()
         finally:
             shutil.rmtree(self.scratch, ignore_errors=True)
