@@ -26,7 +26,7 @@ def test_cumulative_figures_become_flows_in_time_order() -> None:
 
 
 def test_relative_target_takes_its_baseline_from_the_series() -> None:
-    from techmonitor.report.analysis import RelativeTarget
+    from techmonitor.report.targetspec import RelativeTarget
 
     series = pd.DataFrame({"period": ["2015/16", "2016/17"], "value": [200.0, 210.0]})
     spec = RelativeTarget(15, "2025/26", "2015/16", "illustrative", True).resolve(series)

@@ -19,10 +19,11 @@ import yaml
 from techmonitor import narrative, progress
 from techmonitor.messages import msg
 from techmonitor.report import store
-from techmonitor.report.analysis import Item, TargetSpec, analyse, trend_word
+from techmonitor.report.analysis import Item, analyse, trend_word
 from techmonitor.report.goal_verdicts import goal_verdict, share_of_all
 from techmonitor.report.intro import status_of
 from techmonitor.report.sector_delineation import sector_delineation
+from techmonitor.report.targetspec import TargetSpec
 
 from .report_helpers import ROOT
 

@@ -10,8 +10,6 @@ ordinary document node, so it is laid out in house style in the HTML and the PDF
 from __future__ import annotations
 
 import copy
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,8 +21,7 @@ from techmonitor.errors import ParameterError, TechmonitorError
 from techmonitor.report import document as doc
 from techmonitor.report import goals, store
 from techmonitor.report.analysis import Item, fit, projection_band
-from techmonitor.report.context import with_sbi
-from techmonitor.report.series import select
+from techmonitor.report.series import select, with_sbi
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -214,13 +211,6 @@ def chart(fig: Figure, *, alt: str, caption: str, source: str, salt: str) -> doc
     return doc.Figure(chartstyle.to_svg(fig, salt), alt, caption, source)
 
 
-def slug_of(text: str) -> str:
-    """An anchor from a title: ``Één twee`` → ``een-twee`` (accents dropped, not letters)."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
-    return slug or "sectie"
-
-
 def block(ctx: ReportContext, value: Any, salt: str) -> doc.Node:
     """One block of an author's section: text, a document node, a figure or a table.
 
@@ -286,7 +276,7 @@ def section(ctx: ReportContext, title: str, blocks: Iterable[Any], index: int) -
     """
     if not isinstance(title, str) or not title.strip():
         raise ParameterError("section: give a title (the section's heading)")
-    slug = slug_of(title)
+    slug = doc.slug_of(title)
     sid = slug if slug.startswith(OWN_PREFIX) else f"{OWN_PREFIX}{slug}"  # "Eigen analyse: …"
     children = [block(ctx, b, f"{ctx.params.report_id}-{sid}-{i}-{index}")
                 for i, b in enumerate(blocks)]

@@ -15,10 +15,9 @@ from pathlib import Path
 from techmonitor.config import ReportParams
 from techmonitor.errors import TechmonitorError
 from techmonitor.report import store
-from techmonitor.report.analysis import RelativeTarget, levels_for
-from techmonitor.report.context import with_sbi
 from techmonitor.report.own_analysis import check_analysis_file
-from techmonitor.report.series import select
+from techmonitor.report.series import levels_for, select, with_sbi
+from techmonitor.report.targetspec import RelativeTarget
 from techmonitor.values import target_problems as value_problems
 
 

@@ -29,13 +29,13 @@ import pandas as pd
 from techmonitor import asof, bilingual, fmt, periods
 from techmonitor.asof import Freshness
 from techmonitor.config import ReportParams
-from techmonitor.errors import DataValidationError, ParameterError
+from techmonitor.errors import DataValidationError
 from techmonitor.indicators import Indicator
 from techmonitor.messages import Lang, Number, msg, msg_n
 from techmonitor.periods import shift_quarter
-from techmonitor.reference import SectorsRef, Target
+from techmonitor.reference import Target
 from techmonitor.report import education_analysis, national_analysis, store
-from techmonitor.report.analysis import Item, levels_for, match_target
+from techmonitor.report.analysis import Item, match_target
 from techmonitor.report.comparison import Comparison
 from techmonitor.report.education_analysis import EducationFigures
 from techmonitor.report.goal_verdicts import GOALS, GoalVerdict, goal_verdict, open_gaps
@@ -51,7 +51,7 @@ from techmonitor.report.regional_analysis import (
     since_letter,
 )
 from techmonitor.report.sector_delineation import SectorDelineation, sector_delineation
-from techmonitor.report.series import select
+from techmonitor.report.series import levels_for, select, with_sbi
 from techmonitor.report.store import SourceInfo
 from techmonitor.report.track_record import (
     LOOKBACKS,
@@ -273,34 +273,6 @@ class ReportContext:
         out.append((SECTION_IDS["method"], self.t("sec.method")))
         out.append((SECTION_IDS["provenance"], self.t("sec.provenance")))
         return out
-
-
-def with_sbi(ref: SectorsRef, params: ReportParams, where: str | None = None) -> SectorsRef:
-    """The delineation with the report's own ``sbi`` list as its sector's vacancy part.
-
-    Raises
-    ------
-    ParameterError
-        When ``sbi`` is given for a report that is not a sector report, or names a code that
-        is not an SBI sector of ``data/sectors.yaml`` or not kept in the observations.
-    """
-    if not params.sbi:
-        return ref
-    where = f"{where}: key 'sbi'" if where else f"params sbi for {params.report_id}"
-    if params.kind != "sector":
-        raise ParameterError(f"{where}: sbi only applies to a sector report; remove it")
-    stored = ref.stored_sbi_codes()
-    for code in params.sbi:
-        if code not in ref.sbi_codes:
-            raise ParameterError(f"{where}: {code!r} is not an SBI sector code; use one of "
-                                 f"{', '.join(ref.sbi_codes)}")
-        if code not in stored:
-            raise ParameterError(f"{where}: {code!r} is not kept in data/observations.csv; "
-                                 "add it to extra_sbi_stored in data/sectors.yaml and run "
-                                 "`techmonitor data build`")
-    top = [s.model_copy(update={"vacancies": {v: list(params.sbi) for v in s.vacancies}})
-           if s.slug == params.sector else s for s in ref.top_sectors]
-    return ref.model_copy(update={"top_sectors": top})
 
 
 def build_context(params: ReportParams) -> ReportContext:

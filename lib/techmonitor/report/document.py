@@ -17,6 +17,8 @@ tuples become lists. The renderers read that JSON, never these classes.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Literal
@@ -296,3 +298,10 @@ class Summary:
     def _repr_mimebundle_(self, include: object = None,
                           exclude: object = None) -> dict[str, object]:
         return {SUMMARY_MIMETYPE: self.data}
+
+
+def slug_of(text: str) -> str:
+    """An anchor from a title: ``Één twee`` → ``een-twee`` (accents dropped, not letters)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    return slug or "sectie"

@@ -21,7 +21,7 @@ from typing import Protocol
 from techmonitor.config import ReportParams
 from techmonitor.errors import ParameterError, TechmonitorError
 from techmonitor.report import document as doc
-from techmonitor.report.author import slug_of
+from techmonitor.report.document import slug_of
 
 
 class Report(Protocol):

@@ -15,6 +15,7 @@ import pandas as pd
 
 from techmonitor import periods
 from techmonitor.config import ReportParams
+from techmonitor.errors import ParameterError
 from techmonitor.indicators import Arrays, Indicator, series_arrays, series_frame
 from techmonitor.reference import SectorsRef
 from techmonitor.report import store
@@ -52,7 +53,7 @@ def select(data_dir: Path, params: ReportParams, catalogue: Mapping[str, Indicat
     level, sex
         Education level and sex of the series.
     sectors_ref
-        The report's sector delineation (:func:`techmonitor.report.context.with_sbi`).
+        The report's sector delineation (:func:`with_sbi`).
     vintage
         One definition; default: the newest edition (see above).
 
@@ -108,3 +109,43 @@ def newest_publication(series: Arrays | None,
              for s, v, p in zip(series["source"], series["vintage"], series["period"],
                                 strict=True)]
     return max(dates, default="")
+
+
+def levels_for(ind: Indicator, report_levels: list[str]) -> list[str]:
+    """Levels of ``ind`` shown in a report.
+
+    The report's own levels (params ``levels``) and ``all``; sub-levels (``mbo-2``) and sums
+    (``ho`` = hbo + wo) stay out so that a report does not show the same students twice. An
+    indicator published only for another level (``vmbo``, ``ho``) shows its first level.
+    """
+    levels = ind.levels or ["all"]
+    shown = [lv for lv in levels if lv in report_levels or lv == "all"]
+    return shown or levels[:1]
+
+
+def with_sbi(ref: SectorsRef, params: ReportParams, where: str | None = None) -> SectorsRef:
+    """The delineation with the report's own ``sbi`` list as its sector's vacancy part.
+
+    Raises
+    ------
+    ParameterError
+        When ``sbi`` is given for a report that is not a sector report, or names a code that
+        is not an SBI sector of ``data/sectors.yaml`` or not kept in the observations.
+    """
+    if not params.sbi:
+        return ref
+    where = f"{where}: key 'sbi'" if where else f"params sbi for {params.report_id}"
+    if params.kind != "sector":
+        raise ParameterError(f"{where}: sbi only applies to a sector report; remove it")
+    stored = ref.stored_sbi_codes()
+    for code in params.sbi:
+        if code not in ref.sbi_codes:
+            raise ParameterError(f"{where}: {code!r} is not an SBI sector code; use one of "
+                                 f"{', '.join(ref.sbi_codes)}")
+        if code not in stored:
+            raise ParameterError(f"{where}: {code!r} is not kept in data/observations.csv; "
+                                 "add it to extra_sbi_stored in data/sectors.yaml and run "
+                                 "`techmonitor data build`")
+    top = [s.model_copy(update={"vacancies": {v: list(params.sbi) for v in s.vacancies}})
+           if s.slug == params.sector else s for s in ref.top_sectors]
+    return ref.model_copy(update={"top_sectors": top})
