@@ -78,11 +78,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=0, help="only the first N reports")
     parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument("--period", default=None,
+                        help="quarter to build (default: params/base.yaml's, the newest); "
+                        "compare ratios of one period only")
     args = parser.parse_args()
 
     from techmonitor.batch import default_workers, plan
 
-    jobs = plan(ROOT)
+    jobs = plan(ROOT, overrides={"period": args.period} if args.period else None)
+    period = ["--period", args.period] if args.period else []
     only: list[str] = []
     if args.reports:
         jobs = jobs[: args.reports]
@@ -94,7 +98,7 @@ def main() -> None:
           f"({default_workers()} usable), Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}")
     print(f"load average at start: {os.getloadavg()}")
-    print(f"reports: {n}")
+    print(f"reports: {n}, period {jobs[0].params.period}")
     if not args.skip_naive and not (BIN / "weasyprint").exists():
         sys.exit("the naive chain needs WeasyPrint's CLI: run `make benchmark` "
                  "(pip install -e '.[bench]')")
@@ -105,7 +109,7 @@ def main() -> None:
             t_naive = naive(jobs, tmp / "naive")
             print(f"naive chain (papermill → nbconvert → weasyprint CLIs): {t_naive:.1f} s "
                   f"({t_naive / n:.2f} s/report)")
-        t_all, manifest = techmonitor(tmp / "tm", *only)
+        t_all, manifest = techmonitor(tmp / "tm", *period, *only)
         appendix = (manifest.get("appendix") or {}).get("seconds") or 0.0
         failed = [r["report"] for r in manifest.get("reports", []) if r["status"] != "ok"]
         print(f"techmonitor run, cold ({n} reports, HTML + PDF + appendix): {t_all:.1f} s "
@@ -113,11 +117,12 @@ def main() -> None:
         if t_naive:
             print(f"speed-up: {t_naive / t_all:.1f}x")
         first = jobs[0]
-        t_one, _ = techmonitor(tmp / "one", "--only", f"{first.params.kind}:{first.params.slug}")
+        t_one, _ = techmonitor(tmp / "one", *period, "--only",
+                               f"{first.params.kind}:{first.params.slug}")
         if n > 1:
             marginal = (t_all - t_one) / (n - 1)
             print(f"one report, cold: {t_one:.1f} s; marginal cost per report: {marginal:.2f} s")
-        t_re, _ = techmonitor(tmp / "tm", *only)
+        t_re, _ = techmonitor(tmp / "tm", *period, *only)
         print(f"no-change rerun: {t_re:.2f} s")
         stages: dict[str, float] = {}
         for entry in manifest.get("reports", []):
