@@ -36,8 +36,9 @@ def slow_project(tmp_path: Path, slow: int = 4) -> Path:
     return project
 
 
-def start_cli(project: Path, log: Path, runtime: Path, *args: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "TM_TEST_MARK": str(runtime), "TM_FIXTURE_SLEEP": "1.5"}
+def start_cli(project: Path, log: Path, runtime: Path, *args: str,
+              sleep: float = 1.5) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "TM_TEST_MARK": str(runtime), "TM_FIXTURE_SLEEP": str(sleep)}
     return subprocess.Popen(
         [sys.executable, str(RUN_CLI), "run", "--project", str(project),
          "--out", str(project / "reports"), "--format", "html", "--log-json", str(log),
@@ -139,7 +140,9 @@ def test_ctrl_c_stops_cleanly_and_kills_kernels(tmp_path: Path) -> None:
     project = slow_project(tmp_path)
     runtime = tmp_path / "runtime"
     log = tmp_path / "events.jsonl"
-    proc = start_cli(project, log, runtime, "--workers", "2")
+    # slow reports that sleep long enough that, even on a loaded machine, the batch is still
+    # running when the signal comes (Ctrl-C kills the kernels, so the test does not wait)
+    proc = start_cli(project, log, runtime, "--workers", "2", sleep=20)
     wait_for(log, lambda ev: any(e["event"] == "start" and "slow" in e["report"] for e in ev))
     children = descendants(proc.pid)
     assert kernels_of(runtime)
