@@ -57,6 +57,32 @@ def test_cached_rerun_imports_no_heavy_library(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", second], check=True, timeout=120)
 
 
+def test_rebuilding_only_the_appendix_imports_no_analysis_library(tmp_path: Path) -> None:
+    """Every report cached, the appendix gone: the batch process lays out the overview and the
+    appendix from the results files and notebooks, without the trend stack (it had imported
+    statsmodels and scipy for the overview's categories: 3 s of a 4.8 s appendix)."""
+    project = tmp_path / "project"
+    shutil.copytree(ASSETS / "batch" / "project", project)
+    opts = ("opts = dict(warm_imports=(), warm_data=False,\n"
+            "            validate=lambda d: [], formats=('html', 'pdf'), workers=0)\n")
+    run = (f"b.run_batch(Path({str(project)!r}), Path({str(project / 'reports')!r}), "
+           "options=b.RunOptions(**opts))\n")
+    first = "import techmonitor.batch as b\nfrom pathlib import Path\n" + opts + run
+    subprocess.run([sys.executable, "-c", first], check=True, timeout=300)
+    (appendix,) = (project / "reports").glob("*/bijlage-*.pdf")
+    appendix.unlink()
+    second = (
+        "import sys\nimport techmonitor.batch as b\nfrom pathlib import Path\n" + opts
+        + "r = " + run
+        + "assert len(r.cached) == 4 and r.appendix['status'] == 'ok', r.appendix\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('pandas', 'matplotlib',\n"
+        "    'statsmodels', 'scipy', 'seaborn'))\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", second], check=True, timeout=120)
+    assert appendix.is_file()
+
+
 @pytest.mark.parametrize("command", ["list", "run", "validate"])
 @pytest.mark.parametrize(("argv", "message"), [
     (["--period", "2023q3"],

@@ -16,6 +16,11 @@ is a hint for charts (Rijkshuisstijl tokens from ``notes/report-style.md``). One
 assessment: :mod:`.categories`, :mod:`.targets`, :mod:`.trend`, :mod:`.measures`.
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from techmonitor.progress.categories import (
     ACCELERATION_NEEDED,
     ACCELERATION_RATIO,
@@ -42,27 +47,46 @@ from techmonitor.progress.categories import (
     cagr,
     category_for_ratio,
 )
-from techmonitor.progress.measures import (
-    AT_RISK_RATIO,
-    BEHIND_RATIO,
-    NOT_STARTED_GRACE,
-    OVERSPEND,
-    SPEND_AHEAD_MARGIN,
-    MeasureAssessment,
-    MeasurePlan,
-    Realisation,
-    assess_measure,
-    measure_rules_text,
-)
-from techmonitor.progress.targets import (
-    TargetAssessment,
-    assess_target,
-    target_rules_text,
-)
-from techmonitor.progress.trend import (
-    TrendAssessment,
-    assess_trend,
-)
+
+if TYPE_CHECKING:
+    from techmonitor.progress.measures import (
+        AT_RISK_RATIO,
+        BEHIND_RATIO,
+        NOT_STARTED_GRACE,
+        OVERSPEND,
+        SPEND_AHEAD_MARGIN,
+        MeasureAssessment,
+        MeasurePlan,
+        Realisation,
+        assess_measure,
+        measure_rules_text,
+    )
+    from techmonitor.progress.targets import (
+        TargetAssessment,
+        assess_target,
+        target_rules_text,
+    )
+    from techmonitor.progress.trend import (
+        TrendAssessment,
+        assess_trend,
+    )
+
+#: the assessments load on first use (pandas, and statsmodels through the trends): the batch
+#: process reads only the categories when it writes the index and the appendix overview
+_LAZY = {
+    **dict.fromkeys(("AT_RISK_RATIO", "BEHIND_RATIO", "NOT_STARTED_GRACE", "OVERSPEND",
+                     "SPEND_AHEAD_MARGIN", "MeasureAssessment", "MeasurePlan", "Realisation",
+                     "assess_measure", "measure_rules_text"), "measures"),
+    **dict.fromkeys(("TargetAssessment", "assess_target", "target_rules_text"), "targets"),
+    **dict.fromkeys(("TrendAssessment", "assess_trend"), "trend"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(f"techmonitor.progress.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'techmonitor.progress' has no attribute {name!r}")
+
 
 __all__ = [
     "ACCELERATION_NEEDED",
