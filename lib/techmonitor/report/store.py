@@ -6,8 +6,9 @@ is read again) keeps a report at about a second of computing; :func:`memo` keeps
 analysed items of series that several reports share (keyed by the newest data file too).
 
 Safe across reports: a frame comes out as a copy-on-write view (pandas 3), so a report that
-changes what it got changes its own copy only; cached items are frozen and handed out as
-views (:meth:`~techmonitor.report.analysis.Item.view`).
+changes what it got changes its own copy only; the observation arrays series are selected
+from (:func:`obs_for`) are read-only; cached items are frozen and handed out as views
+(:meth:`~techmonitor.report.analysis.Item.view`).
 """
 
 from __future__ import annotations
