@@ -127,3 +127,12 @@ def test_run_fails_the_report_whose_target_breaks_the_rules(params_project: Path
     assert f"{path}: targets[0]: target_value = -500" in failed["error"]
     assert by_report["region-zeeland"]["status"] == "ok"
     assert not (out / "2023Q3" / "region-utrecht.html").exists()
+    # the refused report alone: nothing runs, and the workers started meanwhile are stopped
+    # and not recorded as the run's executor
+    alone = tmp_path / "alone"
+    code = main(["run", "--project", str(params_project), "--out", str(alone), "--period",
+                 "2023Q3", "--only", "region:utrecht", "--format", "html", "--quiet"])
+    assert code == 1
+    manifest = json.loads((alone / "2023Q3" / "manifest.json").read_text(encoding="utf-8"))
+    assert [r["status"] for r in manifest["reports"]] == ["failed"]
+    assert manifest["executor"] == {}

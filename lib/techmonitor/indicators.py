@@ -34,8 +34,6 @@ SERIES_COLUMNS = ["period", "value", "status", "vintage", "source"]
 PUBLISHED = "published"
 
 
-def _columns(frame: pd.DataFrame) -> list[str]:
-    return SERIES_COLUMNS + ([PUBLISHED] if PUBLISHED in frame.columns else [])
 _STATUS_RANK = {"definitive": 0, "provisional": 1, "illustrative": 2}
 
 

@@ -166,6 +166,7 @@ def run_batch(
                 executor = _execute(batch, started, to_run, by_id, emit, on_done)
             elif started is not None:
                 started.abort()  # every pending report was refused: nothing to run
+                batch.executor_info = {}
         except BaseException:
             if started is not None:
                 started.abort()
@@ -271,7 +272,8 @@ def _execute(batch: BatchState, started: _Closing, to_run: list[Job], by_id: dic
 
 
 class _Closing:
-    """An executor whose work is done; :meth:`close` waits for it and removes its scratch."""
+    """A started executor and its scratch folder: :meth:`close` waits for the workers once
+    their work is done, :meth:`abort` stops them at once; both remove the scratch."""
 
     def __init__(self, executor: Any, scratch: Path) -> None:
         self.executor = executor

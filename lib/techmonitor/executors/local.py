@@ -271,6 +271,14 @@ class ProcessExecutor:
 
     def abort(self) -> None:
         """Stop now (Ctrl-C): kill kernels first so no report keeps computing, then workers."""
+        # kernels announced before :meth:`run` read the queue (a stop during the params check)
+        while self.results is not None:
+            try:
+                kind, _, value, _ = self.results.get_nowait()
+            except (queue.Empty, OSError, ValueError):
+                break
+            if kind in ("kernel", "ready") and value:
+                self.kernel_pids.add(value)
         for pid in self.kernel_pids:
             kill_pid(pid)
         for proc in self.procs.values():

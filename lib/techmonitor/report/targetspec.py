@@ -2,7 +2,7 @@
 that the report's own series resolves (:class:`RelativeTarget`).
 
 Apart from the analysis so that the params check (:mod:`techmonitor.report.checks`), which the
-batch runs before any kernel starts, needs no trend library.
+batch runs in its own process while the kernels warm up, needs no trend library.
 """
 
 from __future__ import annotations
